@@ -1,0 +1,31 @@
+/**
+ * Pixel containers shared by every engine module.
+ *
+ * Float images are interleaved RGB, display-referred and sRGB-encoded, nominally 0..1.
+ * Images decoded from camera RAW may exceed 1: that is highlight headroom a JPEG would
+ * have clipped, and it is kept until the final encode.
+ */
+export interface RgbFloat {
+  width: number;
+  height: number;
+  /** length = width * height * 3, row-major, interleaved R,G,B */
+  data: Float32Array;
+}
+
+/** Single-channel float plane (masks, weights, luminance). */
+export interface Plane {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+/** Axis-aligned rectangle in image pixel coordinates. */
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export type InputFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'raw';
+export type OutputFormat = 'jpeg' | 'png' | 'tiff16';
