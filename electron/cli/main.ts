@@ -17,6 +17,24 @@ program
   });
 
 // --- commands (one file each) ---
+import { register as registerNormalize } from './commands/normalize';
+registerNormalize(program);
+import { register as registerBatch } from './commands/batch';
+registerBatch(program);
+import { register as registerInfo } from './commands/info';
+registerInfo(program);
+import { register as registerEval } from './commands/eval';
+registerEval(program);
+import { register as registerCompare } from './commands/compare';
+registerCompare(program);
+import { register as registerBrackets } from './commands/brackets';
+registerBrackets(program);
+import { register as registerFuse } from './commands/fuse';
+registerFuse(program);
+import { register as registerCompareFusion } from './commands/compare-fusion';
+registerCompareFusion(program);
+import { register as registerServe } from './commands/serve';
+registerServe(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`evenlight: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,0 +1,91 @@
+// Fusion speed and memory: three frames (a real bracket upscaled to `EVENLIGHT_BENCH_MP`
+// megapixels, default 24) fused by each method in TypeScript and by OpenCV 4.6
+// (Debian python3-opencv) on the same machine in the same run. Each measurement runs in
+// its own child process so the peak RSS belongs to that method alone.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import type { RgbFloat } from '../electron/engine/image/types';
+import { mertensFuse } from '../electron/engine/hdr/mertens';
+import { calibrateDebevec, mergeDebevec } from '../electron/engine/hdr/debevec';
+import { tonemapReinhardDevlin } from '../electron/engine/hdr/reinhard';
+
+const SCENE = 'rawio_canon5d3_foyer';
+
+const OPENCV = `
+import sys, time, resource, json, numpy as np, cv2
+d, w, h, method = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+times = np.array(json.loads(sys.argv[5]), dtype=np.float32)
+frames = [np.fromfile(f'{d}/f{i}.rgb', dtype=np.uint8).reshape(h, w, 3) for i in range(3)]
+t0 = time.perf_counter()
+if method == 'mertens':
+    out = cv2.createMergeMertens(1.0, 1.0, 1.0).process(frames)
+else:
+    hdr = cv2.createMergeDebevec().process(frames, times, cv2.createCalibrateDebevec().process(frames, times))
+    out = cv2.createTonemapReinhard(1.5, 0, 0, 0).process(hdr)
+s = time.perf_counter() - t0
+print(json.dumps({'seconds': s, 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'threads': cv2.getNumThreads()}))
+`;
+
+function loadFrames(dir: string, w: number, h: number): RgbFloat[] {
+  return [0, 1, 2].map((i) => {
+    const b = readFileSync(join(dir, `f${i}.rgb`));
+    const data = new Float32Array(b.length);
+    for (let k = 0; k < b.length; k++) data[k] = b[k] / 255;
+    return { width: w, height: h, data };
+  });
+}
+
+/** Child-process entry: fuse and report time and peak RSS as JSON. */
+function child(dir: string, w: number, h: number, method: string, times: number[]): void {
+  const frames = loadFrames(dir, w, h);
+  const t0 = performance.now();
+  if (method === 'mertens') mertensFuse(frames);
+  else tonemapReinhardDevlin(mergeDebevec(frames, times, calibrateDebevec(frames, times)), { gamma: 1.5, lightAdapt: 0 });
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const mp = Number(process.env.EVENLIGHT_BENCH_MP) > 0 ? Number(process.env.EVENLIGHT_BENCH_MP) : 24;
+  const dataDir = resolve(process.env.EVENLIGHT_DATA ?? join(__dirname, '..', '..', 'shared', 'data'));
+  const sceneDir = join(dataDir, 'brackets', SCENE);
+  const scene = JSON.parse(readFileSync(join(sceneDir, 'scene.json'), 'utf8')) as { exposures: Array<{ file: string; exposure_time_s: number }> };
+  const w = Math.round(Math.sqrt((mp * 1e6 * 3) / 2));
+  const h = Math.round((w * 2) / 3);
+  const dir = mkdtempSync(join(tmpdir(), 'evenlight-bench-fusion-'));
+  try {
+    for (const [i, e] of scene.exposures.entries()) {
+      const buf = await sharp(join(sceneDir, e.file)).resize(w, h, { fit: 'fill', kernel: 'lanczos3' }).removeAlpha().raw().toBuffer();
+      writeFileSync(join(dir, `f${i}.rgb`), buf);
+    }
+    const times = scene.exposures.map((e) => e.exposure_time_s);
+    const results: Record<string, unknown> = { frames: 3, width: w, height: h, megapixels: +((w * h) / 1e6).toFixed(1), source: `${SCENE} upscaled` };
+    for (const method of ['mertens', 'debevec-reinhard']) {
+      const ts = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', dir, String(w), String(h), method, JSON.stringify(times)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      if (ts.status !== 0) throw new Error(`bench child failed: ${ts.stderr}`);
+      const cv = spawnSync('/usr/bin/python3', ['-c', OPENCV, dir, String(w), String(h), method, JSON.stringify(times)], { encoding: 'utf8' });
+      const ours = JSON.parse(ts.stdout) as { seconds: number; peakRssMiB: number };
+      const entry: Record<string, unknown> = { evenlight: ours };
+      if (cv.status === 0) {
+        const theirs = JSON.parse(cv.stdout) as { seconds: number; peakRssMiB: number };
+        entry.opencv = theirs;
+        entry.timeRatio = +(ours.seconds / theirs.seconds).toFixed(2);
+      } else entry.opencv = { error: cv.stderr.trim().split('\n').pop() };
+      results[method] = entry;
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') {
+  const [dir, w, h, method, times] = process.argv.slice(3);
+  child(dir, Number(w), Number(h), method, JSON.parse(times) as number[]);
+}

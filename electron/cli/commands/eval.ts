@@ -1,0 +1,74 @@
+// `evenlight eval <dataset-dir> [--frames middle|all] [--json]`: as-shot / classic / ai /
+// seed-arch against the Mertens fusion of every bracket scene, per split (models/training/split.json).
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { errorMessage } from '../../engine/errors';
+import { ALL_METHODS, evaluateDataset, type EvalMethod } from '../../engine/eval/evaluate';
+import { formatEvalTable } from '../../engine/eval/table';
+
+interface EvalCliOptions {
+  frames: 'middle' | 'all';
+  json?: boolean;
+  maxSide: number;
+  modelDir?: string;
+  split?: string;
+  methods?: EvalMethod[];
+  tiledCheck?: boolean;
+  only?: string[];
+}
+
+function parseFrames(v: string): 'middle' | 'all' {
+  if (v !== 'middle' && v !== 'all') throw new InvalidArgumentError('must be "middle" or "all"');
+  return v;
+}
+
+function parseMaxSide(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 16) throw new InvalidArgumentError('must be an integer >= 16');
+  return n;
+}
+
+function parseMethods(v: string): EvalMethod[] {
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const m of list) {
+    if (!(ALL_METHODS as readonly string[]).includes(m)) throw new InvalidArgumentError(`unknown method "${m}" (${ALL_METHODS.join(', ')})`);
+  }
+  return list as EvalMethod[];
+}
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('score as-shot, classic, ai and seed-arch against the Mertens fusion of each bracket (PSNR, SSIM per split)')
+    .argument('<dataset-dir>', 'folder in the scene.json layout (e.g. the shared data folder)')
+    .option('--frames <which>', 'middle: the middle exposure of each bracket; all: every frame', parseFrames, 'middle')
+    .option('--json', 'print the full result (every row and the summary) as JSON')
+    .option('--max-side <px>', 'downscale frames so the long side is at most this (default 1024)', parseMaxSide, 1024)
+    .option('--model-dir <dir>', 'model folder with manifest.json (default: the shipped models/)')
+    .option('--split <file>', 'split file (default: <model-dir>/training/split.json)')
+    .option('--methods <list>', `comma-separated subset of ${ALL_METHODS.join(',')}`, parseMethods)
+    .option('--tiled-check', 'also run ai as one whole-frame pass and report its PSNR against the tiled result')
+    .option('--only <ids...>', 'only scenes whose id contains one of these strings')
+    .action(async (datasetDir: string, opts: EvalCliOptions) => {
+      try {
+        const r = await evaluateDataset(datasetDir, {
+          frames: opts.frames,
+          maxSide: opts.maxSide,
+          modelDir: opts.modelDir,
+          splitPath: opts.split,
+          methods: opts.methods,
+          tiledCheck: opts.tiledCheck,
+          only: opts.only,
+          onProgress: opts.json || !process.stderr.isTTY ? undefined : (d, t, s) => process.stderr.write(`\r${d}/${t} ${s}`.padEnd(60)),
+        });
+        if (!opts.json && process.stderr.isTTY) process.stderr.write('\r' + ' '.repeat(60) + '\r');
+        if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+        else process.stdout.write(formatEvalTable(r));
+        for (const f of r.failures) console.error(`evenlight eval: ${f.error}`);
+        if (r.failures.length) process.exitCode = 1;
+      } catch (err) {
+        console.error(`evenlight eval: ${errorMessage(err)}`);
+        process.exitCode = 1;
+      }
+    });
+}

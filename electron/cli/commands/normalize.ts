@@ -1,0 +1,104 @@
+// `evenlight normalize <in> -o <out> [--mode ai|classic] [--strength S] [--roi x,y,w,h]...
+//   [--format jpeg|png|tiff16] [--quality Q] [--json]`: normalise one photo.
+// Exit codes: 0 written, 1 the file failed, 2 usage error. Also exports the option
+// parsers that `batch` shares.
+import { existsSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { errorMessage } from '../../engine/errors';
+import type { OutputFormat, Rect } from '../../engine/image/types';
+import { defaultMode, type NormalizeMode } from '../../engine/normalize';
+import { extensionFor, normalizeFile, outputFormatFor } from '../../engine/pipeline';
+
+export function parseMode(v: string): NormalizeMode {
+  if (v !== 'ai' && v !== 'classic') throw new InvalidArgumentError('must be "ai" or "classic"');
+  return v;
+}
+
+export function parseFormat(v: string): OutputFormat {
+  if (v !== 'jpeg' && v !== 'png' && v !== 'tiff16') throw new InvalidArgumentError('must be jpeg, png or tiff16');
+  return v;
+}
+
+export function parseQuality(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('must be an integer 1..100');
+  return n;
+}
+
+export function parseStrength(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number 0..1');
+  return n;
+}
+
+export function parseRoi(v: string, prev: Rect[] = []): Rect[] {
+  const parts = v.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || parts[2] <= 0 || parts[3] <= 0 || parts[0] < 0 || parts[1] < 0) {
+    throw new InvalidArgumentError('must be x,y,w,h in pixels (w, h > 0)');
+  }
+  return [...prev, { x: parts[0], y: parts[1], w: parts[2], h: parts[3] }];
+}
+
+interface NormalizeCliOptions {
+  output: string;
+  mode?: NormalizeMode;
+  strength?: number;
+  roi?: Rect[];
+  feather?: number;
+  format?: OutputFormat;
+  quality?: number;
+  modelDir?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('normalize')
+    .description('even out the exposure of one photo (AI model when installed, else classical auto-exposure)')
+    .argument('<in>', 'input photo (JPEG, PNG, TIFF, WebP or camera RAW)')
+    .requiredOption('-o, --output <out>', 'output file (or an existing folder: same base name, new extension)')
+    .option('--mode <mode>', 'ai | classic (default: ai when a model is installed)', parseMode)
+    .option('--strength <s>', 'blend with the original, 0..1 (default 1)', parseStrength)
+    .option('--roi <x,y,w,h>', 'meter on this rectangle and blend the correction in there (repeatable)', parseRoi)
+    .option('--feather <px>', 'ROI edge feather in pixels (default 5% of the shorter side)', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+      return n;
+    })
+    .option('--format <format>', 'jpeg | png | tiff16 (default: from the output name, else the input family)', parseFormat)
+    .option('--quality <q>', 'JPEG quality 1..100 (default 92)', parseQuality)
+    .option('--model-dir <dir>', 'model folder with manifest.json (default: the shipped models/)')
+    .option('--json', 'print one JSON object')
+    .action(async (input: string, opts: NormalizeCliOptions) => {
+      let output = opts.output;
+      if (existsSync(output) && statSync(output).isDirectory()) {
+        output = join(output, basename(input, extname(input)) + extensionFor(outputFormatFor(input, undefined, opts.format)));
+      }
+      try {
+        const mode = opts.mode ?? defaultMode(opts.modelDir);
+        const r = await normalizeFile(input, output, {
+          mode,
+          strength: opts.strength,
+          rois: opts.roi,
+          feather: opts.feather,
+          format: opts.format,
+          quality: opts.quality,
+          modelDir: opts.modelDir,
+        });
+        if (r.report.fallback) console.error(`evenlight normalize: warning: ${r.report.fallback}`);
+        if (opts.json) {
+          process.stdout.write(JSON.stringify({ status: 'done', ...r }) + '\n');
+        } else {
+          const how = r.report.mode === 'ai' ? `ai ${r.report.model} on ${r.report.provider}` : `classic ${(r.report.ev ?? 0) >= 0 ? '+' : ''}${(r.report.ev ?? 0).toFixed(2)} EV`;
+          const ms = r.timings.decode + r.timings.normalize + r.timings.encode;
+          process.stdout.write(`${input} -> ${r.output} (${r.width}x${r.height}, ${how}, ${Math.round(ms)} ms)\n`);
+        }
+      } catch (err) {
+        const reason = errorMessage(err, input);
+        if (opts.json) process.stdout.write(JSON.stringify({ status: 'failed', input, output, reason }) + '\n');
+        console.error(`evenlight normalize: ${reason}`);
+        process.exitCode = 1;
+      }
+    });
+}

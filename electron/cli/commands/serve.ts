@@ -1,0 +1,47 @@
+// `evenlight serve`: the app in a browser, over the 127.0.0.1 bridge.
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBridge } from '../../serve/server';
+
+// dist/electron/cli/commands when compiled, electron/cli/commands from source
+function packageVersion(): string {
+  for (const up of [['..', '..', '..', '..'], ['..', '..', '..']]) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(__dirname, ...up, 'package.json'), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'evenlight') return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the app to a local browser (127.0.0.1 only, per-run token in the URL)')
+    .option('-p, --port <port>', 'TCP port (0 = any free port)', '0')
+    .action(async (opts: { port: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        console.error(`evenlight serve: --port ${opts.port}: not a port number (0-65535)`);
+        process.exit(2);
+      }
+      const version = packageVersion();
+      let bridge;
+      try {
+        bridge = await startBridge({ port, version });
+      } catch (err) {
+        console.error(`evenlight serve: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      }
+      console.log(`Evenlight is running at ${bridge.url}`);
+      console.log('Open that address in a browser on this machine; Ctrl+C stops it.');
+      const stop = () => {
+        void bridge.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

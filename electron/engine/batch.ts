@@ -1,0 +1,206 @@
+/**
+ * Batch normalisation of a folder. Outputs keep each input's base name (new extension)
+ * and subfolder under the output folder. A bad file never stops the batch: it is reported
+ * as failed with a one-line reason. Originals are never written to (outputs that would
+ * land on an input are refused), every output is written atomically, so after a crash or
+ * a kill `skipExisting` resumes exactly where it stopped.
+ *
+ *   listImages(dir, { recursive, exclude? }) -> Promise<string[]>   sorted, hidden files skipped
+ *   runBatch(inputDir, outputDir, opts) -> Promise<BatchSummary>
+ *     opts: NormalizeFileOptions + { recursive, concurrency (default 1), skipExisting,
+ *           signal, onEvent(BatchEvent) }
+ *   events: { type: 'start', total } | { type: 'file', result, finished, total, elapsedMs, etaMs }
+ *           | { type: 'end', summary }
+ * Cancelling (signal) stops new files at once and aborts the ones in flight; their
+ * results are 'failed' with reason 'cancelled' and summary.cancelled is true.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { EvenlightError, errorMessage, isCancelled } from './errors';
+import { RAW_EXTENSIONS } from './raw/detect';
+import { extensionFor, normalizeFile, outputFormatFor, type NormalizeFileOptions } from './pipeline';
+import type { NormalizeReport } from './normalize';
+
+export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', ...RAW_EXTENSIONS];
+
+export type BatchStatus = 'done' | 'failed' | 'skipped';
+
+export interface BatchFileResult {
+  input: string;
+  output: string;
+  status: BatchStatus;
+  reason?: string;
+  ms?: number;
+  mode?: NormalizeReport['mode'];
+  fallback?: string;
+}
+
+export interface BatchSummary {
+  inputDir: string;
+  outputDir: string;
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  /** files never started because the batch was cancelled */
+  notStarted: number;
+  cancelled: boolean;
+  elapsedMs: number;
+  results: BatchFileResult[];
+}
+
+export type BatchEvent =
+  | { type: 'start'; total: number }
+  | { type: 'file'; result: BatchFileResult; finished: number; total: number; elapsedMs: number; etaMs: number | null }
+  | { type: 'end'; summary: BatchSummary };
+
+export interface BatchOptions extends Omit<NormalizeFileOptions, 'onTile'> {
+  recursive?: boolean;
+  concurrency?: number;
+  skipExisting?: boolean;
+  onEvent?: (e: BatchEvent) => void;
+}
+
+export async function listImages(dir: string, opts: { recursive?: boolean; exclude?: string } = {}): Promise<string[]> {
+  const out: string[] = [];
+  const exclude = opts.exclude ? resolve(opts.exclude) : undefined;
+  const walk = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue; // hidden files and our own temp files
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (opts.recursive && resolve(p) !== exclude) await walk(p);
+      } else if ((e.isFile() || e.isSymbolicLink()) && IMAGE_EXTENSIONS.includes(extname(e.name).slice(1).toLowerCase())) {
+        out.push(p);
+      }
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files that a killed run left behind (atomic-write.ts names them
+ * `.<name>.<pid>.<8 hex>.tmp`); only those whose writer process is gone.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const name of names) {
+    const m = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (m && !pidAlive(Number(m[1]))) {
+      await unlink(join(dir, name)).catch(() => undefined);
+      n++;
+    }
+  }
+  return n;
+}
+
+export async function runBatch(inputDir: string, outputDir: string, opts: BatchOptions = {}): Promise<BatchSummary> {
+  const t0 = performance.now();
+  let st;
+  try {
+    st = await stat(inputDir);
+  } catch {
+    throw new EvenlightError('NOT_FOUND', inputDir, 'input folder not found');
+  }
+  if (!st.isDirectory()) throw new EvenlightError('INVALID_ARGUMENT', inputDir, 'input is not a folder');
+  const inAbs = resolve(inputDir);
+  const outAbs = resolve(outputDir);
+  // an output folder inside the input folder must not be walked into (we would re-process our outputs)
+  const files = await listImages(inputDir, { recursive: opts.recursive, exclude: outAbs.startsWith(inAbs + sep) ? outAbs : undefined });
+  const total = files.length;
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
+  opts.onEvent?.({ type: 'start', total });
+
+  // Plan outputs up front so that name collisions are found deterministically.
+  const claimed = new Map<string, string>();
+  const plan = files.map((input) => {
+    const format = outputFormatFor(input, undefined, opts.format);
+    const rel = relative(inAbs, resolve(input));
+    const output = join(outAbs, dirname(rel), basename(rel, extname(rel)) + extensionFor(format));
+    let conflict: string | undefined;
+    if (resolve(output) === resolve(input)) conflict = 'output would overwrite the original; choose another output folder';
+    else if (claimed.has(output)) conflict = `output ${output} already comes from ${claimed.get(output)}; rename one of them`;
+    else claimed.set(output, input);
+    return { input, output, format, conflict };
+  });
+
+  for (const d of new Set(plan.map((p) => dirname(p.output)))) await removeStaleTemps(d);
+
+  const results: BatchFileResult[] = new Array(total);
+  let next = 0;
+  let finished = 0;
+  let workDone = 0; // files actually processed (for the ETA: skipped ones take no time)
+  let workMs = 0;
+
+  const report = (i: number, r: BatchFileResult) => {
+    results[i] = r;
+    finished++;
+    if (r.status !== 'skipped') {
+      workDone++;
+      workMs += r.ms ?? 0;
+    }
+    const elapsedMs = performance.now() - t0;
+    const remaining = total - finished;
+    const etaMs = remaining === 0 ? 0 : workDone ? (workMs / workDone) * remaining / concurrency : null;
+    opts.onEvent?.({ type: 'file', result: r, finished, total, elapsedMs, etaMs });
+  };
+
+  const worker = async () => {
+    while (next < total && !opts.signal?.aborted) {
+      const i = next++;
+      const { input, output, format, conflict } = plan[i];
+      if (conflict) {
+        report(i, { input, output, status: 'failed', reason: `${input}: ${conflict}` });
+        continue;
+      }
+      if (opts.skipExisting && existsSync(output)) {
+        report(i, { input, output, status: 'skipped', reason: 'output exists' });
+        continue;
+      }
+      const s = performance.now();
+      try {
+        await mkdir(dirname(output), { recursive: true });
+        const r = await normalizeFile(input, output, { ...opts, format });
+        report(i, { input, output, status: 'done', ms: performance.now() - s, mode: r.report.mode, fallback: r.report.fallback });
+      } catch (err) {
+        const reason = isCancelled(err) || opts.signal?.aborted ? `${input}: cancelled` : errorMessage(err, input);
+        report(i, { input, output, status: 'failed', reason, ms: performance.now() - s });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, total)) }, worker));
+
+  const listed = results.filter(Boolean);
+  const summary: BatchSummary = {
+    inputDir,
+    outputDir,
+    total,
+    done: listed.filter((r) => r.status === 'done').length,
+    failed: listed.filter((r) => r.status === 'failed').length,
+    skipped: listed.filter((r) => r.status === 'skipped').length,
+    notStarted: total - listed.length,
+    cancelled: !!opts.signal?.aborted,
+    elapsedMs: performance.now() - t0,
+    results: listed,
+  };
+  opts.onEvent?.({ type: 'end', summary });
+  return summary;
+}

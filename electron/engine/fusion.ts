@@ -1,0 +1,145 @@
+// Bracket fusion on files, shared by `evenlight fuse`, `compare-fusion` and the app:
+// read the frames, take exposure times from EXIF (or the caller), order darkest first,
+// optionally align (MTB), then fuse by Mertens or Debevec + Reinhard.
+import { extname } from 'node:path';
+import type { OutputFormat, RgbFloat } from './image/types';
+import { readImage, writeImage, type ImageMeta } from './image/io';
+import { readExif } from './image/exif';
+import { EvenlightError, throwIfAborted } from './errors';
+import { mertensFuse } from './hdr/mertens';
+import { calibrateDebevec, mergeDebevec } from './hdr/debevec';
+import { tonemapReinhardDevlin } from './hdr/reinhard';
+import { alignMTB, type Shift } from './hdr/align-mtb';
+import { writeHdr } from './hdr/rgbe';
+
+export type FusionMethod = 'mertens' | 'debevec-reinhard';
+export const FUSION_METHODS: readonly FusionMethod[] = ['mertens', 'debevec-reinhard'];
+
+/** Reinhard settings used for debevec-reinhard (the seed's: gamma 1.5, no adaptation). */
+export const REINHARD_SETTINGS = { gamma: 1.5, intensity: 0, lightAdapt: 0, colorAdapt: 0 } as const;
+
+export interface FusionOptions {
+  method?: FusionMethod;
+  align?: boolean;
+  /** exposure times in seconds, one per file in the given order; default: EXIF */
+  times?: number[];
+  /** also compute the radiance map (needs exposure times) */
+  wantHdr?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (stage: string, fraction: number) => void;
+}
+
+export interface LoadedFrame {
+  path: string;
+  image: RgbFloat;
+  meta: ImageMeta;
+  exposureTime?: number;
+}
+
+export interface FusionResult {
+  /** display-ready, clipped to 0..1 */
+  image: RgbFloat;
+  /** linear radiance (debevec-reinhard, or when wantHdr) */
+  hdr?: RgbFloat;
+  method: FusionMethod;
+  /** frames as fused, darkest first */
+  frames: Array<{ path: string; exposureTime?: number; shift?: Shift }>;
+  /** the frames as fused (darkest first; aligned and cropped with `align`) */
+  inputs: RgbFloat[];
+  /** metadata of the middle frame, carried into the output */
+  meta: ImageMeta;
+}
+
+export function outputFormatFor(path: string): OutputFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
+  if (ext === '.png') return 'png';
+  if (ext === '.tif' || ext === '.tiff') return 'tiff16';
+  throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output type "${ext || '(none)'}"; use .jpg, .png or .tif`);
+}
+
+/** Reads the frames and their exposure times; checks that sizes agree. */
+export async function loadFrames(paths: string[], opts: Pick<FusionOptions, 'times' | 'signal' | 'onProgress'> = {}): Promise<LoadedFrame[]> {
+  if (paths.length < 2) throw new EvenlightError('INVALID_ARGUMENT', '', `fusion needs at least 2 frames, got ${paths.length}`);
+  if (opts.times && opts.times.length !== paths.length) {
+    throw new EvenlightError('INVALID_ARGUMENT', '', `${opts.times.length} exposure times given for ${paths.length} files`);
+  }
+  const frames: LoadedFrame[] = [];
+  for (const [i, path] of paths.entries()) {
+    throwIfAborted(opts.signal, path);
+    const { image, meta } = await readImage(path, { signal: opts.signal });
+    let exposureTime = opts.times?.[i];
+    if (exposureTime === undefined) {
+      const t = (await readExif(path).catch(() => ({ exposureTime: undefined }))).exposureTime;
+      if (t !== undefined && t > 0) exposureTime = t;
+    }
+    if (frames.length && (image.width !== frames[0].image.width || image.height !== frames[0].image.height)) {
+      throw new EvenlightError('INVALID_ARGUMENT', path, `size ${image.width}x${image.height} differs from ${frames[0].path} (${frames[0].image.width}x${frames[0].image.height})`);
+    }
+    frames.push({ path, image, meta, exposureTime });
+    opts.onProgress?.('read', (i + 1) / paths.length);
+  }
+  return frames;
+}
+
+/** Fuses already loaded frames (any order; sorted darkest first when all times are known). */
+export function fuseFrames(input: LoadedFrame[], opts: FusionOptions = {}): FusionResult {
+  const method = opts.method ?? 'mertens';
+  const needTimes = method === 'debevec-reinhard' || opts.wantHdr;
+  if (needTimes) {
+    const missing = input.find((f) => !(f.exposureTime && f.exposureTime > 0));
+    if (missing) {
+      throw new EvenlightError('INVALID_ARGUMENT', missing.path, `no exposure time in EXIF, which ${method === 'debevec-reinhard' ? 'debevec-reinhard' : '--hdr'} needs; give them with --times t1,t2,...`);
+    }
+  }
+  const known = input.every((f) => f.exposureTime !== undefined);
+  const frames = known ? [...input].sort((a, b) => (a.exposureTime as number) - (b.exposureTime as number)) : [...input];
+  let images = frames.map((f) => f.image);
+  let shifts: Shift[] | undefined;
+  if (opts.align) {
+    throwIfAborted(opts.signal);
+    const r = alignMTB(images);
+    images = r.images;
+    shifts = r.shifts;
+    opts.onProgress?.('align', 1);
+  }
+  throwIfAborted(opts.signal);
+  let hdr: RgbFloat | undefined;
+  if (needTimes) {
+    const times = frames.map((f) => f.exposureTime as number);
+    hdr = mergeDebevec(images, times, calibrateDebevec(images, times));
+    opts.onProgress?.('radiance', 1);
+  }
+  let image: RgbFloat;
+  if (method === 'mertens') {
+    image = mertensFuse(images, { signal: opts.signal, onProgress: (f) => opts.onProgress?.('mertens', f) });
+  } else {
+    image = tonemapReinhardDevlin(hdr as RgbFloat, REINHARD_SETTINGS);
+    opts.onProgress?.('tonemap', 1);
+  }
+  // Mertens (like OpenCV) can overshoot 0..1 slightly at strong edges: clip for display
+  const d = image.data;
+  for (let i = 0; i < d.length; i++) d[i] = d[i] < 0 ? 0 : d[i] > 1 ? 1 : d[i];
+  return {
+    image,
+    hdr,
+    method,
+    frames: frames.map((f, i) => ({ path: f.path, exposureTime: f.exposureTime, shift: shifts?.[i] })),
+    inputs: images,
+    meta: frames[frames.length >> 1].meta,
+  };
+}
+
+export async function fuseFiles(paths: string[], opts: FusionOptions = {}): Promise<FusionResult> {
+  return fuseFrames(await loadFrames(paths, opts), opts);
+}
+
+/** Fuses files and writes the result (and the radiance map when `hdrPath` is given), atomically. */
+export async function fuseToFile(paths: string[], out: string, opts: FusionOptions & { hdrPath?: string; quality?: number } = {}): Promise<FusionResult> {
+  const format = outputFormatFor(out);
+  if (paths.some((p) => p === out)) throw new EvenlightError('OUTPUT_UNWRITABLE', out, 'refusing to overwrite an input frame');
+  const r = await fuseFiles(paths, { ...opts, wantHdr: opts.wantHdr || !!opts.hdrPath });
+  await writeImage(out, r.image, { format, quality: opts.quality, meta: r.meta });
+  if (opts.hdrPath && r.hdr) await writeHdr(opts.hdrPath, r.hdr);
+  return r;
+}

@@ -1,0 +1,263 @@
+/**
+ * Photo I/O on sharp: decode any supported file into `RgbFloat` (sRGB-encoded float) and
+ * encode it back, carrying EXIF and the ICC profile. Camera RAW goes through raw/dcraw.ts.
+ *
+ * Colour: pixels are read with `ignoreIcc` so they stay in the file's own RGB space and the
+ * same profile is attached on output (a round trip is colour-exact, also for wide-gamut
+ * 16-bit TIFFs). CMYK is the exception: it is converted to sRGB and its profile dropped.
+ * RAW output is sRGB (the decoder's output space) and carries no profile.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from '../atomic-write';
+import { EvenlightError, fromNodeError, throwIfAborted, toEvenlightError } from '../errors';
+import { decodeRaw, extractRawPreview, type RawDecodeInfo } from '../raw/dcraw';
+import { embedMetadata, extractExifBlock } from './embed-metadata';
+import { bareExif, setExifOrientation } from './exif-embed';
+import { sniffFile } from './format';
+import { checkHeader } from './header';
+import type { InputFormat, OutputFormat, RgbFloat } from './types';
+
+/** Default decode limit; 200 MP covers every current camera and panoramas short of giant stitches. */
+export const DEFAULT_MAX_PIXELS = Number(process.env.EVENLIGHT_MAX_PIXELS) > 0 ? Number(process.env.EVENLIGHT_MAX_PIXELS) : 200_000_000;
+
+export interface ImageMeta {
+  path: string;
+  format: InputFormat;
+  /** Size of the decoded (already rotated) image. */
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+  icc?: Buffer;
+  /** Bare EXIF TIFF block ("II*"/"MM*", no "Exif\0\0" prefix) as found in the file. */
+  exif?: Buffer;
+  /** EXIF orientation of the file (already applied to the pixels). */
+  orientation?: number;
+  raw?: RawDecodeInfo;
+}
+
+export interface ReadOptions {
+  maxPixels?: number;
+  /** Half-size RAW demosaic (previews); ignored for other formats. */
+  rawHalfSize?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface WriteOptions {
+  format: OutputFormat;
+  /** JPEG quality 1..100 (default 92). */
+  quality?: number;
+  /** Metadata of the source: EXIF/ICC are carried over; its path is never overwritten. */
+  meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif'>>;
+}
+
+function mp(px: number): string {
+  return (px / 1e6).toFixed(1);
+}
+
+/** Maps libvips/sharp messages onto our codes. */
+function sharpError(err: unknown, file: string): EvenlightError {
+  const mapped = fromNodeError(err, file);
+  if (mapped) return mapped;
+  const msg = err instanceof Error ? err.message : String(err);
+  const first = msg.split(/\r?\n/).find((l) => l.trim()) ?? msg;
+  if (/premature end|truncated|unexpected end|end of file|short read|not enough data|out of data|read error|bad seek|damaged|IDAT stream error|Read beyond|Cannot read TIFF directory|TIFFFetch|TIFFRead/i.test(msg)) {
+    return new EvenlightError('TRUNCATED', file, `file is truncated or corrupt (${first.trim()})`, { cause: err });
+  }
+  if (/pixel limit|exceeds/i.test(msg)) return new EvenlightError('TOO_LARGE', file, first, { cause: err });
+  if (/unsupported image format|corrupt header/i.test(msg)) {
+    return new EvenlightError('DECODE_FAILED', file, `cannot decode: the content is damaged or truncated (${first.trim()})`, { cause: err });
+  }
+  return new EvenlightError('DECODE_FAILED', file, `cannot decode: ${first.trim()}`, { cause: err });
+}
+
+function checkPixels(file: string, width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels) {
+    throw new EvenlightError('TOO_LARGE', file, `image is ${width}×${height} (${mp(width * height)} MP), above the limit of ${mp(maxPixels)} MP`);
+  }
+}
+
+export async function readImage(path: string, opts: ReadOptions = {}): Promise<{ image: RgbFloat; meta: ImageMeta }> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  throwIfAborted(opts.signal, path);
+  const { format, head, size } = await sniffFile(path);
+  throwIfAborted(opts.signal, path);
+  checkHeader(path, head, format, size, maxPixels, format === 'raw' && opts.rawHalfSize ? 4 : 1);
+  if (format === 'raw') {
+    const { image, info } = await decodeRaw(path, { halfSize: opts.rawHalfSize, signal: opts.signal, maxPixels });
+    const meta: ImageMeta = { path, format, width: image.width, height: image.height, bitDepth: 16, raw: info };
+    const exif = extractExifBlock(head);
+    if (exif) meta.exif = exif;
+    return { image, meta };
+  }
+  let md: sharp.Metadata;
+  try {
+    md = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw sharpError(err, path);
+  }
+  checkPixels(path, md.width ?? 0, md.height ?? 0, maxPixels);
+  const cmyk = md.space === 'cmyk';
+  const sixteen = md.depth === 'ushort' || md.depth === 'short' || md.depth === 'uint' || md.depth === 'float';
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    let p = sharp(path, { limitInputPixels: false, failOn: 'truncated', ignoreIcc: !cmyk }).rotate();
+    if (md.hasAlpha) p = p.flatten({ background: { r: 255, g: 255, b: 255 } });
+    p = p.toColourspace(sixteen ? 'rgb16' : 'srgb');
+    decoded = await p.raw(sixteen ? { depth: 'ushort' } : undefined).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw sharpError(err, path);
+  }
+  throwIfAborted(opts.signal, path);
+  const { data, info } = decoded;
+  const image = sixteen ? u16ToFloat(data, info.width, info.height, info.channels) : u8ToFloat(data, info.width, info.height, info.channels);
+  const meta: ImageMeta = { path, format, width: info.width, height: info.height, bitDepth: sixteen ? 16 : 8 };
+  if (md.icc && !cmyk) meta.icc = md.icc;
+  // libvips exposes no EXIF for TIFF input: rebuild it from the file's own directories.
+  const exif = bareExif(md.exif) ?? (format === 'tiff' ? extractExifBlock(head) : null);
+  if (exif) meta.exif = exif;
+  if (md.orientation) meta.orientation = md.orientation;
+  return { image, meta };
+}
+
+/** Interleaved 8-bit pixels (3+ channels, extras ignored) to RgbFloat. */
+export function u8ToFloat(data: Uint8Array, width: number, height: number, channels: number): RgbFloat {
+  const n = width * height;
+  const out = new Float32Array(n * 3);
+  const inv = 1 / 255;
+  for (let i = 0, j = 0; i < n; i++, j += channels) {
+    out[i * 3] = data[j] * inv;
+    out[i * 3 + 1] = data[j + 1] * inv;
+    out[i * 3 + 2] = data[j + 2] * inv;
+  }
+  return { width, height, data: out };
+}
+
+/** Interleaved native-endian 16-bit pixels (as sharp returns them) to RgbFloat. */
+export function u16ToFloat(data: Buffer, width: number, height: number, channels: number): RgbFloat {
+  const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
+  const n = width * height;
+  const out = new Float32Array(n * 3);
+  const inv = 1 / 65535;
+  for (let i = 0, j = 0; i < n; i++, j += channels) {
+    out[i * 3] = src[j] * inv;
+    out[i * 3 + 1] = src[j + 1] * inv;
+    out[i * 3 + 2] = src[j + 2] * inv;
+  }
+  return { width, height, data: out };
+}
+
+/** Clamp to 0..1 and quantise to 8 bits (NaN -> 0). */
+export function floatToU8(data: Float32Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    out[i] = v > 0 ? (v < 1 ? Math.round(v * 255) : 255) : 0;
+  }
+  return out;
+}
+
+/** Clamp to 0..1 and quantise to 16 bits (NaN -> 0). */
+export function floatToU16(data: Float32Array): Uint16Array {
+  const out = new Uint16Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    out[i] = v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0;
+  }
+  return out;
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const [ra, rb] = await Promise.all([realpath(a), realpath(b)]);
+    if (ra === rb) return true;
+    const [sa, sb] = await Promise.all([stat(ra), stat(rb)]);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false; // the output does not exist yet
+  }
+}
+
+/** Encodes `image` (values clamped to 0..1) and writes it atomically. */
+export async function writeImage(path: string, image: RgbFloat, opts: WriteOptions): Promise<void> {
+  const { width, height, data } = image;
+  if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
+    throw new EvenlightError('INVALID_ARGUMENT', path, `image buffer does not match its size (${width}×${height}, ${data.length} values)`);
+  }
+  if (opts.meta?.path && (await sameFile(opts.meta.path, path))) {
+    throw new EvenlightError('OUTPUT_UNWRITABLE', path, 'refusing to overwrite the original input file');
+  }
+  const exif = opts.meta?.exif ? bareExif(opts.meta.exif) : null;
+  // Pixels are already rotated upright: the carried EXIF must say so.
+  const exifOut = exif ? setExifOrientation(exif, 1) : undefined;
+  const icc = opts.meta?.icc;
+  let encoded: Buffer;
+  try {
+    if (opts.format === 'tiff16') {
+      encoded = await sharp(floatToU16(data), { raw: { width, height, channels: 3 } })
+        .toColourspace('rgb16')
+        .tiff({ compression: 'deflate', predictor: 'horizontal' })
+        .toBuffer();
+    } else if (opts.format === 'png') {
+      encoded = await sharp(floatToU8(data), { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+    } else if (opts.format === 'jpeg') {
+      const quality = Math.max(1, Math.min(100, Math.round(opts.quality ?? 92)));
+      encoded = await sharp(floatToU8(data), { raw: { width, height, channels: 3 } }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();
+    } else {
+      throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output format ${String(opts.format)}`);
+    }
+  } catch (err) {
+    throw toEvenlightError(err, path, 'OUTPUT_UNWRITABLE');
+  }
+  encoded = embedMetadata(encoded, opts.format, { exif: exifOut, icc });
+  await writeFileAtomic(path, encoded);
+}
+
+/**
+ * Small JPEG preview, longest side <= maxSide. Big JPEGs use libjpeg shrink-on-load; RAW
+ * uses the embedded preview when the decoder can extract one, else a half-size decode.
+ */
+export async function makeThumbnail(path: string, maxSide: number, opts: { signal?: AbortSignal; maxPixels?: number } = {}): Promise<Buffer> {
+  const side = Math.max(1, Math.round(maxSide));
+  const { format, head, size } = await sniffFile(path);
+  checkHeader(path, head, format, size, opts.maxPixels ?? DEFAULT_MAX_PIXELS, format === 'raw' ? 4 : 1);
+  const resize = { width: side, height: side, fit: 'inside' as const, withoutEnlargement: true };
+  if (format === 'raw') {
+    const preview = await extractRawPreview(path, opts.signal);
+    if (preview) {
+      try {
+        const m = await sharp(preview).metadata();
+        if (Math.max(m.width ?? 0, m.height ?? 0) >= Math.min(side, 512)) {
+          return await sharp(preview).rotate().resize(resize).jpeg({ quality: 85 }).toBuffer();
+        }
+      } catch {
+        // a broken embedded preview: fall through to decoding the raw itself
+      }
+    }
+    const { image } = await readImage(path, { rawHalfSize: true, signal: opts.signal, maxPixels: opts.maxPixels });
+    try {
+      return await sharp(floatToU8(image.data), { raw: { width: image.width, height: image.height, channels: 3 } })
+        .resize(resize)
+        .jpeg({ quality: 85 })
+        .toBuffer();
+    } catch (err) {
+      throw sharpError(err, path);
+    }
+  }
+  try {
+    const md = await sharp(path, { limitInputPixels: false }).metadata();
+    checkPixels(path, md.width ?? 0, md.height ?? 0, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
+    return await sharp(path, { limitInputPixels: false, failOn: 'truncated' })
+      .rotate()
+      .resize(resize)
+      .flatten({ background: { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb')
+      .jpeg({ quality: 85 })
+      .toBuffer();
+  } catch (err) {
+    if (err instanceof EvenlightError) throw err;
+    throw sharpError(err, path);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `models/manifest.json`: which ONNX files make up the shipped model and how they are
+ * called (see "Model I/O contract" in docs/ARCHITECTURE.md). Validated with zod so a
+ * broken manifest fails with one line naming the file and the field.
+ *
+ * {
+ *   "name": "evenlight-net", "version": "1.0.0",
+ *   "tile":    { "file": "tile.onnx", "size": 224 },     // inputs tile [N,3,H,W] (+ context [N,K]) -> output
+ *   "context": { "file": "context.onnx", "dim": 16 },    // optional: thumb [1,3,224,224] -> context [1,K]
+ *   ...any other keys (metrics, training info) are kept and ignored
+ * }
+ * Input/output names default to the contract's (thumb, context, tile, output) and may be
+ * overridden per graph with "inputs"/"output". A bare string is accepted for "tile" and
+ * "context" as shorthand for { "file": ... }.
+ *
+ * Exports: manifestSchema, ModelManifest, readManifest(dir), findManifest(dir), defaultModelDir()
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, normalize, resolve } from 'node:path';
+import { z } from 'zod';
+import { EvenlightError } from '../errors';
+
+const fileName = z
+  .string()
+  .min(1)
+  .refine((f) => !isAbsolute(f) && !normalize(f).startsWith('..'), 'must be a file inside the model folder');
+
+const tileGraph = z.preprocess(
+  (v) => (typeof v === 'string' ? { file: v } : v),
+  z.looseObject({
+    file: fileName,
+    size: z.number().int().min(8).max(4096).default(224),
+    overlap: z.number().int().min(0).optional(),
+    inputs: z.object({ tile: z.string().default('tile'), context: z.string().default('context') }).default({ tile: 'tile', context: 'context' }),
+    output: z.string().default('output'),
+  }),
+);
+
+const contextGraph = z.preprocess(
+  (v) => (typeof v === 'string' ? { file: v } : v),
+  z.looseObject({
+    file: fileName,
+    dim: z.number().int().min(1).max(65536).optional(),
+    size: z.number().int().min(8).max(4096).default(224),
+    input: z.string().default('thumb'),
+    output: z.string().default('context'),
+  }),
+);
+
+export const manifestSchema = z.looseObject({
+  name: z.string().min(1),
+  version: z.string().min(1).default('0'),
+  tile: tileGraph,
+  context: contextGraph.nullish(),
+});
+
+export type ModelManifest = z.infer<typeof manifestSchema>;
+
+/** The shipped model folder: `<repo or app root>/models`, overridable by EVENLIGHT_MODEL_DIR. */
+export function defaultModelDir(): string {
+  if (process.env.EVENLIGHT_MODEL_DIR) return resolve(process.env.EVENLIGHT_MODEL_DIR);
+  // compiled: <root>/dist/electron/engine/model; from source (tsx): <root>/electron/engine/model
+  const compiled = basename(resolve(__dirname, '..', '..', '..')) === 'dist';
+  return resolve(__dirname, ...(compiled ? ['..', '..', '..', '..'] : ['..', '..', '..']), 'models');
+}
+
+/** The manifest path when `dir` has one, else undefined (no throw: "no model" is a normal state). */
+export function findManifest(dir: string): string | undefined {
+  const p = join(dir, 'manifest.json');
+  return existsSync(p) ? p : undefined;
+}
+
+export function readManifest(dir: string): ModelManifest {
+  const path = join(dir, 'manifest.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new EvenlightError('NOT_FOUND', path, 'no model manifest here');
+    throw new EvenlightError('UNSUPPORTED', path, `manifest is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new EvenlightError('UNSUPPORTED', path, `invalid manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  for (const f of [parsed.data.tile.file, parsed.data.context?.file]) {
+    if (f && !existsSync(join(dir, f))) throw new EvenlightError('NOT_FOUND', join(dir, f), 'model file listed in manifest.json is missing');
+  }
+  return parsed.data;
+}

@@ -1,0 +1,135 @@
+/**
+ * The model through tiles: thumbnail (the whole photo — or the metering rectangle —
+ * area-resized to 224×224 ignoring aspect) -> context graph once -> tile graph per batch
+ * of tiles with that context -> raised-cosine stitch (stitch.ts).
+ *
+ * Headroom: the network sees sRGB clamped to 0..1. Where an input channel exceeds 1 (RAW
+ * highlights a JPEG would have clipped) the model's output at the clip point is scaled by
+ * the input's excess ratio: out = model(1) * v. The correction the model chose for the
+ * brightest representable value is thus applied proportionally to the headroom, which is
+ * kept (possibly > 1) until the final encode clips or a later stage compresses it.
+ *
+ *   areaResizeNchw(image, size, rect?) -> Float32Array [1,3,size,size], clamped 0..1
+ *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap? }) -> Promise<RgbFloat>
+ */
+import type { Rect, RgbFloat } from '../image/types';
+import type { ModelSession } from '../model/session';
+import { processTiled, type TileEvent } from '../stitch';
+
+/** Source index range and weights of each output sample of a 1-D area (box) resize. */
+function areaWeights(n: number, size: number): Array<{ k0: number; w: Float32Array }> {
+  const s = n / size;
+  const out: Array<{ k0: number; w: Float32Array }> = [];
+  for (let i = 0; i < size; i++) {
+    const a = i * s;
+    const b = (i + 1) * s;
+    const k0 = Math.floor(a);
+    const k1 = Math.min(n, Math.ceil(b));
+    const w = new Float32Array(Math.max(1, k1 - k0));
+    for (let k = k0; k < k1; k++) w[k - k0] = (Math.min(b, k + 1) - Math.max(a, k)) / (b - a);
+    out.push({ k0, w });
+  }
+  return out;
+}
+
+export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect): Float32Array {
+  const r = rect ?? { x: 0, y: 0, w: image.width, h: image.height };
+  const W = image.width;
+  const d = image.data;
+  const wx = areaWeights(r.w, size);
+  const wy = areaWeights(r.h, size);
+  // horizontal pass: r.h rows × size columns × 3
+  const tmp = new Float32Array(r.h * size * 3);
+  for (let y = 0; y < r.h; y++) {
+    const row = ((r.y + y) * W + r.x) * 3;
+    for (let i = 0; i < size; i++) {
+      const { k0, w } = wx[i];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let k = 0; k < w.length; k++) {
+        const p = row + (k0 + k) * 3;
+        s0 += w[k] * Math.min(1, Math.max(0, d[p]));
+        s1 += w[k] * Math.min(1, Math.max(0, d[p + 1]));
+        s2 += w[k] * Math.min(1, Math.max(0, d[p + 2]));
+      }
+      const o = (y * size + i) * 3;
+      tmp[o] = s0;
+      tmp[o + 1] = s1;
+      tmp[o + 2] = s2;
+    }
+  }
+  const out = new Float32Array(3 * size * size);
+  const plane = size * size;
+  for (let j = 0; j < size; j++) {
+    const { k0, w } = wy[j];
+    for (let i = 0; i < size; i++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let k = 0; k < w.length; k++) {
+        const p = ((k0 + k) * size + i) * 3;
+        s0 += w[k] * tmp[p];
+        s1 += w[k] * tmp[p + 1];
+        s2 += w[k] * tmp[p + 2];
+      }
+      out[j * size + i] = s0;
+      out[plane + j * size + i] = s1;
+      out[2 * plane + j * size + i] = s2;
+    }
+  }
+  return out;
+}
+
+export interface AiOptions {
+  /** meter (build the context thumbnail) on this rectangle instead of the whole photo */
+  meterRect?: Rect;
+  onTile?: (e: TileEvent) => void;
+  signal?: AbortSignal;
+  batchSize?: number;
+  overlap?: number;
+}
+
+export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: AiOptions = {}): Promise<RgbFloat> {
+  const context = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize, opts.meterRect)) : undefined;
+  opts.signal?.throwIfAborted();
+  const T = session.tileSize;
+  const plane = T * T;
+  return processTiled(
+    image,
+    async (tiles) => {
+      const n = tiles.length;
+      const batch = new Float32Array(n * 3 * plane);
+      for (let t = 0; t < n; t++) {
+        const src = tiles[t].data;
+        const base = t * 3 * plane;
+        for (let p = 0; p < plane; p++) {
+          batch[base + p] = Math.min(1, Math.max(0, src[p * 3]));
+          batch[base + plane + p] = Math.min(1, Math.max(0, src[p * 3 + 1]));
+          batch[base + 2 * plane + p] = Math.min(1, Math.max(0, src[p * 3 + 2]));
+        }
+      }
+      const res = await session.runTiles(batch, n, T, T, context);
+      return tiles.map((tile, t) => {
+        const src = tile.data;
+        const out = new Float32Array(plane * 3);
+        const base = t * 3 * plane;
+        for (let p = 0; p < plane; p++) {
+          for (let c = 0; c < 3; c++) {
+            const v = src[p * 3 + c];
+            const m = res[base + c * plane + p];
+            out[p * 3 + c] = v > 1 ? m * v : m;
+          }
+        }
+        return { width: T, height: T, data: out };
+      });
+    },
+    {
+      tileSize: T,
+      overlap: opts.overlap ?? session.manifest.tile.overlap ?? 32,
+      batchSize: opts.batchSize ?? 8,
+      signal: opts.signal,
+      onTile: opts.onTile,
+    },
+  );
+}

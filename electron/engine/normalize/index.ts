@@ -1,0 +1,133 @@
+/**
+ * The one entry point for exposure normalisation, used by the CLI, batch, the app and the
+ * browser bridge.
+ *
+ *   normalizeImage(image, opts) -> Promise<RgbFloat>
+ *   normalizeImageDetailed(image, opts) -> Promise<{ image, report }>
+ *   defaultMode(modelDir?) -> 'ai' when models/manifest.json is present and valid, else 'classic'
+ *
+ * opts:
+ *   mode      'ai' | 'classic' (default: defaultMode()). 'ai' falls back to 'classic' when
+ *             the model cannot be loaded; report.fallback says why.
+ *   strength  0..1 blend with the original (0 = original, 1 = full correction; default 1)
+ *   rois      rectangles: exposure is metered there and the correction blended in with a
+ *             feathered mask (`feather` px, default 5% of the shorter side)
+ *   mask      any mask Plane (ellipse, brush, from the app) with the same meaning; combined
+ *             with `rois` by maximum
+ *   modelDir  folder with manifest.json (default: the shipped models/)
+ *   onTile    ({ index, total, rect, pixels }) per finished region, pixels final (blended)
+ *   signal    AbortSignal; rejects with its reason
+ *   onReport  receives the report (also returned by normalizeImageDetailed)
+ * The input image is never modified.
+ */
+import type { Plane, Rect, RgbFloat } from '../image/types';
+import { defaultModelDir, findManifest, readManifest } from '../model/manifest';
+import { getModel } from '../model/session';
+import type { TileEvent } from '../stitch';
+import { normalizeAi } from './ai';
+import { applyClassic, classicParams, meterExposure } from './classic';
+import { blendCorrection, maskBounds, rectMask } from './roi';
+
+export type NormalizeMode = 'ai' | 'classic';
+
+export interface NormalizeOptions {
+  mode?: NormalizeMode;
+  strength?: number;
+  rois?: Rect[];
+  mask?: Plane;
+  feather?: number;
+  modelDir?: string;
+  onTile?: (e: TileEvent) => void;
+  signal?: AbortSignal;
+  onReport?: (r: NormalizeReport) => void;
+}
+
+export interface NormalizeReport {
+  mode: NormalizeMode;
+  requestedMode: NormalizeMode;
+  /** execution provider (ai only) */
+  provider?: string;
+  /** "name@version" of the model (ai only) */
+  model?: string;
+  /** why ai was not used although requested */
+  fallback?: string;
+  /** exposure change chosen by the classic metering, in EV */
+  ev?: number;
+  strength: number;
+  masked: boolean;
+}
+
+export function defaultMode(modelDir = defaultModelDir()): NormalizeMode {
+  if (!findManifest(modelDir)) return 'classic';
+  try {
+    readManifest(modelDir);
+    return 'ai';
+  } catch {
+    return 'classic';
+  }
+}
+
+function combinedMask(image: RgbFloat, opts: NormalizeOptions): Plane | undefined {
+  const { width: W, height: H } = image;
+  let mask = opts.mask;
+  if (mask && (mask.width !== W || mask.height !== H)) throw new RangeError(`mask is ${mask.width}x${mask.height}, photo ${W}x${H}`);
+  if (opts.rois?.length) {
+    const feather = opts.feather ?? Math.round(0.05 * Math.min(W, H));
+    const r = rectMask(W, H, opts.rois, feather);
+    if (mask) for (let i = 0; i < r.data.length; i++) r.data[i] = Math.max(r.data[i], mask.data[i]);
+    mask = r;
+  }
+  return mask;
+}
+
+export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOptions = {}): Promise<{ image: RgbFloat; report: NormalizeReport }> {
+  const strength = opts.strength ?? 1;
+  if (!(strength >= 0 && strength <= 1)) throw new RangeError(`strength must be within 0..1, got ${opts.strength}`);
+  if (image.data.length !== image.width * image.height * 3 || image.width < 1 || image.height < 1) {
+    throw new RangeError(`image buffer does not match ${image.width}x${image.height}`);
+  }
+  const modelDir = opts.modelDir ?? defaultModelDir();
+  const requestedMode = opts.mode ?? defaultMode(modelDir);
+  const mask = combinedMask(image, opts);
+  const report: NormalizeReport = { mode: requestedMode, requestedMode, strength, masked: !!mask };
+
+  // Final pixels for progress events: blend each finished region as it arrives.
+  const onTile = opts.onTile
+    ? (e: TileEvent) => {
+        blendCorrection(image, e.pixels, { mask, strength, rect: e.rect });
+        opts.onTile?.(e);
+      }
+    : undefined;
+
+  let corrected: RgbFloat | undefined;
+  if (requestedMode === 'ai') {
+    try {
+      const session = await getModel(modelDir);
+      report.provider = session.provider;
+      report.model = `${session.manifest.name}@${session.manifest.version}`;
+      corrected = await normalizeAi(image, session, { meterRect: mask ? maskBounds(mask) : undefined, onTile, signal: opts.signal });
+    } catch (err) {
+      opts.signal?.throwIfAborted();
+      if (report.provider) throw err; // the model loaded; a failure while running is a real error
+      report.mode = 'classic';
+      report.fallback = `model not usable (${err instanceof Error ? err.message : String(err)}); used classic`;
+    }
+  }
+  if (!corrected) {
+    const params = classicParams(meterExposure(image, mask));
+    report.ev = params.ev;
+    let index = 0;
+    const total = Math.ceil(image.height / 224);
+    corrected = await applyClassic(image, params, {
+      signal: opts.signal,
+      onStrip: onTile ? (rect, pixels) => onTile({ index: index++, total, rect, pixels }) : undefined,
+    });
+  }
+  const out = blendCorrection(image, corrected, { mask, strength });
+  opts.onReport?.(report);
+  return { image: out, report };
+}
+
+export async function normalizeImage(image: RgbFloat, opts: NormalizeOptions = {}): Promise<RgbFloat> {
+  return (await normalizeImageDetailed(image, opts)).image;
+}

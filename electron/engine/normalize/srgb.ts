@@ -1,0 +1,41 @@
+/**
+ * sRGB transfer function, fast: look-up tables with linear interpolation on 0..1, the
+ * exact formula outside (negative values, RAW headroom above 1). The error stays below
+ * one 16-bit code value.
+ */
+const N = 4096;
+const toLin = new Float32Array(N + 2);
+const toSrgb = new Float32Array(N + 2);
+
+export function srgbToLinearExact(v: number): number {
+  if (v <= 0.04045) return v / 12.92;
+  return Math.pow((v + 0.055) / 1.055, 2.4);
+}
+export function linearToSrgbExact(v: number): number {
+  if (v <= 0.0031308) return v * 12.92;
+  return 1.055 * Math.pow(v, 1 / 2.4) - 0.055;
+}
+for (let i = 0; i <= N + 1; i++) toLin[i] = srgbToLinearExact(i / N);
+// linear->sRGB is steep near 0: index by sqrt(v) so the table is dense there.
+for (let i = 0; i <= N + 1; i++) toSrgb[i] = linearToSrgbExact((i / N) * (i / N));
+
+export function srgbToLinear(v: number): number {
+  if (!(v >= 0 && v < 1)) return srgbToLinearExact(v);
+  const f = v * N;
+  const i = f | 0;
+  const a = toLin[i];
+  return a + (toLin[i + 1] - a) * (f - i);
+}
+
+export function linearToSrgb(v: number): number {
+  if (!(v >= 0 && v < 1)) return linearToSrgbExact(v);
+  const f = Math.sqrt(v) * N;
+  const i = f | 0;
+  const a = toSrgb[i];
+  return a + (toSrgb[i + 1] - a) * (f - i);
+}
+
+/** Rec. 709 luminance of linear RGB. */
+export function luminance(r: number, g: number, b: number): number {
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}

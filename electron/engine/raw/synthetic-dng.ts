@@ -1,0 +1,176 @@
+/**
+ * Writes minimal valid DNGs from known linear scene data: uncompressed 16-bit Bayer RGGB
+ * CFA, BlackLevel/WhiteLevel, AsShotNeutral (camera white balance), ColorMatrix1 and
+ * BaselineExposure. The decoder self-check (raw/self-check.ts) decodes one against its
+ * known content; tests and benchmarks use it as ground truth for RAW decoding.
+ *
+ * The camera space is chosen to be linear sRGB: ColorMatrix1 is the XYZ(D65) -> linear
+ * sRGB matrix, so a decoder's camera -> sRGB conversion is the identity and decoded values
+ * equal the scene values (times the white-balance correction the neutral implies).
+ */
+import { writeFileSync } from 'node:fs';
+
+/** Linear-light scene value at (x, y) in sRGB primaries, before white balance; 1 = white level. */
+export type Scene = (x: number, y: number) => [number, number, number];
+
+export interface SyntheticDngOptions {
+  width: number;
+  height: number;
+  /** default: `testChartScene(width, height)` */
+  scene?: Scene;
+  blackLevel?: number;
+  whiteLevel?: number;
+  /** Camera response to a neutral, G = 1: the raw stores scene × neutral (default 0.5, 1, 0.8). */
+  asShotNeutral?: [number, number, number];
+  /** DNG BaselineExposure in EV (default 0). */
+  baselineExposure?: number;
+  make?: string;
+  model?: string;
+}
+
+/** XYZ (D65) -> linear sRGB (IEC 61966-2-1). */
+export const XYZ_TO_SRGB: number[] = [3.2404542, -1.5371385, -0.4985314, -0.969266, 1.8760108, 0.041556, 0.0556434, -0.2040259, 1.0572252];
+
+/** Patch layout of the default chart, in fractions of the image (x0, y0, x1, y1) and linear RGB. */
+export interface Patch {
+  name: string;
+  rect: [number, number, number, number];
+  rgb: [number, number, number];
+}
+
+export const CHART_PATCHES: Patch[] = [
+  { name: 'grey05', rect: [0, 0, 0.25, 0.4], rgb: [0.05, 0.05, 0.05] },
+  { name: 'grey10', rect: [0.25, 0, 0.5, 0.4], rgb: [0.1, 0.1, 0.1] },
+  { name: 'grey20', rect: [0.5, 0, 0.75, 0.4], rgb: [0.2, 0.2, 0.2] },
+  { name: 'grey40', rect: [0.75, 0, 1, 0.4], rgb: [0.4, 0.4, 0.4] },
+  { name: 'orange', rect: [0, 0.4, 0.25, 0.8], rgb: [0.4, 0.2, 0.1] },
+  { name: 'teal', rect: [0.25, 0.4, 0.5, 0.8], rgb: [0.05, 0.2, 0.25] },
+  { name: 'bright', rect: [0.5, 0.4, 0.75, 0.8], rgb: [0.9, 0.9, 0.9] },
+  { name: 'dark', rect: [0.75, 0.4, 1, 0.8], rgb: [0.01, 0.01, 0.01] },
+];
+/** Bottom band (y >= 0.8): horizontal neutral gradient 0 -> 0.9. */
+export const GRADIENT_Y0 = 0.8;
+
+export function testChartScene(width: number, height: number): Scene {
+  return (x, y) => {
+    const fy = y / height;
+    const fx = x / width;
+    if (fy >= GRADIENT_Y0) {
+      const v = 0.9 * fx;
+      return [v, v, v];
+    }
+    for (const p of CHART_PATCHES) {
+      const [x0, y0, x1, y1] = p.rect;
+      if (fx >= x0 && fx < x1 && fy >= y0 && fy < y1) return p.rgb;
+    }
+    return [0, 0, 0];
+  };
+}
+
+type Value = { type: 1 | 2 | 3 | 4 | 5 | 7 | 10; values: number[] | string };
+const TYPE_SIZE = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 10: 8 } as const;
+
+function rational(v: number, signed: boolean): [number, number] {
+  const den = 1_000_000;
+  const num = Math.round(v * den);
+  return signed ? [num, den] : [Math.max(0, num), den];
+}
+
+/** Builds the whole DNG in memory (little-endian TIFF, one IFD, one strip). */
+export function buildSyntheticDng(o: SyntheticDngOptions): Buffer {
+  const { width, height } = o;
+  if (width % 2 || height % 2) throw new Error('synthetic DNG needs even width and height (2×2 CFA)');
+  const scene = o.scene ?? testChartScene(width, height);
+  const black = o.blackLevel ?? 256;
+  const white = o.whiteLevel ?? 16383;
+  const neutral = o.asShotNeutral ?? [0.5, 1, 0.8];
+  const be = o.baselineExposure ?? 0;
+
+  // RGGB mosaic: (even row, even col) R, (odd, odd) B, else G.
+  const pixels = Buffer.alloc(width * height * 2);
+  const span = white - black;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const c = (y & 1) === 0 ? ((x & 1) === 0 ? 0 : 1) : (x & 1) === 0 ? 1 : 2;
+      const v = scene(x, y)[c] * neutral[c];
+      const code = Math.round(black + Math.min(1, Math.max(0, v)) * span);
+      pixels.writeUInt16LE(code, (y * width + x) * 2);
+    }
+  }
+
+  const model = o.model ?? 'Evenlight Synthetic';
+  const tags = new Map<number, Value>([
+    [254, { type: 4, values: [0] }],
+    [256, { type: 4, values: [width] }],
+    [257, { type: 4, values: [height] }],
+    [258, { type: 3, values: [16] }],
+    [259, { type: 3, values: [1] }],
+    [262, { type: 3, values: [32803] }],
+    [271, { type: 2, values: o.make ?? 'Evenlight' }],
+    [272, { type: 2, values: model }],
+    [273, { type: 4, values: [0] }], // patched below
+    [274, { type: 3, values: [1] }],
+    [277, { type: 3, values: [1] }],
+    [278, { type: 4, values: [height] }],
+    [279, { type: 4, values: [pixels.length] }],
+    [284, { type: 3, values: [1] }],
+    [33421, { type: 3, values: [2, 2] }],
+    [33422, { type: 1, values: [0, 1, 1, 2] }],
+    [50706, { type: 1, values: [1, 4, 0, 0] }],
+    [50707, { type: 1, values: [1, 1, 0, 0] }],
+    [50708, { type: 2, values: model }],
+    [50710, { type: 1, values: [0, 1, 2] }],
+    [50714, { type: 4, values: [black] }],
+    [50717, { type: 4, values: [white] }],
+    [50721, { type: 10, values: XYZ_TO_SRGB.flatMap((v) => rational(v, true)) }],
+    [50728, { type: 5, values: neutral.flatMap((v) => rational(v, false)) }],
+    [50730, { type: 10, values: rational(be, true) }],
+    [50778, { type: 3, values: [21] }], // D65
+  ]);
+
+  const entries = [...tags.entries()].sort((a, b) => a[0] - b[0]);
+  const ifdOffset = 8;
+  const ifdSize = 2 + entries.length * 12 + 4;
+  let dataPos = ifdOffset + ifdSize;
+  const blobs: Buffer[] = [];
+  const ifd = Buffer.alloc(ifdSize);
+  ifd.writeUInt16LE(entries.length, 0);
+  const bytesOf = (v: Value): Buffer => {
+    if (typeof v.values === 'string') return Buffer.from(v.values + '\0', 'latin1');
+    const size = v.type === 5 || v.type === 10 ? 4 : TYPE_SIZE[v.type];
+    const b = Buffer.alloc(v.values.length * size);
+    v.values.forEach((n, i) => {
+      if (size === 1) b.writeUInt8(n, i);
+      else if (size === 2) b.writeUInt16LE(n, i * 2);
+      else if (v.type === 10) b.writeInt32LE(n, i * 4);
+      else b.writeUInt32LE(n, i * 4);
+    });
+    return b;
+  };
+  const stripOffsetAt: number[] = [];
+  entries.forEach(([tag, v], i) => {
+    const e = 2 + i * 12;
+    const data = bytesOf(v);
+    const count = typeof v.values === 'string' ? data.length : v.type === 5 || v.type === 10 ? v.values.length / 2 : v.values.length;
+    ifd.writeUInt16LE(tag, e);
+    ifd.writeUInt16LE(v.type, e + 2);
+    ifd.writeUInt32LE(count, e + 4);
+    if (data.length <= 4) data.copy(ifd, e + 8);
+    else {
+      ifd.writeUInt32LE(dataPos, e + 8);
+      const padded = data.length % 2 ? Buffer.concat([data, Buffer.alloc(1)]) : data;
+      blobs.push(padded);
+      dataPos += padded.length;
+    }
+    if (tag === 273) stripOffsetAt.push(e + 8);
+  });
+  ifd.writeUInt32LE(0, ifdSize - 4);
+  const stripOffset = dataPos;
+  for (const at of stripOffsetAt) ifd.writeUInt32LE(stripOffset, at);
+  const header = Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00]);
+  return Buffer.concat([header, ifd, ...blobs, pixels]);
+}
+
+export function writeSyntheticDng(path: string, o: SyntheticDngOptions): void {
+  writeFileSync(path, buildSyntheticDng(o));
+}

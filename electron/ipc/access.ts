@@ -1,0 +1,85 @@
+/**
+ * Folder access control: the UI may only touch files inside folders the user opened.
+ * Paths are resolved with realpath before the containment check, so `..` and symlinks
+ * that point outside an opened folder are refused.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+
+export class AccessError extends Error {
+  constructor(
+    readonly code: 'ACCESS_DENIED' | 'NOT_FOUND',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccessError';
+  }
+}
+
+export interface FolderAccess {
+  /** Grants a folder (resolved to its realpath); returns the real path. */
+  grant(folder: string): Promise<string>;
+  /** Resolves an existing path and checks it lies inside a granted folder. */
+  check(path: string): Promise<string>;
+  /** For outputs that may not exist yet: checks the nearest existing ancestor, returns the real path. */
+  checkWritable(path: string): Promise<string>;
+  roots(): string[];
+}
+
+export function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+}
+
+async function real(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AccessError('NOT_FOUND', `${path}: no such file or folder`);
+    throw new AccessError('ACCESS_DENIED', `${path}: ${(err as Error).message}`);
+  }
+}
+
+export function createFolderAccess(): FolderAccess {
+  const granted = new Set<string>();
+
+  function contained(path: string, resolved: string): string {
+    for (const root of granted) if (isInside(root, resolved)) return resolved;
+    throw new AccessError('ACCESS_DENIED', `${path}: outside the folders you opened`);
+  }
+
+  return {
+    async grant(folder) {
+      if (!isAbsolute(folder)) throw new AccessError('ACCESS_DENIED', `${folder}: not an absolute path`);
+      const r = await real(folder);
+      if (!(await stat(r)).isDirectory()) throw new AccessError('ACCESS_DENIED', `${folder}: not a folder`);
+      granted.add(r);
+      return r;
+    },
+    async check(path) {
+      if (!isAbsolute(path)) throw new AccessError('ACCESS_DENIED', `${path}: not an absolute path`);
+      return contained(path, await real(path));
+    },
+    async checkWritable(path) {
+      if (!isAbsolute(path)) throw new AccessError('ACCESS_DENIED', `${path}: not an absolute path`);
+      path = resolve(path); // no '..' left in the missing tail
+      // walk up to the first existing ancestor, resolve it, then re-append the missing tail
+      let existing = path;
+      const tail: string[] = [];
+      for (;;) {
+        try {
+          const r = await realpath(existing);
+          const full = tail.length ? [r, ...tail.reverse()].join(sep) : r;
+          return contained(path, full);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new AccessError('ACCESS_DENIED', `${path}: ${(err as Error).message}`);
+          const parent = dirname(existing);
+          if (parent === existing) throw new AccessError('NOT_FOUND', `${path}: no such folder`);
+          tail.push(existing.slice(parent.length).replace(/^[\\/]+/, ''));
+          existing = parent;
+        }
+      }
+    },
+    roots: () => [...granted],
+  };
+}

@@ -1,0 +1,23 @@
+// EXIF summary for the grid's badges and the editor's info panel.
+import type { Handler } from './types';
+import { readExif } from '../../engine/image/exif';
+
+export const photoInfo: Handler<'photoInfo'> = async (req, ctx) => {
+  const path = await ctx.access.check(req.path);
+  const x = await readExif(path);
+  return {
+    path,
+    exif: {
+      make: x.make ?? null,
+      model: x.model ?? null,
+      lens: x.lens ?? null,
+      exposureTime: x.exposureTime ?? null,
+      iso: x.iso ?? null,
+      fNumber: x.fNumber ?? null,
+      evBias: x.exposureBias ?? null,
+      captureTime: x.captureTime ?? null,
+      width: x.width ?? null,
+      height: x.height ?? null,
+    },
+  };
+};

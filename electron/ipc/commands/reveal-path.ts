@@ -1,0 +1,9 @@
+// Opens a folder in the OS file manager; only Electron can, the bridge answers UNAVAILABLE.
+import type { Handler } from './types';
+import { ipcFailure } from '../failure';
+
+export const revealPath: Handler<'revealPath'> = async (req, ctx) => {
+  const real = await ctx.access.check(req.path);
+  if (!ctx.host.reveal) throw ipcFailure('UNAVAILABLE', `${real}: cannot open a file manager from the browser bridge`);
+  return { opened: await ctx.host.reveal(real) };
+};

@@ -1,0 +1,156 @@
+/**
+ * What the engine worker does for each job kind. Kept apart from the worker plumbing so
+ * the same code is easy to follow and test.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineJob, WorkerMessage } from './engine-jobs';
+import type { EventPayload } from './contract';
+import { makeThumbnail, readImage, writeImage } from '../engine/image/io';
+import { normalizeImage } from '../engine/normalize/index';
+import { runBatch } from '../engine/batch';
+import { compareFusion } from '../engine/compare-fusion';
+import { downscaleArea, workingSize } from './working-size';
+import { roiMask } from './roi-mask';
+import { encodeTileFrame, rgbFloatToRgba8 } from './tile-frame';
+
+type Post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => void;
+
+export async function runJob(job: EngineJob, signal: AbortSignal, post: Post): Promise<unknown> {
+  switch (job.kind) {
+    case 'preview':
+      return runPreview(job, signal, post);
+    case 'normalize':
+      return runNormalize(job, signal, post);
+    case 'export':
+      return runExport(job, signal);
+    case 'batch':
+      return runBatchJob(job, signal, post);
+    case 'compare':
+      return runCompare(job, signal);
+  }
+}
+
+/** Decodes and scales exactly like runNormalize, so before and after line up pixel for pixel. */
+async function workingImage(path: string, maxSide: number, signal: AbortSignal) {
+  // a half-size RAW demosaic is plenty for a preview of at most maxSide pixels
+  const { image: full } = await readImage(path, { signal, rawHalfSize: maxSide > 0 && maxSide <= 3000 });
+  const size = workingSize(full.width, full.height, maxSide);
+  return downscaleArea(full, size.width, size.height);
+}
+
+const PREVIEW_STRIP_ROWS = 128;
+
+async function runPreview(job: Extract<EngineJob, { kind: 'preview' }>, signal: AbortSignal, post: Post) {
+  const image = await workingImage(job.path, job.maxSide, signal);
+  const { width, height } = image;
+  const total = Math.ceil(height / PREVIEW_STRIP_ROWS);
+  for (let i = 0; i < total; i++) {
+    const y = i * PREVIEW_STRIP_ROWS;
+    const h = Math.min(PREVIEW_STRIP_ROWS, height - y);
+    const rgb = image.data.subarray(y * width * 3, (y + h) * width * 3);
+    const frame = encodeTileFrame({ jobId: job.jobId, index: i, total, x: 0, y, w: width, h, imageWidth: width, imageHeight: height, rgba: rgbFloatToRgba8(rgb, width, h) });
+    post({ type: 'tile', frame }, [frame.buffer as ArrayBuffer]);
+  }
+  return { jobId: job.jobId, width, height };
+}
+
+async function runNormalize(job: Extract<EngineJob, { kind: 'normalize' }>, signal: AbortSignal, post: Post) {
+  const started = Date.now();
+  const image = await workingImage(job.path, job.maxSide, signal);
+  let tiles = 0;
+  await normalizeImage(image, {
+    mode: job.mode,
+    strength: job.strength,
+    mask: roiMask(image.width, image.height, job.rois),
+    signal,
+    onTile: (e) => {
+      tiles++;
+      const frame = encodeTileFrame({
+        jobId: job.jobId,
+        index: e.index,
+        total: e.total,
+        x: e.rect.x,
+        y: e.rect.y,
+        w: e.rect.w,
+        h: e.rect.h,
+        imageWidth: image.width,
+        imageHeight: image.height,
+        rgba: rgbFloatToRgba8(e.pixels.data, e.pixels.width, e.pixels.height),
+      });
+      post({ type: 'tile', frame }, [frame.buffer as ArrayBuffer]);
+    },
+  });
+  return { jobId: job.jobId, width: image.width, height: image.height, tiles, ms: Date.now() - started };
+}
+
+async function runExport(job: Extract<EngineJob, { kind: 'export' }>, signal: AbortSignal) {
+  const { image, meta } = await readImage(job.path, { signal });
+  const out = await normalizeImage(image, {
+    mode: job.mode,
+    strength: job.strength,
+    mask: roiMask(image.width, image.height, job.rois),
+    signal,
+  });
+  await writeImage(job.output, out, { format: job.format, quality: job.quality, meta });
+  return { output: job.output };
+}
+
+async function runBatchJob(job: Extract<EngineJob, { kind: 'batch' }>, signal: AbortSignal, post: Post) {
+  const summary = await runBatch(job.folder, job.outDir, {
+    format: job.format,
+    quality: job.quality,
+    mode: job.mode,
+    strength: job.strength,
+    signal,
+    onEvent: (e) => {
+      if (e.type !== 'file') return;
+      const payload: EventPayload<'batchProgress'> = {
+        jobId: job.jobId,
+        done: e.finished,
+        total: e.total,
+        file: e.result.input,
+        ok: e.result.status !== 'failed',
+        error: e.result.status === 'failed' ? (e.result.reason ?? 'failed') : null,
+        output: e.result.status === 'done' ? e.result.output : null,
+        etaSeconds: e.etaMs == null ? null : e.etaMs / 1000,
+      };
+      post({ type: 'event', event: 'batchProgress', payload });
+    },
+  });
+  return { ok: summary.done + summary.skipped, failed: summary.failed, cancelled: summary.cancelled };
+}
+
+async function dataUrl(path: string, maxSide: number): Promise<string> {
+  const jpeg = await makeThumbnail(path, maxSide);
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+}
+
+async function runCompare(job: Extract<EngineJob, { kind: 'compare' }>, signal: AbortSignal) {
+  const dir = await mkdtemp(join(tmpdir(), 'evenlight-compare-'));
+  try {
+    const r = await compareFusion(job.frames, dir, { frame: job.frames.indexOf(job.aiFrame) + 1, modes: ['ai', 'classic'], signal });
+    const ai = r.outcomes.find((o) => o.mode === 'ai' && !o.error);
+    const classic = r.outcomes.find((o) => o.mode === 'classic' && !o.error);
+    const shown = ai ?? classic;
+    if (!shown?.path || !shown.heatmap) {
+      const why = r.outcomes.filter((o) => o.error).map((o) => o.error);
+      throw new Error(`compare: no single-frame correction succeeded (${why.join('; ') || 'unknown reason'})`);
+    }
+    const side = job.maxSide > 0 ? job.maxSide : 4096;
+    const [aiUrl, fusionUrl, heatUrl] = await Promise.all([dataUrl(shown.path, side), dataUrl(r.fusion.path, side), dataUrl(shown.heatmap, side)]);
+    return {
+      mode: ai ? 'ai' : 'classic',
+      note: ai ? null : (r.outcomes.find((o) => o.mode === 'ai')?.error ?? 'AI correction unavailable'),
+      frame: r.frame.path,
+      ai: aiUrl,
+      fusion: fusionUrl,
+      heatmap: heatUrl,
+      psnr: shown.psnr ?? null,
+      ssim: shown.ssim ?? 0,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The router every host uses (Electron main, the `serve` bridge): looks up the command,
+ * validates the request against the contract's schema, runs the handler and turns
+ * anything thrown into a typed `{ ok: false, error }` result. Nothing reaches a handler
+ * unvalidated, and no exception crosses the IPC boundary.
+ */
+import { commands, type CommandName, type EventName, type EventPayload, type IpcError, type Result } from './contract';
+import { createFolderAccess, type FolderAccess } from './access';
+import { handlers } from './commands';
+import { toIpcError } from './failure';
+
+export interface Host {
+  kind: 'electron' | 'bridge';
+  version: string;
+  /** Native folder picker (Electron); absent in the browser bridge. */
+  pickFolder?: () => Promise<string | null>;
+  /** Shows a path in the OS file manager (Electron). */
+  reveal?: (path: string) => Promise<boolean>;
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Sends one binary tile frame (tile-frame.ts) to the UI. */
+  sendTile(frame: Uint8Array): void;
+}
+
+export interface Context {
+  host: Host;
+  access: FolderAccess;
+  /** Running jobs by id, so `cancel`/`batchCancel` can abort them. */
+  jobs: Map<string, AbortController>;
+}
+
+export interface Router {
+  invoke(command: string, request: unknown): Promise<Result<unknown>>;
+  /** Aborts every running job (window closed, bridge stopped). */
+  dispose(): void;
+  context: Context;
+}
+
+export function createRouter(host: Host, access: FolderAccess = createFolderAccess()): Router {
+  const context: Context = { host, access, jobs: new Map() };
+  return {
+    context,
+    async invoke(command, request) {
+      if (!Object.hasOwn(commands, command)) return failure({ code: 'UNKNOWN_COMMAND', message: `unknown command: ${String(command).slice(0, 64)}` });
+      const name = command as CommandName;
+      const parsed = commands[name].request.safeParse(request ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? issue.path.join('.') : 'request';
+        return failure({ code: 'BAD_REQUEST', message: `${name}: ${where}: ${issue?.message ?? 'invalid'}` });
+      }
+      try {
+        const handler = handlers[name] as (req: unknown, ctx: Context) => Promise<unknown>;
+        const value = await handler(parsed.data, context);
+        return { ok: true, value };
+      } catch (err) {
+        return failure(toIpcError(err));
+      }
+    },
+    dispose() {
+      for (const c of context.jobs.values()) c.abort();
+      context.jobs.clear();
+    },
+  };
+}
+
+function failure(error: IpcError): Result<never> {
+  return { ok: false, error };
+}

@@ -1,0 +1,64 @@
+/**
+ * Binary frame for one finished tile: a small little-endian header followed by RGBA8 pixels
+ * of the tile's rect. Used by Electron IPC and the WebSocket bridge alike, and decoded in
+ * the renderer, so it uses only DataView/typed arrays (no Node Buffer).
+ *
+ * Layout: magic 'ELT1' | u32 index | u32 total | u32 x | u32 y | u32 w | u32 h |
+ *         u32 imageWidth | u32 imageHeight | u16 jobIdLength | jobId utf8 | pad to 4 | RGBA8
+ */
+import type { TileFrame } from './contract';
+
+const MAGIC = 0x31544c45; // 'ELT1' read as little-endian u32
+const FIXED = 4 + 8 * 4 + 2;
+
+export function encodeTileFrame(t: TileFrame): Uint8Array {
+  const id = new TextEncoder().encode(t.jobId);
+  const headerLen = Math.ceil((FIXED + id.length) / 4) * 4;
+  if (t.rgba.length !== t.w * t.h * 4) throw new Error(`tile frame: ${t.rgba.length} bytes for a ${t.w}x${t.h} RGBA tile`);
+  const out = new Uint8Array(headerLen + t.rgba.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, MAGIC, true);
+  const fields = [t.index, t.total, t.x, t.y, t.w, t.h, t.imageWidth, t.imageHeight];
+  fields.forEach((v, i) => dv.setUint32(4 + i * 4, v, true));
+  dv.setUint16(36, id.length, true);
+  out.set(id, FIXED);
+  out.set(t.rgba, headerLen);
+  return out;
+}
+
+export function decodeTileFrame(bytes: Uint8Array): TileFrame {
+  if (bytes.length < FIXED) throw new Error('tile frame: too short');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint32(0, true) !== MAGIC) throw new Error('tile frame: bad magic');
+  const f = (i: number) => dv.getUint32(4 + i * 4, true);
+  const idLen = dv.getUint16(36, true);
+  const headerLen = Math.ceil((FIXED + idLen) / 4) * 4;
+  const jobId = new TextDecoder().decode(bytes.subarray(FIXED, FIXED + idLen));
+  const w = f(4);
+  const h = f(5);
+  const rgba = bytes.subarray(headerLen);
+  if (rgba.length !== w * h * 4) throw new Error(`tile frame: ${rgba.length} pixel bytes for a ${w}x${h} tile`);
+  return { jobId, index: f(0), total: f(1), x: f(2), y: f(3), w, h, imageWidth: f(6), imageHeight: f(7), rgba };
+}
+
+/**
+ * Interleaved RGB float (sRGB-encoded, nominally 0..1) to RGBA8 for display; values beyond
+ * 0..1 (RAW headroom) are clipped here only, never in the engine.
+ */
+export function rgbFloatToRgba8(rgb: Float32Array, w: number, h: number): Uint8Array {
+  const n = w * h;
+  if (rgb.length !== n * 3) throw new Error(`rgbFloatToRgba8: ${rgb.length} values for ${w}x${h}`);
+  const out = new Uint8Array(n * 4);
+  for (let i = 0, j = 0; i < n * 3; i += 3, j += 4) {
+    out[j] = clamp8(rgb[i]);
+    out[j + 1] = clamp8(rgb[i + 1]);
+    out[j + 2] = clamp8(rgb[i + 2]);
+    out[j + 3] = 255;
+  }
+  return out;
+}
+
+function clamp8(v: number): number {
+  const x = Math.round(v * 255);
+  return x < 0 ? 0 : x > 255 ? 255 : x;
+}

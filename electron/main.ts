@@ -1,0 +1,101 @@
+/**
+ * Electron main process, kept thin: one locked-down window, the IPC router (the same one
+ * the `serve` bridge uses), native folder dialog and reveal. Engine work runs in worker
+ * threads started by the ipc layer, so the window never freezes on a big photo.
+ */
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { channels } from './ipc/contract';
+import { createRouter, type Router } from './ipc/router';
+
+const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    backgroundColor: '#161618',
+    title: 'Evenlight',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, 'preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+
+  const router: Router = createRouter({
+    kind: 'electron',
+    version,
+    async pickFolder() {
+      const r = await dialog.showOpenDialog(win, { properties: ['openDirectory'] });
+      return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
+    },
+    async reveal(path) {
+      return (await shell.openPath(path)) === '';
+    },
+    emit(event, payload) {
+      if (!win.isDestroyed()) win.webContents.send(channels.event, event, payload);
+    },
+    sendTile(frame) {
+      if (!win.isDestroyed()) win.webContents.send(channels.tile, frame);
+    },
+  });
+
+  ipcMain.handle(channels.invoke, (e, command: unknown, request: unknown) => {
+    // only our own window's top frame may call in
+    if (e.sender !== win.webContents || e.senderFrame !== win.webContents.mainFrame) {
+      return { ok: false, error: { code: 'ACCESS_DENIED', message: 'request from an unknown frame' } };
+    }
+    return router.invoke(String(command), request);
+  });
+
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.on('will-redirect', (e) => e.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    router.dispose();
+    ipcMain.removeHandler(channels.invoke);
+  });
+  void win.loadFile(rendererIndex);
+}
+
+app.enableSandbox();
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+void app.whenReady().then(() => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,185 @@
+/**
+ * The browser bridge: serves the built renderer over HTTP and carries the IPC contract over
+ * a WebSocket, both on 127.0.0.1 only. A random per-run token guards everything: the page
+ * URL carries it (then a SameSite=Strict cookie covers the assets), the WebSocket needs it
+ * in its query, and a foreign Origin or Host header is refused (no cross-site or DNS
+ * rebinding access to the user's photos).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { extname, join, resolve } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WsClientMessage, type WsServerMessage } from '../ipc/contract';
+import { createRouter, type Host, type Router } from '../ipc/router';
+import { isInside } from '../ipc/access';
+
+export interface BridgeOptions {
+  port?: number;
+  /** folder holding the built renderer (index.html); found next to dist/ by default */
+  rendererDir?: string;
+  version?: string;
+}
+
+export interface Bridge {
+  url: string;
+  port: number;
+  token: string;
+  router: Router;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export function findRendererDir(): string {
+  // compiled: dist/electron/serve -> dist/renderer; from source (tsx): electron/serve -> dist/renderer
+  const base = resolve(__dirname, '..', '..');
+  for (const dir of [join(base, 'renderer'), join(base, 'dist', 'renderer')]) {
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  throw new Error(`renderer not built (no index.html under ${join(base, 'dist', 'renderer')}); run \`npm run build\``);
+}
+
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  const m = /(?:^|;\s*)evenlight_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
+  return m ? m[1] : null;
+}
+
+export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
+  const rendererDir = opts.rendererDir ?? findRendererDir();
+  const token = randomBytes(24).toString('base64url');
+  const clients = new Set<WebSocket>();
+  let port = 0;
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const allowedOrigins = () => allowedHosts().map((h) => `http://${h}`);
+
+  const host: Host = {
+    kind: 'bridge',
+    version: opts.version ?? '0.0.0',
+    emit(event, payload) {
+      const text = JSON.stringify({ kind: 'event', event, payload } satisfies WsServerMessage);
+      for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    sendTile(frame) {
+      for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+    },
+  };
+  const router = createRouter(host);
+
+  const csp = () =>
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'none'",
+    ].join('; ');
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(text + '\n');
+    };
+    if (!allowedHosts().includes(req.headers.host ?? '')) return reply(403, 'forbidden host');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const queryToken = url.searchParams.get('token');
+    if (!sameToken(queryToken, token) && !sameToken(cookieToken(req), token)) return reply(403, 'missing or wrong token');
+    let rel = decodeURIComponent(url.pathname);
+    if (rel === '/' || rel === '') rel = '/index.html';
+    const file = resolve(rendererDir, '.' + rel);
+    if (!isInside(rendererDir, file)) return reply(404, 'not found');
+    const st = await stat(file).catch(() => null);
+    if (!st?.isFile()) return reply(404, 'not found');
+    const headers: Record<string, string> = {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    };
+    if (extname(file) === '.html') {
+      headers['content-security-policy'] = csp();
+      headers['x-frame-options'] = 'DENY';
+      headers['set-cookie'] = `evenlight_token=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : await readFile(file));
+  }
+
+  const server = createServer((req, res) => {
+    serveHttp(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (why: string) => {
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${why}\n`);
+    };
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/ws') return refuse('no such endpoint');
+    if (!allowedHosts().includes(req.headers.host ?? '')) return refuse('forbidden host');
+    if (!allowedOrigins().includes(req.headers.origin ?? '')) return refuse('forbidden origin');
+    if (!sameToken(url.searchParams.get('token'), token)) return refuse('missing or wrong token');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        let msg: { id: number; command: string; request: unknown };
+        try {
+          msg = WsClientMessage.parse(JSON.parse(String(data)));
+        } catch {
+          ws.send(JSON.stringify({ kind: 'result', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed message' } } }));
+          return;
+        }
+        void router.invoke(msg.command, msg.request).then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'result', id: msg.id, result } satisfies WsServerMessage));
+        });
+      });
+    });
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    router,
+    async close() {
+      router.dispose();
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}

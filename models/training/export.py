@@ -1,0 +1,177 @@
+"""Exports trained checkpoints to ONNX (Model I/O contract, docs/ARCHITECTURE.md) and writes
+models/manifest.json.
+
+  /usr/bin/python3 models/training/export.py
+
+- evenlight: models/evenlight-context.onnx (thumb [N,3,224,224] -> context [N,K]) and
+  models/evenlight-tile.onnx (tile [N,3,H,W] + context [N,K] -> output [N,3,H,W]).
+- seed-vgg:  models/seed-vgg/tile.onnx (tile [N,3,H,W] -> output; H, W multiples of 32), plus a
+  one-model manifest in models/seed-vgg/ so the same ORT loader can open it.
+The top level of models/manifest.json describes the evenlight model (what the normaliser
+loads); `models` lists every model, evenlight first. Eval numbers are merged in from
+models/training/report/eval.json when it exists.
+"""
+import json
+import os
+import sys
+
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import model as models  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+MODELS = os.path.join(REPO, "models")
+OPSET = 13
+VERSION = "1.0.0"
+
+
+def load(name, ck_dir=None):
+    ck = torch.load(os.path.join(ck_dir or os.path.join(MODELS, "checkpoints"), f"{name}.pt"), map_location="cpu")
+    net = models.build(ck["config"])
+    net.load_state_dict(ck["state_dict"])
+    net.eval()
+    return net, ck
+
+
+class TileGraph(nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, tile, context):
+        return self.net.tile(tile, context)[0]
+
+
+class SeedGraph(nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, tile):
+        return self.net(tile)[0]
+
+
+def gflops(module, *inputs):
+    """Multiply-adds x2 of conv, deconv and linear layers (elementwise work not counted)."""
+    total = [0]
+
+    def hook(m, inp, out):
+        if isinstance(m, nn.Conv2d):
+            k = m.kernel_size[0] * m.kernel_size[1] * m.in_channels // m.groups
+            total[0] += 2 * k * out.numel()
+        elif isinstance(m, nn.ConvTranspose2d):
+            total[0] += 2 * m.kernel_size[0] * m.kernel_size[1] * m.out_channels * inp[0].numel()
+        elif isinstance(m, nn.Linear):
+            total[0] += 2 * m.in_features * out.numel()
+
+    hs = [m.register_forward_hook(hook) for m in module.modules()]
+    with torch.no_grad():
+        module(*inputs)
+    for h in hs:
+        h.remove()
+    return total[0] / 1e9
+
+
+def export(module, args, path, in_names, out_names, dyn):
+    tmp = path + ".tmp"
+    torch.onnx.export(module, args, tmp, opset_version=OPSET, input_names=in_names, output_names=out_names,
+                      dynamic_axes=dyn, do_constant_folding=True)
+    import onnx
+    onnx.checker.check_model(onnx.load(tmp))
+    os.replace(tmp, path)
+    return os.path.basename(path)
+
+
+def training_summary(name):
+    p = os.path.join(HERE, "report", f"{name}.metrics.json")
+    if not os.path.isfile(p):
+        return None, None
+    with open(p) as f:
+        m = json.load(f)
+    last = m["history"][-1]
+    return ({"pairs": m["train_pairs"], "scenes": m["train_scenes"], "steps": last["step"],
+             "minutes": round(last["minutes"], 1), "threads": m["threads"], "device": m["device"],
+             "sources": "brackets_sice (real, Mertens target), brackets (real, Mertens target), "
+                        "hdr (synthetic brackets from OpenEXR, Mertens target), photos (synthetic EV/response/"
+                        "noise/JPEG degradations, original as target); split by scene (models/training/split.json)"},
+            {"dev224": {k: round(last["dev"][k], 4) for k in ("psnr", "ssim", "loss")}})
+
+
+def main():
+    torch.manual_seed(0)
+    entries = []
+    eval_path = os.path.join(HERE, "report", "eval.json")
+    evals = json.load(open(eval_path)) if os.path.isfile(eval_path) else {}
+
+    net, ck = load("evenlight")
+    dim = net.dim
+    thumb = torch.rand(1, 3, 224, 224)
+    tile = torch.rand(2, 3, 224, 224)
+    ctx = net.context(thumb).repeat(2, 1)
+    fc = export(net.context, (thumb,), os.path.join(MODELS, "evenlight-context.onnx"), ["thumb"], ["context"],
+                {"thumb": {0: "N"}, "context": {0: "N"}})
+    ft = export(TileGraph(net), (tile, ctx), os.path.join(MODELS, "evenlight-tile.onnx"), ["tile", "context"],
+                ["output"], {"tile": {0: "N", 2: "H", 3: "W"}, "context": {0: "N"}, "output": {0: "N", 2: "H", 3: "W"}})
+    tr, dm = training_summary("evenlight")
+    g_tile = gflops(TileGraph(net), tile[:1], ctx[:1])
+    g_ctx = gflops(net.context, thumb)
+    ev = {
+        "name": "evenlight", "version": VERSION, "kind": "evenlight",
+        "files": {"context": fc, "tile": ft},
+        "tile": {"file": ft, "size": 224, "overlap": 32,
+                 "inputs": {"tile": "tile", "context": "context"}, "output": "output"},
+        "context": {"file": fc, "dim": dim, "size": 224, "input": "thumb", "output": "context"},
+        "io": {"thumb": [1, 3, 224, 224], "context": [1, dim], "tile": ["N", 3, "H", "W"], "output": ["N", 3, "H", "W"]},
+        "tileSize": 224, "overlap": 32, "contextSize": 224, "contextDim": dim,
+        "params": models.n_params(net), "gflopsPerTile": round(g_tile, 4), "gflopsContext": round(g_ctx, 4),
+        "opset": OPSET, "checkpoint": "models/checkpoints/evenlight.pt", "training": tr,
+        "metrics": {**(dm or {}), **(evals.get("evenlight") or {})},
+    }
+    entries.append(ev)
+
+    if os.path.isfile(os.path.join(MODELS, "checkpoints", "seed-vgg.pt")):
+        snet, _ = load("seed-vgg")
+        os.makedirs(os.path.join(MODELS, "seed-vgg"), exist_ok=True)
+        fs = export(SeedGraph(snet), (tile,), os.path.join(MODELS, "seed-vgg", "tile.onnx"), ["tile"], ["output"],
+                    {"tile": {0: "N", 2: "H", 3: "W"}, "output": {0: "N", 2: "H", 3: "W"}})
+        tr, dm = training_summary("seed-vgg")
+        se = {
+            "name": "seed-vgg", "version": VERSION, "kind": "seed-vgg",
+            "files": {"tile": f"seed-vgg/{fs}"},
+            "tile": {"file": f"seed-vgg/{fs}", "size": 224, "overlap": 32, "inputs": {"tile": "tile"}, "output": "output"},
+            "io": {"tile": ["N", 3, "H", "W"], "output": ["N", 3, "H", "W"]},
+            "tileSize": 224, "overlap": 32, "contextSize": None, "contextDim": None,
+            "params": models.n_params(snet), "gflopsPerTile": round(gflops(SeedGraph(snet), tile[:1]), 4),
+            "widthDivisor": snet_div(snet), "opset": OPSET, "checkpoint": "models/checkpoints/seed-vgg.pt",
+            "note": "seed architecture, channel widths / 8, no pretrained weights (offline); H, W must be multiples of 32",
+            "training": tr, "metrics": {**(dm or {}), **(evals.get("seed-vgg") or {})},
+        }
+        entries.append(se)
+        sub = {k: v for k, v in se.items() if k not in ("files", "tile")}
+        sub["tile"] = {**se["tile"], "file": fs}
+        write_json(os.path.join(MODELS, "seed-vgg", "manifest.json"), sub)
+
+    top = {k: v for k, v in ev.items()}
+    top["models"] = entries
+    top["contract"] = "docs/ARCHITECTURE.md#model-io-contract"
+    write_json(os.path.join(MODELS, "manifest.json"), top)
+    for e in entries:
+        print(e["name"], e["params"], "params", e["gflopsPerTile"], "GFLOPs/tile")
+
+
+def snet_div(snet):
+    return 64 // snet.enc[0][0].out_channels
+
+
+def write_json(path, obj):
+    with open(path + ".tmp", "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+
+
+if __name__ == "__main__":
+    main()

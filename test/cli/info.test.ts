@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { makeTestModel } from '../helpers/onnx-models';
+import { cliPath, tmpDir } from '../helpers/paths';
+
+test('info --json reports version, provider, decoder and model status', () => {
+  const none = spawnSync(process.execPath, [cliPath, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: tmpDir() } });
+  assert.equal(none.status, 0, none.stderr);
+  const a = JSON.parse(none.stdout);
+  assert.match(a.version, /^\d+\.\d+\.\d+/);
+  assert.equal(a.executionProvider.chosen, 'cpu');
+  assert.equal(a.model.loaded, false);
+  assert.equal(a.defaultMode, 'classic');
+  assert.ok(a.decoder === null || typeof a.decoder.path === 'string');
+
+  const withModel = spawnSync(process.execPath, [cliPath, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: makeTestModel() } });
+  const b = JSON.parse(withModel.stdout);
+  assert.equal(b.model.loaded, true);
+  assert.equal(b.model.name, 'evenlight-test');
+  assert.equal(b.executionProvider.used, 'cpu');
+  assert.equal(b.defaultMode, 'ai');
+
+  const text = spawnSync(process.execPath, [cliPath, 'info'], { encoding: 'utf8' });
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /execution provider: /);
+  assert.match(text.stdout, /raw decoder: /);
+});

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { fuseFiles, fuseFrames, loadFrames, outputFormatFor } from '../../electron/engine/fusion';
+import { tmpDir } from '../helpers/paths';
+import { writeSmallBracket } from '../helpers/bracket-files';
+
+test('fusion reads EXIF times, sorts darkest first and reports progress', async () => {
+  const dir = tmpDir();
+  const { files } = await writeSmallBracket(dir);
+  const stages = new Set<string>();
+  const r = await fuseFiles([files[2], files[1], files[0]], { method: 'debevec-reinhard', onProgress: (s) => stages.add(s) });
+  const t = r.frames.map((f) => f.exposureTime as number);
+  assert.ok(t[0] < t[1] && t[1] < t[2]);
+  assert.ok(r.hdr && r.hdr.width === r.image.width);
+  assert.deepEqual([...stages], ['read', 'radiance', 'tonemap']);
+  assert.ok(r.image.data.every((v) => v >= 0 && v <= 1));
+});
+
+test('frames of different sizes and too few frames are refused with the file named', async () => {
+  const dir = tmpDir();
+  const { files } = await writeSmallBracket(dir);
+  const other = join(dir, 'other.png');
+  await sharp(files[0]).resize({ width: 100 }).png().toFile(other);
+  await assert.rejects(loadFrames([files[0], other]), /other\.png: size 100x67 differs from/);
+  await assert.rejects(loadFrames([files[0]]), /at least 2 frames/);
+  await assert.rejects(loadFrames(files, { times: [1, 2] }), /2 exposure times given for 3 files/);
+  const frames = await loadFrames(files);
+  frames[1].exposureTime = undefined;
+  assert.throws(() => fuseFrames(frames, { method: 'debevec-reinhard' }), /no exposure time in EXIF/);
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(fuseFiles(files, { signal: ac.signal }), /cancelled/);
+  assert.equal(outputFormatFor('x.TIF'), 'tiff16');
+  assert.throws(() => outputFormatFor('x.gif'), /unknown output type/);
+});

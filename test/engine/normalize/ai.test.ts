@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { areaResizeNchw, normalizeAi } from '../../../electron/engine/normalize/ai';
+import { loadModel } from '../../../electron/engine/model/session';
+import { makeTestModel } from '../../helpers/onnx-models';
+
+test('areaResizeNchw keeps the mean, handles up- and down-scaling and crops', () => {
+  for (const [w, h] of [[1000, 300], [50, 20], [1, 1]] as const) {
+    const data = new Float32Array(w * h * 3);
+    for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 1000) / 1000;
+    const img = { width: w, height: h, data };
+    const t = areaResizeNchw(img, 224);
+    assert.equal(t.length, 3 * 224 * 224);
+    for (let c = 0; c < 3; c++) {
+      let a = 0;
+      let b = 0;
+      for (let p = 0; p < w * h; p++) a += data[p * 3 + c];
+      for (let p = 0; p < 224 * 224; p++) b += t[c * 224 * 224 + p];
+      assert.ok(Math.abs(a / (w * h) - b / (224 * 224)) < 2e-3, `${w}x${h} channel ${c}`);
+    }
+  }
+  const img = { width: 4, height: 4, data: new Float32Array(48).fill(0.1) };
+  img.data.fill(0.9, 0, 6); // pixels (0,0),(1,0)
+  const crop = areaResizeNchw(img, 2, { x: 0, y: 0, w: 2, h: 1 });
+  assert.ok(Math.abs(crop[0] - 0.9) < 1e-6 && Math.abs(crop[3] - 0.9) < 1e-6);
+});
+
+test('values above 1 (RAW headroom) get the model output at the clip point scaled by the excess', async () => {
+  const s = await loadModel(makeTestModel({ noContext: true }), { provider: 'cpu' });
+  const img = { width: 3, height: 2, data: new Float32Array([0, 0.5, 1, 2, 3, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2]) };
+  const out = await normalizeAi(img, s);
+  // the test model maps v -> 0.5 v + 0.25
+  const want = [0.25, 0.5, 0.75, 1.5, 2.25, 0.35];
+  want.forEach((w, i) => assert.ok(Math.abs(out.data[i] - w) < 1e-5, `${i}: ${out.data[i]} vs ${w}`));
+  await s.release();
+});

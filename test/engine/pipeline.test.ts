@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { normalizeFile, outputFormatFor } from '../../electron/engine/pipeline';
+import { resolveDecoder } from '../../electron/engine/raw/dcraw';
+import { writeSyntheticDng } from '../fixtures/dng';
+import { dataDir, tmpDir } from '../helpers/paths';
+
+const noModel = tmpDir('evenlight-nomodel-');
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+
+test('output format: --format, then the output extension, then the input family', () => {
+  assert.equal(outputFormatFor('a.JPG'), 'jpeg');
+  assert.equal(outputFormatFor('a.png'), 'png');
+  assert.equal(outputFormatFor('a.tiff'), 'tiff16');
+  assert.equal(outputFormatFor('a.NEF'), 'tiff16');
+  assert.equal(outputFormatFor('a.dng', 'out.jpg'), 'jpeg');
+  assert.equal(outputFormatFor('a.jpg', 'out.png', 'tiff16'), 'tiff16');
+});
+
+test('a real JPEG: same size out, EXIF carried, original untouched, stage timings reported', async () => {
+  const src = join(dataDir, 'photos', 'debian_wallpapers', 'lxqt__Valendas.jpg');
+  const before = sha(src);
+  const out = join(tmpDir(), 'v.jpg');
+  const r = await normalizeFile(src, out, { mode: 'classic', modelDir: noModel, quality: 85 });
+  const [mi, mo] = await Promise.all([sharp(src).metadata(), sharp(out).metadata()]);
+  assert.equal(mo.width, mi.width);
+  assert.equal(mo.height, mi.height);
+  assert.equal(mo.format, 'jpeg');
+  assert.equal(!!mo.exif, !!mi.exif);
+  assert.equal(sha(src), before);
+  assert.ok(r.timings.decode > 0 && r.timings.normalize > 0 && r.timings.encode > 0);
+  assert.equal(r.report.mode, 'classic');
+});
+
+test('a DNG goes through the RAW decoder to a 16-bit TIFF', { skip: resolveDecoder() ? false : 'no RAW decoder installed' }, async () => {
+  const dir = tmpDir();
+  const dng = join(dir, 'chart.dng');
+  writeSyntheticDng(dng, { width: 320, height: 240 });
+  const r = await normalizeFile(dng, join(dir, 'out', '..', 'chart-out.tif'), { mode: 'classic', modelDir: noModel });
+  assert.equal(r.format, 'tiff16');
+  const m = await sharp(r.output).metadata();
+  assert.equal(m.depth, 'ushort');
+  assert.equal(m.width, 320);
+});
+
+test('bad input: one-line error naming the file; nothing written; the original is never the output', async () => {
+  const dir = tmpDir();
+  const bad = join(dir, 'bad.png');
+  writeFileSync(bad, Buffer.from('\x89PNG\r\n\x1a\nnot really'));
+  await assert.rejects(normalizeFile(bad, join(dir, 'o.png'), { mode: 'classic', modelDir: noModel }), (e: Error) => e.message.startsWith(bad) && !e.message.includes('\n'));
+  assert.deepEqual(readdirSync(dir), ['bad.png']);
+  const src = join(dataDir, 'photos', 'kodak24', 'kodim02.png');
+  await assert.rejects(normalizeFile(src, src, { mode: 'classic' }), /overwrite the original/);
+  const ctl = new AbortController();
+  ctl.abort();
+  await assert.rejects(normalizeFile(src, join(dir, 'c.png'), { mode: 'classic', modelDir: noModel, signal: ctl.signal }), /cancelled/);
+});
