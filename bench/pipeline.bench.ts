@@ -3,7 +3,7 @@
 // Target: cutting and stitching a 24 MP photo (identity operator) under 0.3 s.
 // Inference on the full photo is not run here (hundreds of tiles would take minutes on a
 // shared 2-core machine): it is timed on a batch sample and extrapolated, marked as such.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { readImage, writeImage } from '../electron/engine/image/io';
 import type { RgbFloat } from '../electron/engine/image/types';
 import { defaultModelDir, findManifest } from '../electron/engine/model/manifest';
+import { writeSyntheticDng } from '../electron/engine/raw/synthetic-dng';
 import { loadModel } from '../electron/engine/model/session';
 import { applyClassic, classicParams, meterExposure } from '../electron/engine/normalize/classic';
 import { processTiled, type StitchStats } from '../electron/engine/stitch';
@@ -60,24 +61,33 @@ async function tileStitch(image: RgbFloat): Promise<Record<string, unknown>> {
   });
   const cutCpuMs = lastCpuMs;
   const stats: StitchStats = { bands: 0, batches: 0, accumulatorFloats: 0, maxBatch: 0, tileFloats: 0 };
-  // best of 3: the first run also pays for JIT warm-up and page faults of the output
-  let cutStitchMs = Infinity;
-  let cutStitchCpuMs = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const [, ms] = await time(() => processTiled(image, async (t) => t, { stats }));
-    cutStitchMs = Math.min(cutStitchMs, ms);
-    cutStitchCpuMs = Math.min(cutStitchCpuMs, lastCpuMs);
-  }
+  // best of 3: the first run also pays for JIT warm-up. Two output modes: a fresh output
+  // photo (pays the page faults of first touching ~288 MB) and in place (band accumulator).
+  const best = async (inPlace: boolean) => {
+    let wall = Infinity;
+    let cpu = Infinity;
+    const target = inPlace ? { ...image, data: image.data.slice() } : image;
+    for (let r = 0; r < 3; r++) {
+      const [, ms] = await time(() => processTiled(target, async (t) => t, { stats, inPlace }));
+      wall = Math.min(wall, ms);
+      cpu = Math.min(cpu, lastCpuMs);
+    }
+    return [wall, cpu];
+  };
+  const [cutStitchMs, cutStitchCpuMs] = await best(false);
+  const [inPlaceMs, inPlaceCpuMs] = await best(true);
   return {
     tiles: grid.total,
     cutMs,
     cutCpuMs,
     cutAndStitchMs: cutStitchMs,
     cutAndStitchCpuMs: cutStitchCpuMs,
+    cutAndStitchInPlaceMs: inPlaceMs,
+    cutAndStitchInPlaceCpuMs: inPlaceCpuMs,
     stitchMs: Math.round((cutStitchMs - cutMs) * 10) / 10,
     targetMs: 300,
-    meetsTarget: cutStitchMs < 300,
-    extraAccumulatorMiB: Math.round((stats.accumulatorFloats * 4) / 2 ** 20),
+    meetsTarget: Math.min(cutStitchMs, inPlaceMs) < 300,
+    inPlaceBandAccumulatorMiB: Math.round((stats.accumulatorFloats * 4) / 2 ** 20),
     tileBuffersMiB: Math.round((stats.tileFloats * 4) / 2 ** 20),
   };
 }
@@ -120,18 +130,12 @@ export async function run(): Promise<Record<string, unknown>> {
     out.jpeg = { decodeMs, ...ts, classicMeterMs: meterMs, classicApplyMs: classicMs, classicApplyCpuMs: classicCpuMs, encodeJpegMs, encodeTiff16Ms: encodeTiffMs, peakRssMiB: peakRssMiB() };
     out.infer = await inference(ts.tiles as number);
 
-    const dngHelper = join(__dirname, '..', 'test', 'fixtures', 'dng.ts');
-    if (existsSync(dngHelper)) {
-      const { writeSyntheticDng } = (await import(dngHelper)) as typeof import('../test/fixtures/dng');
-      const dng = join(dir, 'photo.dng');
-      writeSyntheticDng(dng, { width: W, height: H });
-      const [{ image: raw }, rawDecodeMs] = await time(() => readImage(dng));
-      const rts = await tileStitch(raw);
-      const [, encMs] = await time(() => writeImage(join(dir, 'raw.tif'), raw, { format: 'tiff16' }));
-      out.dng = { size: `${raw.width}x${raw.height}`, decodeMs: rawDecodeMs, ...rts, encodeTiff16Ms: encMs, peakRssMiB: peakRssMiB() };
-    } else {
-      out.dng = { skipped: 'test/fixtures/dng.ts not present' };
-    }
+    const dng = join(dir, 'photo.dng');
+    writeSyntheticDng(dng, { width: W, height: H });
+    const [{ image: raw }, rawDecodeMs] = await time(() => readImage(dng));
+    const rts = await tileStitch(raw);
+    const [, encMs] = await time(() => writeImage(join(dir, 'raw.tif'), raw, { format: 'tiff16' }));
+    out.dng = { size: `${raw.width}x${raw.height}`, decodeMs: rawDecodeMs, ...rts, encodeTiff16Ms: encMs, peakRssMiB: peakRssMiB() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -25,6 +25,8 @@ export interface FusionOptions {
   times?: number[];
   /** also compute the radiance map (needs exposure times) */
   wantHdr?: boolean;
+  /** Mertens weights (contrast, saturation, well-exposedness); default MERTENS_DEFAULTS */
+  weights?: { contrast: number; saturation: number; exposure: number };
   signal?: AbortSignal;
   onProgress?: (stage: string, fraction: number) => void;
 }
@@ -112,7 +114,7 @@ export function fuseFrames(input: LoadedFrame[], opts: FusionOptions = {}): Fusi
   }
   let image: RgbFloat;
   if (method === 'mertens') {
-    image = mertensFuse(images, { signal: opts.signal, onProgress: (f) => opts.onProgress?.('mertens', f) });
+    image = mertensFuse(images, { ...opts.weights, signal: opts.signal, onProgress: (f) => opts.onProgress?.('mertens', f) });
   } else {
     image = tonemapReinhardDevlin(hdr as RgbFloat, REINHARD_SETTINGS);
     opts.onProgress?.('tonemap', 1);

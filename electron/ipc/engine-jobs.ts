@@ -25,18 +25,19 @@ export type WorkerMessage =
 
 const ABORT_GRACE_MS = 5000;
 
-function workerFile(): { file: string; execArgv?: string[] } {
+function startWorker(job: EngineJob): Worker {
   const js = join(__dirname, 'engine-worker.js');
-  if (existsSync(js)) return { file: js };
-  // running from source (tests through tsx): the worker needs the tsx loader too
-  return { file: join(__dirname, 'engine-worker.ts'), execArgv: ['--import', 'tsx'] };
+  if (existsSync(js)) return new Worker(js, { workerData: job });
+  // running from source (tests through tsx): register tsx's require hook inside the worker
+  const ts = join(__dirname, 'engine-worker.ts');
+  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(ts)});`;
+  return new Worker(boot, { eval: true, workerData: job });
 }
 
 export function runEngineJob<T>(job: EngineJob, opts: { signal?: AbortSignal; onTile?: (frame: Uint8Array) => void; onEvent?: (event: EventName, payload: unknown) => void } = {}): Promise<T> {
-  const { file, execArgv } = workerFile();
   return new Promise<T>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(ipcFailure('CANCELLED', 'cancelled'));
-    const worker = new Worker(file, { workerData: job, execArgv });
+    const worker = startWorker(job);
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const finish = (fn: () => void) => {

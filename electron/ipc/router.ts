@@ -4,7 +4,7 @@
  * anything thrown into a typed `{ ok: false, error }` result. Nothing reaches a handler
  * unvalidated, and no exception crosses the IPC boundary.
  */
-import { commands, type CommandName, type EventName, type EventPayload, type IpcError, type Result } from './contract';
+import { commands, type CommandName, type EventName, type EventPayload, type IpcError, type Request, type Response, type Result } from './contract';
 import { createFolderAccess, type FolderAccess } from './access';
 import { handlers } from './commands';
 import { toIpcError } from './failure';
@@ -29,7 +29,10 @@ export interface Context {
 }
 
 export interface Router {
+  /** Untyped entry for transports: anything may arrive, everything is validated. */
   invoke(command: string, request: unknown): Promise<Result<unknown>>;
+  /** Typed entry for in-process callers (tests, tools). */
+  call<C extends CommandName>(command: C, request: Request<C>): Promise<Result<Response<C>>>;
   /** Aborts every running job (window closed, bridge stopped). */
   dispose(): void;
   context: Context;
@@ -37,8 +40,9 @@ export interface Router {
 
 export function createRouter(host: Host, access: FolderAccess = createFolderAccess()): Router {
   const context: Context = { host, access, jobs: new Map() };
-  return {
+  const router: Router = {
     context,
+    call: (command, request) => router.invoke(command, request) as never,
     async invoke(command, request) {
       if (!Object.hasOwn(commands, command)) return failure({ code: 'UNKNOWN_COMMAND', message: `unknown command: ${String(command).slice(0, 64)}` });
       const name = command as CommandName;
@@ -61,6 +65,7 @@ export function createRouter(host: Host, access: FolderAccess = createFolderAcce
       context.jobs.clear();
     },
   };
+  return router;
 }
 
 function failure(error: IpcError): Result<never> {

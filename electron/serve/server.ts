@@ -108,7 +108,12 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const queryToken = url.searchParams.get('token');
     if (!sameToken(queryToken, token) && !sameToken(cookieToken(req), token)) return reply(403, 'missing or wrong token');
-    let rel = decodeURIComponent(url.pathname);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return reply(400, 'bad path');
+    }
     if (rel === '/' || rel === '') rel = '/index.html';
     const file = resolve(rendererDir, '.' + rel);
     if (!isInside(rendererDir, file)) return reply(404, 'not found');

@@ -19,13 +19,13 @@ import dataset  # noqa: E402
 import model as models  # noqa: E402
 import train  # noqa: E402
 
-SCENES = ["brackets_sice/sice_001", "brackets_sice/sice_002"]
+SCENES = ["brackets_sice/sice_001"]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
-    ap.add_argument("--steps", type=int, default=40)
+    ap.add_argument("--steps", type=int, default=25)
     a = ap.parse_args()
     torch.set_num_threads(2)
     t0 = time.time()
@@ -42,7 +42,7 @@ def main():
                           "thumbs": [dataset.thumb(x) for x in ins]})
     pools = {"brackets_sice": items}
     out = {"scenes": SCENES, "steps": a.steps, "models": {}}
-    for cfg in ({"arch": "evenlight", "lr": 0.005, "crop": 96, "w_l1": 1, "w_tv": 0.05, "w_ssim": 0.2},
+    for cfg in ({"arch": "evenlight", "lr": 0.01, "crop": 64, "w_l1": 1, "w_tv": 0.05, "w_ssim": 0.2},
                 {"arch": "seed-vgg", "width_div": 16, "lr": 0.002, "crop": 64, "w_l1": 1, "w_tv": 0.01, "w_ssim": 0}):
         torch.manual_seed(0)
         rng = random.Random(0)

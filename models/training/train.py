@@ -171,6 +171,8 @@ def main(argv=None):
     ap.add_argument("--out-dir", default=REPO, help="where models/checkpoints and report go (smoke test: a temp dir)")
     ap.add_argument("--max-items", type=int, default=0, help="use only this many training scenes (smoke test)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--stop-after", type=int, default=0,
+                    help="stop after this step without changing the LR schedule (reproduces a run cut at a deadline)")
     a = ap.parse_args(argv)
     with open(a.config) as f:
         cfg = json.load(f)
@@ -237,6 +239,8 @@ def main(argv=None):
             os.replace(os.path.join(rep_dir, f"{cfg['name']}.metrics.json.tmp"),
                        os.path.join(rep_dir, f"{cfg['name']}.metrics.json"))
             plot(hist, os.path.join(rep_dir, f"{cfg['name']}.curves.png"), cfg["name"])
+            if a.stop_after and step >= a.stop_after:
+                break
     return hist
 
 

@@ -118,6 +118,47 @@ test('a text file named .jpg (and other non-images) is NOT_IMAGE; GIF is UNSUPPO
   await rejectsWith(readImage(gif), 'UNSUPPORTED', gif, /GIF files are not supported/);
 });
 
+test('a 32-bit floating-point TIFF is refused as UNSUPPORTED, not decoded into wrong colours', async () => {
+  // Minimal little-endian RGB float TIFF, 2×1 pixels, one strip (SampleFormat 3 = IEEE float).
+  const entries: Array<[number, number, number, number]> = [
+    [256, 4, 1, 2],
+    [257, 4, 1, 1],
+    [258, 3, 3, 0], // patched: offset of [32, 32, 32]
+    [259, 3, 1, 1],
+    [262, 3, 1, 2],
+    [273, 4, 1, 0], // patched: strip offset
+    [277, 3, 1, 3],
+    [278, 4, 1, 1],
+    [279, 4, 1, 24],
+    [339, 3, 3, 0], // patched: offset of [3, 3, 3]
+  ];
+  const ifdLen = 2 + entries.length * 12 + 4;
+  const bpsAt = 8 + ifdLen;
+  const fmtAt = bpsAt + 6;
+  const stripAt = fmtAt + 6;
+  const buf = Buffer.alloc(stripAt + 24);
+  buf.write('II*\0', 0, 'latin1');
+  buf.writeUInt32LE(8, 4);
+  buf.writeUInt16LE(entries.length, 8);
+  entries.forEach(([tag, type, count, value], i) => {
+    const e = 10 + i * 12;
+    const v = tag === 258 ? bpsAt : tag === 339 ? fmtAt : tag === 273 ? stripAt : value;
+    buf.writeUInt16LE(tag, e);
+    buf.writeUInt16LE(type, e + 2);
+    buf.writeUInt32LE(count, e + 4);
+    if (type === 3 && count === 1) buf.writeUInt16LE(v, e + 8);
+    else buf.writeUInt32LE(v, e + 8);
+  });
+  for (let k = 0; k < 3; k++) {
+    buf.writeUInt16LE(32, bpsAt + 2 * k);
+    buf.writeUInt16LE(3, fmtAt + 2 * k);
+  }
+  [0.25, 0.5, 1, 2, 0.1, 0].forEach((v, k) => buf.writeFloatLE(v, stripAt + 4 * k));
+  const f = join(dir, 'float.tif');
+  writeFileSync(f, buf);
+  await rejectsWith(readImage(f), 'UNSUPPORTED', f, /floating-point TIFF is not supported/);
+});
+
 test('dimensions past the pixel limit are refused from the header, before decoding', async () => {
   // A PNG whose IHDR claims 100000×100000 (10 gigapixels) and has no pixel data at all.
   const ihdr = Buffer.alloc(13);
@@ -134,7 +175,7 @@ test('dimensions past the pixel limit are refused from the header, before decodi
   // The limit is configurable, and applies to JPEG and RAW headers as well.
   const j = join(dir, 'medium.jpg');
   writeFileSync(j, await jpeg(400, 300));
-  await rejectsWith(readImage(j, { maxPixels: 100_000 }), 'TOO_LARGE', j, /400×300 \(0\.1 MP\)/);
+  await rejectsWith(readImage(j, { maxPixels: 100_000 }), 'TOO_LARGE', j, /400×300 \(120000 pixels\), above the limit of 100000 pixels/);
   assert.equal((await readImage(j, { maxPixels: 120_000 })).image.width, 400);
   const d = join(dir, 'limit.dng');
   writeSyntheticDng(d, { width: 400, height: 300 });

@@ -2,7 +2,7 @@
 //  [--times t1,t2,...] [--hdr out.hdr] [--json]`: fuses one exposure bracket.
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { FUSION_METHODS, fuseToFile, outputFormatFor, type FusionMethod } from '../../engine/fusion';
+import { FUSION_METHODS, fuseToFile, outputFormatFor, type FusionMethod, type FusionOptions } from '../../engine/fusion';
 import { errorMessage } from '../../engine/errors';
 
 /** Parses "1/250,0.01,2" into seconds; undefined when malformed. */
@@ -25,6 +25,7 @@ interface FuseOpts {
   times?: string;
   hdr?: string;
   json?: boolean;
+  weights?: string;
 }
 
 export function register(program: Command): void {
@@ -37,6 +38,7 @@ export function register(program: Command): void {
     .option('--align', 'align hand-held frames first (median threshold bitmaps)')
     .option('--times <list>', 'exposure times in seconds, one per file in order (e.g. 1/250,1/60,1/15); default: EXIF')
     .option('--hdr <file>', 'also write the radiance map as Radiance .hdr (needs exposure times)')
+    .option('--weights <c,s,e>', 'Mertens contrast, saturation, well-exposedness weights (default 1,1,0 as OpenCV; the paper uses 1,1,1)')
     .option('--json', 'print a JSON summary')
     .action(async (files: string[], opts: FuseOpts) => {
       const usage = (msg: string): void => {
@@ -56,9 +58,15 @@ export function register(program: Command): void {
       } catch (err) {
         return usage(errorMessage(err));
       }
+      let weights: FusionOptions['weights'];
+      if (opts.weights !== undefined) {
+        const w = opts.weights.split(',').map(Number);
+        if (w.length !== 3 || w.some((v) => !Number.isFinite(v) || v < 0)) return usage(`--weights needs three non-negative numbers c,s,e, got "${opts.weights}"`);
+        weights = { contrast: w[0] as number, saturation: w[1] as number, exposure: w[2] as number };
+      }
       if (opts.hdr !== undefined && !opts.hdr.toLowerCase().endsWith('.hdr')) return usage(`--hdr file must end in .hdr, got "${opts.hdr}"`);
       try {
-        const r = await fuseToFile(files, opts.output, { method: opts.method as FusionMethod, align: !!opts.align, times, hdrPath: opts.hdr });
+        const r = await fuseToFile(files, opts.output, { method: opts.method as FusionMethod, align: !!opts.align, times, hdrPath: opts.hdr, weights });
         const summary = {
           output: opts.output,
           hdr: opts.hdr ?? null,

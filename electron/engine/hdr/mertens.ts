@@ -2,11 +2,15 @@
 // (OpenCV 4.6 photo/src/merge.cpp) for RGB-ordered input:
 //  - contrast: |Laplacian| (3x3 [0 1 0; 1 -4 1; 0 1 0], reflect-101 border) of
 //    grey = 0.299 R + 0.587 G + 0.114 B
-//  - saturation: standard deviation of R, G, B around their mean
+//  - saturation: sqrt(sum_c (c - mean)^2) over R, G, B (OpenCV omits the 1/3 of a true std dev)
 //  - well-exposedness: prod_c exp(-(c - 0.5)^2 / (2 * 0.2^2))
 //  - weight = contrast^wc * saturation^ws * wellexp^we + 1e-12, normalised over the frames
 //  - Laplacian pyramid of each frame blended with the Gaussian pyramid of its weight,
 //    floor(log2(min(w, h))) levels, then collapsed.
+// Defaults are cv2.createMergeMertens()'s (contrast 1, saturation 1, well-exposedness 0):
+// the model's training targets were made with exactly those, and `fuse`, `eval` and
+// compare-fusion must score against the same fusion (the paper's 1,1,1 differs from it by
+// ~32 dB on SICE). Pass { exposure: 1 } for the paper's weights. Parity: >= 57 dB PSNR.
 // Like OpenCV the result is unclamped float (it can leave 0..1 slightly); callers that
 // encode it (fusion.ts) clip to 0..1 at output.
 // (cv2 fed BGR arrays computes its grey with R and B weights swapped; our parity tests
@@ -14,6 +18,9 @@
 import type { RgbFloat } from '../image/types';
 import { throwIfAborted } from '../errors';
 import { type FloatPlanes, gaussianPyramid, pyrUp, reflect101 } from './pyramid';
+
+/** One set of default weights for every caller (fuse, eval, compare-fusion, training). */
+export const MERTENS_DEFAULTS = { contrast: 1, saturation: 1, exposure: 0 } as const;
 
 export interface MertensOptions {
   contrast?: number;
@@ -69,7 +76,7 @@ export function mertensFuse(images: RgbFloat[], opts: MertensOptions = {}): RgbF
   for (const im of images) {
     if (im.width !== w || im.height !== h) throw new Error(`mertensFuse: frame size ${im.width}x${im.height} differs from ${w}x${h}`);
   }
-  const { contrast = 1, saturation = 1, exposure = 1, signal, onProgress } = opts;
+  const { contrast = MERTENS_DEFAULTS.contrast, saturation = MERTENS_DEFAULTS.saturation, exposure = MERTENS_DEFAULTS.exposure, signal, onProgress } = opts;
   const n = w * h;
   const weights: Float32Array[] = [];
   const sum = new Float32Array(n);

@@ -90,3 +90,16 @@ export function embedExifInPng(png: Buffer, tiff: Buffer): Buffer {
   parts.push(png.subarray(pos));
   return Buffer.concat(parts);
 }
+
+/** Minimal EXIF block holding only IFD0 Orientation (274) = `value`. */
+export function orientationExif(value: number): Buffer {
+  const b = Buffer.alloc(8 + 2 + 12 + 4);
+  b.write('II*\0', 0, 'latin1');
+  b.writeUInt32LE(8, 4);
+  b.writeUInt16LE(1, 8);
+  b.writeUInt16LE(274, 10);
+  b.writeUInt16LE(3, 12);
+  b.writeUInt32LE(1, 14);
+  b.writeUInt16LE(value, 18);
+  return b;
+}

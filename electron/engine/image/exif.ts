@@ -3,9 +3,10 @@
  * WebP and TIFF-based raws (DNG, NEF, CR2, ARW, ...). A file without EXIF (or with EXIF
  * exifr cannot parse) yields an empty summary; only a missing/unreadable file throws.
  */
-import { access, constants } from 'node:fs/promises';
+import { access, constants, open } from 'node:fs/promises';
 import exifr from 'exifr';
 import { fromNodeError } from '../errors';
+import { detectRawMagic, tiffLayout } from '../raw/detect';
 
 export interface ExifSummary {
   /** seconds */
@@ -111,5 +112,30 @@ export async function readExif(path: string): Promise<ExifSummary> {
   } catch {
     return {}; // no EXIF, a format exifr does not know, or damaged metadata: nothing to report
   }
-  return tags ? summarize(tags) : {};
+  const summary = tags ? summarize(tags) : {};
+  // In camera raws IFD0 is often the small preview: report the sensor image's size.
+  const raw = await rawSize(path);
+  if (raw) {
+    summary.width = raw.width;
+    summary.height = raw.height;
+  }
+  return summary;
+}
+
+async function rawSize(path: string): Promise<{ width: number; height: number } | null> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const head = Buffer.alloc(Math.min(size, 256 * 1024));
+      await fh.read(head, 0, head.length, 0);
+      if (detectRawMagic(head) !== 'tiff-raw') return null;
+      const t = tiffLayout(head, size);
+      return t && t.width && t.height ? { width: t.width, height: t.height } : null;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
 }

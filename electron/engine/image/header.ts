@@ -80,8 +80,14 @@ export function checkHeader(path: string, head: Uint8Array, format: InputFormat,
   const info = headerInfo(head, format, size);
   if (info.truncated) throw new EvenlightError('TRUNCATED', path, `file is truncated (${info.truncated})`);
   if (info.width && info.height && (info.width * info.height) / pixelDivisor > maxPixels) {
-    const px = info.width * info.height;
-    throw new EvenlightError('TOO_LARGE', path, `image is ${info.width}×${info.height} (${(px / 1e6).toFixed(1)} MP), above the limit of ${(maxPixels / 1e6).toFixed(1)} MP`);
+    throw tooLarge(path, info.width, info.height, maxPixels);
   }
   return info;
+}
+
+/** "image is 8000×6000 (48.0 MP), above the limit of 40.0 MP"; pixel counts for tiny limits. */
+export function tooLarge(path: string, width: number, height: number, maxPixels: number): EvenlightError {
+  const px = width * height;
+  const amount = (n: number): string => (maxPixels >= 1e6 ? `${(n / 1e6).toFixed(1)} MP` : `${n} pixels`);
+  return new EvenlightError('TOO_LARGE', path, `image is ${width}×${height} (${amount(px)}), above the limit of ${amount(maxPixels)}`);
 }

@@ -14,9 +14,10 @@ import { writeFileAtomic } from '../atomic-write';
 import { EvenlightError, fromNodeError, throwIfAborted, toEvenlightError } from '../errors';
 import { decodeRaw, extractRawPreview, type RawDecodeInfo } from '../raw/dcraw';
 import { embedMetadata, extractExifBlock } from './embed-metadata';
-import { bareExif, setExifOrientation } from './exif-embed';
+import { bareExif, embedExifInJpeg, orientationExif, setExifOrientation } from './exif-embed';
+import { readExif } from './exif';
 import { sniffFile } from './format';
-import { checkHeader } from './header';
+import { checkHeader, tooLarge } from './header';
 import type { InputFormat, OutputFormat, RgbFloat } from './types';
 
 /** Default decode limit; 200 MP covers every current camera and panoramas short of giant stitches. */
@@ -52,10 +53,6 @@ export interface WriteOptions {
   meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif'>>;
 }
 
-function mp(px: number): string {
-  return (px / 1e6).toFixed(1);
-}
-
 /** Maps libvips/sharp messages onto our codes. */
 function sharpError(err: unknown, file: string): EvenlightError {
   const mapped = fromNodeError(err, file);
@@ -73,9 +70,7 @@ function sharpError(err: unknown, file: string): EvenlightError {
 }
 
 function checkPixels(file: string, width: number, height: number, maxPixels: number): void {
-  if (width * height > maxPixels) {
-    throw new EvenlightError('TOO_LARGE', file, `image is ${width}×${height} (${mp(width * height)} MP), above the limit of ${mp(maxPixels)} MP`);
-  }
+  if (width * height > maxPixels) throw tooLarge(file, width, height, maxPixels);
 }
 
 export async function readImage(path: string, opts: ReadOptions = {}): Promise<{ image: RgbFloat; meta: ImageMeta }> {
@@ -98,8 +93,13 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
     throw sharpError(err, path);
   }
   checkPixels(path, md.width ?? 0, md.height ?? 0, maxPixels);
+  if (md.depth === 'float' || md.depth === 'double' || md.depth === 'complex' || md.depth === 'dpcomplex') {
+    // libvips guesses a colour space for float TIFFs (often XYZ) and converts: refuse
+    // rather than return silently wrong colours.
+    throw new EvenlightError('UNSUPPORTED', path, `floating-point ${format.toUpperCase()} is not supported (save it as 8- or 16-bit)`);
+  }
   const cmyk = md.space === 'cmyk';
-  const sixteen = md.depth === 'ushort' || md.depth === 'short' || md.depth === 'uint' || md.depth === 'float';
+  const sixteen = md.depth === 'ushort' || md.depth === 'short' || md.depth === 'uint' || md.depth === 'int';
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
     let p = sharp(path, { limitInputPixels: false, failOn: 'truncated', ignoreIcc: !cmyk }).rotate();
@@ -230,7 +230,10 @@ export async function makeThumbnail(path: string, maxSide: number, opts: { signa
       try {
         const m = await sharp(preview).metadata();
         if (Math.max(m.width ?? 0, m.height ?? 0) >= Math.min(side, 512)) {
-          return await sharp(preview).rotate().resize(resize).jpeg({ quality: 85 }).toBuffer();
+          // Embedded previews are stored unrotated; the raw's own orientation applies.
+          const o = m.orientation ? undefined : (await readExif(path).catch(() => ({ orientation: undefined }))).orientation;
+          const upright = o && o !== 1 ? embedExifInJpeg(preview, orientationExif(o)) : preview;
+          return await sharp(upright).rotate().resize(resize).jpeg({ quality: 85 }).toBuffer();
         }
       } catch {
         // a broken embedded preview: fall through to decoding the raw itself

@@ -5,13 +5,19 @@
  * The execution provider comes from backend.ts; if it fails to initialise, the session
  * is created on CPU and `providerNote` says why.
  *
- *   loadModel(dir, { provider?, threads? }) -> Promise<ModelSession>
- *   getModel(dir) -> Promise<ModelSession>       cached per folder (one load per process)
+ *   loadModel(dir, { provider?, threads? }) -> Promise<ModelSession>          in this thread
+ *   loadModelInWorker(dir, { provider?, threads? }) -> Promise<ModelSession>  on a worker thread
+ *     (onnxruntime-node runs inference synchronously once started, so in the main thread
+ *     every batch would freeze the event loop; see session-worker.ts)
+ *   getModel(dir) -> Promise<ModelSession>   worker-backed, cached per folder (one load per
+ *     process); falls back to loadModel when a worker cannot be started
  *   session.runContext(thumbNchw)  -> Promise<Float32Array>   [K]
  *   session.runTiles(batchNchw, n, h, w, context?) -> Promise<Float32Array>   [n,3,h,w]
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EvenlightError } from '../errors';
 import { resolveExecutionProvider, type ExecutionProvider } from './backend';
@@ -123,13 +129,84 @@ export async function loadModel(dir: string, opts: { provider?: ExecutionProvide
   };
 }
 
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; code?: string; file?: string };
+
+export async function loadModelInWorker(dir: string, opts: { provider?: ExecutionProvider; threads?: number } = {}): Promise<ModelSession> {
+  const manifest = readManifest(dir); // fail fast, with the file named, before starting a thread
+  // session-worker.js next to this file when compiled; .ts under tsx (tests, bench)
+  const entry = join(__dirname, `session-worker${extname(__filename)}`);
+  if (!existsSync(entry)) throw new Error(`worker entry ${entry} missing`);
+  // from TypeScript sources (tests, bench) the worker needs tsx's require hook first
+  const worker = entry.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true })
+    : new Worker(entry);
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let dead: Error | undefined;
+  // keep the process alive only while a request is in flight
+  const track = () => (pending.size ? worker.ref() : worker.unref());
+  const failAll = (err: Error) => {
+    dead = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    track();
+  };
+  worker.on('message', (r: Reply) => {
+    const p = pending.get(r.id);
+    if (!p) return;
+    pending.delete(r.id);
+    track();
+    if (r.ok) p.resolve(r.value);
+    else p.reject(r.code ? new EvenlightError(r.code as EvenlightError['code'], '', r.message) : new Error(r.message));
+  });
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', (code) => failAll(new Error(`model worker exited (code ${code})`)));
+  const call = <T>(id: number, msg: object, transfer: ArrayBuffer[] = []): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (dead) return reject(dead);
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      track();
+      worker.postMessage({ ...msg, id }, transfer);
+    });
+
+  let info: Pick<ModelSession, 'provider' | 'providerNote' | 'hasContext' | 'tileSize' | 'contextSize'>;
+  try {
+    info = await call(0, { op: 'load', dir, provider: opts.provider, threads: opts.threads });
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  return {
+    dir,
+    manifest,
+    ...info,
+    // inputs are copied before transfer: callers may keep using their arrays
+    runContext: (thumb) => {
+      const t = thumb.slice();
+      return call<Float32Array>(nextId++, { op: 'context', thumb: t }, [t.buffer]);
+    },
+    runTiles: (batch, n, h, w, context) => {
+      const b = batch.slice();
+      return call<Float32Array>(nextId++, { op: 'tiles', batch: b, n, h, w, context }, [b.buffer]);
+    },
+    release: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
 const cache = new Map<string, Promise<ModelSession>>();
 
 /** One session per model folder per process; a failed load is not cached. */
 export function getModel(dir: string): Promise<ModelSession> {
   let p = cache.get(dir);
   if (!p) {
-    p = loadModel(dir);
+    p = loadModelInWorker(dir).catch((err: unknown) => {
+      // a model that cannot load fails the same way in this thread: report that error;
+      // anything else (no worker support, missing entry) falls back to this thread
+      if (err instanceof EvenlightError) throw err;
+      return loadModel(dir);
+    });
     cache.set(dir, p);
     p.catch(() => cache.delete(dir));
   }

@@ -12,6 +12,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { EvenlightError, fromNodeError, throwIfAborted } from '../errors';
 import type { RgbFloat } from '../image/types';
 import { tiffLayout } from './detect';
+import { tooLarge } from '../image/header';
 import { ppmToFloat } from './ppm-stream';
 
 export type DecoderName = 'dcraw_emu' | 'dcraw';
@@ -294,7 +295,7 @@ export async function decodeRaw(path: string, opts: RawDecodeOptions = {}): Prom
     (maxval) => linearToSrgbLut(maxval, gain),
     (h) => {
       if (opts.maxPixels && h.width * h.height > opts.maxPixels) {
-        throw new EvenlightError('TOO_LARGE', path, `image is ${h.width}×${h.height} (${mp(h.width * h.height)} MP), above the limit of ${mp(opts.maxPixels)} MP`);
+        throw tooLarge(path, h.width, h.height, opts.maxPixels);
       }
     },
   );
@@ -362,10 +363,7 @@ function checkTiffLayout(path: string, head: Buffer, size: number, halfSize: boo
   }
   const px = (t.width * t.height) / (halfSize ? 4 : 1);
   if (maxPixels && px > maxPixels) {
-    throw new EvenlightError('TOO_LARGE', path, `image is ${t.width}×${t.height} (${mp(t.width * t.height)} MP), above the limit of ${mp(maxPixels)} MP`);
+    throw tooLarge(path, t.width, t.height, maxPixels);
   }
 }
 
-function mp(px: number): string {
-  return (px / 1e6).toFixed(1);
-}

@@ -26,6 +26,12 @@ export interface SyntheticDngOptions {
   baselineExposure?: number;
   make?: string;
   model?: string;
+  /** EXIF/TIFF orientation of the raw (default 1). */
+  orientation?: number;
+  /** Embedded preview JPEG (baseline, RGB) and its size: makes IFD0 the preview, raw in a SubIFD. */
+  preview?: Buffer;
+  previewWidth?: number;
+  previewHeight?: number;
 }
 
 /** XYZ (D65) -> linear sRGB (IEC 61966-2-1). */
@@ -99,55 +105,93 @@ export function buildSyntheticDng(o: SyntheticDngOptions): Buffer {
   }
 
   const model = o.model ?? 'Evenlight Synthetic';
-  const tags = new Map<number, Value>([
+  // DNG-level tags (IFD0) and the raw image's own tags. Without a preview the raw image
+  // is IFD0 itself; with one, IFD0 is the preview and the raw sits in a SubIFD, as in
+  // camera-made DNGs.
+  const dngTags: Array<[number, Value]> = [
+    [271, { type: 2, values: o.make ?? 'Evenlight' }],
+    [272, { type: 2, values: model }],
+    [274, { type: 3, values: [o.orientation ?? 1] }],
+    [50706, { type: 1, values: [1, 4, 0, 0] }],
+    [50707, { type: 1, values: [1, 1, 0, 0] }],
+    [50708, { type: 2, values: model }],
+    [50721, { type: 10, values: XYZ_TO_SRGB.flatMap((v) => rational(v, true)) }],
+    [50728, { type: 5, values: neutral.flatMap((v) => rational(v, false)) }],
+    [50730, { type: 10, values: rational(be, true) }],
+    [50778, { type: 3, values: [21] }], // D65
+  ];
+  const rawTags = (stripOffset: number): Array<[number, Value]> => [
     [254, { type: 4, values: [0] }],
     [256, { type: 4, values: [width] }],
     [257, { type: 4, values: [height] }],
     [258, { type: 3, values: [16] }],
     [259, { type: 3, values: [1] }],
     [262, { type: 3, values: [32803] }],
-    [271, { type: 2, values: o.make ?? 'Evenlight' }],
-    [272, { type: 2, values: model }],
-    [273, { type: 4, values: [0] }], // patched below
-    [274, { type: 3, values: [1] }],
+    [273, { type: 4, values: [stripOffset] }],
     [277, { type: 3, values: [1] }],
     [278, { type: 4, values: [height] }],
     [279, { type: 4, values: [pixels.length] }],
     [284, { type: 3, values: [1] }],
     [33421, { type: 3, values: [2, 2] }],
     [33422, { type: 1, values: [0, 1, 1, 2] }],
-    [50706, { type: 1, values: [1, 4, 0, 0] }],
-    [50707, { type: 1, values: [1, 1, 0, 0] }],
-    [50708, { type: 2, values: model }],
     [50710, { type: 1, values: [0, 1, 2] }],
     [50714, { type: 4, values: [black] }],
     [50717, { type: 4, values: [white] }],
-    [50721, { type: 10, values: XYZ_TO_SRGB.flatMap((v) => rational(v, true)) }],
-    [50728, { type: 5, values: neutral.flatMap((v) => rational(v, false)) }],
-    [50730, { type: 10, values: rational(be, true) }],
-    [50778, { type: 3, values: [21] }], // D65
-  ]);
+  ];
+  const header = Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00]);
+  const preview = o.preview;
+  if (!preview) {
+    // Sizes do not depend on offset values: lay out once to learn where the strip goes.
+    const tags = (strip: number): Array<[number, Value]> => [...dngTags, ...rawTags(strip)];
+    const strip = 8 + ifdBytes(tags(0), 8).length;
+    return Buffer.concat([header, ifdBytes(tags(strip), 8), pixels]);
+  }
+  const pw = o.previewWidth ?? 0;
+  const ph = o.previewHeight ?? 0;
+  const previewTags = (previewAt: number, subIfdAt: number): Array<[number, Value]> => [
+    ...dngTags,
+    [254, { type: 4, values: [1] }],
+    [256, { type: 4, values: [pw] }],
+    [257, { type: 4, values: [ph] }],
+    [258, { type: 3, values: [8, 8, 8] }],
+    [259, { type: 3, values: [7] }],
+    [262, { type: 3, values: [6] }],
+    [273, { type: 4, values: [previewAt] }],
+    [277, { type: 3, values: [3] }],
+    [278, { type: 4, values: [ph] }],
+    [279, { type: 4, values: [preview.length] }],
+    [330, { type: 4, values: [subIfdAt] }],
+  ];
+  const ifd0Len = ifdBytes(previewTags(0, 0), 8).length;
+  const subAt = 8 + ifd0Len;
+  const subLen = ifdBytes(rawTags(0), subAt).length;
+  const previewAt = subAt + subLen;
+  const paddedPreview = preview.length % 2 ? Buffer.concat([preview, Buffer.alloc(1)]) : preview;
+  const stripAt = previewAt + paddedPreview.length;
+  return Buffer.concat([header, ifdBytes(previewTags(previewAt, subAt), 8), ifdBytes(rawTags(stripAt), subAt), paddedPreview, pixels]);
+}
 
-  const entries = [...tags.entries()].sort((a, b) => a[0] - b[0]);
-  const ifdOffset = 8;
-  const ifdSize = 2 + entries.length * 12 + 4;
-  let dataPos = ifdOffset + ifdSize;
-  const blobs: Buffer[] = [];
-  const ifd = Buffer.alloc(ifdSize);
+function bytesOf(v: Value): Buffer {
+  if (typeof v.values === 'string') return Buffer.from(v.values + '\0', 'latin1');
+  const size = v.type === 5 || v.type === 10 ? 4 : TYPE_SIZE[v.type];
+  const b = Buffer.alloc(v.values.length * size);
+  v.values.forEach((n, i) => {
+    if (size === 1) b.writeUInt8(n, i);
+    else if (size === 2) b.writeUInt16LE(n, i * 2);
+    else if (v.type === 10) b.writeInt32LE(n, i * 4);
+    else b.writeUInt32LE(n, i * 4);
+  });
+  return b;
+}
+
+/** One IFD (entries sorted by tag, next-IFD 0) at file offset `start`, values after it. */
+function ifdBytes(tags: Array<[number, Value]>, start: number): Buffer {
+  const entries = [...tags].sort((a, b) => a[0] - b[0]);
+  const size = 2 + entries.length * 12 + 4;
+  const ifd = Buffer.alloc(size);
   ifd.writeUInt16LE(entries.length, 0);
-  const bytesOf = (v: Value): Buffer => {
-    if (typeof v.values === 'string') return Buffer.from(v.values + '\0', 'latin1');
-    const size = v.type === 5 || v.type === 10 ? 4 : TYPE_SIZE[v.type];
-    const b = Buffer.alloc(v.values.length * size);
-    v.values.forEach((n, i) => {
-      if (size === 1) b.writeUInt8(n, i);
-      else if (size === 2) b.writeUInt16LE(n, i * 2);
-      else if (v.type === 10) b.writeInt32LE(n, i * 4);
-      else b.writeUInt32LE(n, i * 4);
-    });
-    return b;
-  };
-  const stripOffsetAt: number[] = [];
+  const blobs: Buffer[] = [];
+  let dataPos = start + size;
   entries.forEach(([tag, v], i) => {
     const e = 2 + i * 12;
     const data = bytesOf(v);
@@ -162,13 +206,8 @@ export function buildSyntheticDng(o: SyntheticDngOptions): Buffer {
       blobs.push(padded);
       dataPos += padded.length;
     }
-    if (tag === 273) stripOffsetAt.push(e + 8);
   });
-  ifd.writeUInt32LE(0, ifdSize - 4);
-  const stripOffset = dataPos;
-  for (const at of stripOffsetAt) ifd.writeUInt32LE(stripOffset, at);
-  const header = Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00]);
-  return Buffer.concat([header, ifd, ...blobs, pixels]);
+  return Buffer.concat([ifd, ...blobs]);
 }
 
 export function writeSyntheticDng(path: string, o: SyntheticDngOptions): void {

@@ -2,19 +2,18 @@
 // heatmap, computed by the engine in a worker into a temp folder that is removed after.
 import type { Handler } from './types';
 import { runEngineJob } from '../engine-jobs';
+import { registerJob } from './job';
 import { ipcFailure } from '../failure';
 
 export const compareFusion: Handler<'compareFusion'> = async (req, ctx) => {
-  const frames: string[] = [];
-  for (const f of req.frames) frames.push(await ctx.access.check(f));
-  const aiFrame = req.aiFrame ? await ctx.access.check(req.aiFrame) : frames[Math.floor(frames.length / 2)];
-  if (!frames.includes(aiFrame)) throw ipcFailure('BAD_REQUEST', `${aiFrame}: not one of the bracket's frames`);
-  if (ctx.jobs.has(req.jobId)) throw ipcFailure('BUSY', `job ${req.jobId} is already running`);
-  const controller = new AbortController();
-  ctx.jobs.set(req.jobId, controller);
+  const job = registerJob(ctx, req.jobId);
   try {
-    return await runEngineJob({ kind: 'compare', frames, aiFrame, maxSide: req.maxSide }, { signal: controller.signal });
+    const frames: string[] = [];
+    for (const f of req.frames) frames.push(await ctx.access.check(f));
+    const aiFrame = req.aiFrame ? await ctx.access.check(req.aiFrame) : frames[Math.floor(frames.length / 2)];
+    if (!frames.includes(aiFrame)) throw ipcFailure('BAD_REQUEST', `${aiFrame}: not one of the bracket's frames`);
+    return await runEngineJob({ kind: 'compare', frames, aiFrame, maxSide: req.maxSide }, { signal: job.signal });
   } finally {
-    ctx.jobs.delete(req.jobId);
+    job.done();
   }
 };

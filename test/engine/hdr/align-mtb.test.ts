@@ -16,6 +16,12 @@ test('MTB shifts are identical to cv2.AlignMTB on a hand-held bracket (rawio_d80
   console.log('d800_align shifts', JSON.stringify(shifts));
 });
 
+test('MTB shifts are identical to cv2.AlignMTB on an aerial bracket (rawio_dji_aerial_1, odd size)', async () => {
+  const b = await prepareBracket('rawio_dji_aerial_1', 1279);
+  const ref = runOpenCv(b, ['mtb']);
+  assert.deepEqual(alignMTB(b.images).shifts.map((s) => [s.x, s.y]), ref.meta.shifts);
+});
+
 test('MTB recovers a known translation of a real frame, even across exposures', async () => {
   const b = await prepareBracket('rawio_canon5d3_foyer', 640);
   const [dark, mid] = [b.images[0], b.images[1]];

@@ -41,6 +41,13 @@ for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_
     // tone-mapping our radiance vs OpenCV's isolates the operator itself
     const dbOp = psnr(tonemapReinhardDevlin(cvHdr, { gamma: 1.5, lightAdapt: 0 }), cvLdr, 1);
     assert.ok(dbOp >= 50, `Reinhard operator alone ${dbOp.toFixed(2)} dB`);
+    for (const [name, o] of [
+      ['ldr-default', {}],
+      ['ldr-mixed', { gamma: 2.2, intensity: 0.5, lightAdapt: 0.6, colorAdapt: 0.3 }],
+    ] as const) {
+      const d = psnr(tonemapReinhardDevlin(cvHdr, o), { width: hdr.width, height: hdr.height, data: ref.read(name) }, 1);
+      assert.ok(d >= 50, `${name}: ${d.toFixed(2)} dB`);
+    }
     console.log(`${scene}: response max |dlog| ${maxLog.toExponential(2)}, radiance max |dlog| ${maxRel.toExponential(2)}, LDR PSNR ${db.toFixed(1)} dB, operator ${dbOp.toFixed(1)} dB`);
   });
 }

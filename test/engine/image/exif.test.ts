@@ -79,6 +79,12 @@ test('readExif reads DNG tags (synthetic and real)', async () => {
   assert.equal(s.make, 'Evenlight');
   assert.equal(s.model, 'Synth DNG');
   assert.equal(s.width, 32);
+  // With an embedded preview in IFD0, the size reported is still the sensor image's.
+  const preview = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#000' } }).jpeg().toBuffer();
+  const p = join(dir, 'syn-preview.dng');
+  writeSyntheticDng(p, { width: 64, height: 48, preview, previewWidth: 16, previewHeight: 12 });
+  const sp = await readExif(p);
+  assert.deepEqual([sp.width, sp.height, sp.make], [64, 48, 'Evenlight']);
   const real = join(dataDir, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
   if (existsSync(real)) {
     const r = await readExif(real);

@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import exifr from 'exifr';
@@ -214,4 +214,22 @@ test('makeThumbnail of a RAW (synthetic DNG) gives a JPEG of the right size', as
   assert.equal(Math.max(md.width!, md.height!), 200);
   assert.equal(md.width, 200);
   assert.equal(md.height, 150);
+});
+
+test('makeThumbnail of a RAW with an embedded preview uses it, turned by the raw orientation', async (t) => {
+  if (!(process.env.PATH ?? '').split(':').some((p) => existsSync(join(p, 'dcraw')))) {
+    return t.skip('preview extraction needs dcraw (dcraw_emu has no -e)');
+  }
+  // Green preview, grey chart raw: the colour tells which one the thumbnail came from.
+  const preview = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#00ff00' } }).jpeg().toBuffer();
+  const f = join(dir, 'with-preview.dng');
+  writeSyntheticDng(f, { width: 640, height: 480, preview, previewWidth: 320, previewHeight: 240, orientation: 6 });
+  const thumb = await makeThumbnail(f, 200);
+  const { data, info } = await sharp(thumb).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(info.width, 150, 'portrait: orientation 6 applied to the preview');
+  assert.equal(info.height, 200);
+  assert.ok(data[1] > 200 && data[0] < 40 && data[2] < 40, `preview pixels used: ${data[0]},${data[1]},${data[2]}`);
+  // The full decode agrees on orientation.
+  const { image } = await readImage(f);
+  assert.deepEqual([image.width, image.height], [480, 640]);
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModel } from '../../../electron/engine/model/session';
+import { loadModel, loadModelInWorker } from '../../../electron/engine/model/session';
 import { makeTestModel } from '../../helpers/onnx-models';
+import { tmpDir } from '../../helpers/paths';
 
 test('context + tile graphs run for real through ONNX Runtime, batched', async () => {
   const s = await loadModel(makeTestModel({ target: 0.45 }), { provider: 'cpu' });
@@ -36,4 +37,27 @@ test('an unavailable provider falls back to CPU and says why', async () => {
   assert.equal(s.provider, 'cpu');
   assert.match(s.providerNote, /cuda failed to initialise.*using cpu/);
   await s.release();
+});
+
+test('the worker-thread session gives the same results as the in-thread one', async () => {
+  const dir = makeTestModel();
+  const s = await loadModelInWorker(dir, { provider: 'cpu' });
+  const local = await loadModel(dir, { provider: 'cpu' });
+  try {
+    assert.equal(s.provider, 'cpu');
+    assert.equal(s.hasContext, true);
+    const thumb = new Float32Array(3 * 224 * 224).fill(0.3);
+    const [c1, c2] = await Promise.all([s.runContext(thumb), local.runContext(thumb)]);
+    assert.deepEqual(Array.from(c1), Array.from(c2));
+    const n = 24;
+    const batch = new Float32Array(n * 3 * 224 * 224).map((_, i) => (i % 97) / 100);
+    const a = await s.runTiles(batch, n, 224, 224, c1);
+    const b = await local.runTiles(batch, n, 224, 224, c1);
+    assert.deepEqual(a, b);
+    assert.equal(batch[5], Math.fround(5 / 100), 'the caller keeps its input array');
+  } finally {
+    await s.release();
+    await local.release();
+  }
+  await assert.rejects(loadModelInWorker(tmpDir()), /manifest\.json: no model manifest/);
 });

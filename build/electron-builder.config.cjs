@@ -1,0 +1,54 @@
+// electron-builder configuration (Linux dir/AppImage/deb, Windows nsis, macOS dmg).
+// Native modules (sharp + its @img libvips packages, onnxruntime-node) must live outside the
+// asar archive to be loadable; the dcraw binaries (native-bin/) and the ONNX models (models/)
+// ship as plain resources next to it. Offline builds: point ELECTRON_OVERRIDE_DIST_PATH or
+// EVENLIGHT_ELECTRON_DIST at an unpacked Electron folder and nothing is downloaded.
+'use strict';
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+
+const electronDist = process.env.EVENLIGHT_ELECTRON_DIST || process.env.ELECTRON_OVERRIDE_DIST_PATH || undefined;
+const root = path.resolve(__dirname, '..');
+const electronVersion = require(path.join(root, 'node_modules', 'electron', 'package.json')).version;
+
+/** @type {import('electron-builder').Configuration} */
+module.exports = {
+  appId: 'org.evenlight.app',
+  productName: 'Evenlight',
+  copyright: 'Copyright © Evenlight contributors',
+  directories: { output: 'release', buildResources: 'build' },
+  electronVersion,
+  ...(electronDist && existsSync(electronDist) ? { electronDist } : {}),
+  // the app is compiled JS in dist/ plus runtime dependencies; sources and tests stay out
+  files: [
+    'dist/electron/**/*.js',
+    'dist/renderer/**/*',
+    'package.json',
+    '!dist/**/*.map',
+    '!**/*.ts',
+    '!test/**',
+    '!bench/**',
+    '!models/training/**',
+  ],
+  asar: true,
+  asarUnpack: ['node_modules/sharp/**/*', 'node_modules/@img/**/*', 'node_modules/onnxruntime-node/**/*'],
+  extraResources: [
+    { from: 'native-bin', to: 'native-bin', filter: ['**/*', '!fill.sh'] },
+    { from: 'models', to: 'models', filter: ['**/*', '!training/**', '!checkpoints/**'] },
+  ],
+  // no native rebuild: sharp and onnxruntime-node ship prebuilt N-API binaries
+  npmRebuild: false,
+  nodeGypRebuild: false,
+  linux: {
+    target: ['dir', 'AppImage', 'deb'],
+    category: 'Graphics',
+    synopsis: 'Evens out under- and over-exposed photos',
+    maintainer: 'Evenlight contributors <evenlight@example.org>',
+  },
+  deb: { depends: ['libraw-bin | dcraw'] },
+  win: { target: [{ target: 'nsis', arch: ['x64'] }] },
+  nsis: { oneClick: false, allowToChangeInstallationDirectory: true, perMachine: false },
+  mac: { target: [{ target: 'dmg', arch: ['x64', 'arm64'] }], category: 'public.app-category.photography', hardenedRuntime: true },
+  dmg: { title: 'Evenlight ${version}' },
+  publish: null,
+};

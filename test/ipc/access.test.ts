@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFolderAccess, isInside } from '../../electron/ipc/access';
+import { tmpDir } from '../helpers/paths';
+
+function layout() {
+  const root = tmpDir('evenlight-access-');
+  const opened = join(root, 'opened');
+  const secret = join(root, 'secret');
+  mkdirSync(opened);
+  mkdirSync(secret);
+  writeFileSync(join(opened, 'a.jpg'), 'x');
+  writeFileSync(join(secret, 'b.jpg'), 'x');
+  symlinkSync(join(secret, 'b.jpg'), join(opened, 'link.jpg'));
+  symlinkSync(secret, join(opened, 'linkdir'));
+  return { root, opened, secret };
+}
+
+test('isInside: containment by path segments, not string prefix', () => {
+  assert.equal(isInside('/a/b', '/a/b'), true);
+  assert.equal(isInside('/a/b', '/a/b/c.jpg'), true);
+  assert.equal(isInside('/a/b', '/a/bc/d.jpg'), false);
+  assert.equal(isInside('/a/b', '/a'), false);
+});
+
+test('nothing is accessible before a folder is opened', async () => {
+  const { root, opened } = layout();
+  try {
+    await assert.rejects(createFolderAccess().check(join(opened, 'a.jpg')), { code: 'ACCESS_DENIED' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('files in an opened folder pass; .. and symlink escapes are refused', async () => {
+  const { root, opened, secret } = layout();
+  try {
+    const access = createFolderAccess();
+    await access.grant(opened);
+    assert.match(await access.check(join(opened, 'a.jpg')), /a\.jpg$/);
+    await assert.rejects(access.check(join(opened, '..', 'secret', 'b.jpg')), { code: 'ACCESS_DENIED' });
+    await assert.rejects(access.check(join(opened, 'link.jpg')), { code: 'ACCESS_DENIED' });
+    await assert.rejects(access.check(join(opened, 'linkdir', 'b.jpg')), { code: 'ACCESS_DENIED' });
+    await assert.rejects(access.check(join(secret, 'b.jpg')), { code: 'ACCESS_DENIED' });
+    await assert.rejects(access.check('relative/a.jpg'), { code: 'ACCESS_DENIED' });
+    await assert.rejects(access.check(join(opened, 'missing.jpg')), { code: 'NOT_FOUND' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('checkWritable allows new paths inside an opened folder only', async () => {
+  const { root, opened } = layout();
+  try {
+    const access = createFolderAccess();
+    await access.grant(opened);
+    assert.match(await access.checkWritable(join(opened, 'new', 'deeper')), /opened\/new\/deeper$/);
+    await assert.rejects(access.checkWritable(join(opened, 'new', '..', '..', 'elsewhere')), { code: 'ACCESS_DENIED' });
+    await assert.rejects(access.checkWritable(join(opened, 'linkdir', 'out')), { code: 'ACCESS_DENIED' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('grant refuses files and missing folders', async () => {
+  const { root, opened } = layout();
+  try {
+    const access = createFolderAccess();
+    await assert.rejects(access.grant(join(opened, 'a.jpg')), { code: 'ACCESS_DENIED' });
+    await assert.rejects(access.grant(join(root, 'nope')), { code: 'NOT_FOUND' });
+    assert.deepEqual(access.roots(), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

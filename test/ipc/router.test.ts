@@ -1,0 +1,196 @@
+// The router with the real command handlers, real engine (in worker threads) and real
+// files: synthetic photos written by the engine's own writer into a temp folder. The host
+// records what would go to the UI (events, binary tile frames).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRouter, type Host } from '../../electron/ipc/router';
+import { decodeTileFrame } from '../../electron/ipc/tile-frame';
+import type { EventName } from '../../electron/ipc/contract';
+import { writeImage } from '../../electron/engine/image/io';
+import { tmpDir } from '../helpers/paths';
+
+let root = '';
+let photos = '';
+let outside = '';
+
+function gradient(width: number, height: number, gain: number) {
+  const data = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.set([(gain * x) / width, (gain * y) / height, gain * 0.5], (y * width + x) * 3);
+  return { width, height, data };
+}
+
+before(async () => {
+  root = tmpDir('evenlight-router-');
+  photos = join(root, 'photos');
+  outside = join(root, 'outside');
+  mkdirSync(photos);
+  mkdirSync(outside);
+  await writeImage(join(photos, 'dark.png'), gradient(600, 400, 0.15), { format: 'png' });
+  await writeImage(join(photos, 'mid.jpg'), gradient(320, 240, 0.5), { format: 'jpeg' });
+  writeFileSync(join(photos, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a]));
+  writeFileSync(join(photos, 'notes.txt'), 'not a photo');
+  await writeImage(join(outside, 'secret.png'), gradient(64, 64, 1), { format: 'png' });
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function recordingHost(extra: Partial<Host> = {}) {
+  const events: { event: EventName; payload: unknown }[] = [];
+  const tiles: Uint8Array[] = [];
+  const host: Host = {
+    kind: 'bridge',
+    version: '9.9.9',
+    emit: (event, payload) => events.push({ event, payload }),
+    sendTile: (f) => tiles.push(f),
+    ...extra,
+  };
+  return { host, events, tiles };
+}
+
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+
+test('unknown commands and invalid requests come back as typed errors', async () => {
+  const r = createRouter(recordingHost().host);
+  assert.deepEqual(await r.invoke('rm -rf', {}), { ok: false, error: { code: 'UNKNOWN_COMMAND', message: 'unknown command: rm -rf' } });
+  const bad = await r.invoke('normalize', { jobId: 'a', path: '/x.jpg', mode: 'magic' });
+  assert.equal(bad.ok, false);
+  assert.ok(!bad.ok && bad.error.code === 'BAD_REQUEST' && /mode/.test(bad.error.message), JSON.stringify(bad));
+  const proto = await r.invoke('__proto__', {});
+  assert.ok(!proto.ok && proto.error.code === 'UNKNOWN_COMMAND');
+});
+
+test('hostInfo and openFolder: the bridge needs a path, Electron uses its dialog', async () => {
+  const bridge = createRouter(recordingHost().host);
+  assert.deepEqual(await bridge.call('hostInfo', {}), { ok: true, value: { host: 'bridge', nativeDialog: false, version: '9.9.9' } });
+  const noPath = await bridge.call('openFolder', {});
+  assert.ok(!noPath.ok && noPath.error.code === 'NEEDS_PATH');
+  const electron = createRouter(recordingHost({ kind: 'electron', pickFolder: async () => photos }).host);
+  const picked = await electron.call('openFolder', {});
+  assert.ok(picked.ok && picked.value.folder?.endsWith('photos'));
+  const cancelled = createRouter(recordingHost({ pickFolder: async () => null }).host);
+  assert.deepEqual(await cancelled.call('openFolder', {}), { ok: true, value: { folder: null } });
+});
+
+test('files outside opened folders are refused', async () => {
+  const r = createRouter(recordingHost().host);
+  const before = await r.call('listPhotos', { folder: photos });
+  assert.ok(!before.ok && before.error.code === 'ACCESS_DENIED');
+  await r.call('openFolder', { path: photos });
+  const sneaky = await r.call('thumbnail', { path: join(photos, '..', 'outside', 'secret.png') });
+  assert.ok(!sneaky.ok && sneaky.error.code === 'ACCESS_DENIED', JSON.stringify(sneaky));
+  const out = await r.call('exportPhoto', { path: join(photos, 'mid.jpg'), mode: 'classic', outDir: outside });
+  assert.ok(!out.ok && out.error.code === 'ACCESS_DENIED');
+});
+
+test('listPhotos, thumbnail and photoInfo on real files', async () => {
+  const r = createRouter(recordingHost().host);
+  await r.call('openFolder', { path: photos });
+  const list = await r.call('listPhotos', { folder: photos });
+  assert.ok(list.ok);
+  assert.deepEqual(list.value.photos.map((p) => [p.name, p.type]), [['broken.jpg', 'jpeg'], ['dark.png', 'png'], ['mid.jpg', 'jpeg']]);
+  const thumb = await r.call('thumbnail', { path: join(photos, 'dark.png'), maxSide: 64 });
+  assert.ok(thumb.ok && thumb.value.dataUrl.startsWith('data:image/jpeg;base64,/9j/'));
+  const broken = await r.call('thumbnail', { path: join(photos, 'broken.jpg') });
+  assert.ok(!broken.ok && broken.error.code === 'FAILED' && broken.error.message.includes('broken.jpg'), JSON.stringify(broken));
+  const info = await r.call('photoInfo', { path: join(photos, 'mid.jpg') });
+  assert.ok(info.ok && info.value.exif.iso === null);
+});
+
+test('normalize streams binary tiles that cover the working image, from a worker', async () => {
+  const { host, tiles } = recordingHost();
+  const r = createRouter(host);
+  await r.call('openFolder', { path: photos });
+  const res = await r.call('normalize', { jobId: 'n1', path: join(photos, 'dark.png'), mode: 'classic', maxSide: 300 });
+  assert.ok(res.ok, JSON.stringify(res));
+  assert.deepEqual([res.value.width, res.value.height], [300, 200]);
+  assert.equal(tiles.length, res.value.tiles);
+  assert.ok(tiles.length >= 1);
+  const covered = new Uint8Array(300 * 200);
+  let sum = 0;
+  for (const f of tiles) {
+    const t = decodeTileFrame(f);
+    assert.equal(t.jobId, 'n1');
+    assert.equal(t.total, tiles.length);
+    for (let y = t.y; y < t.y + t.h; y++) covered.fill(1, y * 300 + t.x, y * 300 + t.x + t.w);
+    for (let i = 0; i < t.rgba.length; i += 4) sum += t.rgba[i + 2];
+  }
+  assert.ok(covered.every((v) => v === 1), 'tiles cover every pixel');
+  // the dark input (blue 0.15*0.5 = 19/255) was brightened
+  assert.ok(sum / (300 * 200) > 25, `mean blue ${sum / (300 * 200)}`);
+});
+
+test('preview streams the before image at the same working size', async () => {
+  const { host, tiles } = recordingHost();
+  const r = createRouter(host);
+  await r.call('openFolder', { path: photos });
+  const res = await r.call('preview', { jobId: 'p1', path: join(photos, 'dark.png'), maxSide: 300 });
+  assert.ok(res.ok && res.value.width === 300 && res.value.height === 200);
+  const rows = tiles.map(decodeTileFrame).reduce((n, t) => n + t.h, 0);
+  assert.equal(rows, 200);
+});
+
+test('cancel aborts a running normalize', async () => {
+  const r = createRouter(recordingHost().host);
+  await r.call('openFolder', { path: photos });
+  const running = r.call('normalize', { jobId: 'n2', path: join(photos, 'dark.png'), mode: 'classic', maxSide: 0 });
+  assert.deepEqual(await r.call('cancel', { jobId: 'n2' }), { ok: true, value: { cancelled: true } });
+  const res = await running;
+  assert.ok(!res.ok && res.error.code === 'CANCELLED', JSON.stringify(res));
+  assert.deepEqual(await r.call('cancel', { jobId: 'n2' }), { ok: true, value: { cancelled: false } });
+});
+
+test('cancel mid-photo: after the first tiles arrive, the rest never come', async () => {
+  const { host, tiles } = recordingHost();
+  const r = createRouter(host);
+  await r.call('openFolder', { path: photos });
+  await writeImage(join(photos, 'large.png'), gradient(2400, 1600, 0.2), { format: 'png' });
+  try {
+    const running = r.call('normalize', { jobId: 'n3', path: join(photos, 'large.png'), mode: 'ai', maxSide: 0 });
+    while (!tiles.length) await new Promise((ok) => setTimeout(ok, 5));
+    await r.call('cancel', { jobId: 'n3' });
+    const res = await running;
+    assert.ok(!res.ok && res.error.code === 'CANCELLED', JSON.stringify(res));
+    const total = decodeTileFrame(tiles[0]).total;
+    assert.ok(tiles.length < total, `${tiles.length} of ${total} tiles before the cancel took effect`);
+  } finally {
+    rmSync(join(photos, 'large.png'));
+  }
+});
+
+test('exportPhoto writes a full-size output next to the photos; the original is untouched', async () => {
+  const r = createRouter(recordingHost().host);
+  await r.call('openFolder', { path: photos });
+  const src = join(photos, 'dark.png');
+  const hash = sha(src);
+  const res = await r.call('exportPhoto', { path: src, mode: 'classic', format: 'jpeg', quality: 80 });
+  assert.ok(res.ok, JSON.stringify(res));
+  assert.equal(res.value.output, join(photos, 'evenlight', 'dark.jpg'));
+  assert.deepEqual([...readFileSync(res.value.output).subarray(0, 2)], [0xff, 0xd8]);
+  assert.equal(sha(src), hash);
+  assert.deepEqual(readdirSync(join(photos, 'evenlight')), ['dark.jpg'], 'no temp files left');
+  rmSync(join(photos, 'evenlight'), { recursive: true });
+});
+
+test('batch: progress events per file, one failure named, done event, outputs written', async () => {
+  const { host, events } = recordingHost();
+  const r = createRouter(host);
+  await r.call('openFolder', { path: photos });
+  const outDir = join(photos, 'batch-out');
+  const started = await r.call('batchStart', { jobId: 'b1', folder: photos, outDir, mode: 'classic', format: 'png' });
+  assert.ok(started.ok && started.value.total === 3, JSON.stringify(started));
+  const t0 = Date.now();
+  while (!events.some((e) => e.event === 'batchDone') && Date.now() - t0 < 60_000) await new Promise((ok) => setTimeout(ok, 50));
+  const progress = events.filter((e) => e.event === 'batchProgress').map((e) => e.payload as { done: number; ok: boolean; error: string | null });
+  assert.deepEqual(progress.map((p) => p.done), [1, 2, 3]);
+  const failed = progress.filter((p) => !p.ok);
+  assert.equal(failed.length, 1);
+  assert.match(failed[0].error ?? '', /broken\.jpg/);
+  const done = events.find((e) => e.event === 'batchDone')?.payload;
+  assert.deepEqual(done, { jobId: 'b1', ok: 2, failed: 1, cancelled: false, outDir: join(started.value.outDir) });
+  assert.deepEqual(readdirSync(outDir).sort(), ['dark.png', 'mid.png']);
+  assert.ok(existsSync(join(photos, 'mid.jpg')));
+  rmSync(outDir, { recursive: true });
+});

@@ -1,0 +1,82 @@
+// Parity of the shipped ONNX graphs (ONNX Runtime from Node) with the PyTorch checkpoints
+// they were exported from: models/training/parity_dump.py runs the checkpoints on fixed
+// seeded inputs; every output here must match within 1e-4.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { repoRoot, tmpDir } from '../helpers/paths';
+
+const PY = '/usr/bin/python3';
+const modelsDir = join(repoRoot, 'models');
+
+interface TensorRef {
+  shape: number[];
+  file: string;
+}
+interface Case {
+  model: string;
+  graph: string;
+  inputs: Record<string, TensorRef>;
+  outputs: Record<string, TensorRef>;
+}
+interface ManifestEntry {
+  name: string;
+  files: { context?: string; tile: string };
+}
+
+function readF32(dir: string, ref: TensorRef): Float32Array {
+  const buf = readFileSync(join(dir, ref.file));
+  const out = new Float32Array(buf.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readFloatLE(i * 4);
+  assert.equal(out.length, ref.shape.reduce((a, b) => a * b, 1), `${ref.file}: size does not match its shape`);
+  return out;
+}
+
+test('shipped ONNX graphs match the PyTorch checkpoints (max abs diff <= 1e-4)', { timeout: 240_000 }, async () => {
+  const manifest = JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')) as { models: ManifestEntry[] };
+  assert.equal(manifest.models[0].name, 'evenlight', 'the evenlight model comes first in manifest.models');
+  const out = tmpDir('evenlight-parity-');
+  try {
+    const r = spawnSync(PY, [join(modelsDir, 'training', 'parity_dump.py'), out], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
+    assert.equal(r.status, 0, `parity_dump.py failed: ${r.stderr}`);
+    const cases = JSON.parse(readFileSync(join(out, 'cases.json'), 'utf8')) as Case[];
+    const names = new Set(cases.map((c) => c.model));
+    for (const m of manifest.models) assert.ok(names.has(m.name), `parity_dump.py covers ${m.name}`);
+    assert.ok(cases.some((c) => c.graph === 'tile-odd'), 'a tile whose H, W are not multiples of 4 is covered');
+
+    for (const c of cases) {
+      const entry = manifest.models.find((m) => m.name === c.model);
+      assert.ok(entry, `manifest lists ${c.model}`);
+      const file = c.graph === 'context' ? entry.files.context : entry.files.tile;
+      assert.ok(file && existsSync(join(modelsDir, file)), `${c.model} ${c.graph}: ONNX file ${file} exists`);
+      const session = await ort.InferenceSession.create(join(modelsDir, file), { intraOpNumThreads: 2 });
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [name, ref] of Object.entries(c.inputs)) feeds[name] = new ort.Tensor('float32', readF32(out, ref), ref.shape);
+      const res = await session.run(feeds);
+      for (const [name, ref] of Object.entries(c.outputs)) {
+        const want = readF32(out, ref);
+        const got = res[name];
+        assert.ok(got, `${c.model} ${c.graph}: output ${name} present`);
+        assert.deepEqual([...got.dims], ref.shape, `${c.model} ${c.graph}: output shape`);
+        const data = got.data as Float32Array;
+        let maxDiff = 0;
+        for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(data[i] - want[i]));
+        assert.ok(maxDiff <= 1e-4, `${c.model} ${c.graph}: max abs diff ${maxDiff} > 1e-4`);
+        // the outputs must not be trivial (a constant graph would match a constant dump)
+        let min = Infinity;
+        let max = -Infinity;
+        for (const v of want) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+        assert.ok(max - min > 1e-3, `${c.model} ${c.graph}: output varies`);
+      }
+      await session.release();
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,23 @@
+// Training smoke test: a few optimiser steps of each architecture on two real brackets
+// (models/training/smoke_train.py); the loss on a fixed held batch must fall.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dataDir, repoRoot } from '../helpers/paths';
+
+test('a short training run lowers the loss of both architectures', { timeout: 180_000 }, () => {
+  const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  assert.equal(r.status, 0, `smoke_train.py failed: ${r.stderr}`);
+  const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { models: Record<string, { before: number; after: number }> };
+  for (const arch of ['evenlight', 'seed-vgg']) {
+    const m = res.models[arch];
+    assert.ok(m, `${arch} was trained`);
+    assert.ok(Number.isFinite(m.before) && Number.isFinite(m.after), `${arch}: finite losses`);
+    assert.ok(m.after < 0.9 * m.before, `${arch}: held loss fell from ${m.before.toFixed(4)} to only ${m.after.toFixed(4)}`);
+  }
+});

@@ -1,0 +1,101 @@
+// The browser bridge over real sockets: token, Origin and Host checks, static files with a
+// CSP, and the contract over the WebSocket (a temp folder stands in for the built renderer).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startBridge, type Bridge } from '../../electron/serve/server';
+import { tmpDir } from '../helpers/paths';
+
+let dir = '';
+let bridge: Bridge;
+
+before(async () => {
+  dir = tmpDir('evenlight-serve-');
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(dir, '..', 'evenlight-serve-secret.txt'), 'secret');
+  bridge = await startBridge({ rendererDir: dir, version: '1.2.3' });
+});
+after(async () => {
+  await bridge.close();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(join(dir, '..', 'evenlight-serve-secret.txt'), { force: true });
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: bridge.port, path, headers: { host: `127.0.0.1:${bridge.port}`, ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function connect(query: string, origin: string | undefined): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/ws${query}`, origin ? { origin } : {});
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+test('prints a 127.0.0.1 URL carrying a long random token', () => {
+  assert.match(bridge.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+});
+
+test('the page needs the token; then a strict cookie covers the assets', async () => {
+  assert.equal((await get('/')).status, 403);
+  assert.equal((await get('/?token=wrong')).status, 403);
+  assert.equal((await get('/assets/app.js')).status, 403);
+  const page = await get(`/?token=${bridge.token}`);
+  assert.equal(page.status, 200);
+  assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+  const cookie = String(page.headers['set-cookie']);
+  assert.match(cookie, /HttpOnly; SameSite=Strict/);
+  const asset = await get('/assets/app.js', { cookie: cookie.split(';')[0] });
+  assert.equal(asset.status, 200);
+  assert.equal(asset.body, 'console.log(1)');
+});
+
+test('no file outside the renderer folder, and a foreign Host header is refused', async () => {
+  const t = `token=${bridge.token}`;
+  assert.equal((await get(`/../evenlight-serve-secret.txt?${t}`)).status, 404);
+  assert.equal((await get(`/%2e%2e/evenlight-serve-secret.txt?${t}`)).status, 404);
+  assert.equal((await get(`/?${t}`, { host: `evil.example:${bridge.port}` })).status, 403);
+});
+
+test('the WebSocket refuses a foreign Origin, no Origin, and a wrong token', async () => {
+  const good = `http://127.0.0.1:${bridge.port}`;
+  await assert.rejects(connect(`?token=${bridge.token}`, 'http://evil.example'), /403/);
+  await assert.rejects(connect(`?token=${bridge.token}`, undefined), /403/);
+  await assert.rejects(connect('?token=nope', good), /403/);
+  await assert.rejects(connect('', good), /403/);
+});
+
+test('the contract travels over the WebSocket; malformed messages get a typed error', async () => {
+  const ws = await connect(`?token=${bridge.token}`, `http://localhost:${bridge.port}`);
+  const replies: unknown[] = [];
+  const got = new Promise<void>((resolve) =>
+    ws.on('message', (d) => {
+      replies.push(JSON.parse(String(d)));
+      if (replies.length === 3) resolve();
+    }),
+  );
+  ws.send(JSON.stringify({ id: 1, command: 'hostInfo', request: {} }));
+  ws.send('not json');
+  ws.send(JSON.stringify({ id: 2, command: 'listPhotos', request: { folder: dir } }));
+  await got;
+  ws.close();
+  const byId = (id: number) => replies.find((r) => (r as { id: number }).id === id);
+  assert.deepEqual(byId(1), { kind: 'result', id: 1, result: { ok: true, value: { host: 'bridge', nativeDialog: false, version: '1.2.3' } } });
+  assert.deepEqual(byId(-1), { kind: 'result', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed message' } } });
+  assert.equal((byId(2) as { result: { error: { code: string } } }).result.error.code, 'ACCESS_DENIED');
+});
