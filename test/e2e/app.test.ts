@@ -83,6 +83,18 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 5 });
     await page.mouse.up();
     assert.equal(await page.getByTestId('roi').count(), 1);
+    // an ellipse and a brush stroke too: all three ROI kinds go to the engine together
+    await page.locator('[data-tool=ellipse]').click();
+    await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.6);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 4 });
+    await page.mouse.up();
+    await page.locator('[data-tool=brush]').click();
+    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.85);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.75, { steps: 6 });
+    await page.mouse.up();
+    assert.equal(await page.getByTestId('roi').count(), 3);
     await page.locator('[data-mode=ai]').click(); // falls back to classic when no model ships
     const before = binaryFrames;
     await page.getByTestId('normalize').click();
@@ -127,11 +139,36 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
     assert.equal(await page.getByTestId('split').count(), 1);
   });
 
+  test('100 % zoom pans with the hand tool; export writes the full-size file', async () => {
+    await page.getByTestId('zoom-100').click();
+    await page.locator('[data-tool=hand]').click();
+    const boxEl = page.locator('.box');
+    const t0 = await boxEl.getAttribute('style');
+    const st = (await page.getByTestId('stage').boundingBox())!;
+    await page.mouse.move(st.x + st.width / 2, st.y + st.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(st.x + st.width / 2 + 150, st.y + st.height / 2 + 80, { steps: 4 });
+    await page.mouse.up();
+    const t1 = await boxEl.getAttribute('style');
+    assert.notEqual(t1, t0, 'the photo moved');
+    assert.match(t1 ?? '', /scale\(1\)/);
+    await shot('zoom100');
+    await page.keyboard.press('z');
+    await page.getByTestId('export').click();
+    await page.waitForSelector('[data-testid=exported]', { timeout: 120_000 });
+    const out = (await page.getByTestId('exported').textContent())!.trim();
+    assert.ok(out.startsWith(join(folder, 'evenlight')), out);
+    assert.ok(existsSync(out), `${out} exists`);
+  });
+
   test('cancel stops a running normalisation mid-photo', async () => {
     await page.locator('[data-mode=ai]').click();
     await page.getByTestId('normalize').click();
     await page.getByTestId('cancel').click();
-    await page.waitForFunction(() => /Cancelled|normalised/.test(document.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 60_000 });
+    // the AI pass on this photo takes seconds, so the cancel lands mid-photo
+    await page.waitForFunction(() => /Cancelled|normalised|\.dng:/.test(document.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 60_000 });
+    assert.equal(await page.getByTestId('status').textContent(), 'Cancelled');
+    await page.waitForSelector('[data-testid=normalize]');
   });
 
   test('runs a batch and sees it finish with outputs on disk', async () => {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { pngChunk } from '../../electron/engine/image/embed-metadata';
 import sharp from 'sharp';
 import { makeThumbnail, readImage, writeImage } from '../../electron/engine/image/io';
 import { readExif } from '../../electron/engine/image/exif';
@@ -43,14 +43,6 @@ async function rejectsWith(p: Promise<unknown>, code: EvenlightErrorCode, file: 
   });
 }
 
-function pngChunk(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(body.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body, crc32(head.subarray(4))) >>> 0, 0);
-  return Buffer.concat([head, body, crc]);
-}
 
 test('zero-byte file', async () => {
   const f = join(dir, 'empty.jpg');

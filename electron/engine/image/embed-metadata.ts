@@ -52,7 +52,8 @@ export function embedIccInJpeg(jpeg: Buffer, icc: Buffer): Buffer {
   return Buffer.concat([jpeg.subarray(0, 2), ...app0, ...segs, ...rest, jpeg.subarray(pos)]);
 }
 
-function pngChunk(type: string, body: Buffer): Buffer {
+/** One PNG chunk: length, type, body, CRC-32 over type + body. */
+export function pngChunk(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(body.length, 0);
   head.write(type, 4, 'latin1');

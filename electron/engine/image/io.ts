@@ -121,31 +121,29 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
   return { image, meta };
 }
 
-/** Interleaved 8-bit pixels (3+ channels, extras ignored) to RgbFloat. */
-export function u8ToFloat(data: Uint8Array, width: number, height: number, channels: number): RgbFloat {
+/** Interleaved integer pixels (3+ channels, extras ignored) scaled by 1/max into RgbFloat. */
+function interleavedToFloat(src: ArrayLike<number>, width: number, height: number, channels: number, max: number): RgbFloat {
   const n = width * height;
   const out = new Float32Array(n * 3);
-  const inv = 1 / 255;
-  for (let i = 0, j = 0; i < n; i++, j += channels) {
-    out[i * 3] = data[j] * inv;
-    out[i * 3 + 1] = data[j + 1] * inv;
-    out[i * 3 + 2] = data[j + 2] * inv;
-  }
-  return { width, height, data: out };
-}
-
-/** Interleaved native-endian 16-bit pixels (as sharp returns them) to RgbFloat. */
-export function u16ToFloat(data: Buffer, width: number, height: number, channels: number): RgbFloat {
-  const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
-  const n = width * height;
-  const out = new Float32Array(n * 3);
-  const inv = 1 / 65535;
+  const inv = 1 / max;
   for (let i = 0, j = 0; i < n; i++, j += channels) {
     out[i * 3] = src[j] * inv;
     out[i * 3 + 1] = src[j + 1] * inv;
     out[i * 3 + 2] = src[j + 2] * inv;
   }
   return { width, height, data: out };
+}
+
+/** Interleaved 8-bit pixels (3+ channels, extras ignored) to RgbFloat. */
+export function u8ToFloat(data: Uint8Array, width: number, height: number, channels: number): RgbFloat {
+  return interleavedToFloat(data, width, height, channels, 255);
+}
+
+/** Interleaved native-endian 16-bit pixels (as sharp returns them) to RgbFloat. */
+export function u16ToFloat(data: Buffer, width: number, height: number, channels: number): RgbFloat {
+  // a Uint16Array view needs 2-byte alignment; copy when sharp's buffer is odd-aligned
+  const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
+  return interleavedToFloat(src, width, height, channels, 65535);
 }
 
 /** Clamp to 0..1 and quantise to 8 bits (NaN -> 0). */
