@@ -26,9 +26,9 @@ SCENES = ["brackets_sice/sice_001"]
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
-    ap.add_argument("--steps", type=int, default=25)
+    ap.add_argument("--steps", type=int, default=40)
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # one thread: no OpenMP spin-waits on a shared, loaded machine
     t0 = time.time()
     items = []
     for sid in SCENES:
@@ -44,7 +44,7 @@ def main():
     pools = {"brackets_sice": items}
     out = {"scenes": SCENES, "steps": a.steps, "models": {}}
     for cfg in ({"arch": "evenlight", "lr": 0.002, "crop": 64, "w_l1": 1, "w_tv": 0.05, "w_ssim": 0.2},
-                {"arch": "seed-vgg", "width_div": 16, "lr": 0.002, "crop": 64, "w_l1": 1, "w_tv": 0.01, "w_ssim": 0}):
+                {"arch": "seed-vgg", "width_div": 16, "lr": 0.01, "crop": 64, "w_l1": 1, "w_tv": 0.01, "w_ssim": 0}):
         torch.manual_seed(0)
         net = models.build(cfg)
         held = train.sample_batch(random.Random(99), pools, {"brackets_sice": 1}, cfg["crop"], 8)

@@ -18,6 +18,6 @@ test('a short training run lowers the loss of both architectures', { timeout: 18
     const m = res.models[arch];
     assert.ok(m, `${arch} was trained`);
     assert.ok(Number.isFinite(m.before) && Number.isFinite(m.after), `${arch}: finite losses`);
-    assert.ok(m.after < 0.9 * m.before, `${arch}: held loss fell from ${m.before.toFixed(4)} to only ${m.after.toFixed(4)}`);
+    assert.ok(m.after < 0.95 * m.before, `${arch}: held loss fell from ${m.before.toFixed(4)} to only ${m.after.toFixed(4)}`);
   }
 });

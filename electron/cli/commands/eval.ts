@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { errorMessage } from '../../engine/errors';
 import { ALL_METHODS, evaluateDataset, type EvalMethod } from '../../engine/eval/evaluate';
+import type { SplitName } from '../../engine/eval/scenes';
 import { formatEvalTable } from '../../engine/eval/table';
 
 interface EvalCliOptions {
@@ -15,6 +16,7 @@ interface EvalCliOptions {
   methods?: EvalMethod[];
   tiledCheck?: boolean;
   only?: string[];
+  splits?: SplitName[];
 }
 
 function parseFrames(v: string): 'middle' | 'all' {
@@ -36,6 +38,12 @@ function parseMethods(v: string): EvalMethod[] {
   return list as EvalMethod[];
 }
 
+function parseSplits(v: string): SplitName[] {
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of list) if (!['train', 'dev', 'test', 'unsplit'].includes(s)) throw new InvalidArgumentError(`unknown split "${s}"`);
+  return list as SplitName[];
+}
+
 export function register(program: Command): void {
   program
     .command('eval')
@@ -49,6 +57,7 @@ export function register(program: Command): void {
     .option('--methods <list>', `comma-separated subset of ${ALL_METHODS.join(',')}`, parseMethods)
     .option('--tiled-check', 'also run ai as one whole-frame pass and report its PSNR against the tiled result')
     .option('--only <ids...>', 'only scenes whose id contains one of these strings')
+    .option('--splits <names>', 'only scenes of these splits (comma-separated: train,dev,test,unsplit)', parseSplits)
     .action(async (datasetDir: string, opts: EvalCliOptions) => {
       try {
         const r = await evaluateDataset(datasetDir, {
@@ -59,6 +68,7 @@ export function register(program: Command): void {
           methods: opts.methods,
           tiledCheck: opts.tiledCheck,
           only: opts.only,
+          splits: opts.splits,
           onProgress: opts.json || !process.stderr.isTTY ? undefined : (d, t, s) => process.stderr.write(`\r${d}/${t} ${s}`.padEnd(60)),
         });
         if (!opts.json && process.stderr.isTTY) process.stderr.write('\r' + ' '.repeat(60) + '\r');

@@ -43,6 +43,8 @@ export interface EvalOptions {
   tiledCheck?: boolean;
   /** only scenes whose id contains one of these strings */
   only?: string[];
+  /** only scenes of these splits */
+  splits?: SplitName[];
   onProgress?: (done: number, total: number, scene: string) => void;
   signal?: AbortSignal;
 }
@@ -164,6 +166,7 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
 
   let scenes = listBracketScenes(datasetDir);
   if (opts.only?.length) scenes = scenes.filter((s) => opts.only?.some((o) => s.id.includes(o)));
+  if (opts.splits?.length) scenes = scenes.filter((s) => opts.splits?.includes(splitOf(split, s.id)));
   const result: EvalResult = { dataset: datasetDir, frames, maxSide, methods, skipped, rows: [], summary: [], tiledVsWhole: [], failures: [] };
 
   for (const [si, scene] of scenes.entries()) {

@@ -3,11 +3,11 @@
  * area-resized to 224×224 ignoring aspect) -> context graph once -> tile graph per batch
  * of tiles with that context -> raised-cosine stitch (stitch.ts).
  *
- * Headroom: the network sees sRGB clamped to 0..1. Where an input channel exceeds 1 (RAW
- * highlights a JPEG would have clipped) the model's output at the clip point is scaled by
- * the input's excess ratio: out = model(1) * v. The correction the model chose for the
- * brightest representable value is thus applied proportionally to the headroom, which is
- * kept (possibly > 1) until the final encode clips or a later stage compresses it.
+ * Headroom: the network sees sRGB in 0..1. RAW highlights above 1 are first fitted into
+ * that range by one linear gain for the whole photo (headroom.ts), so the model sees them
+ * unclipped and all tiles and the thumbnail agree. The rare pixels still above 1 (beyond
+ * the 99.9th percentile) get the model's output scaled by their brightest channel's excess,
+ * the same factor for R, G and B so hue is kept.
  *
  *   areaResizeNchw(image, size, rect?) -> Float32Array [1,3,size,size], clamped 0..1
  *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap? }) -> Promise<RgbFloat>
@@ -15,6 +15,7 @@
 import type { Rect, RgbFloat } from '../image/types';
 import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
+import { applyLinearGain, headroomScale } from './headroom';
 
 /** Source index range and weights of each output sample of a 1-D area (box) resize. */
 function areaWeights(n: number, size: number): Array<{ k0: number; w: Float32Array }> {
@@ -32,7 +33,7 @@ function areaWeights(n: number, size: number): Array<{ k0: number; w: Float32Arr
   return out;
 }
 
-export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect): Float32Array {
+export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain = 1): Float32Array {
   const r = rect ?? { x: 0, y: 0, w: image.width, h: image.height };
   const W = image.width;
   const d = image.data;
@@ -49,9 +50,9 @@ export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect): Floa
       let s2 = 0;
       for (let k = 0; k < w.length; k++) {
         const p = row + (k0 + k) * 3;
-        s0 += w[k] * Math.min(1, Math.max(0, d[p]));
-        s1 += w[k] * Math.min(1, Math.max(0, d[p + 1]));
-        s2 += w[k] * Math.min(1, Math.max(0, d[p + 2]));
+        s0 += w[k] * Math.min(1, Math.max(0, applyLinearGain(d[p], gain)));
+        s1 += w[k] * Math.min(1, Math.max(0, applyLinearGain(d[p + 1], gain)));
+        s2 += w[k] * Math.min(1, Math.max(0, applyLinearGain(d[p + 2], gain)));
       }
       const o = (y * size + i) * 3;
       tmp[o] = s0;
@@ -91,7 +92,8 @@ export interface AiOptions {
 }
 
 export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: AiOptions = {}): Promise<RgbFloat> {
-  const context = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize, opts.meterRect)) : undefined;
+  const gain = headroomScale(image);
+  const context = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize, opts.meterRect, gain)) : undefined;
   opts.signal?.throwIfAborted();
   const T = session.tileSize;
   const plane = T * T;
@@ -104,9 +106,9 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
         const src = tiles[t].data;
         const base = t * 3 * plane;
         for (let p = 0; p < plane; p++) {
-          batch[base + p] = Math.min(1, Math.max(0, src[p * 3]));
-          batch[base + plane + p] = Math.min(1, Math.max(0, src[p * 3 + 1]));
-          batch[base + 2 * plane + p] = Math.min(1, Math.max(0, src[p * 3 + 2]));
+          batch[base + p] = Math.min(1, Math.max(0, applyLinearGain(src[p * 3], gain)));
+          batch[base + plane + p] = Math.min(1, Math.max(0, applyLinearGain(src[p * 3 + 1], gain)));
+          batch[base + 2 * plane + p] = Math.min(1, Math.max(0, applyLinearGain(src[p * 3 + 2], gain)));
         }
       }
       const res = await session.runTiles(batch, n, T, T, context);
@@ -115,11 +117,9 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
         const out = new Float32Array(plane * 3);
         const base = t * 3 * plane;
         for (let p = 0; p < plane; p++) {
-          for (let c = 0; c < 3; c++) {
-            const v = src[p * 3 + c];
-            const m = res[base + c * plane + p];
-            out[p * 3 + c] = v > 1 ? m * v : m;
-          }
+          const top = applyLinearGain(Math.max(src[p * 3], src[p * 3 + 1], src[p * 3 + 2]), gain);
+          const k = top > 1 ? top : 1;
+          for (let c = 0; c < 3; c++) out[p * 3 + c] = res[base + c * plane + p] * k;
         }
         return { width: T, height: T, data: out };
       });

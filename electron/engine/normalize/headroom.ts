@@ -1,0 +1,54 @@
+/**
+ * RAW highlight headroom for the network.
+ *
+ * The model sees sRGB in 0..1. A RAW decode can reach well above 1 (sky, lamps); clamping
+ * each channel at 1 before the network throws that detail away and, where only some
+ * channels clip, shifts hue (a blue sky turns cyan). Instead the whole photo is scaled in
+ * linear light so that its 99.9th-percentile brightest channel lands at 1: the network
+ * sees the highlights unclipped (just darker) and its exposure correction brings the
+ * mid-tones back up. Photos without headroom (JPEG, PNG) get scale 1 and pass unchanged.
+ *
+ *   headroomScale(image, quantile?) -> linear gain in (0, 1]
+ *   applyLinearGain(v, gain) -> sRGB value of v with its linear light multiplied by gain
+ */
+import type { RgbFloat } from '../image/types';
+import { linearToSrgb, srgbToLinear } from './srgb';
+
+const BINS = 4096;
+
+/** Linear gain (≤ 1) that maps the given quantile of per-pixel max channel to 1. */
+export function headroomScale(image: RgbFloat, quantile = 0.999): number {
+  const d = image.data;
+  const n = image.width * image.height;
+  let top = 0;
+  // sample at most ~1 M pixels: the quantile of a big photo needs no more
+  const step = Math.max(1, Math.floor(n / 1_000_000));
+  for (let i = 0; i < n; i += step) {
+    const m = Math.max(d[i * 3], d[i * 3 + 1], d[i * 3 + 2]);
+    if (m > top) top = m;
+  }
+  if (!(top > 1)) return 1;
+  const hist = new Uint32Array(BINS + 1);
+  let count = 0;
+  for (let i = 0; i < n; i += step) {
+    const m = Math.max(0, d[i * 3], d[i * 3 + 1], d[i * 3 + 2]);
+    hist[Math.min(BINS, Math.floor((m / top) * BINS))]++;
+    count++;
+  }
+  const want = quantile * count;
+  let acc = 0;
+  let bin = BINS;
+  for (let b = 0; b <= BINS; b++) {
+    acc += hist[b];
+    if (acc >= want) {
+      bin = b;
+      break;
+    }
+  }
+  const q = Math.min(top, ((bin + 1) / BINS) * top);
+  return q > 1 ? 1 / srgbToLinear(q) : 1;
+}
+
+export function applyLinearGain(v: number, gain: number): number {
+  return gain === 1 ? v : linearToSrgb(srgbToLinear(v) * gain);
+}
