@@ -85,6 +85,14 @@ app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
 });
 
+// A packaged app keeps models/ and native-bin/ under resources/ (extraResources). The
+// engine runs in worker threads that cannot see Electron's process.resourcesPath, so it
+// is told through the environment, which workers inherit.
+if (app.isPackaged) {
+  process.env.EVENLIGHT_MODEL_DIR ??= join(process.resourcesPath, 'models');
+  process.env.EVENLIGHT_NATIVE_BIN ??= join(process.resourcesPath, 'native-bin', `${process.platform}-${process.arch}`);
+}
+
 void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
