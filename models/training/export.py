@@ -116,6 +116,12 @@ def main():
     ft = export(TileGraph(net), (tile, ctx), os.path.join(MODELS, "evenlight-tile.onnx"), ["tile", "context"],
                 ["output"], {"tile": {0: "N", 2: "H", 3: "W"}, "context": {0: "N"}, "output": {0: "N", 2: "H", 3: "W"}})
     tr, dm = training_summary("evenlight")
+    st1, _ = training_summary("evenlight-stage1")
+    if tr and st1:
+        # shipped weights = stage 1 (configs/evenlight.json, stopped at step 750) fine-tuned by stage 2
+        tr = {**tr, "stages": [{"config": "configs/evenlight.json", **{k: st1[k] for k in ("steps", "minutes", "threads")}},
+                               {"config": "configs/evenlight-finetune.json", **{k: tr[k] for k in ("steps", "minutes", "threads")}}],
+              "steps": st1["steps"] + tr["steps"], "minutes": round(st1["minutes"] + tr["minutes"], 1)}
     g_tile = gflops(TileGraph(net), tile[:1], ctx[:1])
     g_ctx = gflops(net.context, thumb)
     ev = {

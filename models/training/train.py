@@ -171,6 +171,7 @@ def main(argv=None):
     ap.add_argument("--out-dir", default=REPO, help="where models/checkpoints and report go (smoke test: a temp dir)")
     ap.add_argument("--max-items", type=int, default=0, help="use only this many training scenes (smoke test)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init", help="start from this checkpoint's weights (fine-tuning stage)")
     ap.add_argument("--stop-after", type=int, default=0,
                     help="stop after this step without changing the LR schedule (reproduces a run cut at a deadline)")
     a = ap.parse_args(argv)
@@ -199,6 +200,8 @@ def main(argv=None):
     traind = dev_set(train_items, n=16 if a.max_items else 96, seed=1)
 
     net = models.build(cfg).to(dev)
+    if a.init:
+        net.load_state_dict(torch.load(a.init, map_location=dev)["state_dict"])
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
     steps = cfg["steps"]
     sched = torch.optim.lr_scheduler.LambdaLR(

@@ -9,6 +9,7 @@
  * equal the scene values (times the white-balance correction the neutral implies).
  */
 import { writeFileSync } from 'node:fs';
+import { serializeIfd } from '../image/tiff-ifd';
 
 /** Linear-light scene value at (x, y) in sRGB primaries, before white balance; 1 = white level. */
 export type Scene = (x: number, y: number) => [number, number, number];
@@ -186,28 +187,14 @@ function bytesOf(v: Value): Buffer {
 
 /** One IFD (entries sorted by tag, next-IFD 0) at file offset `start`, values after it. */
 function ifdBytes(tags: Array<[number, Value]>, start: number): Buffer {
-  const entries = [...tags].sort((a, b) => a[0] - b[0]);
-  const size = 2 + entries.length * 12 + 4;
-  const ifd = Buffer.alloc(size);
-  ifd.writeUInt16LE(entries.length, 0);
-  const blobs: Buffer[] = [];
-  let dataPos = start + size;
-  entries.forEach(([tag, v], i) => {
-    const e = 2 + i * 12;
-    const data = bytesOf(v);
-    const count = typeof v.values === 'string' ? data.length : v.type === 5 || v.type === 10 ? v.values.length / 2 : v.values.length;
-    ifd.writeUInt16LE(tag, e);
-    ifd.writeUInt16LE(v.type, e + 2);
-    ifd.writeUInt32LE(count, e + 4);
-    if (data.length <= 4) data.copy(ifd, e + 8);
-    else {
-      ifd.writeUInt32LE(dataPos, e + 8);
-      const padded = data.length % 2 ? Buffer.concat([data, Buffer.alloc(1)]) : data;
-      blobs.push(padded);
-      dataPos += padded.length;
-    }
-  });
-  return Buffer.concat([ifd, ...blobs]);
+  return serializeIfd(
+    tags.map(([tag, v]) => {
+      const data = bytesOf(v);
+      const count = typeof v.values === 'string' ? data.length : v.type === 5 || v.type === 10 ? v.values.length / 2 : v.values.length;
+      return { tag, type: v.type, count, data };
+    }),
+    start,
+  );
 }
 
 export function writeSyntheticDng(path: string, o: SyntheticDngOptions): void {

@@ -1,0 +1,38 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { downscaleToMaxSide } from '../../../electron/engine/eval/downscale';
+
+function image(w: number, h: number, f: (x: number, y: number, c: number) => number) {
+  const data = new Float32Array(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) data[(y * w + x) * 3 + c] = f(x, y, c);
+  return { width: w, height: h, data };
+}
+
+test('images within the limit come back unchanged', () => {
+  const im = image(10, 6, () => 0.5);
+  assert.equal(downscaleToMaxSide(im, 10), im);
+});
+
+test('an exact 2x box downscale averages 2x2 blocks and keeps the aspect ratio', () => {
+  const im = image(8, 4, (x, y, c) => (x + 10 * y + 100 * c) / 1000);
+  const out = downscaleToMaxSide(im, 4);
+  assert.equal(out.width, 4);
+  assert.equal(out.height, 2);
+  for (let y = 0; y < 2; y++) {
+    for (let x = 0; x < 4; x++) {
+      for (let c = 0; c < 3; c++) {
+        const want = (2 * x + 0.5 + 10 * (2 * y + 0.5) + 100 * c) / 1000;
+        assert.ok(Math.abs(out.data[(y * 4 + x) * 3 + c] - want) < 1e-6);
+      }
+    }
+  }
+});
+
+test('non-integer factors preserve the mean of a ramp', () => {
+  const im = image(101, 37, (x) => x / 100);
+  const out = downscaleToMaxSide(im, 30);
+  assert.equal(out.width, 30);
+  assert.equal(out.height, 11);
+  const mean = (d: Float32Array) => d.reduce((a, b) => a + b, 0) / d.length;
+  assert.ok(Math.abs(mean(out.data) - mean(im.data)) < 1e-3);
+});
