@@ -64,6 +64,14 @@ const maxSide = z.number().int().min(0).max(65535);
 
 // ---------- commands ----------
 
+/** Output options shared by single-photo export and batch. */
+const renderOptions = {
+  format: OutputFormat.default('jpeg'),
+  quality: z.number().int().min(1).max(100).default(92),
+  mode: Mode,
+  strength: z.number().min(0).max(1).default(1),
+};
+
 export const commands = {
   /** Grants access to a folder. Without a path, Electron shows a native dialog; the bridge needs a path. */
   openFolder: {
@@ -111,10 +119,7 @@ export const commands = {
       path: absPath,
       /** output folder; default `<photo folder>/evenlight` */
       outDir: absPath.optional(),
-      format: OutputFormat.default('jpeg'),
-      quality: z.number().int().min(1).max(100).default(92),
-      mode: Mode,
-      strength: z.number().min(0).max(1).default(1),
+      ...renderOptions,
       rois: z.array(Roi).max(64).default([]),
     }),
     response: z.object({ output: z.string() }),
@@ -124,10 +129,7 @@ export const commands = {
       jobId,
       folder: absPath,
       outDir: absPath.optional(),
-      format: OutputFormat.default('jpeg'),
-      quality: z.number().int().min(1).max(100).default(92),
-      mode: Mode,
-      strength: z.number().min(0).max(1).default(1),
+      ...renderOptions,
     }),
     response: z.object({ jobId: z.string(), total: z.number(), outDir: z.string() }),
   },

@@ -146,24 +146,23 @@ export function u16ToFloat(data: Buffer, width: number, height: number, channels
   return interleavedToFloat(src, width, height, channels, 65535);
 }
 
-/** Clamp to 0..1 and quantise to 8 bits (NaN -> 0). */
-export function floatToU8(data: Float32Array): Uint8Array {
-  const out = new Uint8Array(data.length);
+/** Clamp to 0..1 and quantise to 0..max into `out` (NaN -> 0). */
+function quantize<T extends Uint8Array | Uint16Array>(data: Float32Array, out: T, max: number): T {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    out[i] = v > 0 ? (v < 1 ? Math.round(v * 255) : 255) : 0;
+    out[i] = v > 0 ? (v < 1 ? Math.round(v * max) : max) : 0;
   }
   return out;
 }
 
+/** Clamp to 0..1 and quantise to 8 bits (NaN -> 0). */
+export function floatToU8(data: Float32Array): Uint8Array {
+  return quantize(data, new Uint8Array(data.length), 255);
+}
+
 /** Clamp to 0..1 and quantise to 16 bits (NaN -> 0). */
 export function floatToU16(data: Float32Array): Uint16Array {
-  const out = new Uint16Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    out[i] = v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0;
-  }
-  return out;
+  return quantize(data, new Uint16Array(data.length), 65535);
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {
