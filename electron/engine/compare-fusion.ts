@@ -12,6 +12,7 @@ import { fuseFrames, loadFrames, type FusionMethod } from './fusion';
 import { normalizeImageDetailed, type NormalizeMode } from './normalize';
 import { psnr } from './metrics/psnr';
 import { ssim } from './metrics/ssim';
+import { to8bit } from './metrics/quantize';
 
 export interface CompareFusionOptions {
   /** 1-based position of the frame to normalise, darkest first (default: the middle exposure) */
@@ -55,7 +56,7 @@ export function diffHeatmap(a: RgbFloat, b: RgbFloat, scale = HEAT_SCALE): { ima
   const out = new Float32Array(n * 3);
   let sum = 0;
   for (let p = 0, j = 0; p < n; p++, j += 3) {
-    const d = (Math.abs(q(a.data[j]) - q(b.data[j])) + Math.abs(q(a.data[j + 1]) - q(b.data[j + 1])) + Math.abs(q(a.data[j + 2]) - q(b.data[j + 2]))) / 3;
+    const d = (Math.abs(to8bit(a.data[j]) - to8bit(b.data[j])) + Math.abs(to8bit(a.data[j + 1]) - to8bit(b.data[j + 1])) + Math.abs(to8bit(a.data[j + 2]) - to8bit(b.data[j + 2]))) / 3;
     sum += d;
     const t = Math.min(1, d / scale) * 3;
     out[j] = Math.min(1, t);
@@ -63,11 +64,6 @@ export function diffHeatmap(a: RgbFloat, b: RgbFloat, scale = HEAT_SCALE): { ima
     out[j + 2] = Math.min(1, Math.max(0, t - 2));
   }
   return { image: { width: a.width, height: a.height, data: out }, meanAbsDiff: sum / n };
-}
-
-function q(v: number): number {
-  const r = Math.round(v * 255);
-  return r < 0 ? 0 : r > 255 ? 255 : r;
 }
 
 async function sideBySide(panels: RgbFloat[], height: number, path: string): Promise<void> {

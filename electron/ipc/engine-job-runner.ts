@@ -11,7 +11,8 @@ import { makeThumbnail, readImage, writeImage } from '../engine/image/io';
 import { normalizeImage } from '../engine/normalize/index';
 import { runBatch } from '../engine/batch';
 import { compareFusion } from '../engine/compare-fusion';
-import { downscaleArea, workingSize } from './working-size';
+import { workingSize } from './working-size';
+import { areaResize } from '../engine/image/resize';
 import { roiMask } from './roi-mask';
 import { encodeTileFrame, rgbFloatToRgba8 } from './tile-frame';
 
@@ -37,7 +38,7 @@ async function workingImage(path: string, maxSide: number, signal: AbortSignal) 
   // a half-size RAW demosaic is plenty for a preview of at most maxSide pixels
   const { image: full } = await readImage(path, { signal, rawHalfSize: maxSide > 0 && maxSide <= 3000 });
   const size = workingSize(full.width, full.height, maxSide);
-  return downscaleArea(full, size.width, size.height);
+  return areaResize(full, size.width, size.height);
 }
 
 const PREVIEW_STRIP_ROWS = 128;

@@ -24,7 +24,7 @@ import { defaultModelDir, findManifest } from '../model/manifest';
 import { getModel, type ModelSession } from '../model/session';
 import { areaResizeNchw, normalizeAi } from '../normalize/ai';
 import { normalizeImageDetailed } from '../normalize/index';
-import { downscaleToMaxSide } from './downscale';
+import { downscaleToMaxSide } from '../image/resize';
 import { listBracketScenes, middleFrame, readSplit, splitOf, type SplitName } from './scenes';
 
 export type EvalMethod = 'as-shot' | 'classic' | 'ai' | 'seed-arch';

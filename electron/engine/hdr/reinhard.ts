@@ -5,6 +5,7 @@
 //    c / (c + (e^-intensity * adapt)^m), a final min/max normalisation and 1/gamma power.
 //  - tonemapReinhardGlobal: the global photographic operator of Reinhard et al. 2002.
 import type { RgbFloat } from '../image/types';
+import { linearToSrgbExact } from '../image/srgb';
 
 export interface ReinhardDevlinOptions {
   gamma?: number;
@@ -106,11 +107,7 @@ export function tonemapReinhardGlobal(hdr: RgbFloat, opts: ReinhardGlobalOptions
     const lm = lum[p] * scale;
     const ld = (lm * (1 + lm / w2)) / (1 + lm);
     const ratio = lum[p] > 0 ? ld / lum[p] : 0;
-    for (let c = 0; c < 3; c++) out[j + c] = srgbEncode(Math.min(1, Math.max(0, d[j + c] * ratio)));
+    for (let c = 0; c < 3; c++) out[j + c] = linearToSrgbExact(Math.min(1, Math.max(0, d[j + c] * ratio)));
   }
   return { width: hdr.width, height: hdr.height, data: out };
-}
-
-function srgbEncode(v: number): number {
-  return v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055;
 }

@@ -15,23 +15,8 @@
 import type { Rect, RgbFloat } from '../image/types';
 import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
+import { areaWeights } from '../image/resize';
 import { applyLinearGain, headroomScale } from './headroom';
-
-/** Source index range and weights of each output sample of a 1-D area (box) resize. */
-function areaWeights(n: number, size: number): Array<{ k0: number; w: Float32Array }> {
-  const s = n / size;
-  const out: Array<{ k0: number; w: Float32Array }> = [];
-  for (let i = 0; i < size; i++) {
-    const a = i * s;
-    const b = (i + 1) * s;
-    const k0 = Math.floor(a);
-    const k1 = Math.min(n, Math.ceil(b));
-    const w = new Float32Array(Math.max(1, k1 - k0));
-    for (let k = k0; k < k1; k++) w[k - k0] = (Math.min(b, k + 1) - Math.max(a, k)) / (b - a);
-    out.push({ k0, w });
-  }
-  return out;
-}
 
 export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain = 1): Float32Array {
   const r = rect ?? { x: 0, y: 0, w: image.width, h: image.height };
@@ -44,7 +29,8 @@ export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain 
   for (let y = 0; y < r.h; y++) {
     const row = ((r.y + y) * W + r.x) * 3;
     for (let i = 0; i < size; i++) {
-      const { k0, w } = wx[i];
+      const k0 = wx.k0[i];
+      const w = wx.w[i];
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
@@ -63,7 +49,8 @@ export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain 
   const out = new Float32Array(3 * size * size);
   const plane = size * size;
   for (let j = 0; j < size; j++) {
-    const { k0, w } = wy[j];
+    const k0 = wy.k0[j];
+    const w = wy.w[j];
     for (let i = 0; i < size; i++) {
       let s0 = 0;
       let s1 = 0;

@@ -18,7 +18,7 @@
  *   applyClassic(image, params, { signal?, onStrip? }) -> Promise<RgbFloat>   (new image)
  */
 import type { Plane, Rect, RgbFloat } from '../image/types';
-import * as srgb from './srgb';
+import * as srgb from '../image/srgb';
 
 // Local bindings: module namespaces compiled by esbuild (tsx: tests, bench) are getters,
 // which would be called per pixel and block inlining.

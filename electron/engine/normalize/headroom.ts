@@ -12,7 +12,7 @@
  *   applyLinearGain(v, gain) -> sRGB value of v with its linear light multiplied by gain
  */
 import type { RgbFloat } from '../image/types';
-import { linearToSrgb, srgbToLinear } from './srgb';
+import { linearToSrgb, srgbToLinear } from '../image/srgb';
 
 const BINS = 4096;
 

@@ -14,6 +14,7 @@ import type { RgbFloat } from '../image/types';
 import { tiffLayout } from './detect';
 import { tooLarge } from '../image/header';
 import { ppmToFloat } from './ppm-stream';
+import { linearToSrgbExact } from '../image/srgb';
 
 export type DecoderName = 'dcraw_emu' | 'dcraw';
 
@@ -244,8 +245,7 @@ function decoderFailure(d: Decoder, file: string, stderr: string, code: number |
 
 /** sRGB transfer function on linear light, extended above 1 with the same curve (no clip). */
 export function linearToSrgb(v: number): number {
-  if (v <= 0) return 0;
-  return v <= 0.0031308 ? 12.92 * v : 1.055 * Math.pow(v, 1 / 2.4) - 0.055;
+  return v <= 0 ? 0 : linearToSrgbExact(v);
 }
 
 /** Table for codes 0..maxval -> sRGB-encoded float after `gain`. */

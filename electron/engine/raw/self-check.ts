@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../errors';
 import { decodeRaw, resolveDecoder, type Decoder } from './dcraw';
 import { CHART_PATCHES, writeSyntheticDng } from './synthetic-dng';
+import { srgbToLinearExact } from '../image/srgb';
 
 export interface DecoderCheck {
   ok: boolean;
@@ -16,10 +17,6 @@ export interface DecoderCheck {
   ms: number;
   /** Why it failed, or what was measured. */
   detail: string;
-}
-
-function srgbToLinear(v: number): number {
-  return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
 }
 
 export async function checkRawDecoder(decoder?: Decoder | string): Promise<DecoderCheck> {
@@ -40,7 +37,7 @@ export async function checkRawDecoder(decoder?: Decoder | string): Promise<Decod
     let n = 0;
     for (let y = Math.round(y0 * H) + 3; y < Math.round(y1 * H) - 3; y++)
       for (let x = Math.round(x0 * W) + 3; x < Math.round(x1 * W) - 3; x++) {
-        for (let c = 0; c < 3; c++) sum[c] += srgbToLinear(image.data[(y * W + x) * 3 + c]);
+        for (let c = 0; c < 3; c++) sum[c] += srgbToLinearExact(image.data[(y * W + x) * 3 + c]);
         n++;
       }
     const [r, g, b] = sum.map((v) => v / n);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyLinearGain, headroomScale } from '../../../electron/engine/normalize/headroom';
-import { srgbToLinearExact } from '../../../electron/engine/normalize/srgb';
+import { srgbToLinearExact } from '../../../electron/engine/image/srgb';
 
 function flat(n: number, v: number): Float32Array {
   return new Float32Array(n * 3).fill(v);

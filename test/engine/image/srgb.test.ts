@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linearToSrgb, linearToSrgbExact, srgbToLinear, srgbToLinearExact } from '../../../electron/engine/normalize/srgb';
+import { linearToSrgb, linearToSrgbExact, srgbToLinear, srgbToLinearExact } from '../../../electron/engine/image/srgb';
 
 test('table transfer functions stay within one 16-bit code value of the formula', () => {
   let e1 = 0;

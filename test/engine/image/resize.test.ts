@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { downscaleToMaxSide } from '../../../electron/engine/eval/downscale';
+import { areaResize, downscaleToMaxSide } from '../../../electron/engine/image/resize';
 
 function image(w: number, h: number, f: (x: number, y: number, c: number) => number) {
   const data = new Float32Array(w * h * 3);
@@ -35,4 +35,19 @@ test('non-integer factors preserve the mean of a ramp', () => {
   assert.equal(out.height, 11);
   const mean = (d: Float32Array) => d.reduce((a, b) => a + b, 0) / d.length;
   assert.ok(Math.abs(mean(out.data) - mean(im.data)) < 1e-3);
+});
+
+test('areaResize averages exact footprints (also non-integer ratios) and keeps the mean', () => {
+  const W = 7;
+  const H = 5;
+  const data = new Float32Array(W * H * 3);
+  for (let i = 0; i < W * H; i++) data.set([i / (W * H), (i % W) / W, 1.5], i * 3);
+  const img = { width: W, height: H, data };
+  const small = areaResize(img, 3, 2);
+  const mean = (d: Float32Array, c: number) => d.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / (d.length / 3);
+  for (const c of [0, 1, 2]) assert.ok(Math.abs(mean(small.data, c) - mean(data, c)) < 1e-5, `channel ${c} mean kept`);
+  assert.ok(small.data.every((v, i) => i % 3 !== 2 || Math.abs(v - 1.5) < 1e-6), 'headroom above 1 is kept');
+  const two = areaResize({ width: 2, height: 1, data: new Float32Array([0, 0, 0, 1, 1, 1]) }, 1, 1);
+  assert.deepEqual([...two.data], [0.5, 0.5, 0.5]);
+  assert.throws(() => areaResize(img, 8, 5), /not a downscale/);
 });
