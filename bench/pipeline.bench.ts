@@ -1,6 +1,7 @@
 // Per-stage times (decode, tile, infer, stitch, normalize, encode) and peak memory for a
 // generated 24 MP JPEG and a generated 24 MP DNG, on CPU.
 // Target: cutting and stitching a 24 MP photo (identity operator) under 0.3 s.
+// `meetsTarget` reads the in-place mode, the one that allocates no second photo.
 // Inference on the full photo is not run here (hundreds of tiles would take minutes on a
 // shared 2-core machine): it is timed on a batch sample and extrapolated, marked as such.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -61,13 +62,14 @@ async function tileStitch(image: RgbFloat): Promise<Record<string, unknown>> {
   });
   const cutCpuMs = lastCpuMs;
   const stats: StitchStats = { bands: 0, batches: 0, accumulatorFloats: 0, maxBatch: 0, tileFloats: 0 };
-  // best of 3: the first run also pays for JIT warm-up. Two output modes: a fresh output
-  // photo (pays the page faults of first touching ~288 MB) and in place (band accumulator).
+  // best of 5: the first run also pays for JIT warm-up, and the machine may be shared. Two
+  // output modes: a fresh output photo (pays the page faults of first touching ~288 MB,
+  // timed on its own below) and in place (no second photo).
   const best = async (inPlace: boolean) => {
     let wall = Infinity;
     let cpu = Infinity;
     const target = inPlace ? { ...image, data: image.data.slice() } : image;
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < 5; r++) {
       const [, ms] = await time(() => processTiled(target, async (t) => t, { stats, inPlace }));
       wall = Math.min(wall, ms);
       cpu = Math.min(cpu, lastCpuMs);
@@ -76,6 +78,13 @@ async function tileStitch(image: RgbFloat): Promise<Record<string, unknown>> {
   };
   const [cutStitchMs, cutStitchCpuMs] = await best(false);
   const [inPlaceMs, inPlaceCpuMs] = await best(true);
+  // What a fresh output costs before any pixel is computed: the kernel faulting in
+  // 288 MB of new pages on first write.
+  let firstTouchMs = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const [, ms] = await time(() => new Float32Array(image.data.length).fill(0));
+    firstTouchMs = Math.min(firstTouchMs, ms);
+  }
   return {
     tiles: grid.total,
     cutMs,
@@ -85,9 +94,10 @@ async function tileStitch(image: RgbFloat): Promise<Record<string, unknown>> {
     cutAndStitchInPlaceMs: inPlaceMs,
     cutAndStitchInPlaceCpuMs: inPlaceCpuMs,
     stitchMs: Math.round((cutStitchMs - cutMs) * 10) / 10,
+    freshOutputFirstTouchMs: firstTouchMs,
     targetMs: 300,
-    meetsTarget: Math.min(cutStitchMs, inPlaceMs) < 300,
-    inPlaceBandAccumulatorMiB: Math.round((stats.accumulatorFloats * 4) / 2 ** 20),
+    meetsTarget: inPlaceMs < 300,
+    inPlaceSideBuffersMiB: Math.round((stats.accumulatorFloats * 4 * 10) / 2 ** 20) / 10,
     tileBuffersMiB: Math.round((stats.tileFloats * 4) / 2 ** 20),
   };
 }

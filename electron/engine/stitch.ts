@@ -1,12 +1,19 @@
 /**
  * Streaming band processor: photo -> tiles of one band (one row of tiles) -> async,
- * batched operator -> weighted into a band accumulator -> finished rows flushed out.
+ * batched operator -> blended straight into the output -> finished rows reported.
  *
- * Working memory besides the output is `batchSize` tile buffers, plus — with `inPlace` —
- * one band accumulator of tileSize rows × width × 3 floats, whatever the photo size
- * (200 MP included). Rows above the next band's first row can receive no more
- * contributions, so they are final after each band and never read again — which is why
- * `inPlace` may write the result over the input (no second full-size photo).
+ * Blending is two running averages (factors from tiles.ts): along a band, each tile is
+ * averaged into what the tiles to its left left there; down the photo, the rows a band
+ * shares with the band above are averaged with that band's rows. Where only one tile
+ * reaches, that is a memcpy, so arithmetic is spent on the overlaps alone.
+ *
+ * Working memory besides the output is the tile buffers (at most 2 × batchSize plus the
+ * overlap depth) and the rows two bands share (about overlap × width × 3 floats; twice
+ * that with `inPlace`), whatever the photo size (200 MP included). Rows above the next
+ * band's first row can receive no more contributions, so they are final after each band
+ * and never read again — which is why `inPlace` may write the result over the input (no
+ * second full-size photo). In place, a tile is blended only once every tile that reads
+ * its columns has been cut, and rows the next band still reads wait in a side buffer.
  *
  *   processTiled(image, op, opts) -> Promise<RgbFloat>
  *     op(tiles, infos) -> Promise<RgbFloat[]>: one tileSize×tileSize result per tile.
@@ -42,7 +49,7 @@ export interface TileEvent {
 export interface StitchStats {
   bands: number;
   batches: number;
-  /** floats held by the band accumulator beyond the output (in place: tileSize * width * 3; else 0) */
+  /** floats held beyond the output: the band (tileSize * width * 3), plus the shared rows in place */
   accumulatorFloats: number;
   /** floats held by the reusable tile buffers (batchSize * tileSize² * 3) */
   tileFloats: number;
@@ -71,51 +78,42 @@ function copyRect(src: Float32Array, srcWidth: number, srcY0: number, rect: Rect
   return { width: rect.w, height: rect.h, data: out };
 }
 
-/**
- * acc[row ty, column x0 + tx] += wy[ty] * wx[tx] * tile[ty, tx]. Where both weights are
- * exactly 1 no other tile reaches (normalised weights sum to 1), so that run is a plain copy.
- * Kept as a separate plain function so V8 optimises the hot loop on its own.
- */
-function accumulateTile(
-  acc: Float32Array,
-  accRow0: number,
-  W: number,
-  x0: number,
-  cols: number,
-  rows: number,
-  rd: Float32Array,
-  T: number,
-  wx: Float32Array,
-  wy: Float32Array,
-  core: [number, number],
-): void {
-  const c0 = Math.min(core[0], cols);
-  const c1 = Math.min(core[1], cols);
-  for (let ty = 0; ty < rows; ty++) {
-    const a = wy[ty];
-    const rowO = ((accRow0 + ty) * W + x0) * 3;
-    const rowS = ty * T * 3;
-    let from = 0;
-    if (a === 1 && c1 > c0) {
-      acc.set(rd.subarray(rowS + c0 * 3, rowS + c1 * 3), rowO + c0 * 3);
-      weighRun(acc, rd, rowO, rowS, 0, c0, a, wx);
-      from = c1;
-    }
-    weighRun(acc, rd, rowO, rowS, from, cols, a, wx);
+/** dst[d + k] = a[ia + k] + f * (b[ib + k] - a[ia + k]) for k < n: one running-average step. */
+function lerpRun(dst: Float32Array, d: number, a: Float32Array, ia: number, b: Float32Array, ib: number, n: number, f: number): void {
+  // unrolled by pixel: V8's per-iteration overhead, not the arithmetic, is the cost here
+  for (let k = 0; k < n; k += 3) {
+    const a0 = a[ia + k];
+    const a1 = a[ia + k + 1];
+    const a2 = a[ia + k + 2];
+    dst[d + k] = a0 + f * (b[ib + k] - a0);
+    dst[d + k + 1] = a1 + f * (b[ib + k + 1] - a1);
+    dst[d + k + 2] = a2 + f * (b[ib + k + 2] - a2);
   }
 }
 
-function weighRun(acc: Float32Array, rd: Float32Array, rowO: number, rowS: number, from: number, to: number, a: number, wx: Float32Array): void {
-  let o = rowO + from * 3;
-  let s = rowS + from * 3;
-  for (let tx = from; tx < to; tx++) {
-    const w = a * wx[tx];
-    acc[o] += w * rd[s];
-    acc[o + 1] += w * rd[s + 1];
-    acc[o + 2] += w * rd[s + 2];
-    o += 3;
-    s += 3;
+/**
+ * One tile row into one output row at `d`: the first `m` pixels were reached by tiles to
+ * the left (running average with the per-column factor f), the rest is a plain copy.
+ */
+function blendRow(dst: Float32Array, d: number, rd: Float32Array, s: number, f: Float32Array, m: number, cols: number): void {
+  for (let tx = 0; tx < m; tx++) {
+    const ft = f[tx];
+    const k = tx * 3;
+    const a0 = dst[d + k];
+    const a1 = dst[d + k + 1];
+    const a2 = dst[d + k + 2];
+    dst[d + k] = a0 + ft * (rd[s + k] - a0);
+    dst[d + k + 1] = a1 + ft * (rd[s + k + 1] - a1);
+    dst[d + k + 2] = a2 + ft * (rd[s + k + 2] - a2);
   }
+  if (cols > m) dst.set(rd.subarray(s + m * 3, s + cols * 3), d + m * 3);
+}
+
+/** A cut tile waiting to be blended: its input buffer and the operator's result. */
+interface Done {
+  i: number;
+  input: RgbFloat;
+  result: RgbFloat;
 }
 
 export async function processTiled(image: RgbFloat, op: TileOperator, opts: TiledOptions = {}): Promise<RgbFloat> {
@@ -124,70 +122,106 @@ export async function processTiled(image: RgbFloat, op: TileOperator, opts: Tile
   const grid: TileGrid = planTiles(W, H, opts);
   const T = grid.tileSize;
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 8));
-  const nx = grid.xs.starts.length;
-  const ny = grid.ys.starts.length;
-  const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: new Float32Array(W * H * 3) };
-  // A fresh output is zero-filled and its band rows are not final until flushed, so tiles
-  // accumulate straight into it (no extra memory, no copy). In place, the input rows of
-  // the next band must survive, so a band accumulator is needed.
-  const direct = !opts.inPlace;
-  const accRows = Math.min(T, H);
-  const acc = direct ? out.data : new Float32Array(accRows * W * 3);
-  const pool: RgbFloat[] = [];
+  const inPlace = opts.inPlace === true;
+  const { xs, ys } = grid;
+  const nx = xs.starts.length;
+  const ny = ys.starts.length;
+  const row = W * 3;
+  const out: RgbFloat = inPlace ? image : { width: W, height: H, data: new Float32Array(W * H * 3) };
+
+  // Rows a band shares with the band above: their horizontal blend gathers in `top`, then
+  // is averaged with the band above's (kept in the output, or in place in `pending`).
+  let overlapRows = 0;
+  for (let j = 1; j < ny; j++) overlapRows = Math.max(overlapRows, ys.fresh[j]);
+  const top = new Float32Array(overlapRows * row);
+  let pendOld = inPlace ? new Float32Array(overlapRows * row) : out.data;
+  let pendNew = inPlace ? new Float32Array(overlapRows * row) : out.data;
+  // In place, tile i may overwrite its columns only after the last tile reading them is cut.
+  const lastReader = xs.starts.map((x) => {
+    let m = 0;
+    while (m + 1 < nx && xs.starts[m + 1] < x + T) m++;
+    return m;
+  });
+
   const stats: StitchStats = opts.stats ?? { bands: 0, batches: 0, accumulatorFloats: 0, maxBatch: 0, tileFloats: 0 };
-  Object.assign(stats, { bands: 0, batches: 0, accumulatorFloats: direct ? 0 : acc.length, maxBatch: 0, tileFloats: 0 });
+  Object.assign(stats, { bands: 0, batches: 0, accumulatorFloats: top.length + (inPlace ? 2 * pendOld.length : 0), maxBatch: 0, tileFloats: 0 });
+  const free: RgbFloat[] = [];
+  const take = (): RgbFloat => {
+    const b = free.pop();
+    if (b) return b;
+    stats.tileFloats += T * T * 3;
+    return { width: T, height: T, data: new Float32Array(T * T * 3) };
+  };
 
   for (let j = 0; j < ny; j++) {
-    const y0 = grid.ys.starts[j];
-    const wy = grid.ys.weights[j];
-    const rowsInBand = Math.min(T, H - y0);
+    const y0 = ys.starts[j];
+    const rows = Math.min(T, H - y0);
+    const shared = Math.min(ys.fresh[j], rows);
+    const final = j < ny - 1 ? ys.starts[j + 1] - y0 : rows;
+    // Where tile row ty goes: rows shared with the band above gather in `top`; rows the
+    // next band shares wait in pendNew when in place; the rest go to the output.
+    const blendTile = ({ i, input, result }: Done): void => {
+      const x0 = xs.starts[i];
+      const cols = Math.min(T, W - x0);
+      const m = Math.min(xs.fresh[i], cols);
+      const f = xs.blend[i];
+      for (let ty = 0; ty < rows; ty++) {
+        const s = ty * T * 3;
+        if (ty < shared) blendRow(top, ty * row + x0 * 3, result.data, s, f, m, cols);
+        else if (inPlace && ty >= final) blendRow(pendNew, (ty - final) * row + x0 * 3, result.data, s, f, m, cols);
+        else blendRow(out.data, (y0 + ty) * row + x0 * 3, result.data, s, f, m, cols);
+      }
+      free.push(input);
+    };
+    const waiting: Done[] = [];
+    const drain = (cut: number): void => {
+      while (waiting.length > 0 && (!inPlace || lastReader[waiting[0].i] < cut)) blendTile(waiting.shift() as Done);
+    };
+
     for (let i0 = 0; i0 < nx; i0 += batchSize) {
       opts.signal?.throwIfAborted();
       const n = Math.min(batchSize, nx - i0);
       const tiles: RgbFloat[] = [];
       const infos: TileInfo[] = [];
       for (let k = 0; k < n; k++) {
-        const i = i0 + k;
-        if (!pool[k]) {
-          pool[k] = { width: T, height: T, data: new Float32Array(T * T * 3) };
-          stats.tileFloats += T * T * 3;
-        }
-        const x = grid.xs.starts[i];
-        tiles.push(extractTile(image, x, y0, T, pool[k]));
-        infos.push({ index: j * nx + i, col: i, row: j, x, y: y0, size: T });
+        const x = xs.starts[i0 + k];
+        tiles.push(extractTile(image, x, y0, T, take()));
+        infos.push({ index: j * nx + i0 + k, col: i0 + k, row: j, x, y: y0, size: T });
       }
+      drain(i0 + n);
       const results = await op(tiles, infos);
       stats.batches++;
       stats.maxBatch = Math.max(stats.maxBatch, n);
       if (!Array.isArray(results) || results.length !== n) {
         throw new Error(`processTiled: operator returned ${Array.isArray(results) ? results.length : 'no'} tiles for ${n}`);
       }
-      for (let k = 0; k < n; k++) {
-        const r = results[k];
+      results.forEach((r, k) => {
         if (r.width !== T || r.height !== T || r.data.length !== T * T * 3) {
           throw new Error(`processTiled: operator returned a ${r.width}x${r.height} tile, expected ${T}x${T}`);
         }
-        const i = i0 + k;
-        accumulateTile(acc, direct ? y0 : 0, W, grid.xs.starts[i], Math.min(T, W - grid.xs.starts[i]), rowsInBand, r.data, T, grid.xs.weights[i], wy, grid.xs.cores[i]);
-      }
+        waiting.push({ i: i0 + k, input: tiles[k], result: r });
+      });
+      drain(i0 + n);
     }
+    drain(nx);
     stats.bands++;
 
-    // Rows before the next band's start are final.
-    const flushRows = j < ny - 1 ? grid.ys.starts[j + 1] - y0 : H - y0;
-    if (!direct) out.data.set(acc.subarray(0, flushRows * W * 3), y0 * W * 3);
-    if (opts.onRows) opts.onRows(y0, { width: W, height: flushRows, data: out.data.slice(y0 * W * 3, (y0 + flushRows) * W * 3) });
+    // Shared rows: average with the band above, then to the output or (in place, when the
+    // next band shares them too) to pendNew.
+    for (let ty = 0; ty < shared; ty++) {
+      const prev = inPlace ? ty * row : (y0 + ty) * row;
+      if (ty < final || !inPlace) lerpRun(out.data, (y0 + ty) * row, pendOld, prev, top, ty * row, row, ys.blend[j][ty]);
+      else lerpRun(pendNew, (ty - final) * row, pendOld, prev, top, ty * row, row, ys.blend[j][ty]);
+    }
+    [pendOld, pendNew] = [pendNew, pendOld];
+
+    if (opts.onRows) opts.onRows(y0, { width: W, height: final, data: out.data.slice(y0 * row, (y0 + final) * row) });
     if (opts.onTile) {
       for (let i = 0; i < nx; i++) {
-        const [a, b] = grid.xs.own[i];
-        const rect: Rect = { x: a, y: y0, w: b - a, h: flushRows };
+        const [a, b] = xs.own[i];
+        const rect: Rect = { x: a, y: y0, w: b - a, h: final };
         opts.onTile({ index: j * nx + i, total: grid.total, rect, pixels: copyRect(out.data, W, 0, rect) });
       }
-    }
-    if (!direct) {
-      // keep the still-open rows, clear the rest for the next band
-      acc.copyWithin(0, flushRows * W * 3);
-      acc.fill(0, (accRows - flushRows) * W * 3);
     }
   }
   return out;

@@ -10,6 +10,10 @@
  * up to exactly 1 at every pixel (a partition of unity) and the stitcher needs no
  * weight accumulator.
  *
+ * The stitcher blends tiles in order with running averages (acc += f * (tile - acc)), so
+ * each axis also carries every tile's sequential factor f = w_i / (w_0 + … + w_i): 1 where
+ * no earlier tile reaches (a plain copy there), and exact for any overlap depth.
+ *
  * Exports:
  *   planTiles(width, height, { tileSize?, overlap? }) -> TileGrid
  *   extractTile(image, x0, y0, size, out?) -> RgbFloat   (reflect-101 padding)
@@ -33,8 +37,10 @@ export interface AxisPlan {
   starts: number[];
   /** normalised weight of each tile, indexed by offset inside the tile (length tileSize) */
   weights: Float32Array[];
-  /** [first, end) offsets inside each tile where its weight is exactly 1 (no other tile reaches) */
-  cores: Array<[number, number]>;
+  /** sequential blend factor of each tile, indexed by offset inside the tile (see above) */
+  blend: Float32Array[];
+  /** offset inside each tile from which no earlier tile reaches (blend factor 1 from there on) */
+  fresh: number[];
   /** non-overlapping region [own[i][0], own[i][1]) reported as "tile i" in progress events */
   own: Array<[number, number]>;
   length: number;
@@ -96,14 +102,20 @@ function planAxis(length: number, tile: number, overlap: number): AxisPlan {
     const b = i === n - 1 ? length : Math.floor((starts[i + 1] + Math.min(s + tile, length)) / 2);
     return [a, b];
   });
-  const cores: Array<[number, number]> = weights.map((w) => {
-    const a = w.indexOf(1);
-    if (a < 0) return [0, 0];
-    let b = a;
-    while (b < w.length && w[b] === 1) b++;
-    return [a, b];
+  // Starts increase, so the tiles before i reach no further than tile i - 1 does.
+  const fresh = starts.map((s, i) => (i === 0 ? 0 : Math.max(0, Math.min(starts[i - 1] + tile, length) - s)));
+  const before = new Float64Array(length);
+  const blend = starts.map((s, i) => {
+    const f = new Float32Array(tile).fill(1);
+    const end = Math.min(s + tile, length);
+    for (let p = s; p < end; p++) {
+      const w = raw[i][p - s] / sum[p];
+      if (p - s < fresh[i]) f[p - s] = w / (before[p] + w);
+      before[p] += w;
+    }
+    return f;
   });
-  return { starts, weights, cores, own, length };
+  return { starts, weights, blend, fresh, own, length };
 }
 
 export function planTiles(width: number, height: number, opts: TileOptions = {}): TileGrid {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RgbFloat } from '../../electron/engine/image/types';
 import { processTiled, type StitchStats, type TileEvent, type TileOperator } from '../../electron/engine/stitch';
+import { extractTile, planTiles } from '../../electron/engine/tiles';
 
 function noise(width: number, height: number, seed = 1): RgbFloat {
   const data = new Float32Array(width * height * 3);
@@ -78,33 +79,70 @@ test('a different brightness bias per tile leaves no visible seam', async () => 
   assert.ok(hardJump > bound * 3, `hard stitching jump ${hardJump} should exceed ${bound}`);
 });
 
-test('memory stays within one band: no accumulator beyond the output, a band-sized one in place, bounded tile buffers', async () => {
-  const W = 1500;
-  const H = 1100;
-  const stats: StitchStats = { bands: 0, batches: 0, accumulatorFloats: 0, maxBatch: 0, tileFloats: 0 };
-  const rowsSeen: number[] = [];
-  let maxRowsChunk = 0;
-  await processTiled(noise(W, H), identity, {
-    batchSize: 4,
-    stats,
-    onRows: (y0, rows) => {
-      rowsSeen.push(y0);
-      maxRowsChunk = Math.max(maxRowsChunk, rows.height);
-    },
-  });
-  assert.equal(stats.accumulatorFloats, 0, 'accumulates straight into the output');
-  assert.equal(stats.tileFloats, 4 * 224 * 224 * 3);
-  assert.equal(stats.maxBatch, 4);
-  assert.ok(maxRowsChunk <= 224);
-  assert.deepEqual(rowsSeen, [...rowsSeen].sort((a, b) => a - b));
-  assert.equal(stats.bands, rowsSeen.length);
+test('memory stays within one band whatever the height: side buffers hold only shared rows, tile buffers are bounded', async () => {
+  const W = 700; // four tiles across, so a batch of 4 fills
+  for (const H of [1100, 12000]) {
+    for (const inPlace of [false, true]) {
+      const stats: StitchStats = { bands: 0, batches: 0, accumulatorFloats: 0, maxBatch: 0, tileFloats: 0 };
+      const rowsSeen: number[] = [];
+      let maxRowsChunk = 0;
+      const img = noise(W, H);
+      const out = await processTiled(img, identity, {
+        batchSize: 4,
+        stats,
+        inPlace,
+        onRows: (y0, rows) => {
+          rowsSeen.push(y0);
+          maxRowsChunk = Math.max(maxRowsChunk, rows.height);
+        },
+      });
+      if (inPlace) assert.equal(out.data, img.data, 'no second photo allocated');
+      // fresh output: one buffer of shared rows; in place: three (the band's, and the two
+      // bands' pending rows). A shared row block is at most half a tile here.
+      assert.ok(stats.accumulatorFloats > 0 && stats.accumulatorFloats <= (inPlace ? 3 : 1) * 112 * W * 3, `${H} ${inPlace}: ${stats.accumulatorFloats} floats`);
+      assert.ok(stats.tileFloats <= (2 * 4 + 1) * 224 * 224 * 3, `tile buffers ${stats.tileFloats}`);
+      assert.equal(stats.maxBatch, 4);
+      assert.ok(maxRowsChunk <= 224);
+      assert.deepEqual(rowsSeen, [...rowsSeen].sort((a, b) => a - b));
+      assert.equal(stats.bands, rowsSeen.length);
+    }
+  }
+});
 
-  const img = noise(W, H);
-  const out = await processTiled(img, identity, { batchSize: 2, stats, inPlace: true });
-  assert.equal(out.data, img.data, 'no second photo allocated');
-  assert.ok(stats.accumulatorFloats <= 224 * W * 3, `accumulator ${stats.accumulatorFloats} floats`);
-  assert.ok(stats.accumulatorFloats < (W * H * 3) / 4);
-  assert.equal(stats.tileFloats, 2 * 224 * 224 * 3);
+test('any overlap depth blends to the weighted sum of the tiles, in place or not', async () => {
+  // Tiles overlapping three deep (417 px with overlap 64 needs 3 tiles per axis) and a
+  // heavy overlap: the running averages must equal sum_ij wx_i * wy_j * tile_ij exactly.
+  const op: TileOperator = async (tiles, infos) => tiles.map((t, k) => ({ ...t, data: t.data.map((v, p) => v * 0.7 + 0.05 * Math.sin(infos[k].index * 3.1 + (p % 7))) }));
+  for (const [w, h, ov, bs] of [[417, 417, 64, 1], [600, 300, 150, 2], [1000, 230, 32, 3]] as const) {
+    const img = noise(w, h, w + h);
+    const grid = planTiles(w, h, { overlap: ov });
+    const ref = new Float64Array(w * h * 3);
+    grid.ys.starts.forEach((y0, j) => {
+      for (let i = 0; i < grid.xs.starts.length; i++) {
+        const x0 = grid.xs.starts[i];
+        const index = j * grid.xs.starts.length + i;
+        const tile = extractTile(img, x0, y0, 224);
+        for (let ty = 0; ty < 224 && y0 + ty < h; ty++) {
+          for (let tx = 0; tx < 224 && x0 + tx < w; tx++) {
+            const wgt = grid.ys.weights[j][ty] * grid.xs.weights[i][tx];
+            for (let c = 0; c < 3; c++) {
+              const p = (ty * 224 + tx) * 3 + c;
+              ref[((y0 + ty) * w + x0 + tx) * 3 + c] += wgt * (Math.fround(tile.data[p] * 0.7 + 0.05 * Math.sin(index * 3.1 + (p % 7))));
+            }
+          }
+        }
+      }
+    });
+    const fresh = await processTiled(img, op, { overlap: ov, batchSize: bs });
+    const inPlace = await processTiled({ ...img, data: img.data.slice() }, op, { overlap: ov, batchSize: bs, inPlace: true });
+    let errFresh = 0;
+    let errInPlace = 0;
+    for (let p = 0; p < ref.length; p++) {
+      errFresh = Math.max(errFresh, Math.abs(fresh.data[p] - ref[p]));
+      errInPlace = Math.max(errInPlace, Math.abs(inPlace.data[p] - ref[p]));
+    }
+    assert.ok(errFresh < 1e-5 && errInPlace < 1e-5, `${w}x${h} overlap ${ov}: fresh ${errFresh}, in place ${errInPlace}`);
+  }
 });
 
 test('onTile reports every tile once; its rects partition the photo and carry the final pixels', async () => {

@@ -11,7 +11,8 @@ import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, read
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { EvenlightError, fromNodeError, throwIfAborted } from '../errors';
 import type { RgbFloat } from '../image/types';
-import { tiffLayout } from './detect';
+import { tiffLayout, type TiffLayout } from './detect';
+import { reserveFloats } from '../image/prefault';
 import { tooLarge } from '../image/header';
 import { ppmToFloat } from './ppm-stream';
 import { linearToSrgbExact } from '../image/srgb';
@@ -288,7 +289,10 @@ export async function decodeRaw(path: string, opts: RawDecodeOptions = {}): Prom
   } catch (err) {
     throw fromNodeError(err, path) ?? new EvenlightError('NOT_FOUND', path, `cannot read: ${(err as Error).message}`, { cause: err });
   }
-  checkTiffLayout(path, head, size, halfSize, opts.maxPixels);
+  const layout = checkTiffLayout(path, head, size, halfSize, opts.maxPixels);
+  // The decoder computes for seconds before its first byte: fault in the output's pages
+  // meanwhile (the sensor size from the header; any other size gets a fresh array).
+  const reserved = reserveFloats(layout ? (halfSize ? (layout.width >> 1) * (layout.height >> 1) : layout.width * layout.height) * 3 : 0);
   const baseline = opts.baselineExposure === false ? 0 : readBaselineExposure(head);
   const gain = Math.pow(2, baseline + (opts.exposureEv ?? 0));
   const sink = ppmToFloat(
@@ -298,8 +302,13 @@ export async function decodeRaw(path: string, opts: RawDecodeOptions = {}): Prom
         throw tooLarge(path, h.width, h.height, opts.maxPixels);
       }
     },
+    (n) => reserved.take(n),
   );
-  await runDecoder(d, decoderArgs(d, path, { halfSize }), path, opts.signal, (c) => sink.push(c));
+  try {
+    await runDecoder(d, decoderArgs(d, path, { halfSize }), path, opts.signal, (c) => sink.push(c));
+  } finally {
+    reserved.stop();
+  }
   throwIfAborted(opts.signal, path);
   let image: RgbFloat;
   try {
@@ -353,10 +362,11 @@ function readHead(path: string): { head: Buffer; size: number } {
 }
 
 /** Structural checks on TIFF-based raws before spending a decoder run on them. */
-function checkTiffLayout(path: string, head: Buffer, size: number, halfSize: boolean, maxPixels?: number): void {
+/** Refuses empty, truncated and oversized TIFF-based raws; returns the layout when known. */
+function checkTiffLayout(path: string, head: Buffer, size: number, halfSize: boolean, maxPixels?: number): TiffLayout | null {
   if (size === 0) throw new EvenlightError('EMPTY', path, 'file is empty (0 bytes)');
   const t = tiffLayout(head, size);
-  if (!t) return;
+  if (!t) return null;
   if (t.ifdOutside) throw new EvenlightError('TRUNCATED', path, 'RAW file is truncated (its first directory lies past the end of the file)');
   if (t.dataEnd > size) {
     throw new EvenlightError('TRUNCATED', path, `RAW file is truncated (image data should end at byte ${t.dataEnd}, the file has ${size} bytes)`);
@@ -365,5 +375,6 @@ function checkTiffLayout(path: string, head: Buffer, size: number, halfSize: boo
   if (maxPixels && px > maxPixels) {
     throw tooLarge(path, t.width, t.height, maxPixels);
   }
+  return t.width > 0 && t.height > 0 ? t : null;
 }
 

@@ -47,25 +47,76 @@ export function parsePpmHeader(buf: Uint8Array): PpmHeader | null {
   return { channels: magic === 'P6' ? 3 : 1, width, height, maxval, length: i };
 }
 
+// The table is looked up with the sample's bytes as this machine reads a Uint16, so a
+// big-endian PPM sample needs no byte shuffling in the hot loop.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Re-indexes a 16-bit table by byte-swapped code when the host is little-endian. */
+function nativeOrder(lut: Float32Array): Float32Array {
+  if (!LITTLE_ENDIAN) return lut;
+  const t = new Float32Array(65536);
+  for (let c = 0; c < lut.length; c++) t[((c & 255) << 8) | (c >> 8)] = lut[c];
+  return t;
+}
+
+/** out[k0 + i] = lut[u16[i]] for i < n; returns the largest value written (>= mx). */
+function lookup(u16: Uint16Array, n: number, out: Float32Array, k0: number, lut: Float32Array, mx: number): number {
+  let i = 0;
+  // six samples (two pixels) per iteration: V8's per-iteration overhead costs as much as
+  // the lookups themselves
+  for (; i + 6 <= n; i += 6) {
+    const a = lut[u16[i]];
+    const b = lut[u16[i + 1]];
+    const c = lut[u16[i + 2]];
+    const d = lut[u16[i + 3]];
+    const e = lut[u16[i + 4]];
+    const f = lut[u16[i + 5]];
+    const k = k0 + i;
+    out[k] = a;
+    out[k + 1] = b;
+    out[k + 2] = c;
+    out[k + 3] = d;
+    out[k + 4] = e;
+    out[k + 5] = f;
+    mx = Math.max(mx, a, b, c, d, e, f);
+  }
+  for (; i < n; i++) {
+    const v = lut[u16[i]];
+    out[k0 + i] = v;
+    if (v > mx) mx = v;
+  }
+  return mx;
+}
+
 /**
  * Returns a consumer: push() every chunk in order, then finish(). `lutFor(maxval)` maps a
- * sample code (0..maxval) to its output value; `onHeader` may throw to refuse the image.
+ * sample code (0..maxval) to its output value and must not decrease (the brightest value
+ * is tracked on the output); `onHeader` may throw to refuse the image; `alloc(floats)`
+ * supplies the output array (zeroing is not required).
  */
-export function ppmToFloat(lutFor: (maxval: number) => Float32Array, onHeader?: (h: PpmHeader) => void) {
+export function ppmToFloat(
+  lutFor: (maxval: number) => Float32Array,
+  onHeader?: (h: PpmHeader) => void,
+  alloc: (floats: number) => Float32Array = (n) => new Float32Array(n),
+) {
   let header: PpmHeader | null = null;
   let pending: Uint8Array = new Uint8Array(0);
   let out: Float32Array | null = null;
   let lut: Float32Array | null = null;
+  let fast: Float32Array | null = null; // 16-bit RGB: the table in native byte order
   let sample = 0; // samples written so far (in source channels)
   let total = 0;
   let bytesPer = 2;
+  let maxValue = 0;
 
-  let carry = -1; // high byte of a 16-bit sample split across two chunks
-  let maxCode = 0;
+  let carry = -1; // first byte of a 16-bit sample split across two chunks
+  // 16-bit samples start at odd stream offsets after an odd-length header, so each chunk
+  // is copied (a memcpy) into this even-aligned buffer before it is read as Uint16.
+  let scratch = new Uint8Array(0);
 
   function put(code: number): void {
-    if (code > maxCode) maxCode = code;
     const v = lut![code];
+    if (v > maxValue) maxValue = v;
     if (header!.channels === 3) out![sample] = v;
     else {
       const p = sample * 3;
@@ -74,31 +125,28 @@ export function ppmToFloat(lutFor: (maxval: number) => Float32Array, onHeader?: 
     sample++;
   }
 
+  function convertFast(src: Uint8Array, start: number): void {
+    const head = carry >= 0 ? 1 : 0;
+    const bytes = head + src.length - start;
+    const n = Math.min(bytes >> 1, total - sample);
+    if (scratch.length < n * 2) scratch = new Uint8Array(Math.max(n * 2, 65536));
+    if (head) scratch[0] = carry;
+    scratch.set(src.subarray(start, start + n * 2 - head), head);
+    maxValue = lookup(new Uint16Array(scratch.buffer, 0, n), n, out!, sample, fast!, maxValue);
+    sample += n;
+    carry = bytes - n * 2 === 1 && sample < total ? src[src.length - 1] : -1;
+  }
+
   /** Converts `src` from byte `start`; chunks arrive at any byte boundary. */
   function convert(src: Uint8Array, start: number): void {
+    if (fast) return convertFast(src, start);
     let s = start;
     if (bytesPer === 2 && carry >= 0 && s < src.length && sample < total) {
       put((carry << 8) | src[s++]);
       carry = -1;
     }
-    const o = out!;
-    const l = lut!;
     const n = Math.min(Math.floor((src.length - s) / bytesPer), total - sample);
-    let mx = maxCode;
-    if (header!.channels === 3 && bytesPer === 2) {
-      // Hot loop: one table lookup per sample, no allocation, no copies.
-      let k = sample;
-      const end = sample + n;
-      for (; k < end; k++, s += 2) {
-        const c = (src[s] << 8) | src[s + 1];
-        if (c > mx) mx = c;
-        o[k] = l[c];
-      }
-      sample = end;
-      maxCode = mx;
-    } else {
-      for (let k = 0; k < n; k++, s += bytesPer) put(bytesPer === 2 ? (src[s] << 8) | src[s + 1] : src[s]);
-    }
+    for (let k = 0; k < n; k++, s += bytesPer) put(bytesPer === 2 ? (src[s] << 8) | src[s + 1] : src[s]);
     if (bytesPer === 2 && s === src.length - 1 && sample < total) carry = src[s];
   }
 
@@ -119,13 +167,19 @@ export function ppmToFloat(lutFor: (maxval: number) => Float32Array, onHeader?: 
       header = h;
       bytesPer = h.maxval > 255 ? 2 : 1;
       total = h.width * h.height * h.channels;
-      out = new Float32Array(h.width * h.height * 3);
+      out = alloc(h.width * h.height * 3);
       lut = lutFor(h.maxval);
+      if (h.channels === 3 && bytesPer === 2) {
+        const full = new Float32Array(65536);
+        full.set(lut.subarray(0, 65536));
+        full.fill(lut[lut.length - 1], lut.length); // codes past maxval: clamp, as the slow path would not
+        fast = nativeOrder(full);
+      }
       convert(data, h.length);
     },
-    /** Brightest output value (table value of the largest sample code seen). */
+    /** Brightest output value. */
     maxValue(): number {
-      return lut ? lut[maxCode] : 0;
+      return maxValue;
     },
     finish(): RgbFloat {
       if (!header || !out) throw new Error('decoder produced no image');

@@ -54,3 +54,16 @@ test('onHeader can refuse an image before any pixel is stored', () => {
   });
   assert.throws(() => sink.push(ppm16(3, 3, new Array(27).fill(0))), /too big/);
 });
+
+test('16-bit output below 65535 (12-bit decoders) uses the table, clamps codes past maxval, and fills a supplied array', () => {
+  const head = Buffer.from('P6\n2 1\n4095\n', 'latin1'); // 12 bytes: samples start aligned
+  const body = Buffer.alloc(12);
+  [0, 1, 2048, 4095, 4096, 65535].forEach((v, i) => body.writeUInt16BE(v, i * 2));
+  const given = new Float32Array(6);
+  const sink = ppmToFloat(identity, undefined, (n) => (n === 6 ? given : new Float32Array(n)));
+  sink.push(Buffer.concat([head, body]));
+  const img = sink.finish();
+  assert.equal(img.data, given);
+  assert.deepEqual(Array.from(img.data, (v) => Math.round(v * 4095)), [0, 1, 2048, 4095, 4095, 4095]);
+  assert.equal(sink.maxValue(), 1);
+});
