@@ -78,16 +78,21 @@ function copyRect(src: Float32Array, srcWidth: number, srcY0: number, rect: Rect
   return { width: rect.w, height: rect.h, data: out };
 }
 
-/** dst[d + k] = a[ia + k] + f * (b[ib + k] - a[ia + k]) for k < n: one running-average step. */
-function lerpRun(dst: Float32Array, d: number, a: Float32Array, ia: number, b: Float32Array, ib: number, n: number, f: number): void {
-  // unrolled by pixel: V8's per-iteration overhead, not the arithmetic, is the cost here
-  for (let k = 0; k < n; k += 3) {
+/**
+ * One running-average step over `pixels` RGB pixels: dst = a + f * (b - a), where pixel p's
+ * factor is f[f0 + p * fStep] (fStep 0: one factor for the whole run). dst may be a.
+ */
+function lerpRun(dst: Float32Array, d: number, a: Float32Array, ia: number, b: Float32Array, ib: number, pixels: number, f: Float32Array, f0: number, fStep: number): void {
+  // a whole pixel per iteration: V8's per-iteration overhead costs as much as the arithmetic
+  for (let p = 0; p < pixels; p++) {
+    const ft = f[f0 + p * fStep];
+    const k = p * 3;
     const a0 = a[ia + k];
     const a1 = a[ia + k + 1];
     const a2 = a[ia + k + 2];
-    dst[d + k] = a0 + f * (b[ib + k] - a0);
-    dst[d + k + 1] = a1 + f * (b[ib + k + 1] - a1);
-    dst[d + k + 2] = a2 + f * (b[ib + k + 2] - a2);
+    dst[d + k] = a0 + ft * (b[ib + k] - a0);
+    dst[d + k + 1] = a1 + ft * (b[ib + k + 1] - a1);
+    dst[d + k + 2] = a2 + ft * (b[ib + k + 2] - a2);
   }
 }
 
@@ -96,16 +101,7 @@ function lerpRun(dst: Float32Array, d: number, a: Float32Array, ia: number, b: F
  * the left (running average with the per-column factor f), the rest is a plain copy.
  */
 function blendRow(dst: Float32Array, d: number, rd: Float32Array, s: number, f: Float32Array, m: number, cols: number): void {
-  for (let tx = 0; tx < m; tx++) {
-    const ft = f[tx];
-    const k = tx * 3;
-    const a0 = dst[d + k];
-    const a1 = dst[d + k + 1];
-    const a2 = dst[d + k + 2];
-    dst[d + k] = a0 + ft * (rd[s + k] - a0);
-    dst[d + k + 1] = a1 + ft * (rd[s + k + 1] - a1);
-    dst[d + k + 2] = a2 + ft * (rd[s + k + 2] - a2);
-  }
+  lerpRun(dst, d, dst, d, rd, s, m, f, 0, 1);
   if (cols > m) dst.set(rd.subarray(s + m * 3, s + cols * 3), d + m * 3);
 }
 
@@ -210,8 +206,8 @@ export async function processTiled(image: RgbFloat, op: TileOperator, opts: Tile
     // next band shares them too) to pendNew.
     for (let ty = 0; ty < shared; ty++) {
       const prev = inPlace ? ty * row : (y0 + ty) * row;
-      if (ty < final || !inPlace) lerpRun(out.data, (y0 + ty) * row, pendOld, prev, top, ty * row, row, ys.blend[j][ty]);
-      else lerpRun(pendNew, (ty - final) * row, pendOld, prev, top, ty * row, row, ys.blend[j][ty]);
+      if (ty < final || !inPlace) lerpRun(out.data, (y0 + ty) * row, pendOld, prev, top, ty * row, W, ys.blend[j], ty, 0);
+      else lerpRun(pendNew, (ty - final) * row, pendOld, prev, top, ty * row, W, ys.blend[j], ty, 0);
     }
     [pendOld, pendNew] = [pendNew, pendOld];
 

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineJob, WorkerMessage } from './engine-jobs';
+import type { EngineJob, JobMessage } from './engine-jobs';
 import type { EventPayload } from './contract';
 import { makeThumbnail, readImage, writeImage } from '../engine/image/io';
 import { normalizeImage } from '../engine/normalize/index';
@@ -14,9 +14,10 @@ import { compareFusion } from '../engine/compare-fusion';
 import { workingSize } from './working-size';
 import { areaResize } from '../engine/image/resize';
 import { roiMask } from './roi-mask';
+import { cachedWorkingImage } from './working-image-cache';
 import { encodeTileFrame, rgbFloatToRgba8 } from './tile-frame';
 
-type Post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => void;
+type Post = (m: JobMessage, transfer?: ArrayBuffer[]) => void;
 
 export async function runJob(job: EngineJob, signal: AbortSignal, post: Post): Promise<unknown> {
   switch (job.kind) {
@@ -33,12 +34,17 @@ export async function runJob(job: EngineJob, signal: AbortSignal, post: Post): P
   }
 }
 
-/** Decodes and scales exactly like runNormalize, so before and after line up pixel for pixel. */
-async function workingImage(path: string, maxSide: number, signal: AbortSignal) {
-  // a half-size RAW demosaic is plenty for a preview of at most maxSide pixels
-  const { image: full } = await readImage(path, { signal, rawHalfSize: maxSide > 0 && maxSide <= 3000 });
-  const size = workingSize(full.width, full.height, maxSide);
-  return areaResize(full, size.width, size.height);
+/**
+ * The photo at the editor's working size: one decode and scale shared by the preview and
+ * every Normalise of it (cached), so before and after line up pixel for pixel.
+ */
+function workingImage(path: string, maxSide: number, signal: AbortSignal) {
+  return cachedWorkingImage(path, maxSide, signal, async () => {
+    // a half-size RAW demosaic is plenty for a preview of at most maxSide pixels
+    const { image: full } = await readImage(path, { signal, rawHalfSize: maxSide > 0 && maxSide <= 3000 });
+    const size = workingSize(full.width, full.height, maxSide);
+    return areaResize(full, size.width, size.height);
+  });
 }
 
 const PREVIEW_STRIP_ROWS = 128;

@@ -1,7 +1,14 @@
 /**
- * Runs an engine job in a worker thread and relays its messages. Used by the normalize,
- * export and compare handlers. Abort posts a cancel into the worker; a worker that does
- * not stop within a grace period is terminated.
+ * Runs engine jobs in one long-lived worker thread and relays their messages. Used by the
+ * preview, normalize, export, batch and compare handlers. The worker keeps what is costly
+ * to rebuild between jobs — the ONNX session and the last decoded working images — so a
+ * second Normalise on the same photo neither re-decodes it nor reloads the model.
+ *
+ * Jobs carry an id; the worker runs them concurrently (each awaits I/O, inference and
+ * sharp off the worker's own thread). Abort posts a cancel for that job; a job that does
+ * not stop within a grace period is given up on, and the worker is replaced when nothing
+ * else runs in it. A worker that crashes fails its jobs and is started afresh next time.
+ * The worker is unref'd while idle, so it never keeps a CLI or test process alive.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -17,54 +24,116 @@ export type EngineJob =
   | { kind: 'compare'; frames: string[]; aiFrame: string; maxSide: number }
   | { kind: 'batch'; jobId: string; folder: string; outDir: string; format: OutputFormat; quality: number; mode: Mode; strength: number };
 
-export type WorkerMessage =
+/** Parent -> worker. */
+export type HostMessage = { type: 'run'; id: number; job: EngineJob } | { type: 'abort'; id: number };
+
+/** What a running job reports. */
+export type JobMessage =
   | { type: 'tile'; frame: Uint8Array }
   | { type: 'event'; event: EventName; payload: unknown }
   | { type: 'done'; result: unknown }
   | { type: 'error'; error: { name: string; message: string; code?: string } };
 
+/** Worker -> parent: a job's message, tagged with the job's id. */
+export type WorkerMessage = JobMessage & { id: number };
+
 const ABORT_GRACE_MS = 5000;
 
-function startWorker(job: EngineJob): Worker {
+interface Pending {
+  onMessage(m: WorkerMessage): void;
+  fail(err: Error): void;
+}
+
+interface Host {
+  worker: Worker;
+  jobs: Map<number, Pending>;
+}
+
+let host: Host | null = null;
+let nextId = 0;
+let workersStarted = 0;
+
+function startWorker(): Worker {
+  workersStarted++;
   const js = join(__dirname, 'engine-worker.js');
-  if (existsSync(js)) return new Worker(js, { workerData: job });
+  if (existsSync(js)) return new Worker(js);
   // running from source (tests through tsx): register tsx's require hook inside the worker
   const ts = join(__dirname, 'engine-worker.ts');
   const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(ts)});`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, { eval: true });
+}
+
+function engineHost(): Host {
+  if (host) return host;
+  const h: Host = { worker: startWorker(), jobs: new Map() };
+  const lost = (err: Error): void => {
+    if (host === h) host = null;
+    for (const job of [...h.jobs.values()]) job.fail(err);
+    h.jobs.clear();
+  };
+  h.worker.on('message', (m: WorkerMessage) => h.jobs.get(m.id)?.onMessage(m));
+  h.worker.on('error', (err) => lost(err));
+  h.worker.on('exit', (code) => lost(new Error(`engine worker exited with code ${code}`)));
+  host = h;
+  return h;
+}
+
+/** Lets the process exit while no job runs; holds it open while one does. */
+function settleRef(h: Host): void {
+  if (h.jobs.size > 0) h.worker.ref();
+  else h.worker.unref();
+}
+
+/** Stops the worker (app quit, tests); the next job starts a new one. */
+export async function stopEngineHost(): Promise<void> {
+  const h = host;
+  host = null;
+  if (h) await h.worker.terminate();
+}
+
+/** Diagnostics: workers started so far in this process, and jobs running now. */
+export function engineHostStats(): { workersStarted: number; running: number } {
+  return { workersStarted, running: host?.jobs.size ?? 0 };
 }
 
 export function runEngineJob<T>(job: EngineJob, opts: { signal?: AbortSignal; onTile?: (frame: Uint8Array) => void; onEvent?: (event: EventName, payload: unknown) => void } = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(ipcFailure('CANCELLED', 'cancelled'));
-    const worker = startWorker(job);
-    let settled = false;
+    const h = engineHost();
+    const id = ++nextId;
     let killTimer: NodeJS.Timeout | undefined;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
+    const finish = (fn: () => void): void => {
+      if (!h.jobs.delete(id)) return;
       clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
+      settleRef(h);
       fn();
-      void worker.terminate();
     };
-    const onAbort = () => {
-      worker.postMessage({ type: 'abort' });
-      killTimer = setTimeout(() => finish(() => reject(ipcFailure('CANCELLED', 'cancelled'))), ABORT_GRACE_MS);
+    const onAbort = (): void => {
+      h.worker.postMessage({ type: 'abort', id } satisfies HostMessage);
+      killTimer = setTimeout(() => {
+        finish(() => reject(ipcFailure('CANCELLED', 'cancelled')));
+        // stuck (e.g. inside a native call that cannot be interrupted): replace the worker
+        // once nothing else depends on it
+        if (h.jobs.size === 0 && host === h) void stopEngineHost();
+      }, ABORT_GRACE_MS);
     };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'tile') opts.onTile?.(m.frame);
-      else if (m.type === 'event') opts.onEvent?.(m.event, m.payload);
-      else if (m.type === 'done') finish(() => resolve(m.result as T));
-      else if (m.type === 'error') {
-        const e = m.error;
-        const cancelled = e.name === 'AbortError' || e.code === 'CANCELLED' || (opts.signal?.aborted ?? false);
-        finish(() => reject(cancelled ? ipcFailure('CANCELLED', 'cancelled') : toError(e)));
-      }
+    h.jobs.set(id, {
+      onMessage: (m) => {
+        if (m.type === 'tile') opts.onTile?.(m.frame);
+        else if (m.type === 'event') opts.onEvent?.(m.event, m.payload);
+        else if (m.type === 'done') finish(() => resolve(m.result as T));
+        else {
+          const e = m.error;
+          const cancelled = e.name === 'AbortError' || e.code === 'CANCELLED' || (opts.signal?.aborted ?? false);
+          finish(() => reject(cancelled ? ipcFailure('CANCELLED', 'cancelled') : toError(e)));
+        }
+      },
+      fail: (err) => finish(() => reject(err)),
     });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`engine worker exited with code ${code}`))));
+    settleRef(h);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    h.worker.postMessage({ type: 'run', id, job } satisfies HostMessage);
   });
 }
 

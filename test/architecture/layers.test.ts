@@ -45,7 +45,7 @@ const allowed: Record<string, string[]> = {
   'electron/serve': ['electron/ipc', 'electron/engine'],
   'electron-shell': ['electron/ipc', 'electron/engine'],
   renderer: ['electron/ipc'],
-  bench: ['electron/engine'],
+  bench: ['electron/engine', 'electron/ipc'],
 };
 
 // packages a layer must never import

@@ -69,6 +69,16 @@ test('ai mode runs the model through tiles; progress events carry final pixels',
   assert.equal(e.pixels.data[(1 * e.rect.w + 1) * 3], image.data[p]);
 });
 
+test('ai never writes into its input, with a region, a strength and progress events (the worker caches inputs)', async () => {
+  const dir = makeTestModel({ target: 0.45 });
+  const img = exposeBy(await loadPhoto('photos/kodak24/kodim23.png', 300), -2);
+  const before = img.data.slice();
+  const first = await normalizeImage(img, { mode: 'ai', modelDir: dir, strength: 0.7, rois: [{ x: 20, y: 20, w: 120, h: 90 }], onTile: () => undefined });
+  assert.deepEqual(img.data, before, 'input untouched');
+  const again = await normalizeImage(img, { mode: 'ai', modelDir: dir, strength: 0.7, rois: [{ x: 20, y: 20, w: 120, h: 90 }] });
+  assert.deepEqual(again.data, first.data, 'same input, same result');
+});
+
 test('ai without a usable model falls back to classic and says why; defaultMode follows the manifest', async () => {
   const img = await loadPhoto('photos/kodak24/kodim03.png', 64);
   const { report } = await normalizeImageDetailed(img, { mode: 'ai', modelDir: noModel });

@@ -1,0 +1,48 @@
+/**
+ * The editor's path through the engine worker, on a generated 24 MP DNG at the editor's
+ * 2048 px working size: the "before" preview, a first Normalise, then a second one at
+ * another strength (what a slider drag sends). The worker lives across jobs and keeps the
+ * working image and the ONNX session, so the second Normalise pays for inference only.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSyntheticDng } from '../electron/engine/raw/synthetic-dng';
+import { resolveDecoder } from '../electron/engine/raw/dcraw';
+import { engineHostStats, runEngineJob, stopEngineHost } from '../electron/ipc/engine-jobs';
+
+const WORK_SIDE = 2048;
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await f();
+  return [r, Math.round(performance.now() - t)];
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  if (!resolveDecoder()) return { skipped: 'no dcraw_emu/dcraw installed' };
+  const dir = mkdtempSync(join(tmpdir(), 'evenlight-bench-editor-'));
+  try {
+    const dng = join(dir, 'photo.dng');
+    writeSyntheticDng(dng, { width: 6000, height: 4000 });
+    const started = engineHostStats().workersStarted;
+    const normalize = (strength: number) => () =>
+      runEngineJob<{ tiles: number }>({ kind: 'normalize', jobId: `n${strength}`, path: dng, maxSide: WORK_SIDE, mode: 'ai', strength, rois: [] });
+    const [, previewMs] = await timed(() => runEngineJob({ kind: 'preview', jobId: 'p', path: dng, maxSide: WORK_SIDE }));
+    const [first, firstMs] = await timed(normalize(1));
+    const [, againMs] = await timed(normalize(0.6));
+    const [, thirdMs] = await timed(normalize(0.3));
+    return {
+      photo: '6000x4000 DNG',
+      workingSide: WORK_SIDE,
+      tiles: first.tiles,
+      previewFirstJobMs: previewMs,
+      normalizeFirstMs: firstMs,
+      normalizeAgainMs: Math.min(againMs, thirdMs),
+      workersStarted: engineHostStats().workersStarted - started,
+    };
+  } finally {
+    await stopEngineHost();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

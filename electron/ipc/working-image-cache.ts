@@ -1,0 +1,67 @@
+/**
+ * The last decoded working images, kept in the engine worker so the editor's preview, its
+ * Normalise and the next Normalise at another strength or region share one decode (a
+ * 24 MP RAW takes seconds). An entry holds while the file's size and modification time
+ * are unchanged. Two working images at the editor's 2048 px are about 100 MB.
+ * Callers must not write into what they get; the engine never modifies its input.
+ */
+import { stat } from 'node:fs/promises';
+import type { RgbFloat } from '../engine/image/types';
+import { isCancelled } from '../engine/errors';
+
+const ENTRIES = 2;
+
+interface Entry {
+  key: string;
+  stamp: string;
+  image: Promise<RgbFloat>;
+}
+
+const entries: Entry[] = []; // most recently used first
+const counts = { hits: 0, misses: 0 };
+
+/** Hits and misses so far (diagnostics and tests). */
+export function workingImageCacheStats(): { hits: number; misses: number; entries: number } {
+  return { ...counts, entries: entries.length };
+}
+
+export function clearWorkingImageCache(): void {
+  entries.length = 0;
+}
+
+/**
+ * `load` decodes path at maxSide; it runs once per (path, maxSide, file version). A waiter
+ * whose shared load was cancelled by another job's abort, while its own `signal` was not,
+ * loads again rather than failing.
+ */
+export async function cachedWorkingImage(path: string, maxSide: number, signal: AbortSignal, load: () => Promise<RgbFloat>): Promise<RgbFloat> {
+  for (;;) {
+    let stamp: string;
+    try {
+      const s = await stat(path);
+      stamp = `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return load(); // the decoder names the file and the cause
+    }
+    const key = `${maxSide}\0${path}`;
+    const at = entries.findIndex((e) => e.key === key);
+    let entry = at >= 0 ? entries.splice(at, 1)[0] : undefined;
+    if (entry && entry.stamp === stamp) counts.hits++;
+    else {
+      counts.misses++;
+      const created: Entry = { key, stamp, image: load() };
+      created.image.catch(() => {
+        const k = entries.indexOf(created);
+        if (k >= 0) entries.splice(k, 1);
+      });
+      entry = created;
+    }
+    entries.unshift(entry);
+    entries.length = Math.min(entries.length, ENTRIES);
+    try {
+      return await entry.image;
+    } catch (err) {
+      if (!isCancelled(err) || signal.aborted) throw err;
+    }
+  }
+}

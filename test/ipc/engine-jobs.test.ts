@@ -1,0 +1,53 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { engineHostStats, runEngineJob, stopEngineHost } from '../../electron/ipc/engine-jobs';
+import { tmpDir } from '../helpers/paths';
+
+after(() => stopEngineHost());
+
+const dir = tmpDir('evenlight-jobs-');
+
+async function photo(name: string): Promise<string> {
+  const f = join(dir, name);
+  const w = 300;
+  const h = 200;
+  const px = Buffer.alloc(w * h * 3);
+  for (let i = 0; i < px.length; i++) px[i] = (i * 7) % 97;
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg().toFile(f);
+  return f;
+}
+
+test('one worker serves job after job; a failing job leaves it serving', async () => {
+  const f = await photo('one.jpg');
+  const before = engineHostStats().workersStarted;
+  const frames: number[] = [];
+  const a = await runEngineJob<{ width: number; height: number }>({ kind: 'preview', jobId: 'p1', path: f, maxSide: 256 }, { onTile: (fr) => frames.push(fr.length) });
+  assert.deepEqual([a.width, a.height], [256, 171]);
+  assert.ok(frames.length > 0, 'strips streamed');
+  const b = await runEngineJob<{ tiles: number }>({ kind: 'normalize', jobId: 'n1', path: f, maxSide: 256, mode: 'classic', strength: 1, rois: [] });
+  assert.ok(b.tiles > 0);
+  const missing = join(dir, 'no-such.jpg');
+  writeFileSync(join(dir, 'text.jpg'), 'not a photo');
+  await assert.rejects(runEngineJob({ kind: 'preview', jobId: 'p2', path: join(dir, 'text.jpg'), maxSide: 256 }), /text\.jpg/);
+  await assert.rejects(runEngineJob({ kind: 'preview', jobId: 'p3', path: missing, maxSide: 256 }), /no-such\.jpg/);
+  await runEngineJob({ kind: 'normalize', jobId: 'n2', path: f, maxSide: 256, mode: 'classic', strength: 0.5, rois: [] });
+  assert.equal(engineHostStats().workersStarted - before, 1, 'every job ran in the same worker');
+  assert.equal(engineHostStats().running, 0);
+});
+
+test('cancelling one job leaves a concurrent one running', async () => {
+  const f = await photo('two.jpg');
+  const g = await photo('three.jpg');
+  const ctl = new AbortController();
+  const cancelled = runEngineJob({ kind: 'normalize', jobId: 'c1', path: f, maxSide: 0, mode: 'classic', strength: 1, rois: [] }, { signal: ctl.signal });
+  const kept = runEngineJob<{ width: number }>({ kind: 'normalize', jobId: 'c2', path: g, maxSide: 0, mode: 'classic', strength: 1, rois: [] });
+  ctl.abort();
+  await assert.rejects(cancelled, /cancelled/);
+  assert.equal((await kept).width, 300);
+  const pre = new AbortController();
+  pre.abort();
+  await assert.rejects(runEngineJob({ kind: 'preview', jobId: 'c3', path: f, maxSide: 64 }, { signal: pre.signal }), /cancelled/);
+});

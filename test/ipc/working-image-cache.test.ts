@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RgbFloat } from '../../electron/engine/image/types';
+import { EvenlightError } from '../../electron/engine/errors';
+import { cachedWorkingImage, clearWorkingImageCache, workingImageCacheStats } from '../../electron/ipc/working-image-cache';
+import { tmpDir } from '../helpers/paths';
+
+const dir = tmpDir('evenlight-wcache-');
+const never = new AbortController().signal;
+
+function file(name: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, name);
+  return f;
+}
+
+function loader(): { load: () => Promise<RgbFloat>; calls: () => number } {
+  let n = 0;
+  return {
+    load: async () => {
+      n++;
+      return { width: 1, height: 1, data: new Float32Array([n, n, n]) };
+    },
+    calls: () => n,
+  };
+}
+
+test('one decode per photo and size: a second request gets the same image', async () => {
+  clearWorkingImageCache();
+  const f = file('a.jpg');
+  const l = loader();
+  const [a, b] = await Promise.all([cachedWorkingImage(f, 2048, never, l.load), cachedWorkingImage(f, 2048, never, l.load)]);
+  const c = await cachedWorkingImage(f, 2048, never, l.load);
+  assert.equal(l.calls(), 1);
+  assert.equal(a, b);
+  assert.equal(a, c);
+  await cachedWorkingImage(f, 1024, never, l.load);
+  assert.equal(l.calls(), 2, 'another size is another image');
+});
+
+test('a changed file is decoded again; the two most recent photos are kept', async () => {
+  clearWorkingImageCache();
+  const f = file('b.jpg');
+  const l = loader();
+  await cachedWorkingImage(f, 2048, never, l.load);
+  utimesSync(f, new Date(), new Date(Date.now() + 5000));
+  const fresh = await cachedWorkingImage(f, 2048, never, l.load);
+  assert.equal(l.calls(), 2);
+  assert.equal(fresh.data[0], 2);
+
+  const g = file('c.jpg');
+  const h = file('d.jpg');
+  await cachedWorkingImage(g, 2048, never, l.load);
+  await cachedWorkingImage(h, 2048, never, l.load); // f is now the oldest: evicted
+  assert.equal(workingImageCacheStats().entries, 2);
+  await cachedWorkingImage(h, 2048, never, l.load);
+  assert.equal(l.calls(), 4);
+  await cachedWorkingImage(f, 2048, never, l.load);
+  assert.equal(l.calls(), 5);
+});
+
+test('failures are not kept; a waiter survives another job cancelling the shared decode', async () => {
+  clearWorkingImageCache();
+  const f = file('e.jpg');
+  let n = 0;
+  const failing = async (): Promise<RgbFloat> => {
+    n++;
+    throw new EvenlightError('DECODE_FAILED', f, 'broken');
+  };
+  await assert.rejects(cachedWorkingImage(f, 2048, never, failing), /broken/);
+  await assert.rejects(cachedWorkingImage(f, 2048, never, failing), /broken/);
+  assert.equal(n, 2);
+
+  // job A starts the decode and is cancelled; job B, not cancelled, asked for the same photo
+  const aborted = new AbortController();
+  let calls = 0;
+  const load = async (): Promise<RgbFloat> => {
+    calls++;
+    if (calls === 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      aborted.abort();
+      throw new EvenlightError('CANCELLED', f, 'cancelled');
+    }
+    return { width: 1, height: 1, data: new Float32Array(3) };
+  };
+  const a = cachedWorkingImage(f, 512, aborted.signal, load);
+  const b = cachedWorkingImage(f, 512, never, load);
+  await assert.rejects(a, /cancelled/);
+  assert.equal((await b).width, 1);
+  assert.equal(calls, 2);
+});
