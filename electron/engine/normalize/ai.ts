@@ -16,7 +16,7 @@ import type { Rect, RgbFloat } from '../image/types';
 import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
 import { areaWeights } from '../image/resize';
-import { applyLinearGain, headroomScale } from './headroom';
+import { headroomScale, linearGainCurve } from './headroom';
 
 export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain = 1): Float32Array {
   const r = rect ?? { x: 0, y: 0, w: image.width, h: image.height };
@@ -24,6 +24,7 @@ export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain 
   const d = image.data;
   const wx = areaWeights(r.w, size);
   const wy = areaWeights(r.h, size);
+  const g = linearGainCurve(gain);
   // horizontal pass: r.h rows × size columns × 3
   const tmp = new Float32Array(r.h * size * 3);
   for (let y = 0; y < r.h; y++) {
@@ -36,9 +37,9 @@ export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain 
       let s2 = 0;
       for (let k = 0; k < w.length; k++) {
         const p = row + (k0 + k) * 3;
-        s0 += w[k] * Math.min(1, Math.max(0, applyLinearGain(d[p], gain)));
-        s1 += w[k] * Math.min(1, Math.max(0, applyLinearGain(d[p + 1], gain)));
-        s2 += w[k] * Math.min(1, Math.max(0, applyLinearGain(d[p + 2], gain)));
+        s0 += w[k] * Math.min(1, Math.max(0, g(d[p])));
+        s1 += w[k] * Math.min(1, Math.max(0, g(d[p + 1])));
+        s2 += w[k] * Math.min(1, Math.max(0, g(d[p + 2])));
       }
       const o = (y * size + i) * 3;
       tmp[o] = s0;
@@ -84,6 +85,7 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
   opts.signal?.throwIfAborted();
   const T = session.tileSize;
   const plane = T * T;
+  const g = linearGainCurve(gain);
   return processTiled(
     image,
     async (tiles) => {
@@ -93,9 +95,9 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
         const src = tiles[t].data;
         const base = t * 3 * plane;
         for (let p = 0; p < plane; p++) {
-          batch[base + p] = Math.min(1, Math.max(0, applyLinearGain(src[p * 3], gain)));
-          batch[base + plane + p] = Math.min(1, Math.max(0, applyLinearGain(src[p * 3 + 1], gain)));
-          batch[base + 2 * plane + p] = Math.min(1, Math.max(0, applyLinearGain(src[p * 3 + 2], gain)));
+          batch[base + p] = Math.min(1, Math.max(0, g(src[p * 3])));
+          batch[base + plane + p] = Math.min(1, Math.max(0, g(src[p * 3 + 1])));
+          batch[base + 2 * plane + p] = Math.min(1, Math.max(0, g(src[p * 3 + 2])));
         }
       }
       const res = await session.runTiles(batch, n, T, T, context);
@@ -104,7 +106,7 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
         const out = new Float32Array(plane * 3);
         const base = t * 3 * plane;
         for (let p = 0; p < plane; p++) {
-          const top = applyLinearGain(Math.max(src[p * 3], src[p * 3 + 1], src[p * 3 + 2]), gain);
+          const top = g(Math.max(src[p * 3], src[p * 3 + 1], src[p * 3 + 2]));
           const k = top > 1 ? top : 1;
           for (let c = 0; c < 3; c++) out[p * 3 + c] = res[base + c * plane + p] * k;
         }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyLinearGain, headroomScale } from '../../../electron/engine/normalize/headroom';
+import { applyLinearGain, headroomScale, linearGainCurve } from '../../../electron/engine/normalize/headroom';
 import { srgbToLinearExact } from '../../../electron/engine/image/srgb';
 
 function flat(n: number, v: number): Float32Array {
@@ -29,4 +29,16 @@ test('a few hot pixels beyond the 0.1 % tail do not darken the photo', () => {
   const data = flat(n, 0.5);
   for (let i = 0; i < 20; i++) data[i * 3] = 50; // 0.02 % specular highlights
   assert.equal(headroomScale({ width: 1000, height: 100, data }), 1);
+});
+
+test('linearGainCurve matches applyLinearGain within 1e-5, inside the table and beyond it', () => {
+  for (const gain of [1, 0.9, 0.5, 0.21, 0.05]) {
+    const g = linearGainCurve(gain);
+    let worst = 0;
+    for (let i = -20; i <= 40000; i++) {
+      const v = i / 10000; // -0.002 .. 4: negatives, the table, and past its end
+      worst = Math.max(worst, Math.abs(g(v) - applyLinearGain(v, gain)));
+    }
+    assert.ok(worst < 1e-5, `gain ${gain}: worst error ${worst}`);
+  }
 });
