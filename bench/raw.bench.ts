@@ -16,7 +16,7 @@ const WIDTH = 6000;
 const HEIGHT = 4000;
 const RUNS = 3;
 // bare and ours alternate, so drift on a shared machine hits both alike
-const PAIRED_RUNS = 5;
+const PAIRED_RUNS = 9;
 
 function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
