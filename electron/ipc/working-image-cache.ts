@@ -2,7 +2,8 @@
  * The last decoded working images, kept in the engine worker so the editor's preview, its
  * Normalise and the next Normalise at another strength or region share one decode (a
  * 24 MP RAW takes seconds). An entry holds while the file's size and modification time
- * are unchanged. Two working images at the editor's 2048 px are about 100 MB.
+ * are unchanged. Two working images at the editor's 2048 px are about 70 MB; a larger
+ * one (a full-size working image of a big photo) is used once and not kept.
  * Callers must not write into what they get; the engine never modifies its input.
  */
 import { stat } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import type { RgbFloat } from '../engine/image/types';
 import { isCancelled } from '../engine/errors';
 
 const ENTRIES = 2;
+/** Largest image kept: 128 MiB of floats, about a 10 MP photo at full size. */
+export const MAX_KEPT_BYTES = 128 * 1024 * 1024;
 
 interface Entry {
   key: string;
@@ -50,10 +53,13 @@ export async function cachedWorkingImage(path: string, maxSide: number, signal: 
     else {
       counts.misses++;
       const created: Entry = { key, stamp, image: load() };
-      created.image.catch(() => {
+      const drop = (): void => {
         const k = entries.indexOf(created);
         if (k >= 0) entries.splice(k, 1);
-      });
+      };
+      created.image.then((img) => {
+        if (img.data.byteLength > MAX_KEPT_BYTES) drop();
+      }, drop);
       entry = created;
     }
     entries.unshift(entry);

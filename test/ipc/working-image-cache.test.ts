@@ -4,7 +4,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RgbFloat } from '../../electron/engine/image/types';
 import { EvenlightError } from '../../electron/engine/errors';
-import { cachedWorkingImage, clearWorkingImageCache, workingImageCacheStats } from '../../electron/ipc/working-image-cache';
+import { cachedWorkingImage, clearWorkingImageCache, MAX_KEPT_BYTES, workingImageCacheStats } from '../../electron/ipc/working-image-cache';
 import { tmpDir } from '../helpers/paths';
 
 const dir = tmpDir('evenlight-wcache-');
@@ -90,4 +90,19 @@ test('failures are not kept; a waiter survives another job cancelling the shared
   await assert.rejects(a, /cancelled/);
   assert.equal((await b).width, 1);
   assert.equal(calls, 2);
+});
+
+test('an image past the size cap is used once and not kept', async () => {
+  clearWorkingImageCache();
+  const f = file('huge.tif');
+  let calls = 0;
+  // not written to, so the pages are never touched: cheap even at 128 MiB
+  const load = async (): Promise<RgbFloat> => {
+    calls++;
+    return { width: MAX_KEPT_BYTES / 12 + 1, height: 1, data: new Float32Array(MAX_KEPT_BYTES / 4 + 3) };
+  };
+  await cachedWorkingImage(f, 0, never, load);
+  await cachedWorkingImage(f, 0, never, load);
+  assert.equal(calls, 2);
+  assert.equal(workingImageCacheStats().entries, 0);
 });
