@@ -56,7 +56,8 @@ export async function normalizeFile(input: string, output: string, opts: Normali
   let report: NormalizeReport;
   let result;
   try {
-    ({ image: result, report } = await normalizeImageDetailed(image, opts));
+    // the decode is ours alone: the result may take its memory
+    ({ image: result, report } = await normalizeImageDetailed(image, { ...opts, consumeInput: true }));
   } catch (err) {
     if (opts.signal?.aborted) throw new EvenlightError('CANCELLED', input, 'cancelled');
     if (err instanceof RangeError) throw new EvenlightError('INVALID_ARGUMENT', input, err.message);

@@ -99,6 +99,7 @@ async function runExport(job: Extract<EngineJob, { kind: 'export' }>, signal: Ab
     strength: job.strength,
     mask: roiMask(image.width, image.height, job.rois),
     signal,
+    consumeInput: true, // a full-size decode of its own, not the cached working image
   });
   await writeImage(job.output, out, { format: job.format, quality: job.quality, meta });
   return { output: job.output };

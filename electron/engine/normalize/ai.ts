@@ -77,6 +77,8 @@ export interface AiOptions {
   signal?: AbortSignal;
   batchSize?: number;
   overlap?: number;
+  /** write the result over `image` (see stitch.ts) */
+  inPlace?: boolean;
 }
 
 export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: AiOptions = {}): Promise<RgbFloat> {
@@ -119,6 +121,7 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
       batchSize: opts.batchSize ?? 8,
       signal: opts.signal,
       onTile: opts.onTile,
+      inPlace: opts.inPlace,
     },
   );
 }

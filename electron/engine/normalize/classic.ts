@@ -118,6 +118,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** called per finished strip of rows (at most 224 rows) */
   onStrip?: (rect: Rect, pixels: RgbFloat) => void;
+  /** write the result over `image` (each pixel is read before it is written) */
+  inPlace?: boolean;
 }
 
 const lift = (s: number, amount: number) => {
@@ -142,7 +144,7 @@ function applyRows(data: Float32Array, out: Float32Array, from: number, to: numb
 
 export async function applyClassic(image: RgbFloat, p: ClassicParams, opts: ApplyOptions = {}): Promise<RgbFloat> {
   const { width: W, height: H, data } = image;
-  const out = new Float32Array(data.length);
+  const out = opts.inPlace ? data : new Float32Array(data.length);
   const STRIP = 224;
   for (let y0 = 0; y0 < H; y0 += STRIP) {
     opts.signal?.throwIfAborted();

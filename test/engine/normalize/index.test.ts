@@ -79,6 +79,27 @@ test('ai never writes into its input, with a region, a strength and progress eve
   assert.deepEqual(again.data, first.data, 'same input, same result');
 });
 
+test('consumeInput writes a full-strength result over the input, and keeps the input when a blend needs it', async () => {
+  const dir = makeTestModel({ target: 0.45 });
+  const photo = exposeBy(await loadPhoto('photos/kodak24/kodim23.png', 300), -2);
+  for (const mode of ['ai', 'classic'] as const) {
+    const expected = await normalizeImage(photo, { mode, modelDir: dir });
+    const given = { ...photo, data: photo.data.slice() };
+    const out = await normalizeImage(given, { mode, modelDir: dir, consumeInput: true });
+    assert.equal(out.data, given.data, `${mode}: no second photo`);
+    let worst = 0;
+    for (let i = 0; i < out.data.length; i++) worst = Math.max(worst, Math.abs(out.data[i] - expected.data[i]));
+    assert.ok(worst < 1e-6, `${mode}: in place differs by ${worst}`);
+
+    for (const opts of [{ strength: 0.6 }, { rois: [{ x: 10, y: 10, w: 100, h: 80 }] }]) {
+      const kept = { ...photo, data: photo.data.slice() };
+      const blended = await normalizeImage(kept, { mode, modelDir: dir, consumeInput: true, ...opts });
+      assert.notEqual(blended.data, kept.data);
+      assert.deepEqual(kept.data, photo.data, `${mode} ${JSON.stringify(opts)}: original kept for the blend`);
+    }
+  }
+});
+
 test('ai without a usable model falls back to classic and says why; defaultMode follows the manifest', async () => {
   const img = await loadPhoto('photos/kodak24/kodim03.png', 64);
   const { report } = await normalizeImageDetailed(img, { mode: 'ai', modelDir: noModel });
