@@ -17,7 +17,9 @@
  *
  *   processTiled(image, op, opts) -> Promise<RgbFloat>
  *     op(tiles, infos) -> Promise<RgbFloat[]>: one tileSize×tileSize result per tile.
- *       The tile buffers are reused after the promise resolves; the op must not keep them.
+ *       It may return the tiles it was given, overwritten with its results (no allocation);
+ *       the stitcher reuses those buffers only after blending them, and the op must not
+ *       keep them past its promise.
  *     opts.onTile({ index, total, rect, pixels }): once per tile, when its region of the
  *       output (the rects partition the photo) is final; `pixels` is a copy of that rect.
  *     opts.onRows(y0, rows): finished rows, top to bottom (rows.width = photo width).

@@ -81,6 +81,37 @@ export interface AiOptions {
   inPlace?: boolean;
 }
 
+/** One interleaved RGB tile into slot `base` of an NCHW batch, through the gain, clamped to 0..1. */
+function tileToPlanes(src: Float32Array, dst: Float32Array, base: number, plane: number, g: (v: number) => number): void {
+  const b1 = base + plane;
+  const b2 = b1 + plane;
+  for (let p = 0, q = 0; p < plane; p++, q += 3) {
+    const r = g(src[q]);
+    const gr = g(src[q + 1]);
+    const b = g(src[q + 2]);
+    dst[base + p] = r < 0 ? 0 : r > 1 ? 1 : r;
+    dst[b1 + p] = gr < 0 ? 0 : gr > 1 ? 1 : gr;
+    dst[b2 + p] = b < 0 ? 0 : b > 1 ? 1 : b;
+  }
+}
+
+/**
+ * The network's output for one tile, back into that tile's own buffer (each pixel is read
+ * before it is written, so no second buffer is needed). Pixels still above 1 after the gain
+ * get the output scaled by their brightest channel's excess, the same for R, G and B.
+ */
+function planesToTile(res: Float32Array, base: number, plane: number, tile: Float32Array, g: (v: number) => number): void {
+  const b1 = base + plane;
+  const b2 = b1 + plane;
+  for (let p = 0, q = 0; p < plane; p++, q += 3) {
+    const top = g(Math.max(tile[q], tile[q + 1], tile[q + 2]));
+    const k = top > 1 ? top : 1;
+    tile[q] = res[base + p] * k;
+    tile[q + 1] = res[b1 + p] * k;
+    tile[q + 2] = res[b2 + p] * k;
+  }
+}
+
 export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: AiOptions = {}): Promise<RgbFloat> {
   const gain = headroomScale(image);
   const context = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize, opts.meterRect, gain)) : undefined;
@@ -88,32 +119,17 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
   const T = session.tileSize;
   const plane = T * T;
   const g = linearGainCurve(gain);
+  let batch = new Float32Array(0); // reused across batches: the session copies what it sends
   return processTiled(
     image,
     async (tiles) => {
       const n = tiles.length;
-      const batch = new Float32Array(n * 3 * plane);
-      for (let t = 0; t < n; t++) {
-        const src = tiles[t].data;
-        const base = t * 3 * plane;
-        for (let p = 0; p < plane; p++) {
-          batch[base + p] = Math.min(1, Math.max(0, g(src[p * 3])));
-          batch[base + plane + p] = Math.min(1, Math.max(0, g(src[p * 3 + 1])));
-          batch[base + 2 * plane + p] = Math.min(1, Math.max(0, g(src[p * 3 + 2])));
-        }
-      }
-      const res = await session.runTiles(batch, n, T, T, context);
-      return tiles.map((tile, t) => {
-        const src = tile.data;
-        const out = new Float32Array(plane * 3);
-        const base = t * 3 * plane;
-        for (let p = 0; p < plane; p++) {
-          const top = g(Math.max(src[p * 3], src[p * 3 + 1], src[p * 3 + 2]));
-          const k = top > 1 ? top : 1;
-          for (let c = 0; c < 3; c++) out[p * 3 + c] = res[base + c * plane + p] * k;
-        }
-        return { width: T, height: T, data: out };
-      });
+      if (batch.length < n * 3 * plane) batch = new Float32Array(n * 3 * plane);
+      tiles.forEach((tile, t) => tileToPlanes(tile.data, batch, t * 3 * plane, plane, g));
+      const res = await session.runTiles(batch.subarray(0, n * 3 * plane), n, T, T, context);
+      // results go into the tile buffers the stitcher lent us: it blends them before reuse
+      tiles.forEach((tile, t) => planesToTile(res, t * 3 * plane, plane, tile.data, g));
+      return tiles;
     },
     {
       tileSize: T,
