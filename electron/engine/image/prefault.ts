@@ -6,7 +6,8 @@
  * slices between event-loop turns, so the thread keeps answering meanwhile.
  *
  *   reserveFloats(n) -> { take(size), stop(), touched() }
- *     take(size): the reserved array when size === n (touched or not), else a new one;
+ *     take(size): the reserved array (touched or not) when size is n or up to 10 % less
+ *       (a camera's visible area inside its sensor size: a view of it), else a new one;
  *       touching stops either way.
  *     touched(): floats made ready so far (one slice per event-loop turn).
  */
@@ -40,7 +41,8 @@ export function reserveFloats(n: number): FloatReservation {
       stop();
       const mine = buf;
       buf = null;
-      return mine && size === n ? mine : new Float32Array(size);
+      if (mine && size === n) return mine;
+      return mine && size < n && size * 10 >= n * 9 ? mine.subarray(0, size) : new Float32Array(size);
     },
     stop(): void {
       stop();

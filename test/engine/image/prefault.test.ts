@@ -13,8 +13,13 @@ test('a reservation hands over its array for the size it was made for, a fresh o
   assert.notEqual(r.take(3e6), a);
 
   const other = reserveFloats(12);
-  const b = other.take(9);
+  const b = other.take(9); // 25 % smaller: not worth keeping the reservation alive
   assert.equal(b.length, 9);
+  assert.equal(b.buffer.byteLength, 36);
+  const near = reserveFloats(100);
+  const v = near.take(93); // a visible area inside the sensor size: a view of the reservation
+  assert.equal(v.length, 93);
+  assert.equal(v.buffer.byteLength, 400);
   const stopped = reserveFloats(12);
   stopped.stop();
   assert.equal(stopped.take(12).length, 12);
