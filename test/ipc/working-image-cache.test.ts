@@ -16,13 +16,11 @@ function file(name: string): string {
   return f;
 }
 
-function loader(): { load: () => Promise<RgbFloat>; calls: () => number } {
+/** A counting load; by default the n-th call returns a 1×1 image of value n. */
+function loader(make = (n: number): RgbFloat => ({ width: 1, height: 1, data: new Float32Array([n, n, n]) })): { load: () => Promise<RgbFloat>; calls: () => number } {
   let n = 0;
   return {
-    load: async () => {
-      n++;
-      return { width: 1, height: 1, data: new Float32Array([n, n, n]) };
-    },
+    load: async () => make(++n),
     calls: () => n,
   };
 }
@@ -64,14 +62,12 @@ test('a changed file is decoded again; the two most recent photos are kept', asy
 test('failures are not kept; a waiter survives another job cancelling the shared decode', async () => {
   clearWorkingImageCache();
   const f = file('e.jpg');
-  let n = 0;
-  const failing = async (): Promise<RgbFloat> => {
-    n++;
+  const failing = loader(() => {
     throw new EvenlightError('DECODE_FAILED', f, 'broken');
-  };
-  await assert.rejects(cachedWorkingImage(f, 2048, never, failing), /broken/);
-  await assert.rejects(cachedWorkingImage(f, 2048, never, failing), /broken/);
-  assert.equal(n, 2);
+  });
+  await assert.rejects(cachedWorkingImage(f, 2048, never, failing.load), /broken/);
+  await assert.rejects(cachedWorkingImage(f, 2048, never, failing.load), /broken/);
+  assert.equal(failing.calls(), 2);
 
   // job A starts the decode and is cancelled; job B, not cancelled, asked for the same photo
   const aborted = new AbortController();
@@ -95,14 +91,10 @@ test('failures are not kept; a waiter survives another job cancelling the shared
 test('an image past the size cap is used once and not kept', async () => {
   clearWorkingImageCache();
   const f = file('huge.tif');
-  let calls = 0;
   // not written to, so the pages are never touched: cheap even at 128 MiB
-  const load = async (): Promise<RgbFloat> => {
-    calls++;
-    return { width: MAX_KEPT_BYTES / 12 + 1, height: 1, data: new Float32Array(MAX_KEPT_BYTES / 4 + 3) };
-  };
-  await cachedWorkingImage(f, 0, never, load);
-  await cachedWorkingImage(f, 0, never, load);
-  assert.equal(calls, 2);
+  const huge = loader(() => ({ width: MAX_KEPT_BYTES / 12 + 1, height: 1, data: new Float32Array(MAX_KEPT_BYTES / 4 + 3) }));
+  await cachedWorkingImage(f, 0, never, huge.load);
+  await cachedWorkingImage(f, 0, never, huge.load);
+  assert.equal(huge.calls(), 2);
   assert.equal(workingImageCacheStats().entries, 0);
 });
