@@ -51,9 +51,9 @@ export interface TileEvent {
 export interface StitchStats {
   bands: number;
   batches: number;
-  /** floats held beyond the output: the band (tileSize * width * 3), plus the shared rows in place */
+  /** floats held beyond the output: the rows two bands share (`top`), plus in place two pending copies of them */
   accumulatorFloats: number;
-  /** floats held by the reusable tile buffers (batchSize * tileSize² * 3) */
+  /** floats held by the reusable tile buffers (batchSize, plus in place the tiles still waiting, × tileSize² × 3) */
   tileFloats: number;
   /** largest number of tiles handed to the operator at once */
   maxBatch: number;
@@ -128,7 +128,8 @@ export async function processTiled(image: RgbFloat, op: TileOperator, opts: Tile
   const out: RgbFloat = inPlace ? image : { width: W, height: H, data: new Float32Array(W * H * 3) };
 
   // Rows a band shares with the band above: their horizontal blend gathers in `top`, then
-  // is averaged with the band above's (kept in the output, or in place in `pending`).
+  // is averaged with the band above's (kept in the output, or in place in pendOld, while
+  // this band's rows for the next one collect in pendNew).
   let overlapRows = 0;
   for (let j = 1; j < ny; j++) overlapRows = Math.max(overlapRows, ys.fresh[j]);
   const top = new Float32Array(overlapRows * row);

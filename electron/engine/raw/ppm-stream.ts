@@ -51,11 +51,14 @@ export function parsePpmHeader(buf: Uint8Array): PpmHeader | null {
 // big-endian PPM sample needs no byte shuffling in the hot loop.
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Re-indexes a 16-bit table by byte-swapped code when the host is little-endian. */
+/**
+ * A table over every 16-bit word as this host reads it (byte-swapped on little-endian);
+ * codes past the decoder's maxval take its last value.
+ */
 function nativeOrder(lut: Float32Array): Float32Array {
-  if (!LITTLE_ENDIAN) return lut;
   const t = new Float32Array(65536);
-  for (let c = 0; c < lut.length; c++) t[((c & 255) << 8) | (c >> 8)] = lut[c];
+  const last = lut.length - 1;
+  for (let c = 0; c < 65536; c++) t[LITTLE_ENDIAN ? ((c & 255) << 8) | (c >> 8) : c] = lut[c < last ? c : last];
   return t;
 }
 
@@ -169,12 +172,7 @@ export function ppmToFloat(
       total = h.width * h.height * h.channels;
       out = alloc(h.width * h.height * 3);
       lut = lutFor(h.maxval);
-      if (h.channels === 3 && bytesPer === 2) {
-        const full = new Float32Array(65536);
-        full.set(lut.subarray(0, 65536));
-        full.fill(lut[lut.length - 1], lut.length); // codes past maxval: clamp, as the slow path would not
-        fast = nativeOrder(full);
-      }
+      if (h.channels === 3 && bytesPer === 2) fast = nativeOrder(lut);
       convert(data, h.length);
     },
     /** Brightest output value. */
