@@ -1,9 +1,13 @@
 /**
  * The browser bridge: serves the built renderer over HTTP and carries the IPC contract over
- * a WebSocket, both on 127.0.0.1 only. A random per-run token guards everything: the page
- * URL carries it (then a SameSite=Strict cookie covers the assets), the WebSocket needs it
- * in its query, and a foreign Origin or Host header is refused (no cross-site or DNS
- * rebinding access to the user's photos).
+ * a WebSocket, both on 127.0.0.1 only. A random per-run token guards the WebSocket (the
+ * only way to the user's photos): the printed page URL carries it and the page passes it
+ * in the WebSocket query. The assets are not secret and need no token, so no cookie
+ * carries it (cookies ignore the port and would reach every server on 127.0.0.1). A
+ * foreign Origin or Host header is refused (no cross-site or DNS rebinding access).
+ *
+ * Nothing a client sends may crash the process: every socket has an 'error' listener,
+ * including raw upgrade sockets refused before any token check.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -59,10 +63,8 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  const m = /(?:^|;\s*)evenlight_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
-  return m ? m[1] : null;
-}
+/** Largest WebSocket text frame accepted; a bigger one closes that connection (1009), nothing else. */
+export const MAX_WS_PAYLOAD = 4 * 1024 * 1024;
 
 export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
   const rendererDir = opts.rendererDir ?? findRendererDir();
@@ -106,8 +108,10 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
     if (!allowedHosts().includes(req.headers.host ?? '')) return reply(403, 'forbidden host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    // a wrong token on the page is refused so a mistyped URL says so; no token is fine
+    // (a reload after the page dropped it from the address bar)
     const queryToken = url.searchParams.get('token');
-    if (!sameToken(queryToken, token) && !sameToken(cookieToken(req), token)) return reply(403, 'missing or wrong token');
+    if (queryToken !== null && !sameToken(queryToken, token)) return reply(403, 'wrong token');
     let rel: string;
     try {
       rel = decodeURIComponent(url.pathname);
@@ -128,25 +132,37 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
     if (extname(file) === '.html') {
       headers['content-security-policy'] = csp();
       headers['x-frame-options'] = 'DENY';
-      headers['set-cookie'] = `evenlight_token=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
+    // read before the head goes out, so a failed read can still become a 500
+    const body = req.method === 'HEAD' ? undefined : await readFile(file);
     res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : await readFile(file));
+    res.end(body);
   }
 
   const server = createServer((req, res) => {
-    serveHttp(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    serveHttp(req, res).catch(() => {
+      // internal detail (paths, errno text) stays on this side
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end('internal error\n');
     });
   });
+  // a client that resets mid-request must not take the bridge down
+  server.on('clientError', (_err, socket: Duplex) => socket.destroy());
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // first thing: a reset (ECONNRESET, EPIPE) on this raw socket is no reason to exit
+    socket.on('error', () => socket.destroy());
     const refuse = (why: string) => {
-      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${why}\n`);
+      if (socket.writable) socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${why}\n`);
+      else socket.destroy();
     };
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return refuse('bad request');
+    }
     if (url.pathname !== '/ws') return refuse('no such endpoint');
     if (!allowedHosts().includes(req.headers.host ?? '')) return refuse('forbidden host');
     if (!allowedOrigins().includes(req.headers.origin ?? '')) return refuse('forbidden origin');
@@ -154,6 +170,9 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // oversized frame, bad opcode, reset: ws closes this client itself (1009, 1002, ...);
+      // without a listener the 'error' event would end the process
+      ws.on('error', () => clients.delete(ws));
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
         let msg: { id: number; command: string; request: unknown };
