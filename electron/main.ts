@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { channels } from './ipc/contract';
 import { createRouter, type Router } from './ipc/router';
+import { createDropRegistry } from './ipc/dropped';
 
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
 const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -43,15 +44,19 @@ function createWindow(): void {
     },
   });
 
+  const drops = createDropRegistry();
   const router: Router = createRouter({
     kind: 'electron',
+    takeDropped: (path) => drops.take(path),
     version,
     async pickFolder() {
       const r = await dialog.showOpenDialog(win, { properties: ['openDirectory'] });
       return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
     },
     async reveal(path) {
-      return (await shell.openPath(path)) === '';
+      // never shell.openPath: that launches files (.exe, .desktop, .app)
+      shell.showItemInFolder(path);
+      return true;
     },
     emit(event, payload) {
       if (!win.isDestroyed()) win.webContents.send(channels.event, event, payload);
@@ -61,9 +66,14 @@ function createWindow(): void {
     },
   });
 
+  const fromOurFrame = (e: Electron.IpcMainEvent | Electron.IpcMainInvokeEvent) => e.sender === win.webContents && e.senderFrame === win.webContents.mainFrame;
+  const onDropped = (e: Electron.IpcMainEvent, path: unknown) => {
+    if (fromOurFrame(e) && typeof path === 'string' && path.length <= 4096) drops.add(path);
+  };
+  ipcMain.on(channels.dropped, onDropped);
   ipcMain.handle(channels.invoke, (e, command: unknown, request: unknown) => {
     // only our own window's top frame may call in
-    if (e.sender !== win.webContents || e.senderFrame !== win.webContents.mainFrame) {
+    if (!fromOurFrame(e)) {
       return { ok: false, error: { code: 'ACCESS_DENIED', message: 'request from an unknown frame' } };
     }
     return router.invoke(String(command), request);
@@ -76,6 +86,7 @@ function createWindow(): void {
   win.on('closed', () => {
     router.dispose();
     ipcMain.removeHandler(channels.invoke);
+    ipcMain.removeListener(channels.dropped, onDropped);
   });
   void win.loadFile(rendererIndex);
 }

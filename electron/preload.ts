@@ -7,7 +7,7 @@ import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'ele
 import type { EvenlightApi } from './ipc/contract';
 
 // duplicated from contract.ts `channels`: a sandboxed preload cannot require our own modules
-const channels = { invoke: 'evenlight:invoke', event: 'evenlight:event', tile: 'evenlight:tile' } as const;
+const channels = { invoke: 'evenlight:invoke', event: 'evenlight:event', tile: 'evenlight:tile', dropped: 'evenlight:dropped' } as const;
 
 const api: EvenlightApi = {
   invoke: (command, request) => ipcRenderer.invoke(channels.invoke, command, request),
@@ -27,7 +27,12 @@ const api: EvenlightApi = {
       ipcRenderer.removeListener(channels.tile, wrapped);
     };
   },
-  pathForFile: (file) => webUtils.getPathForFile(file as File),
+  pathForFile(file) {
+    // only a real drop (or file pick) has a path; main grants openFolder for it once
+    const path = webUtils.getPathForFile(file as File);
+    if (path) ipcRenderer.send(channels.dropped, path);
+    return path;
+  },
 };
 
 contextBridge.exposeInMainWorld('evenlight', api);

@@ -1,9 +1,11 @@
 /**
  * Folder access control: the UI may only touch files inside folders the user opened.
  * Paths are resolved with realpath before the containment check, so `..` and symlinks
- * that point outside an opened folder are refused.
+ * that point outside an opened folder are refused. Outside the opened folders every
+ * answer is the same ACCESS_DENIED, whether the path exists or not, so the UI cannot
+ * probe the rest of the disk.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 export class AccessError extends Error {
@@ -43,9 +45,27 @@ async function real(path: string): Promise<string> {
 export function createFolderAccess(): FolderAccess {
   const granted = new Set<string>();
 
+  const outside = (path: string) => new AccessError('ACCESS_DENIED', `${path}: outside the folders you opened`);
+  const isGranted = (resolved: string) => [...granted].some((root) => isInside(root, resolved));
   function contained(path: string, resolved: string): string {
-    for (const root of granted) if (isInside(root, resolved)) return resolved;
-    throw new AccessError('ACCESS_DENIED', `${path}: outside the folders you opened`);
+    if (isGranted(resolved)) return resolved;
+    throw outside(path);
+  }
+
+  /**
+   * Realpath of the deepest existing ancestor of `path` (for answers about missing paths);
+   * null when an entry on the way exists but does not resolve (a dangling or looping link
+   * could otherwise tell whether its target exists).
+   */
+  async function realAncestor(path: string): Promise<string | null> {
+    if (await lstat(path).then(() => true, () => false)) return null;
+    for (let p = dirname(path); ; p = dirname(p)) {
+      try {
+        return await realpath(p);
+      } catch {
+        if (dirname(p) === p || (await lstat(p).then(() => true, () => false))) return null;
+      }
+    }
   }
 
   return {
@@ -53,12 +73,25 @@ export function createFolderAccess(): FolderAccess {
       if (!isAbsolute(folder)) throw new AccessError('ACCESS_DENIED', `${folder}: not an absolute path`);
       const r = await real(folder);
       if (!(await stat(r)).isDirectory()) throw new AccessError('ACCESS_DENIED', `${folder}: not a folder`);
+      // the whole disk is never "a folder of photos"
+      if (dirname(r) === r) throw new AccessError('ACCESS_DENIED', `${folder}: choose a folder, not the root of the disk`);
       granted.add(r);
       return r;
     },
     async check(path) {
       if (!isAbsolute(path)) throw new AccessError('ACCESS_DENIED', `${path}: not an absolute path`);
-      return contained(path, await real(path));
+      let r: string;
+      try {
+        r = await realpath(resolve(path));
+      } catch (err) {
+        // say "not found" (or why not readable) only where the answer is inside an opened folder
+        const anc = await realAncestor(resolve(path));
+        if (!anc || !isGranted(anc)) throw outside(path);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AccessError('NOT_FOUND', `${path}: no such file or folder`);
+        throw new AccessError('ACCESS_DENIED', `${path}: ${(err as Error).message}`);
+      }
+      if (!isGranted(r)) throw outside(path);
+      return r;
     },
     async checkWritable(path) {
       if (!isAbsolute(path)) throw new AccessError('ACCESS_DENIED', `${path}: not an absolute path`);

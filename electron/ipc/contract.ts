@@ -254,7 +254,7 @@ export interface EvenlightApi {
 }
 
 /** Channel names used by Electron IPC (preload and main). */
-export const channels = { invoke: 'evenlight:invoke', event: 'evenlight:event', tile: 'evenlight:tile' } as const;
+export const channels = { invoke: 'evenlight:invoke', event: 'evenlight:event', tile: 'evenlight:tile', dropped: 'evenlight:dropped' } as const;
 
 /** Text frames of the WebSocket bridge. */
 export const WsClientMessage = z.object({ id: z.number().int(), command: z.string(), request: z.unknown() });

@@ -14,8 +14,13 @@ export interface Host {
   version: string;
   /** Native folder picker (Electron); absent in the browser bridge. */
   pickFolder?: () => Promise<string | null>;
-  /** Shows a path in the OS file manager (Electron). */
+  /** Shows a path in the OS file manager, never opens it (Electron). */
   reveal?: (path: string) => Promise<boolean>;
+  /**
+   * Electron: whether the user dropped this folder on the window (see dropped.ts). A host
+   * with a native dialog grants a typed path only through this.
+   */
+  takeDropped?: (path: string) => boolean;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   /** Sends one binary tile frame (tile-frame.ts) to the UI. */
   sendTile(frame: Uint8Array): void;

@@ -75,3 +75,41 @@ test('grant refuses files and missing folders', async () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('outside the opened folders, a missing path and an existing one get the same answer', async () => {
+  const { root, opened, secret } = layout();
+  try {
+    symlinkSync(join(secret, 'gone'), join(opened, 'dangling'));
+    const access = createFolderAccess();
+    await access.grant(opened);
+    const answer = async (p: string) => {
+      const err = await access.check(p).then(
+        () => null,
+        (e: Error & { code: string }) => e,
+      );
+      assert.ok(err, `${p} was allowed`);
+      return { code: err.code, message: err.message.replace(p, '<path>') };
+    };
+    const existing = await answer(join(secret, 'b.jpg'));
+    assert.equal(existing.code, 'ACCESS_DENIED');
+    for (const p of [
+      join(secret, 'missing.jpg'),
+      join(root, 'no-such-dir', 'x.jpg'),
+      '/etc/passwd',
+      '/etc/no-such-file-evenlight',
+      join(opened, 'linkdir', 'missing.jpg'), // through a link that leaves the folder
+      join(opened, 'dangling'), // a link whose target does not exist
+      join(opened, 'dangling', 'x.jpg'),
+    ]) {
+      assert.deepEqual(await answer(p), existing, p);
+    }
+    // inside an opened folder, "not found" is still said plainly
+    await assert.rejects(access.check(join(opened, 'missing.jpg')), { code: 'NOT_FOUND' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('grant refuses the root of the disk', async () => {
+  await assert.rejects(createFolderAccess().grant('/'), { code: 'ACCESS_DENIED' });
+});

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRouter, type Host } from '../../electron/ipc/router';
+import { createDropRegistry } from '../../electron/ipc/dropped';
 import { decodeTileFrame } from '../../electron/ipc/tile-frame';
 import type { EventName } from '../../electron/ipc/contract';
 import { writeImage } from '../../electron/engine/image/io';
@@ -72,6 +73,44 @@ test('hostInfo and openFolder: the bridge needs a path, Electron uses its dialog
   assert.ok(picked.ok && picked.value.folder?.endsWith('photos'));
   const cancelled = createRouter(recordingHost({ pickFolder: async () => null }).host);
   assert.deepEqual(await cancelled.call('openFolder', {}), { ok: true, value: { folder: null } });
+});
+
+test('Electron grants a typed path only for a folder the user dropped (announced by the preload), once', async () => {
+  const drops = createDropRegistry();
+  const electron = createRouter(recordingHost({ kind: 'electron', pickFolder: async () => null, takeDropped: (p) => drops.take(p) }).host);
+  const typed = await electron.call('openFolder', { path: photos });
+  assert.ok(!typed.ok && typed.error.code === 'ACCESS_DENIED', JSON.stringify(typed));
+  assert.deepEqual(electron.context.access.roots(), []);
+  const root = await electron.call('openFolder', { path: '/' });
+  assert.ok(!root.ok && root.error.code === 'ACCESS_DENIED');
+  drops.add(photos);
+  const dropped = await electron.call('openFolder', { path: photos });
+  assert.ok(dropped.ok && dropped.value.folder?.endsWith('photos'), JSON.stringify(dropped));
+  const again = createRouter(recordingHost({ kind: 'electron', takeDropped: (p) => drops.take(p) }).host);
+  const replay = await again.call('openFolder', { path: photos });
+  assert.ok(!replay.ok && replay.error.code === 'ACCESS_DENIED', 'a drop grants once');
+});
+
+test('drop announcements expire', () => {
+  let t = 0;
+  const drops = createDropRegistry(1000, () => t);
+  drops.add('/a');
+  t = 1001;
+  assert.equal(drops.take('/a'), false);
+});
+
+test('revealPath shows only paths inside opened folders, through the host (never a launch)', async () => {
+  const revealed: string[] = [];
+  const r = createRouter(recordingHost({ kind: 'electron', pickFolder: async () => photos, reveal: async (p) => (revealed.push(p), true) }).host);
+  const outsideFile = await r.call('revealPath', { path: join(outside, 'secret.png') });
+  assert.ok(!outsideFile.ok && outsideFile.error.code === 'ACCESS_DENIED');
+  const missing = await r.call('revealPath', { path: join(outside, 'nope.exe') });
+  assert.deepEqual(missing, outsideFile.ok ? null : { ok: false, error: { ...outsideFile.error, message: outsideFile.error.message.replace('secret.png', 'nope.exe') } });
+  await r.call('openFolder', {});
+  const inside = await r.call('revealPath', { path: join(photos, 'mid.jpg') });
+  assert.deepEqual(inside, { ok: true, value: { opened: true } });
+  assert.equal(revealed.length, 1);
+  assert.match(revealed[0], /photos\/mid\.jpg$/);
 });
 
 test('files outside opened folders are refused', async () => {

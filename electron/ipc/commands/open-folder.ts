@@ -1,9 +1,15 @@
-// Grants access to a folder: the native dialog in Electron, a typed path in the browser bridge.
+// Grants access to a folder. Electron: the native dialog, or a folder the user dropped on
+// the window (announced by the preload, checked in main); a path the renderer merely names
+// is refused, so a compromised renderer cannot open the disk. The browser bridge has no
+// dialog: its user (holder of the per-run token) types the path.
 import type { Handler } from './types';
 import { ipcFailure } from '../failure';
 
 export const openFolder: Handler<'openFolder'> = async (req, ctx) => {
   let path = req.path;
+  if (path && ctx.host.kind === 'electron' && !ctx.host.takeDropped?.(path)) {
+    throw ipcFailure('ACCESS_DENIED', `${path}: open a folder with the dialog or by dropping it on the window`);
+  }
   if (!path) {
     if (!ctx.host.pickFolder) throw ipcFailure('NEEDS_PATH', 'this host has no folder dialog: send the folder path');
     const picked = await ctx.host.pickFolder();

@@ -1,4 +1,6 @@
-// Opens a folder in the OS file manager; only Electron can, the bridge answers UNAVAILABLE.
+// Shows a file or folder in the OS file manager (Electron's shell.showItemInFolder, which
+// never launches it), only inside the opened folders (output folders are always inside
+// them: checkWritable). The bridge answers UNAVAILABLE.
 import type { Handler } from './types';
 import { ipcFailure } from '../failure';
 
