@@ -9,6 +9,7 @@ import { floatToU8, writeImage } from './image/io';
 import { writeFileAtomic } from './atomic-write';
 import { EvenlightError, errorMessage, throwIfAborted } from './errors';
 import { fuseFrames, loadFrames, type FusionMethod } from './fusion';
+import { MERTENS_DEFAULTS } from './hdr/mertens';
 import { normalizeImageDetailed, type NormalizeMode } from './normalize';
 import { psnr } from './metrics/psnr';
 import { ssim } from './metrics/ssim';
@@ -146,6 +147,8 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
     ...result,
     panels: ['frame', ...outcomes.filter((o) => o.mode !== 'original' && !o.error).map((o) => o.mode), 'fusion'],
     frames: fused.frames.map((f) => ({ file: basename(f.path), exposureTime: f.exposureTime, shift: f.shift })),
+    // the app and `fuse` share one default (the paper's weights): say which fusion was the reference
+    fusionWeights: fused.method === 'mertens' ? MERTENS_DEFAULTS : undefined,
     metric: 'PSNR (dB, 8-bit sRGB) and SSIM (Gaussian 11x11, sigma 1.5, per-channel mean) of each image against the fusion',
   };
   await writeFileAtomic(result.metricsPath, Buffer.from(JSON.stringify(doc, null, 2) + '\n'));

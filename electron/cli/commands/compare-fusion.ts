@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .argument('<files...>', 'the bracket frames (any order)')
     .requiredOption('-o, --output <dir>', 'output folder')
     .option('--frame <n>', 'frame to normalise, 1 = darkest (default: the middle exposure)')
-    .option('--method <method>', `fusion method: ${FUSION_METHODS.join(' | ')}`, 'mertens')
+    .option('--method <method>', `fusion method: ${FUSION_METHODS.join(' | ')} (mertens uses the paper's weights 1,1,1)`, 'mertens')
     .option('--align', 'align hand-held frames first')
     .option('--times <list>', 'exposure times in seconds, one per file in order; default: EXIF')
     .option('--json', 'print the result as JSON')

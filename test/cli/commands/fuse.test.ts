@@ -32,8 +32,15 @@ test('fuse --method mertens: frames in any order, EXIF order, same pixels as the
   summary.frames.forEach((f, i) => assert.ok(Math.abs(f.exposureTime / sortedTimes[i] - 1) < 1e-4, `${f.exposureTime} vs ${sortedTimes[i]}`));
   const fused = (await readImage(out)).image;
   const order = [...files].sort((a, b) => times[files.indexOf(a)] - times[files.indexOf(b)]);
-  const expected = mertensFuse(await Promise.all(order.map(async (f) => (await readImage(f)).image)));
-  assert.equal(psnr(fused, expected), Infinity);
+  const frames = await Promise.all(order.map(async (f) => (await readImage(f)).image));
+  // the default is the paper's weights (1, 1, 1)
+  assert.equal(psnr(fused, mertensFuse(frames, { contrast: 1, saturation: 1, exposure: 1 })), Infinity);
+  // --weights chooses others (OpenCV's 1,1,0), and they make a different picture
+  const ocv = join(dir, 'fused-110.png');
+  assert.equal(cli('fuse', ...files, '-o', ocv, '--weights', '1,1,0').status, 0);
+  const ocvFused = (await readImage(ocv)).image;
+  assert.equal(psnr(ocvFused, mertensFuse(frames, { contrast: 1, saturation: 1, exposure: 0 })), Infinity);
+  assert.ok(psnr(ocvFused, fused) < 60);
   assert.deepEqual(files.map(md5), before);
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mertensFuse, mertensMaxLevel } from '../../../electron/engine/hdr/mertens';
+import { MERTENS_DEFAULTS, mertensFuse, mertensMaxLevel } from '../../../electron/engine/hdr/mertens';
 import { psnr } from '../../../electron/engine/metrics/psnr';
 import { prepareBracket, runOpenCv } from '../../helpers/opencv-ref';
 
@@ -9,9 +9,13 @@ for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_
   test(`Mertens fusion matches cv2.createMergeMertens on ${scene} (>= 35 dB)`, async () => {
     const b = await prepareBracket(scene, width);
     const ref = runOpenCv(b, ['mertens', 'mertens-default']);
-    // weights (1,1,1) = our default; OpenCV's own default is exposure_weight 0
-    for (const [name, exposure] of [['mertens', 1], ['mertens-default', 0]] as const) {
-      const ours = mertensFuse(b.images, { exposure });
+    // 'mertens' is cv2.createMergeMertens(1, 1, 1), the paper's weights and our default: checked
+    // through the default itself; 'mertens-default' is OpenCV's (1, 1, 0), stated explicitly
+    const cases = [
+      ['mertens', mertensFuse(b.images)],
+      ['mertens-default', mertensFuse(b.images, { contrast: 1, saturation: 1, exposure: 0 })],
+    ] as const;
+    for (const [name, ours] of cases) {
       const theirs = { width: ref.meta.width, height: ref.meta.height, data: ref.read(name) };
       assert.equal(ours.width, theirs.width);
       assert.equal(ours.height, theirs.height);
@@ -23,6 +27,15 @@ for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_
     }
   });
 }
+
+test('the default weights are the paper\'s (1, 1, 1), and an explicit 1,1,0 fuses differently', async () => {
+  assert.deepEqual({ ...MERTENS_DEFAULTS }, { contrast: 1, saturation: 1, exposure: 1 });
+  const b = await prepareBracket('rawio_canon5d3_foyer', 120);
+  const paper = mertensFuse(b.images, { contrast: 1, saturation: 1, exposure: 1 });
+  assert.equal(psnr(mertensFuse(b.images), paper, 1), Infinity);
+  // dropping well-exposedness changes the fusion visibly: the default is not OpenCV's
+  assert.ok(psnr(mertensFuse(b.images, { contrast: 1, saturation: 1, exposure: 0 }), paper) < 40);
+});
 
 test('Mertens keeps a single frame (weights normalise to 1) and rejects mixed sizes', () => {
   const w = 33, h = 20;
