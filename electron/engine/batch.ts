@@ -15,8 +15,8 @@
  * results are 'failed' with reason 'cancelled' and summary.cancelled is true.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { EvenlightError, errorMessage, isCancelled } from './errors';
 import { RAW_EXTENSIONS } from './raw/detect';
 import { extensionFor, normalizeFile, outputFormatFor, type NormalizeFileOptions } from './pipeline';
@@ -56,6 +56,12 @@ export type BatchEvent =
   | { type: 'end'; summary: BatchSummary };
 
 export interface BatchOptions extends Omit<NormalizeFileOptions, 'onTile'> {
+  /**
+   * Real paths of the folders every input must resolve into (the app: the folders the user
+   * opened). A symlink leading elsewhere is refused and never read. Unset (the CLI, run by
+   * the user on their own files): links are followed.
+   */
+  confineTo?: string[];
   recursive?: boolean;
   concurrency?: number;
   skipExisting?: boolean;
@@ -79,6 +85,27 @@ export async function listImages(dir: string, opts: { recursive?: boolean; exclu
   };
   await walk(dir);
   return out.sort();
+}
+
+function inside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * The file to read for `input` under `confineTo`: its real path, resolved right before the
+ * read, or a one-line refusal when it leads out of those folders.
+ */
+async function confinedInput(input: string, confineTo: string[] | undefined): Promise<string> {
+  if (!confineTo) return input;
+  let real: string;
+  try {
+    real = await realpath(input);
+  } catch (err) {
+    throw new EvenlightError('NOT_FOUND', input, `cannot resolve: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!confineTo.some((root) => inside(root, real))) throw new EvenlightError('INVALID_ARGUMENT', input, 'a link that leads outside the opened folders; not read');
+  return real;
 }
 
 function pidAlive(pid: number): boolean {
@@ -177,8 +204,9 @@ export async function runBatch(inputDir: string, outputDir: string, opts: BatchO
       }
       const s = performance.now();
       try {
+        const source = await confinedInput(input, opts.confineTo);
         await mkdir(dirname(output), { recursive: true });
-        const r = await normalizeFile(input, output, { ...opts, format });
+        const r = await normalizeFile(source, output, { ...opts, format });
         report(i, { input, output, status: 'done', ms: performance.now() - s, mode: r.report.mode, fallback: r.report.fallback });
       } catch (err) {
         const reason = isCancelled(err) || opts.signal?.aborted ? `${input}: cancelled` : errorMessage(err, input);

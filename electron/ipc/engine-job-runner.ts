@@ -107,6 +107,7 @@ async function runExport(job: Extract<EngineJob, { kind: 'export' }>, signal: Ab
 
 async function runBatchJob(job: Extract<EngineJob, { kind: 'batch' }>, signal: AbortSignal, post: Post) {
   const summary = await runBatch(job.folder, job.outDir, {
+    confineTo: job.confineTo, // a link planted in the folder must not read a photo from elsewhere
     format: job.format,
     quality: job.quality,
     mode: job.mode,

@@ -22,7 +22,7 @@ export type EngineJob =
   | { kind: 'normalize'; jobId: string; path: string; maxSide: number; mode: Mode; strength: number; rois: Roi[] }
   | { kind: 'export'; path: string; output: string; format: OutputFormat; quality: number; mode: Mode; strength: number; rois: Roi[] }
   | { kind: 'compare'; frames: string[]; aiFrame: string; maxSide: number }
-  | { kind: 'batch'; jobId: string; folder: string; outDir: string; format: OutputFormat; quality: number; mode: Mode; strength: number };
+  | { kind: 'batch'; jobId: string; folder: string; outDir: string; format: OutputFormat; quality: number; mode: Mode; strength: number; confineTo: string[] };
 
 /** Parent -> worker. */
 export type HostMessage = { type: 'run'; id: number; job: EngineJob } | { type: 'abort'; id: number };

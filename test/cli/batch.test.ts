@@ -76,3 +76,9 @@ test('a batch killed midway leaves only complete outputs and resumes with --skip
   assert.equal(after.length, total - 1);
   assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.')), [], 'stale temp files of the killed run were removed');
 });
+
+test('batch --help says that links are followed', () => {
+  const r = cli(['batch', '--help']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Symbolic links to photos are followed/);
+});

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRouter, type Host } from '../../electron/ipc/router';
 import { createDropRegistry } from '../../electron/ipc/dropped';
@@ -232,4 +232,35 @@ test('batch: progress events per file, one failure named, done event, outputs wr
   assert.deepEqual(readdirSync(outDir).sort(), ['dark.png', 'mid.png']);
   assert.ok(existsSync(join(photos, 'mid.jpg')));
   rmSync(outDir, { recursive: true });
+});
+
+test('a link planted in an opened folder that leads outside it: batch, export, compare and thumbnail all refuse it', async () => {
+  const linked = join(root, 'linked');
+  mkdirSync(linked);
+  await writeImage(join(linked, 'own.png'), gradient(64, 48, 0.3), { format: 'png' });
+  await writeImage(join(linked, 'own2.png'), gradient(64, 48, 0.6), { format: 'png' });
+  symlinkSync(join(outside, 'secret.png'), join(linked, 'leak.png'));
+  symlinkSync(join(linked, 'own.png'), join(linked, 'alias.png')); // a link inside the folder is fine
+  const { host, events } = recordingHost();
+  const r = createRouter(host);
+  await r.call('openFolder', { path: linked });
+  const leak = join(linked, 'leak.png');
+
+  const thumb = await r.call('thumbnail', { path: leak });
+  assert.ok(!thumb.ok && thumb.error.code === 'ACCESS_DENIED');
+  const exp = await r.call('exportPhoto', { path: leak, mode: 'classic' });
+  assert.ok(!exp.ok && exp.error.code === 'ACCESS_DENIED');
+  const cmp = await r.call('compareFusion', { jobId: 'c-leak', frames: [join(linked, 'own.png'), leak] });
+  assert.ok(!cmp.ok && cmp.error.code === 'ACCESS_DENIED');
+
+  const outDir = join(linked, 'out');
+  const started = await r.call('batchStart', { jobId: 'b-leak', folder: linked, outDir, mode: 'classic', format: 'png' });
+  assert.ok(started.ok, JSON.stringify(started));
+  const t0 = Date.now();
+  while (!events.some((e) => e.event === 'batchDone') && Date.now() - t0 < 60_000) await new Promise((ok) => setTimeout(ok, 50));
+  const progress = events.filter((e) => e.event === 'batchProgress').map((e) => e.payload as { file: string; ok: boolean; error: string | null });
+  const refused = progress.filter((p) => !p.ok);
+  assert.equal(refused.length, 1, JSON.stringify(progress));
+  assert.match(refused[0].error ?? '', /leak\.png: a link that leads outside the opened folders/);
+  assert.deepEqual(readdirSync(outDir).sort(), ['alias.png', 'own.png', 'own2.png']);
 });

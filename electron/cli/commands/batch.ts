@@ -39,6 +39,7 @@ export function register(program: Command): void {
   program
     .command('batch')
     .description('normalise every photo in a folder; bad files are reported and skipped, originals never touched')
+    .addHelpText('after', '\nSymbolic links to photos are followed, wherever they point (the app refuses links that leave the folders you opened).')
     .argument('<dir>', 'input folder')
     .requiredOption('-o, --output <outdir>', 'output folder (subfolders are mirrored)')
     .option('-r, --recursive', 'include subfolders')

@@ -34,7 +34,7 @@ export const batchStart: Handler<'batchStart'> = async (req, ctx) => {
     ctx.host.emit(event, payload as never);
   };
   void runEngineJob<{ ok: number; failed: number; cancelled: boolean }>(
-    { kind: 'batch', jobId, folder, outDir, format: req.format, quality: req.quality, mode: req.mode, strength: req.strength },
+    { kind: 'batch', jobId, folder, outDir, format: req.format, quality: req.quality, mode: req.mode, strength: req.strength, confineTo: ctx.access.roots() },
     { signal: job.signal, onEvent },
   )
     .then(
