@@ -1,6 +1,6 @@
 // Shared test locations. Real data comes from EVENLIGHT_DATA (default ../shared/data);
 // it is read, never copied into the repo.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,4 +11,16 @@ export const artifactsDir = join(repoRoot, 'test-artifacts');
 
 export function tmpDir(prefix = 'evenlight-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A path inside the shared data folder that a test cannot do without. Missing data fails the
+ * test with a message that says what to provide, instead of skipping it quietly.
+ */
+export function dataPath(...parts: string[]): string {
+  const p = join(dataDir, ...parts);
+  if (!existsSync(p)) {
+    throw new Error(`test data missing: ${p} (provide ../shared/data next to the repository, or set EVENLIGHT_DATA)`);
+  }
+  return p;
 }

@@ -1,13 +1,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { readExif, exifDateToIso } from '../../../electron/engine/image/exif';
 import { embedExifInJpeg, embedExifInPng } from '../../../electron/engine/image/exif-embed';
 import { writeImage, readImage } from '../../../electron/engine/image/io';
 import { EvenlightError } from '../../../electron/engine/errors';
-import { dataDir, tmpDir } from '../../helpers/paths';
+import { dataPath, tmpDir } from '../../helpers/paths';
 import { sampleCameraExif } from '../../fixtures/exif-block';
 import { writeSyntheticDng } from '../../fixtures/dng';
 
@@ -85,18 +85,14 @@ test('readExif reads DNG tags (synthetic and real)', async () => {
   writeSyntheticDng(p, { width: 64, height: 48, preview, previewWidth: 16, previewHeight: 12 });
   const sp = await readExif(p);
   assert.deepEqual([sp.width, sp.height, sp.make], [64, 48, 'Evenlight']);
-  const real = join(dataDir, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
-  if (existsSync(real)) {
-    const r = await readExif(real);
-    assert.match(r.model ?? '', /Blackmagic Pocket Cinema Camera 4K/);
-    assert.equal(r.width, 4128);
-    assert.equal(r.height, 2176);
-  }
+  const r = await readExif(dataPath('raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng'));
+  assert.match(r.model ?? '', /Blackmagic Pocket Cinema Camera 4K/);
+  assert.equal(r.width, 4128);
+  assert.equal(r.height, 2176);
 });
 
-test('readExif on a real camera JPEG (Canon 5D Mark III bracket frame)', async (t) => {
-  const folder = join(dataDir, 'brackets', 'rawio_canon5d3_foyer');
-  if (!existsSync(folder)) return t.skip('real data not available');
+test('readExif on a real camera JPEG (Canon 5D Mark III bracket frame)', async () => {
+  const folder = dataPath('brackets', 'rawio_canon5d3_foyer');
   const file = readdirSync(folder).filter((n) => /\.jpe?g$/i.test(n)).sort()[0];
   const s = await readExif(join(folder, file));
   assert.equal(s.make, 'Canon');
