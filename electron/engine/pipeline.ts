@@ -10,9 +10,13 @@
  */
 import { extname, resolve } from 'node:path';
 import { EvenlightError, throwIfAborted } from './errors';
-import { readImage, writeImage } from './image/io';
+import { readImage, readSharedRaster, writeImage, writeRaster } from './image/io';
 import type { OutputFormat } from './image/types';
-import { normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
+import { defaultModelDir } from './model/manifest';
+import { getModel, type ModelSession } from './model/session';
+import { defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
+import { areaResizeNchw, predictTransform } from './normalize/ai';
+import { applyTransformShared } from './normalize/curve-apply-pool';
 
 export interface NormalizeFileOptions extends Omit<NormalizeOptions, 'onReport'> {
   format?: OutputFormat;
@@ -47,9 +51,68 @@ export function outputFormatFor(inputPath: string, outputPath?: string, explicit
   return 'tiff16';
 }
 
+/** The v2 model when the fast path applies to these options, else undefined. */
+async function fastPathSession(opts: NormalizeFileOptions): Promise<ModelSession | undefined> {
+  if (opts.rois?.length || opts.mask || opts.onTile) return undefined;
+  const modelDir = opts.modelDir ?? defaultModelDir();
+  if ((opts.mode ?? defaultMode(modelDir)) !== 'ai') return undefined;
+  try {
+    const session = await getModel(modelDir);
+    return session.hasTransform ? session : undefined;
+  } catch {
+    return undefined; // the float path reports why and falls back to classic
+  }
+}
+
+/**
+ * The AI on the decoded 8/16-bit pixels: no float copy of the photo, the transform applied
+ * on every core (curve-apply-pool.ts), encoded from the same integers. Undefined for RAW.
+ */
+async function normalizeFileFast(input: string, output: string, format: OutputFormat, session: ModelSession, opts: NormalizeFileOptions): Promise<NormalizeFileResult | undefined> {
+  const t0 = performance.now();
+  const read = await readSharedRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels });
+  if (!read) return undefined;
+  const { raster, meta } = read;
+  const t1 = performance.now();
+  const { width, height } = raster;
+  const src = raster.bits === 8 ? new Uint8Array(raster.buffer) : new Uint16Array(raster.buffer);
+  const thumb = areaResizeNchw({ width, height, data: src }, session.contextSize, undefined, 1, 1 / (raster.bits === 8 ? 255 : 65535));
+  const t = await predictTransform(session, thumb);
+  throwIfAborted(opts.signal, input);
+  const bits = format === 'tiff16' ? 16 : 8;
+  // in place when the output has the input's depth, else straight into an output of its own depth
+  const dst = bits === raster.bits ? raster : { width, height, bits, buffer: new SharedArrayBuffer(width * height * 3 * (bits / 8)) } as const;
+  try {
+    await applyTransformShared(raster, t, { dst, strength: opts.strength, signal: opts.signal });
+  } catch (err) {
+    if (opts.signal?.aborted) throw new EvenlightError('CANCELLED', input, 'cancelled');
+    throw err;
+  }
+  const t2 = performance.now();
+  const data = bits === 8 ? new Uint8Array(dst.buffer) : new Uint16Array(dst.buffer);
+  await writeRaster(output, { width, height, bits, data }, { format, quality: opts.quality, meta });
+  const t3 = performance.now();
+  const report: NormalizeReport = {
+    mode: 'ai',
+    requestedMode: 'ai',
+    provider: session.provider,
+    model: `${session.manifest.name}@${session.manifest.version}`,
+    strength: opts.strength ?? 1,
+    masked: false,
+  };
+  return { input, output, format, width, height, report, timings: { decode: t1 - t0, normalize: t2 - t1, encode: t3 - t2 } };
+}
+
 export async function normalizeFile(input: string, output: string, opts: NormalizeFileOptions = {}): Promise<NormalizeFileResult> {
   if (resolve(input) === resolve(output)) throw new EvenlightError('OUTPUT_UNWRITABLE', output, 'output would overwrite the original input file');
   const format = outputFormatFor(input, output, opts.format);
+  const strength = opts.strength ?? 1;
+  if (!(strength >= 0 && strength <= 1)) throw new EvenlightError('INVALID_ARGUMENT', input, `strength must be within 0..1, got ${opts.strength}`);
+  const session = await fastPathSession(opts);
+  if (session) {
+    const fast = await normalizeFileFast(input, output, format, session, opts);
+    if (fast) return fast;
+  }
   const t0 = performance.now();
   const { image, meta } = await readImage(input, { signal: opts.signal, maxPixels: opts.maxPixels });
   const t1 = performance.now();

@@ -1,14 +1,22 @@
 """Builds the Evenlight training pairs from the shared data folder (scene.json layout).
 
-Sources and targets (see models/MODEL_CARD.md):
-- real brackets (brackets/, brackets_sice/): every frame -> OpenCV Mertens fusion of the whole bracket
-- HDR radiance maps (hdr/*.exr): synthetic brackets through random camera responses, clipping,
-  noise and JPEG -> Mertens fusion of that synthetic bracket
-- well-exposed photos (photos/): synthetic -3..+3 EV shifts, response changes, clipping, noise
-  and JPEG -> the original photo
+Every pair is (one frame, the target), stored at a long side of LONG_SIDE px: the v2 network
+sees a 224x224 thumbnail and the applier works per pixel, so nothing is gained by more.
 
-Run `python3 models/training/dataset.py --data /work/shared/data` to (re)build split.json and the
-cache; training calls `build_cache` itself, so this is only needed to prepare ahead of time.
+Sources and targets (models/MODEL_CARD.md):
+- real brackets (brackets/, brackets_sice/): every frame -> Mertens fusion of the whole bracket
+  with the paper's weights (contrast 1, saturation 1, well-exposedness 1), as `evenlight eval`
+  scores it
+- radiance maps (hdr/*.exr, hdr/*.hdr): synthetic brackets from -6 to +6 EV (2 to 9 frames, so
+  2-frame pairs too) through a sensor model: per-channel white balance, Poisson-Gaussian noise,
+  black-level error, clipping, then one of several camera responses and JPEG -> their Mertens fusion
+- well-exposed photos (photos/): the same sensor model at -6..+6 EV -> the original photo
+
+The split is by scene (split.json). v1's assignments are kept; scenes added since go to
+train/dev/test by a seeded draw, except HELDOUT: real brackets with long ranges and near-black
+middle frames that no model is trained or tuned on, to measure generalisation.
+
+  /usr/bin/python3 models/training/dataset.py [--data DIR]     (training calls build_cache itself)
 """
 import argparse
 import hashlib
@@ -16,6 +24,7 @@ import json
 import os
 import random
 import sys
+from concurrent.futures import ProcessPoolExecutor
 
 os.environ.setdefault("OPENCV_IO_ENABLE_OPENEXR", "1")
 import cv2  # noqa: E402
@@ -24,13 +33,27 @@ import numpy as np  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE_DIR = os.path.join(HERE, "cache")
 SPLIT_PATH = os.path.join(HERE, "split.json")
-CACHE_VERSION = 1
-LONG_SIDE = 512  # pairs are stored downscaled: training crops are 224 and the CPU budget is small
-THUMB = 224
-PHOTO_VARIANTS = 4
-HDR_VARIANTS = 3
+CACHE_VERSION = 2
+LONG_SIDE = 384
+PHOTO_VARIANTS = 5
+HDR_VARIANTS = 6
+MERTENS_WEIGHTS = (1.0, 1.0, 1.0)  # the paper's (and enfuse's); electron/engine/hdr/mertens.ts MERTENS_DEFAULTS
 # flags that make a Mertens target meaningless for training (ghosting / nothing to fuse)
 SKIP_TRAIN_FLAGS = {"not_aligned", "single_exposure", "moving_objects"}
+# Held out from training and model selection: long indoor/night brackets whose middle frame
+# is nearly black, and wide pairs. Chosen by their scene.json statistics, before any v2 result.
+HELDOUT = [
+    "brackets/manuxxxxx_madison_capitol",    # 30 frames, night
+    "brackets/manuxxxxx_candle",             # 10 frames, candle-lit
+    "brackets/hangxiaotian_preschool",       # 9 frames, 8.1 EV, indoor
+    "brackets/hangxiaotian_seven_eleven_night",  # 9 frames, 7.9 EV, night
+    "brackets/makedede_corridor",            # 4 frames, all dark
+    "brackets/manuxxxxx_belgium_house",      # 9 frames, indoor/window
+    "brackets/hangxiaotian_df_seq_72",       # 3 frames, first nearly black
+    "brackets/hangxiaotian_trey_ratcliff",   # 3 frames, 4.1 EV
+    "brackets/manuxxxxx_office",             # 6 frames
+    "brackets/hangxiaotian_igloo",           # 6 frames, bright
+]
 
 
 def scene_dirs(data_dir):
@@ -48,38 +71,49 @@ def scene_dirs(data_dir):
     return out
 
 
-def make_split(data_dir, seed=1234):
-    """Scene-level split. Photo collections are split per photo (each photo is its own scene)."""
-    rng = random.Random(seed)
-    groups = {}
+def scene_keys(data_dir):
+    """(key, category) of every splittable unit: photo collections split per photo."""
+    keys = []
     for sid, sdir, sj in scene_dirs(data_dir):
-        cat = sid.split("/")[0]
         if sj["kind"] == "photo_collection":
-            for e in sj["exposures"]:
-                groups.setdefault("photos", []).append(f"{sid}/{e['file']}")
+            keys += [(f"{sid}/{e['file']}", "photos") for e in sj["exposures"]]
         elif sj["kind"] in ("bracket", "radiance_map"):
-            groups.setdefault(cat, []).append(sid)
-    scenes = {}
-    for cat in sorted(groups):
-        ids = sorted(groups[cat])
-        rng.shuffle(ids)
-        n = len(ids)
-        n_test = max(1, round(0.15 * n)) if cat != "brackets" else 4
-        n_dev = max(1, round(0.15 * n)) if cat != "brackets" else 3
-        for i, s in enumerate(ids):
-            scenes[s] = "test" if i < n_test else "dev" if i < n_test + n_dev else "train"
-    split = {"seed": seed, "note": "scene-level split; photo collections split per photo",
-             "train": sorted(k for k, v in scenes.items() if v == "train"),
-             "dev": sorted(k for k, v in scenes.items() if v == "dev"),
-             "test": sorted(k for k, v in scenes.items() if v == "test")}
+            keys.append((sid, sid.split("/")[0]))
+    return keys
+
+
+def make_split(data_dir, old=None, seed=1234):
+    """Scene-level split; keeps `old` assignments, draws the rest (15 % test, 10 % dev)."""
+    rng = random.Random(seed)
+    where = {}
+    if old:
+        for k in ("train", "dev", "test", "heldout"):
+            for s in old.get(k, []):
+                where[s] = k
+    for s in HELDOUT:
+        where[s] = "heldout"
+    new = [k for k, _ in scene_keys(data_dir) if k not in where]
+    new.sort()
+    rng.shuffle(new)
+    for i, s in enumerate(new):
+        where[s] = "test" if i % 20 < 3 else "dev" if i % 20 < 5 else "train"
+    split = {"seed": seed, "version": 2,
+             "note": "scene-level split; photo collections split per photo; heldout = real long-range brackets "
+                     "kept out of training and model selection",
+             **{k: sorted(s for s, v in where.items() if v == k) for k in ("train", "dev", "test", "heldout")}}
     return split
 
 
 def load_split(data_dir):
+    old = None
     if os.path.isfile(SPLIT_PATH):
         with open(SPLIT_PATH) as f:
-            return json.load(f)
-    split = make_split(data_dir)
+            old = json.load(f)
+        if old.get("version") == 2:
+            known = {s for k in ("train", "dev", "test", "heldout") for s in old[k]}
+            if all(k in known for k, _ in scene_keys(data_dir)):
+                return old
+    split = make_split(data_dir, old)
     tmp = SPLIT_PATH + ".tmp"
     with open(tmp, "w") as f:
         json.dump(split, f, indent=1)
@@ -88,7 +122,7 @@ def load_split(data_dir):
 
 
 def split_of(split):
-    return {s: k for k in ("train", "dev", "test") for s in split[k]}
+    return {s: k for k in ("train", "dev", "test", "heldout") for s in split.get(k, [])}
 
 
 def resize_long(img, long_side=LONG_SIDE):
@@ -106,10 +140,10 @@ def read_rgb8(path):
     return cv2.cvtColor(im, cv2.COLOR_BGR2RGB)
 
 
-def mertens(frames_rgb8):
-    """Target generator: OpenCV Mertens with default parameters (the TS `fuse` is tested against it)."""
+def mertens(frames_rgb8, weights=MERTENS_WEIGHTS):
+    """Target generator: OpenCV Mertens (the TS `fuse` is tested against it), paper weights."""
     bgr = [cv2.cvtColor(f, cv2.COLOR_RGB2BGR) for f in frames_rgb8]
-    fused = cv2.createMergeMertens().process(bgr)
+    fused = cv2.createMergeMertens(*weights).process(bgr)
     return to_u8(cv2.cvtColor(fused, cv2.COLOR_BGR2RGB))
 
 
@@ -117,40 +151,58 @@ def to_u8(x):
     return np.clip(np.round(np.clip(x, 0, 1) * 255), 0, 255).astype(np.uint8)
 
 
-def thumb(img_u8):
-    return cv2.resize(img_u8, (THUMB, THUMB), interpolation=cv2.INTER_AREA)
-
-
 def srgb_to_lin(x):
     return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
 
 
 def random_response(rng):
-    """A random camera response (linear -> display) : gamma, sRGB-like or filmic S-curve."""
-    kind = rng.choice(["gamma", "srgb", "filmic"])
+    """A camera response (linear -> display): gamma, sRGB, filmic shoulder, or sRGB + S contrast."""
+    kind = rng.choice(["gamma", "srgb", "filmic", "contrast"])
     g = rng.uniform(1.8, 2.6)
+
+    def srgb(x):
+        x = np.clip(x, 0, 1)
+        return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.maximum(x, 0.0031308) ** (1 / 2.4) - 0.055)
+
     if kind == "gamma":
         return lambda x: np.clip(x, 0, 1) ** (1 / g)
     if kind == "srgb":
-        return lambda x: np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.clip(x, 0.0031308, 1) ** (1 / 2.4) - 0.055)
-    c = rng.uniform(0.5, 1.5)
-    def filmic(x):
-        y = np.clip(x, 0, None) ** (1 / g)
-        y = y * (1 + c) / (y + c)  # soft shoulder
-        return np.clip(y, 0, 1)
-    return filmic
+        return srgb
+    if kind == "filmic":
+        c = rng.uniform(0.5, 1.5)
+        return lambda x: np.clip((lambda y: y * (1 + c) / (y + c))(np.clip(x, 0, None) ** (1 / g)), 0, 1)
+    k = rng.uniform(0.1, 0.35)
+    return lambda x: (lambda y: np.clip(y + k * y * (1 - y) * (2 * y - 1) * 2, 0, 1))(srgb(x))
 
 
-def degrade(lin, ev, resp, rng, nprng):
-    """Exposure shift in linear light, sensor-like noise, response curve, clipping, JPEG."""
-    x = lin * (2.0 ** ev)
-    sigma_read = rng.uniform(0.0005, 0.004)
-    gain = rng.uniform(0.0002, 0.002)
-    x = x + nprng.normal(0, 1, x.shape).astype(np.float32) * np.sqrt(sigma_read ** 2 + gain * np.clip(x, 0, 1))
-    y = to_u8(resp(np.clip(x, 0, 1)))
-    q = rng.randint(60, 95)
-    ok, enc = cv2.imencode(".jpg", cv2.cvtColor(y, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, q])
-    return cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+class Sensor:
+    """One camera for a whole synthetic bracket: white balance, noise, black level, response, JPEG."""
+
+    def __init__(self, rng):
+        self.wb = np.array([rng.uniform(1.6, 2.4), 1.0, rng.uniform(1.3, 2.0)], np.float32)
+        self.full_well = rng.uniform(300, 4000)  # photo-electrons at saturation: Poisson strength
+        self.read = rng.uniform(0.0003, 0.003)  # Gaussian read noise, fraction of full scale
+        # black level subtracted slightly off, per channel: the casts of real dark frames
+        self.black_err = np.array([rng.gauss(0, 0.0006), rng.gauss(0, 0.0006) + rng.uniform(0, 0.0008),
+                                   rng.gauss(0, 0.0006)], np.float32)
+        self.resp = random_response(rng)
+        self.quality = rng.randint(70, 96)
+
+    def shoot(self, lin, nprng):
+        """lin: scene-referred linear RGB (white-balanced) -> 8-bit sRGB-ish frame."""
+        raw = lin / self.wb  # what the sensor records before white balance
+        raw = np.clip(raw, 0, 1.2)
+        shot = nprng.poisson(np.clip(raw, 0, None) * self.full_well).astype(np.float32) / self.full_well
+        raw = shot + nprng.normal(0, self.read, raw.shape).astype(np.float32)
+        # demosaicing interpolates R and B from a quarter of the sites each, G from half:
+        # a little low-pass chroma noise on R/B, and green carries the finer grain
+        for c in (0, 2):
+            raw[..., c] = cv2.GaussianBlur(raw[..., c], (3, 3), 0.7)
+        raw = np.clip(raw - self.black_err, 0, 1)  # sensor clips, black level subtracted
+        out = np.clip(raw * self.wb, 0, 1)  # white balance; highlights clip to white
+        y = to_u8(self.resp(out))
+        ok, enc = cv2.imencode(".jpg", cv2.cvtColor(y, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, self.quality])
+        return cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def seeded(key):
@@ -165,25 +217,46 @@ def build_bracket(sdir, sj):
     return [(np.stack(frames), mertens(frames))]
 
 
-def build_hdr(sid, sdir, sj):
-    # radiance maps list the .exr under references (they have no exposures)
-    exr = [e["file"] for e in (sj.get("references") or []) + sj["exposures"] if e["file"].lower().endswith(".exr")]
-    path = os.path.join(sdir, exr[0])
+def read_radiance(path):
     im = cv2.imread(path, cv2.IMREAD_UNCHANGED)
     if im is None:
-        raise RuntimeError(f"{path}: OpenCV cannot read this EXR (OPENCV_IO_ENABLE_OPENEXR)")
-    im = np.nan_to_num(im[..., :3][..., ::-1].astype(np.float32), nan=0, posinf=0, neginf=0).clip(0, None)
-    im = resize_long(im)
-    lum = im @ np.array([0.2126, 0.7152, 0.0722], np.float32)
-    key = np.exp(np.mean(np.log(lum + 1e-4)))
+        raise RuntimeError(f"{path}: OpenCV cannot read this radiance map")
+    return np.nan_to_num(im[..., :3][..., ::-1].astype(np.float32), nan=0, posinf=0, neginf=0).clip(0, None)
+
+
+def radiance_views(sid, im, rng):
+    """EXR: the whole map. Equirectangular .hdr panoramas: crops around the horizon."""
+    h, w = im.shape[:2]
+    if w != 2 * h:
+        return [resize_long(im)]
+    views = []
+    for _ in range(3):
+        cw = rng.randint(w // 3, w // 2)
+        ch = int(cw * rng.uniform(0.6, 0.8))
+        y0 = max(0, h // 2 - ch // 2 + rng.randint(-h // 10, h // 10))
+        x0 = rng.randint(0, w - cw)
+        views.append(resize_long(im[y0:y0 + ch, x0:x0 + cw]))
+    return views
+
+
+def build_hdr(sid, sdir, sj):
+    files = [e["file"] for e in (sj.get("references") or []) + sj["exposures"]
+             if e["file"].lower().endswith((".exr", ".hdr"))]
+    rng0, _ = seeded(sid)
     out = []
-    for v in range(HDR_VARIANTS):
-        rng, nprng = seeded(f"{sid}#{v}")
-        resp = random_response(rng)
-        base = 0.18 / key * 2.0 ** rng.uniform(-0.5, 0.5)
-        evs = np.arange(-3, 3.01, rng.choice([1.0, 1.5, 2.0]))
-        frames = [degrade(im * base, float(ev), resp, rng, nprng) for ev in evs]
-        out.append((np.stack(frames), mertens(frames)))
+    for vi, im in enumerate(radiance_views(sid, read_radiance(os.path.join(sdir, files[0])), rng0)):
+        lum = im @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+        key = np.exp(np.mean(np.log(lum + 1e-4)))
+        for v in range(HDR_VARIANTS):
+            rng, nprng = seeded(f"{sid}#{vi}#{v}")
+            cam = Sensor(rng)
+            base = 0.18 / key * 2.0 ** rng.uniform(-1, 1)
+            n = rng.choice([2, 2, 3, 3, 5, 7, 9])
+            lo = rng.uniform(-6, -1)
+            hi = min(6, lo + rng.uniform(2, 12)) if n > 2 else min(6, lo + rng.uniform(3, 7))
+            evs = np.linspace(lo, hi, n)
+            frames = [cam.shoot(im * base * 2.0 ** float(ev), nprng) for ev in evs]
+            out.append((np.stack(frames), mertens(frames)))
     return out
 
 
@@ -193,8 +266,8 @@ def build_photo(pid, path):
     rng, nprng = seeded(pid)
     frames = []
     for _ in range(PHOTO_VARIANTS):
-        ev = rng.choice([-1, 1]) * rng.uniform(0.7, 3.0)
-        frames.append(degrade(lin, ev, random_response(rng), rng, nprng))
+        ev = rng.choice([-1, -1, 1]) * rng.uniform(0.5, 6.0)
+        frames.append(Sensor(rng).shoot(lin * 2.0 ** ev, nprng))
     return [(np.stack(frames), orig)]
 
 
@@ -202,43 +275,66 @@ def cache_path(key):
     return os.path.join(CACHE_DIR, f"v{CACHE_VERSION}_" + key.replace("/", "__") + ".npz")
 
 
-def build_cache(data_dir, log=print):
+def _build_one(job):
+    key, fn_name, args, p = job
+    try:
+        pairs = globals()[fn_name](*args)
+    except Exception as err:  # one bad file must not stop the build
+        return key, f"{err}"
+    # each pair list entry: (frames [F,H,W,3], target [H,W,3]); frames of different groups
+    # may differ in size, so groups are stored separately
+    arrs = {}
+    for gi, (ins, tgt) in enumerate(pairs):
+        arrs[f"in{gi}"] = ins
+        arrs[f"tg{gi}"] = tgt
+    tmp = p + ".tmp.npz"
+    np.savez(tmp, **arrs)
+    os.replace(tmp, p)
+    return key, None
+
+
+def build_cache(data_dir, log=print, workers=2):
     """Returns a list of {scene, split, source, path}; builds missing npz files (idempotent)."""
     os.makedirs(CACHE_DIR, exist_ok=True)
     split = load_split(data_dir)
     where = split_of(split)
-    items = []
+    items, jobs = [], []
     for sid, sdir, sj in scene_dirs(data_dir):
         cat = sid.split("/")[0]
-        jobs = []
+        todo = []
         if sj["kind"] == "bracket":
             if SKIP_TRAIN_FLAGS & set(sj.get("flags") or []) or len(sj["exposures"]) < 2:
                 continue
-            jobs.append((sid, cat, lambda sdir=sdir, sj=sj: build_bracket(sdir, sj)))
+            todo.append((sid, cat, "build_bracket", (sdir, sj)))
         elif sj["kind"] == "radiance_map":
-            jobs.append((sid, "hdr", lambda sid=sid, sdir=sdir, sj=sj: build_hdr(sid, sdir, sj)))
+            todo.append((sid, "hdr", "build_hdr", (sid, sdir, sj)))
         elif sj["kind"] == "photo_collection":
             for e in sj["exposures"]:
                 pid = f"{sid}/{e['file']}"
-                jobs.append((pid, "photos", lambda pid=pid, p=os.path.join(sdir, e["file"]): build_photo(pid, p)))
-        for key, source, fn in jobs:
+                todo.append((pid, "photos", "build_photo", (pid, os.path.join(sdir, e["file"]))))
+        for key, source, fn, args in todo:
             if key not in where:
                 continue
             p = cache_path(key)
             if not os.path.isfile(p):
-                try:
-                    pairs = fn()
-                except Exception as err:  # one bad file must not stop the build
-                    log(f"skip {key}: {err}")
-                    continue
-                ins = np.concatenate([a for a, _ in pairs])
-                tgt = np.stack([t for a, t in pairs for _ in range(len(a))])
-                thumbs = np.stack([thumb(x) for x in ins])
-                tmp = p + ".tmp.npz"
-                np.savez(tmp, inputs=ins, targets=tgt, thumbs=thumbs)
-                os.replace(tmp, p)
+                jobs.append((key, fn, args, p))
             items.append({"scene": key, "split": where[key], "source": source, "path": p})
-    return items
+    if jobs:
+        log(f"building {len(jobs)} cache entries")
+        with ProcessPoolExecutor(workers) as ex:
+            for i, (key, err) in enumerate(ex.map(_build_one, jobs, chunksize=4)):
+                if err:
+                    log(f"skip {key}: {err}")
+                if (i + 1) % 100 == 0:
+                    log(f"  {i + 1}/{len(jobs)}")
+    return [it for it in items if os.path.isfile(it["path"])]
+
+
+def load_pairs(path):
+    """[(frames uint8 [F,H,W,3], target uint8 [H,W,3]), ...] of one cache entry."""
+    z = np.load(path)
+    n = len([k for k in z.files if k.startswith("in")])
+    return [(z[f"in{i}"], z[f"tg{i}"]) for i in range(n)]
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@ models/manifest.json.
 
   /usr/bin/python3 models/training/export.py
 
-- evenlight: models/evenlight-context.onnx (thumb [N,3,224,224] -> context [N,K]) and
-  models/evenlight-tile.onnx (tile [N,3,H,W] + context [N,K] -> output [N,3,H,W]).
+- evenlight (v2): models/evenlight2.onnx (thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,4]),
+  applied to the photo by electron/engine/normalize/curve-apply.ts.
 - seed-vgg:  models/seed-vgg/tile.onnx (tile [N,3,H,W] -> output; H, W multiples of 32), plus a
   one-model manifest in models/seed-vgg/ so the same ORT loader can open it.
 The top level of models/manifest.json describes the evenlight model (what the normaliser
@@ -92,12 +92,49 @@ def training_summary(name):
     with open(p) as f:
         m = json.load(f)
     last = m["history"][-1]
-    return ({"pairs": m["train_pairs"], "scenes": m["train_scenes"], "steps": last["step"],
-             "minutes": round(last["minutes"], 1), "threads": m["threads"], "device": m["device"],
-             "sources": "brackets_sice (real, Mertens target), brackets (real, Mertens target), "
-                        "hdr (synthetic brackets from OpenEXR, Mertens target), photos (synthetic EV/response/"
-                        "noise/JPEG degradations, original as target); split by scene (models/training/split.json)"},
-            {"dev224": {k: round(last["dev"][k], 4) for k in ("psnr", "ssim", "loss")}})
+    best = max(m["history"], key=lambda h: h["dev"]["psnr"])
+    return ({"pairs": m["train_pairs"], "scenes": m["train_scenes"], "steps": last["step"], "bestStep": best["step"],
+             "minutes": round(last["minutes"], 1), "threads": m["threads"], "device": m.get("device", "cpu"),
+             "command": m.get("command"),
+             "sources": "brackets and brackets_sice (real, every frame, target: Mertens(1,1,1) of the bracket), "
+                        "hdr (synthetic -6..+6 EV brackets from radiance maps through a sensor model, target: their "
+                        "Mertens(1,1,1)), photos (the sensor model at -6..+6 EV, target: the original); split by "
+                        "scene (models/training/split.json)"},
+            {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "ssim", "loss")}})
+
+
+class TransformGraph(nn.Module):
+    """v2: thumb [1,3,224,224] -> curves [1,K,GH,GW], color [1,4] (applied by normalize/curve-apply.ts)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, thumb):
+        return self.net(thumb)
+
+
+def export_seed(entries, evals, tile):
+    snet, _ = load("seed-vgg")
+    os.makedirs(os.path.join(MODELS, "seed-vgg"), exist_ok=True)
+    fs = export(SeedGraph(snet), (tile,), os.path.join(MODELS, "seed-vgg", "tile.onnx"), ["tile"], ["output"],
+                {"tile": {0: "N", 2: "H", 3: "W"}, "output": {0: "N", 2: "H", 3: "W"}})
+    tr, dm = training_summary("seed-vgg")
+    se = {
+        "name": "seed-vgg", "version": VERSION, "kind": "seed-vgg",
+        "files": {"tile": f"seed-vgg/{fs}"},
+        "tile": {"file": f"seed-vgg/{fs}", "size": 224, "overlap": 32, "inputs": {"tile": "tile"}, "output": "output"},
+        "io": {"tile": ["N", 3, "H", "W"], "output": ["N", 3, "H", "W"]},
+        "tileSize": 224, "overlap": 32,
+        "params": models.n_params(snet), "gflopsPerTile": round(gflops(SeedGraph(snet), tile[:1]), 4),
+        "widthDivisor": snet_div(snet), "opset": OPSET, "checkpoint": "models/checkpoints/seed-vgg.pt",
+        "note": "seed architecture, channel widths / 8, no pretrained weights (offline); H, W must be multiples of 32",
+        "training": tr, "metrics": {**(dm or {}), **(evals.get("seed-vgg") or {})},
+    }
+    entries.append(se)
+    sub = {k: v for k, v in se.items() if k not in ("files", "tile")}
+    sub["tile"] = {**se["tile"], "file": fs}
+    write_json(os.path.join(MODELS, "seed-vgg", "manifest.json"), sub)
 
 
 def main():
@@ -106,66 +143,33 @@ def main():
     eval_path = os.path.join(HERE, "report", "eval.json")
     evals = json.load(open(eval_path)) if os.path.isfile(eval_path) else {}
 
-    net, ck = load("evenlight")
-    dim = net.dim
+    net, ck = load("evenlight2")
     thumb = torch.rand(1, 3, 224, 224)
-    tile = torch.rand(2, 3, 224, 224)
-    ctx = net.context(thumb).repeat(2, 1)
-    fc = export(net.context, (thumb,), os.path.join(MODELS, "evenlight-context.onnx"), ["thumb"], ["context"],
-                {"thumb": {0: "N"}, "context": {0: "N"}})
-    ft = export(TileGraph(net), (tile, ctx), os.path.join(MODELS, "evenlight-tile.onnx"), ["tile", "context"],
-                ["output"], {"tile": {0: "N", 2: "H", 3: "W"}, "context": {0: "N"}, "output": {0: "N", 2: "H", 3: "W"}})
-    tr, dm = training_summary("evenlight")
-    st1, _ = training_summary("evenlight-stage1")
-    if tr and st1:
-        # shipped weights = stage 1 (configs/evenlight.json, stopped at step 750) fine-tuned by stage 2
-        tr = {**tr, "stages": [{"config": "configs/evenlight.json", **{k: st1[k] for k in ("steps", "minutes", "threads")}},
-                               {"config": "configs/evenlight-finetune.json", **{k: tr[k] for k in ("steps", "minutes", "threads")}}],
-              "steps": st1["steps"] + tr["steps"], "minutes": round(st1["minutes"] + tr["minutes"], 1)}
-    g_tile = gflops(TileGraph(net), tile[:1], ctx[:1])
-    g_ctx = gflops(net.context, thumb)
+    curves, _ = net(thumb)
+    k, gh, gw = curves.shape[1:]
+    f = export(TransformGraph(net), (thumb,), os.path.join(MODELS, "evenlight2.onnx"), ["thumb"], ["curves", "color"], None)
+    tr, dm = training_summary("evenlight2")
+    g = gflops(TransformGraph(net), thumb)
     ev = {
-        "name": "evenlight", "version": VERSION, "kind": "evenlight",
-        "files": {"context": fc, "tile": ft},
-        "tile": {"file": ft, "size": 224, "overlap": 32,
-                 "inputs": {"tile": "tile", "context": "context"}, "output": "output"},
-        "context": {"file": fc, "dim": dim, "size": 224, "input": "thumb", "output": "context"},
-        "io": {"thumb": [1, 3, 224, 224], "context": [1, dim], "tile": ["N", 3, "H", "W"], "output": ["N", 3, "H", "W"]},
-        "tileSize": 224, "overlap": 32, "contextSize": 224, "contextDim": dim,
-        "params": models.n_params(net), "gflopsPerTile": round(g_tile, 4), "gflopsContext": round(g_ctx, 4),
-        "opset": OPSET, "checkpoint": "models/checkpoints/evenlight.pt", "training": tr,
+        "name": "evenlight", "version": VERSION, "kind": "evenlight2",
+        "files": {"transform": f},
+        "transform": {"file": f, "size": 224, "input": "thumb", "outputs": {"curves": "curves", "color": "color"},
+                      "grid": [gh, gw], "knots": [float(v) for v in net.xk]},
+        "io": {"thumb": [1, 3, 224, 224], "curves": [1, k, gh, gw], "color": [1, 4]},
+        "params": models.n_params(net), "gflopsPerPhoto": round(g, 4),
+        "applier": "electron/engine/normalize/curve-apply.ts (PyTorch twin: models/training/applier.py)",
+        "opset": OPSET, "checkpoint": "models/checkpoints/evenlight2.pt", "training": tr,
         "metrics": {**(dm or {}), **(evals.get("evenlight") or {})},
     }
     entries.append(ev)
-
     if os.path.isfile(os.path.join(MODELS, "checkpoints", "seed-vgg.pt")):
-        snet, _ = load("seed-vgg")
-        os.makedirs(os.path.join(MODELS, "seed-vgg"), exist_ok=True)
-        fs = export(SeedGraph(snet), (tile,), os.path.join(MODELS, "seed-vgg", "tile.onnx"), ["tile"], ["output"],
-                    {"tile": {0: "N", 2: "H", 3: "W"}, "output": {0: "N", 2: "H", 3: "W"}})
-        tr, dm = training_summary("seed-vgg")
-        se = {
-            "name": "seed-vgg", "version": VERSION, "kind": "seed-vgg",
-            "files": {"tile": f"seed-vgg/{fs}"},
-            "tile": {"file": f"seed-vgg/{fs}", "size": 224, "overlap": 32, "inputs": {"tile": "tile"}, "output": "output"},
-            "io": {"tile": ["N", 3, "H", "W"], "output": ["N", 3, "H", "W"]},
-            "tileSize": 224, "overlap": 32, "contextSize": None, "contextDim": None,
-            "params": models.n_params(snet), "gflopsPerTile": round(gflops(SeedGraph(snet), tile[:1]), 4),
-            "widthDivisor": snet_div(snet), "opset": OPSET, "checkpoint": "models/checkpoints/seed-vgg.pt",
-            "note": "seed architecture, channel widths / 8, no pretrained weights (offline); H, W must be multiples of 32",
-            "training": tr, "metrics": {**(dm or {}), **(evals.get("seed-vgg") or {})},
-        }
-        entries.append(se)
-        sub = {k: v for k, v in se.items() if k not in ("files", "tile")}
-        sub["tile"] = {**se["tile"], "file": fs}
-        write_json(os.path.join(MODELS, "seed-vgg", "manifest.json"), sub)
-
+        export_seed(entries, evals, torch.rand(2, 3, 224, 224))
     top = {k: v for k, v in ev.items()}
     top["models"] = entries
     top["contract"] = "docs/ARCHITECTURE.md#model-io-contract"
     write_json(os.path.join(MODELS, "manifest.json"), top)
     for e in entries:
-        print(e["name"], e["params"], "params", e["gflopsPerTile"], "GFLOPs/tile")
+        print(e["name"], e["params"], "params", e.get("gflopsPerPhoto", e.get("gflopsPerTile")), "GFLOPs")
 
 
 def snet_div(snet):

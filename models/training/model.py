@@ -8,6 +8,8 @@ Evenlight = ContextNet (224x224 thumbnail of the whole photo -> global vector, r
 SeedVGG = the seed's architecture (VGG-16 style encoder, six skips, deconvolution decoder,
           leaky ReLU, sigmoid output) with channel widths divided by `width_div`.
 """
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -129,6 +131,8 @@ class SeedVGG(nn.Module):
 def build(cfg):
     if cfg["arch"] == "evenlight":
         return Evenlight(cfg.get("dim", 64), cfg.get("ch", 32), cfg.get("iters", 8), cfg.get("down", 4))
+    if cfg["arch"] == "evenlight2":
+        return build2(cfg)
     if cfg["arch"] == "seed-vgg":
         return SeedVGG(cfg.get("width_div", 8))
     raise ValueError(f"unknown arch {cfg['arch']}")
@@ -136,3 +140,72 @@ def build(cfg):
 
 def n_params(m):
     return sum(p.numel() for p in m.parameters())
+
+
+class CurveNet(nn.Module):
+    """Evenlight v2: sees only a 224x224 thumbnail of the whole photo and predicts the
+    transform the applier (applier.py, and its TypeScript twin) applies at full resolution:
+    a GHxGW grid of monotone tone curves on luminance (a global curve plus local residuals)
+    and a bounded global colour step (white-balance gains, saturation).
+
+    Input: thumb [N,3,224,224] sRGB 0..1. Outputs: curves [N,K,GH,GW] (knot values at
+    applier.knots(K)), color [N,4] = (wb_r, wb_g, wb_b, saturation).
+    """
+    kind = "evenlight2"
+
+    def __init__(self, k=24, widths=(16, 32, 48, 64), dim=64, power=2.5, wb_range=0.12, sat_range=(0.6, 1.3)):
+        super().__init__()
+        self.k, self.power = k, power
+        self.wb_range, self.sat_range = wb_range, sat_range
+        layers, cin = [], 4  # r, g, b + log luminance (dark frames carry their content in a few codes)
+        for w in widths:  # 224 -> 14: one grid cell per 16x16 thumbnail pixels
+            layers += [conv(cin, w, 3, 2), nn.LeakyReLU(0.2)]
+            cin = w
+        self.body = nn.Sequential(*layers)
+        self.glob_body = nn.Sequential(conv(cin, dim, 3, 2), nn.LeakyReLU(0.2), conv(dim, dim, 3, 2), nn.LeakyReLU(0.2))
+        self.glob_head = nn.Sequential(nn.Linear(2 * dim + 16, dim), nn.LeakyReLU(0.2))
+        self.glob_curve = nn.Linear(dim, k - 1)
+        self.glob_color = nn.Linear(dim, 4)
+        self.film = nn.Linear(dim, 2 * dim)
+        self.local = nn.Sequential(conv(cin, dim, 3, 1), nn.LeakyReLU(0.2), conv(dim, dim, 3, 1))
+        self.local_head = nn.Conv2d(dim, k - 1, 1)
+        for m in (self.glob_curve, self.glob_color, self.local_head, self.film):
+            nn.init.zeros_(m.weight)
+            nn.init.zeros_(m.bias)
+        xk = torch.linspace(0, 1, k) ** power
+        self.register_buffer("xk", xk)
+        self.register_buffer("dx", xk[1:] - xk[:-1])
+        edges = torch.linspace(-8, 0, 17)
+        self.register_buffer("hist_centres", (edges[1:] + edges[:-1]) / 2)
+
+    def features(self, thumb):
+        x = thumb.clamp(0, 1)
+        y = 0.2126 * x[:, 0:1] + 0.7152 * x[:, 1:2] + 0.0722 * x[:, 2:3]
+        ly = torch.log2(y + 1 / 512)  # -9..0
+        return torch.cat([x, ly / 9 + 1], dim=1), ly
+
+    def forward(self, thumb):
+        x, ly = self.features(thumb)
+        f = self.body(x)  # [N,64,14,14]
+        gfe = self.glob_body(f)
+        # a soft 16-bin histogram of log2 luminance: exposure statistics the convs need not learn
+        hist = torch.exp(-((ly.flatten(1)[:, :, None] - self.hist_centres) ** 2) / 0.125).mean(1)
+        g = self.glob_head(torch.cat([gfe.mean(dim=(2, 3)), gfe.amax(dim=(2, 3)), hist], dim=1))
+        gamma, beta = self.film(g)[:, :, None, None].chunk(2, dim=1)
+        loc = F.leaky_relu(self.local(f) * (1 + gamma) + beta, 0.2)
+        logits = self.local_head(loc) + self.glob_curve(g)[:, :, None, None]  # [N,K-1,14,14]
+        slopes = torch.exp(6 * torch.tanh(logits / 6))  # 1 at init: the identity curve
+        incr = slopes * self.dx[None, :, None, None]
+        zero = torch.zeros_like(incr[:, :1])
+        curves = torch.cumsum(torch.cat([zero, incr], dim=1), dim=1)
+        c = self.glob_color(g)
+        wb = torch.exp(self.wb_range * torch.tanh(c[:, :3]))
+        wb = wb / (0.2126 * wb[:, 0:1] + 0.7152 * wb[:, 1:2] + 0.0722 * wb[:, 2:3])
+        lo, hi = self.sat_range
+        p1 = (1 - lo) / (hi - lo)  # saturation 1 at init
+        sat = lo + (hi - lo) * torch.sigmoid(c[:, 3:4] + math.log(p1 / (1 - p1)))
+        return curves, torch.cat([wb, sat], dim=1)
+
+
+def build2(cfg):
+    return CurveNet(cfg.get("k", 24), tuple(cfg.get("widths", (16, 32, 48, 64))), cfg.get("dim", 64), cfg.get("power", 2.5))

@@ -1,7 +1,8 @@
-"""Runs the PyTorch checkpoints on fixed seeded inputs and dumps inputs + outputs for the
-ONNX Runtime parity test (test/models/parity.test.ts).
+"""Runs the PyTorch checkpoints and the applier twin on fixed seeded inputs and dumps inputs
++ outputs for the parity tests: test/models/parity.test.ts (ONNX Runtime vs the checkpoints)
+and test/engine/normalize/curve-apply-parity.test.ts (the TypeScript applier vs applier.py).
 
-  /usr/bin/python3 models/training/parity_dump.py OUT_DIR
+  /usr/bin/python3 models/training/parity_dump.py OUT_DIR [--applier-only]
 
 Writes OUT_DIR/cases.json: [{model, graph, inputs: {name: {shape, file}}, outputs: {...}}] and
 one little-endian float32 .bin per tensor.
@@ -15,18 +16,30 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import applier  # noqa: E402
 from export import MODELS, load  # noqa: E402
 
 
-def image_like(g, n, h, w):
+def image_like(g, n, h, w, top=1.0):
     """Smooth random scenes plus fine noise: exercises the curves like real photos do."""
     lo = torch.rand(n, 3, max(2, h // 16), max(2, w // 16), generator=g)
     x = F.interpolate(lo, size=(h, w), mode="bilinear", align_corners=False)
-    return (x ** 2.2 + 0.05 * torch.rand(n, 3, h, w, generator=g)).clamp(0, 1)
+    return ((x ** 2.2 + 0.05 * torch.rand(n, 3, h, w, generator=g)) * top).clamp(0, top)
+
+
+def random_transform(g, k=24, gh=5, gw=7):
+    """A transform like the network's: monotone curves per cell, bounded colour step."""
+    xk = applier.knots(k)
+    slopes = torch.exp(2 * torch.rand(1, k - 1, gh, gw, generator=g) - 0.5)
+    incr = slopes * (xk[1:] - xk[:-1])[None, :, None, None]
+    curves = torch.cumsum(torch.cat([torch.zeros(1, 1, gh, gw), incr], 1), 1)
+    color = torch.tensor([[1.08, 0.97, 1.1, 0.8]])
+    return curves, xk, color
 
 
 def main():
     out = sys.argv[1]
+    applier_only = "--applier-only" in sys.argv
     os.makedirs(out, exist_ok=True)
     g = torch.Generator().manual_seed(1234)
     cases = []
@@ -42,19 +55,25 @@ def main():
 
     torch.set_num_threads(1)
     with torch.no_grad():
-        net, _ = load("evenlight")
-        thumb = image_like(g, 1, 224, 224)
-        ctx = net.context(thumb)
-        dump("evenlight", "context", {"thumb": thumb}, {"context": ctx})
-        tile = image_like(g, 2, 224, 224)
-        c2 = ctx.repeat(2, 1)
-        dump("evenlight", "tile", {"tile": tile, "context": c2}, {"output": net.tile(tile, c2)[0]})
-        odd = image_like(g, 1, 150, 230)  # H, W not multiples of the 4x coarse grid
-        dump("evenlight", "tile-odd", {"tile": odd, "context": ctx}, {"output": net.tile(odd, ctx)[0]})
-        if os.path.isfile(os.path.join(MODELS, "checkpoints", "seed-vgg.pt")):
-            snet, _ = load("seed-vgg")
-            st = image_like(g, 2, 224, 224)
-            dump("seed-vgg", "tile", {"tile": st}, {"output": snet(st)[0]})
+        # the applier twin: odd sizes, a grid that does not divide them, RAW-like values above 1
+        for name, (h, w, top, gh, gw) in {"small": (37, 53, 1.0, 5, 7), "headroom": (64, 41, 1.6, 14, 14)}.items():
+            rgb = image_like(g, 1, h, w, top)
+            curves, xk, color = random_transform(g, 24, gh, gw)
+            dump("applier", name, {"rgb": rgb, "curves": curves, "knots": xk, "color": color},
+                 {"output": applier.apply(rgb, curves, xk, color)})
+        if not applier_only:
+            net, _ = load("evenlight2")
+            thumb = image_like(g, 1, 224, 224)
+            curves, color = net(thumb)
+            dump("evenlight", "transform", {"thumb": thumb}, {"curves": curves, "color": color})
+            # the shipped network's own transform through the twin, on a dark frame
+            rgb = image_like(g, 1, 48, 80) * 0.08
+            dump("applier", "shipped", {"rgb": rgb, "curves": curves, "knots": net.xk, "color": color},
+                 {"output": applier.apply(rgb, curves, net.xk, color)})
+            if os.path.isfile(os.path.join(MODELS, "checkpoints", "seed-vgg.pt")):
+                snet, _ = load("seed-vgg")
+                st = image_like(g, 2, 224, 224)
+                dump("seed-vgg", "tile", {"tile": st}, {"output": snet(st)[0]})
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(cases, f, indent=1)
 

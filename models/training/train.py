@@ -1,28 +1,35 @@
 """Trains one model from a JSON config; deterministic for a given seed and thread count.
 
-  /usr/bin/python3 models/training/train.py --config models/training/configs/evenlight.json
+  /usr/bin/python3 models/training/train.py --config models/training/configs/evenlight2.json
 
-Writes models/checkpoints/<name>.pt (atomically, at every evaluation) and
+evenlight2 (the shipped model): the network sees a 224x224 thumbnail of the photo and predicts
+a transform; applier.py (the twin of the TypeScript applier) applies it to the photo's pixels
+and the loss is taken there, against the bracket's Mertens fusion (or the original photo).
+seed-vgg (the seed's architecture, a baseline): image to image on the same pairs.
+
+Writes models/checkpoints/<name>.pt (atomically, the best dev PSNR so far) and
 models/training/report/<name>.metrics.json + <name>.curves.png.
 """
 import argparse
 import json
-import math
 import os
 import random
 import sys
 import time
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import applier  # noqa: E402
 import dataset  # noqa: E402
 import model as models  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+THUMB = 224
 
 
 def gauss_window(size=11, sigma=1.5):
@@ -46,97 +53,108 @@ def ssim(x, y):
     return m.mean(dim=(1, 2, 3))
 
 
-def tv(a):
-    return (a[:, :, 1:] - a[:, :, :-1]).abs().mean() + (a[:, :, :, 1:] - a[:, :, :, :-1]).abs().mean()
-
-
 def psnr(x, y):
     mse = ((x - y) ** 2).mean(dim=(1, 2, 3)).clamp_min(1e-10)
     return 10 * torch.log10(1 / mse)
 
 
+def thumbs_of(x):
+    """The network's view: the photo area-resized to 224x224, aspect ignored (as the TS engine does)."""
+    return F.adaptive_avg_pool2d(x, (THUMB, THUMB))
+
+
+def run(net, x):
+    """Model output at x's resolution, and the auxiliary tensor the smoothness term reads."""
+    if isinstance(net, models.CurveNet):
+        curves, color = net(thumbs_of(x))
+        return applier.apply(x, curves, net.xk, color), (curves, color)
+    out, _ = net(x)
+    return out, (out, None)
+
+
+def smooth(curves):
+    """Total variation of the curve grid between neighbouring cells (halos come from steps there)."""
+    return (curves[:, :, 1:] - curves[:, :, :-1]).abs().mean() + (curves[:, :, :, 1:] - curves[:, :, :, :-1]).abs().mean()
+
+
 def loss_fn(cfg, out, aux, tgt):
-    l1 = (out - tgt).abs().mean()
-    loss = cfg["w_l1"] * l1 + cfg["w_tv"] * tv(aux)
+    loss = cfg["w_l1"] * (out - tgt).abs().mean()
     if cfg.get("w_ssim", 0) > 0:
         loss = loss + cfg["w_ssim"] * (1 - ssim(out, tgt).mean())
+    if cfg.get("w_tv", 0) > 0:
+        loss = loss + cfg["w_tv"] * smooth(aux[0])
     return loss
 
 
 def load_items(items):
     out = []
     for it in items:
-        z = np.load(it["path"])
-        out.append({**it, "inputs": z["inputs"], "targets": z["targets"], "thumbs": z["thumbs"]})
+        groups = dataset.load_pairs(it["path"])
+        if groups:
+            out.append({**it, "groups": groups})
     return out
 
 
-def augment(rng, arrs):
-    k = rng.randrange(4)
-    flip = rng.random() < 0.5
+def crop_resize(rng, inp, tgt, size):
+    """A random crop (the 'photo' the model is shown), resized to size x size, flipped/rotated."""
+    h, w = inp.shape[:2]
+    if rng.random() < 0.4:
+        y0, x0, ch, cw = 0, 0, h, w  # the whole frame
+    else:
+        ch = int(h * rng.uniform(0.5, 1))
+        cw = int(w * rng.uniform(0.5, 1))
+        y0, x0 = rng.randrange(h - ch + 1), rng.randrange(w - cw + 1)
     res = []
-    for a in arrs:
+    k, flip = rng.randrange(4), rng.random() < 0.5
+    for a in (inp, tgt):
+        a = cv2.resize(a[y0:y0 + ch, x0:x0 + cw], (size, size), interpolation=cv2.INTER_AREA)
         a = np.rot90(a, k, axes=(0, 1))
-        if flip:
-            a = a[:, ::-1]
-        res.append(a)
+        res.append(a[:, ::-1] if flip else a)
     return res
 
 
-def sample_batch(rng, pools, weights, crop, batch):
-    tiles, thumbs, tgts = [], [], []
-    srcs = list(pools)
+def to_t(xs):
+    return torch.from_numpy(np.ascontiguousarray(np.stack(xs))).permute(0, 3, 1, 2).float() / 255
+
+
+def sample_batch(rng, pools, weights, size, batch):
+    ins, tgts = [], []
+    srcs = [s for s in pools if weights.get(s, 0) > 0]
     for _ in range(batch):
-        src = rng.choices(srcs, [weights.get(s, 0) for s in srcs])[0]
+        src = rng.choices(srcs, [weights[s] for s in srcs])[0]
         it = rng.choice(pools[src])
-        i = rng.randrange(len(it["inputs"]))
-        inp, tgt, th = it["inputs"][i], it["targets"][i], it["thumbs"][i]
-        h, w = inp.shape[:2]
-        c = min(crop, h, w)
-        y0, x0 = rng.randrange(h - c + 1), rng.randrange(w - c + 1)
-        inp, tgt = inp[y0:y0 + c, x0:x0 + c], tgt[y0:y0 + c, x0:x0 + c]
-        if c < crop:  # tiny images: resize up so the batch stacks
-            import cv2
-            inp, tgt = cv2.resize(inp, (crop, crop)), cv2.resize(tgt, (crop, crop))
-        # the same rotation/flip for tile, target and thumbnail keeps context consistent
-        inp, tgt, th = augment(rng, [inp, tgt, th])
-        tiles.append(inp), tgts.append(tgt), thumbs.append(th)
-    f = lambda xs: torch.from_numpy(np.ascontiguousarray(np.stack(xs))).permute(0, 3, 1, 2).float() / 255
-    return f(tiles), f(thumbs), f(tgts)
+        frames, tgt = rng.choice(it["groups"])
+        i, t = crop_resize(rng, frames[rng.randrange(len(frames))], tgt, size)
+        ins.append(i), tgts.append(t)
+    return to_t(ins), to_t(tgts)
 
 
-def dev_set(items, n=96, size=224, seed=0):
-    """Fixed dev crops: centre 224x224 of up to n dev frames (both models see the same pixels)."""
+def dev_frames(items, n, seed=0):
+    """Fixed whole frames at their stored size (long side 384), as the product sees a photo."""
     rng = random.Random(seed)
-    cands = [(it, i) for it in items for i in range(len(it["inputs"]))]
+    cands = [(it, g, i) for it in items for g in range(len(it["groups"])) for i in range(len(it["groups"][g][0]))]
     rng.shuffle(cands)
-    tiles, thumbs, tgts = [], [], []
-    for it, i in cands[:n]:
-        inp, tgt = it["inputs"][i], it["targets"][i]
-        h, w = inp.shape[:2]
-        if min(h, w) < size:
-            continue
-        y0, x0 = (h - size) // 2, (w - size) // 2
-        tiles.append(inp[y0:y0 + size, x0:x0 + size]), tgts.append(tgt[y0:y0 + size, x0:x0 + size])
-        thumbs.append(it["thumbs"][i])
-    f = lambda xs: torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).float() / 255
-    return f(tiles), f(thumbs), f(tgts)
+    out = []
+    for it, g, i in cands[:n]:
+        frames, tgt = it["groups"][g]
+        h, w = tgt.shape[:2]
+        h, w = h - h % 32, w - w % 32  # the seed architecture needs multiples of 32
+        out.append((to_t([frames[i][:h, :w]]), to_t([tgt[:h, :w]])))
+    return out
 
 
 @torch.no_grad()
-def evaluate(cfg, net, data, bs=16):
+def evaluate(cfg, net, data):
     net.eval()
-    tiles, thumbs, tgts = data
     ls, ps, ss = [], [], []
-    for s in range(0, len(tiles), bs):
-        x, t, y = tiles[s:s + bs], thumbs[s:s + bs], tgts[s:s + bs]
-        out, aux = net(x, t)
+    for x, y in data:
+        out, aux = run(net, x)
         out = torch.round(out.clamp(0, 1) * 255) / 255  # metrics on 8-bit output, like the product
-        ls.append(float(loss_fn(cfg, out, aux, y)) * len(x))
-        ps += psnr(out, y).tolist()
-        ss += ssim(out, y).tolist()
+        ls.append(float(loss_fn(cfg, out, aux, y)))
+        ps.append(float(psnr(out, y)))
+        ss.append(float(ssim(out, y)))
     net.train()
-    return {"loss": sum(ls) / len(ps), "psnr": float(np.mean(ps)), "ssim": float(np.mean(ss))}
+    return {"loss": float(np.mean(ls)), "psnr": float(np.mean(ps)), "ssim": float(np.mean(ss))}
 
 
 def save_atomic(obj, path):
@@ -168,12 +186,10 @@ def main(argv=None):
     ap.add_argument("--config", required=True)
     ap.add_argument("--data", default=os.environ.get("EVENLIGHT_DATA", os.path.join(REPO, "..", "shared", "data")))
     ap.add_argument("--steps", type=int, help="override the config's step count")
-    ap.add_argument("--out-dir", default=REPO, help="where models/checkpoints and report go (smoke test: a temp dir)")
-    ap.add_argument("--max-items", type=int, default=0, help="use only this many training scenes (smoke test)")
+    ap.add_argument("--out-dir", default=REPO, help="where models/checkpoints and report go")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init", help="start from this checkpoint's weights (fine-tuning stage)")
-    ap.add_argument("--stop-after", type=int, default=0,
-                    help="stop after this step without changing the LR schedule (reproduces a run cut at a deadline)")
+    ap.add_argument("--minutes", type=float, default=0, help="stop after this wall time (the best checkpoint is kept)")
     a = ap.parse_args(argv)
     with open(a.config) as f:
         cfg = json.load(f)
@@ -182,68 +198,65 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     torch.manual_seed(cfg["seed"])
     rng = random.Random(cfg["seed"])
-    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
     items = dataset.build_cache(a.data)
-    train_items = [i for i in items if i["split"] == "train"]
-    dev_items = [i for i in items if i["split"] == "dev"]
-    if a.max_items:
-        train_items = train_items[:a.max_items]
-        dev_items = train_items  # smoke test: fit a tiny set
-    train_items, dev_items = load_items(train_items), load_items(dev_items)
+    train_items = load_items([i for i in items if i["split"] == "train"])
+    dev_items = load_items([i for i in items if i["split"] == "dev"])
     pools = {}
     for it in train_items:
         pools.setdefault(it["source"], []).append(it)
     weights = cfg["source_weights"]
-    devd = dev_set(dev_items, n=16 if a.max_items else 96)
-    # a fixed slice of training frames, measured exactly like dev, for the train curve
-    traind = dev_set(train_items, n=16 if a.max_items else 96, seed=1)
+    devd = dev_frames(dev_items, cfg.get("dev_frames", 160))
+    traind = dev_frames(train_items, cfg.get("dev_frames", 160), seed=1)
 
-    net = models.build(cfg).to(dev)
+    net = models.build(cfg)
     if a.init:
-        net.load_state_dict(torch.load(a.init, map_location=dev)["state_dict"])
+        net.load_state_dict(torch.load(a.init, map_location="cpu")["state_dict"])
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
     steps = cfg["steps"]
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (cfg["lr_final"] / cfg["lr"]) ** (s / max(1, steps)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (cfg["lr_final"] / cfg["lr"]) ** (s / max(1, steps)))
     ck_dir = os.path.join(a.out_dir, "models", "checkpoints")
     rep_dir = os.path.join(a.out_dir, "models", "training", "report")
     os.makedirs(ck_dir, exist_ok=True)
     os.makedirs(rep_dir, exist_ok=True)
-    hist, t0, run_loss = [], time.time(), []
-    n_train_pairs = sum(len(i["inputs"]) for i in train_items)
-    print(f"{cfg['name']}: {models.n_params(net)} params, {len(train_items)} train scenes / {n_train_pairs} pairs, "
-          f"device {dev}", flush=True)
+    hist, t0, run_loss, best = [], time.time(), [], -1.0
+    n_pairs = sum(len(g[0]) for it in train_items for g in it["groups"])
+    print(f"{cfg['name']}: {models.n_params(net)} params, {len(train_items)} train scenes / {n_pairs} pairs, "
+          f"dev {len(devd)} frames", flush=True)
     for step in range(1, steps + 1):
-        x, t, y = (v.to(dev) for v in sample_batch(rng, pools, weights, cfg["crop"], cfg["batch"]))
-        out, aux = net(x, t)
+        x, y = sample_batch(rng, pools, weights, cfg["size"], cfg["batch"])
+        out, aux = run(net, x)
         loss = loss_fn(cfg, out, aux, y)
         opt.zero_grad()
         loss.backward()
         opt.step()
         sched.step()
         run_loss.append(float(loss))
-        if step % cfg["eval_every"] == 0 or step == steps:
-            tr = evaluate(cfg, net, [v.to(dev) for v in traind])
-            dv = evaluate(cfg, net, [v.to(dev) for v in devd])
+        out_of_time = a.minutes and (time.time() - t0) / 60 > a.minutes
+        if step % cfg["eval_every"] == 0 or step == steps or out_of_time:
+            tr = evaluate(cfg, net, traind)
+            dv = evaluate(cfg, net, devd)
             tr["batch_loss"] = float(np.mean(run_loss))
             run_loss = []
             hist.append({"step": step, "minutes": (time.time() - t0) / 60, "train": tr, "dev": dv})
             print(f"step {step} {hist[-1]['minutes']:.1f} min train loss {tr['batch_loss']:.4f} "
                   f"psnr {tr['psnr']:.2f} | dev loss {dv['loss']:.4f} psnr {dv['psnr']:.2f} ssim {dv['ssim']:.4f}",
                   flush=True)
-            save_atomic({"config": cfg, "state_dict": net.state_dict(), "step": step},
-                        os.path.join(ck_dir, f"{cfg['name']}.pt"))
-            metrics = {"name": cfg["name"], "config": cfg, "params": models.n_params(net),
-                       "device": str(dev), "threads": a.threads, "train_pairs": n_train_pairs,
-                       "train_scenes": len(train_items), "history": hist}
-            with open(os.path.join(rep_dir, f"{cfg['name']}.metrics.json.tmp"), "w") as f:
+            if dv["psnr"] > best:  # model selection on dev only; test and heldout are never read here
+                best = dv["psnr"]
+                save_atomic({"config": cfg, "state_dict": net.state_dict(), "step": step},
+                            os.path.join(ck_dir, f"{cfg['name']}.pt"))
+            metrics = {"name": cfg["name"], "config": cfg, "params": models.n_params(net), "threads": a.threads,
+                       "train_pairs": n_pairs, "train_scenes": len(train_items), "best_dev_psnr": best,
+                       "command": " ".join(["/usr/bin/python3", "models/training/train.py"] + (argv or sys.argv[1:])),
+                       "history": hist}
+            tmp = os.path.join(rep_dir, f"{cfg['name']}.metrics.json.tmp")
+            with open(tmp, "w") as f:
                 json.dump(metrics, f, indent=1)
-            os.replace(os.path.join(rep_dir, f"{cfg['name']}.metrics.json.tmp"),
-                       os.path.join(rep_dir, f"{cfg['name']}.metrics.json"))
+            os.replace(tmp, os.path.join(rep_dir, f"{cfg['name']}.metrics.json"))
             plot(hist, os.path.join(rep_dir, f"{cfg['name']}.curves.png"), cfg["name"])
-            if a.stop_after and step >= a.stop_after:
-                break
+        if out_of_time:
+            break
     return hist
 
 

@@ -12,7 +12,9 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../atomic-write';
 import { EvenlightError, fromNodeError, throwIfAborted, toEvenlightError } from '../errors';
-import { decodeRaw, extractRawPreview, type RawDecodeInfo } from '../raw/dcraw';
+import type { RawDecodeInfo } from '../raw/dcraw';
+import { decodeRawFile } from '../raw/decoder';
+import { extractEmbeddedPreview } from '../raw/preview';
 import { embedMetadata, extractExifBlock } from './embed-metadata';
 import { bareExif, embedExifInJpeg, orientationExif, setExifOrientation } from './exif-embed';
 import { readExif } from './exif';
@@ -80,12 +82,66 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
   throwIfAborted(opts.signal, path);
   checkHeader(path, head, format, size, maxPixels, format === 'raw' && opts.rawHalfSize ? 4 : 1);
   if (format === 'raw') {
-    const { image, info } = await decodeRaw(path, { halfSize: opts.rawHalfSize, signal: opts.signal, maxPixels });
+    const { image, info } = await decodeRawFile(path, { halfSize: opts.rawHalfSize, signal: opts.signal, maxPixels });
     const meta: ImageMeta = { path, format, width: image.width, height: image.height, bitDepth: 16, raw: info };
     const exif = extractExifBlock(head);
     if (exif) meta.exif = exif;
     return { image, meta };
   }
+  const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts.signal);
+  const image = sixteen ? u16ToFloat(data, info.width, info.height, info.channels) : u8ToFloat(data, info.width, info.height, info.channels);
+  return { image, meta };
+}
+
+/** Integer pixels as decoded, interleaved RGB, in shared memory (worker threads read them in place). */
+export interface SharedRasterImage {
+  width: number;
+  height: number;
+  bits: 8 | 16;
+  buffer: SharedArrayBuffer;
+}
+
+/**
+ * JPEG/PNG/TIFF/WebP decoded to 8- or 16-bit RGB in a SharedArrayBuffer, without a float
+ * copy: the fast path of `normalizeFile`. Camera RAW has no integer form here (its headroom
+ * needs floats): undefined.
+ */
+export async function readSharedRaster(path: string, opts: ReadOptions = {}): Promise<{ raster: SharedRasterImage; meta: ImageMeta } | undefined> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  throwIfAborted(opts.signal, path);
+  const { format, head, size } = await sniffFile(path);
+  if (format === 'raw') return undefined;
+  checkHeader(path, head, format, size, maxPixels, 1);
+  const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts.signal);
+  const n = info.width * info.height * 3;
+  const buffer = new SharedArrayBuffer(n * (sixteen ? 2 : 1));
+  if (sixteen) {
+    const dst = new Uint16Array(buffer);
+    const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
+    copyRgb(src, dst, info.channels);
+  } else copyRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), new Uint8Array(buffer), info.channels);
+  return { raster: { width: info.width, height: info.height, bits: sixteen ? 16 : 8, buffer }, meta };
+}
+
+function copyRgb(src: Uint8Array | Uint16Array, dst: Uint8Array | Uint16Array, channels: number): void {
+  if (channels === 3) {
+    dst.set(src.subarray(0, dst.length));
+    return;
+  }
+  for (let i = 0, j = 0; i < dst.length; i += 3, j += channels) {
+    dst[i] = src[j];
+    dst[i + 1] = src[j + 1];
+    dst[i + 2] = src[j + 2];
+  }
+}
+
+async function decodeWithSharp(
+  path: string,
+  format: InputFormat,
+  head: Buffer,
+  maxPixels: number,
+  signal?: AbortSignal,
+): Promise<{ data: Buffer; info: sharp.OutputInfo; sixteen: boolean; meta: ImageMeta }> {
   let md: sharp.Metadata;
   try {
     md = await sharp(path, { limitInputPixels: false }).metadata();
@@ -109,16 +165,15 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
   } catch (err) {
     throw sharpError(err, path);
   }
-  throwIfAborted(opts.signal, path);
+  throwIfAborted(signal, path);
   const { data, info } = decoded;
-  const image = sixteen ? u16ToFloat(data, info.width, info.height, info.channels) : u8ToFloat(data, info.width, info.height, info.channels);
   const meta: ImageMeta = { path, format, width: info.width, height: info.height, bitDepth: sixteen ? 16 : 8 };
   if (md.icc && !cmyk) meta.icc = md.icc;
   // libvips exposes no EXIF for TIFF input: rebuild it from the file's own directories.
   const exif = bareExif(md.exif) ?? (format === 'tiff' ? extractExifBlock(head) : null);
   if (exif) meta.exif = exif;
   if (md.orientation) meta.orientation = md.orientation;
-  return { image, meta };
+  return { data, info, sixteen, meta };
 }
 
 /** Interleaved integer pixels (3+ channels, extras ignored) scaled by 1/max into RgbFloat. */
@@ -183,6 +238,25 @@ export async function writeImage(path: string, image: RgbFloat, opts: WriteOptio
   if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
     throw new EvenlightError('INVALID_ARGUMENT', path, `image buffer does not match its size (${width}×${height}, ${data.length} values)`);
   }
+  const sixteen = opts.format === 'tiff16';
+  await writeRaster(path, { width, height, bits: sixteen ? 16 : 8, data: sixteen ? floatToU16(data) : floatToU8(data) }, opts);
+}
+
+/** Integer RGB pixels ready to encode: 8-bit for JPEG/PNG, 16-bit for tiff16. */
+export interface Raster {
+  width: number;
+  height: number;
+  bits: 8 | 16;
+  data: Uint8Array | Uint16Array;
+}
+
+/** Encodes integer pixels as they are (no float round trip) and writes them atomically. */
+export async function writeRaster(path: string, raster: Raster, opts: WriteOptions): Promise<void> {
+  const { width, height, data, bits } = raster;
+  if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
+    throw new EvenlightError('INVALID_ARGUMENT', path, `image buffer does not match its size (${width}×${height}, ${data.length} values)`);
+  }
+  if (bits !== (opts.format === 'tiff16' ? 16 : 8)) throw new EvenlightError('INVALID_ARGUMENT', path, `${bits}-bit pixels cannot be written as ${opts.format}`);
   if (opts.meta?.path && (await sameFile(opts.meta.path, path))) {
     throw new EvenlightError('OUTPUT_UNWRITABLE', path, 'refusing to overwrite the original input file');
   }
@@ -192,16 +266,14 @@ export async function writeImage(path: string, image: RgbFloat, opts: WriteOptio
   const icc = opts.meta?.icc;
   let encoded: Buffer;
   try {
+    const input = sharp(data, { raw: { width, height, channels: 3 } });
     if (opts.format === 'tiff16') {
-      encoded = await sharp(floatToU16(data), { raw: { width, height, channels: 3 } })
-        .toColourspace('rgb16')
-        .tiff({ compression: 'deflate', predictor: 'horizontal' })
-        .toBuffer();
+      encoded = await input.toColourspace('rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
     } else if (opts.format === 'png') {
-      encoded = await sharp(floatToU8(data), { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+      encoded = await input.png({ compressionLevel: 6 }).toBuffer();
     } else if (opts.format === 'jpeg') {
       const quality = Math.max(1, Math.min(100, Math.round(opts.quality ?? 92)));
-      encoded = await sharp(floatToU8(data), { raw: { width, height, channels: 3 } }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();
+      encoded = await input.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();
     } else {
       throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output format ${String(opts.format)}`);
     }
@@ -222,14 +294,14 @@ export async function makeThumbnail(path: string, maxSide: number, opts: { signa
   checkHeader(path, head, format, size, opts.maxPixels ?? DEFAULT_MAX_PIXELS, format === 'raw' ? 4 : 1);
   const resize = { width: side, height: side, fit: 'inside' as const, withoutEnlargement: true };
   if (format === 'raw') {
-    const preview = await extractRawPreview(path, opts.signal);
+    const preview = await extractEmbeddedPreview(path, opts.signal);
     if (preview) {
       try {
-        const m = await sharp(preview).metadata();
-        if (Math.max(m.width ?? 0, m.height ?? 0) >= Math.min(side, 512)) {
+        if (Math.max(preview.width, preview.height) >= Math.min(side, 512)) {
           // Embedded previews are stored unrotated; the raw's own orientation applies.
-          const o = m.orientation ? undefined : (await readExif(path).catch(() => ({ orientation: undefined }))).orientation;
-          const upright = o && o !== 1 ? embedExifInJpeg(preview, orientationExif(o)) : preview;
+          const m = await sharp(preview.jpeg).metadata();
+          const o = m.orientation ? undefined : (preview.orientation ?? (await readExif(path).catch(() => ({ orientation: undefined }))).orientation);
+          const upright = o && o !== 1 ? embedExifInJpeg(preview.jpeg, orientationExif(o)) : preview.jpeg;
           return await sharp(upright).rotate().resize(resize).jpeg({ quality: 85 }).toBuffer();
         }
       } catch {

@@ -5,8 +5,10 @@
  *
  * {
  *   "name": "evenlight-net", "version": "1.0.0",
- *   "tile":    { "file": "tile.onnx", "size": 224 },     // inputs tile [N,3,H,W] (+ context [N,K]) -> output
- *   "context": { "file": "context.onnx", "dim": 16 },    // optional: thumb [1,3,224,224] -> context [1,K]
+ *   "transform": { "file": "t.onnx", "size": 224, "grid": [14, 14], "knots": [0, …, 1] },
+ *                 // v2: thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,4] (normalize/curve-apply.ts)
+ *   "tile":    { "file": "tile.onnx", "size": 224 },     // v1 (seed baseline): tile [N,3,H,W] (+ context [N,K]) -> output
+ *   "context": { "file": "context.onnx", "dim": 16 },    // optional with tile: thumb [1,3,224,224] -> context [1,K]
  *   ...any other keys (metrics, training info) are kept and ignored
  * }
  * Input/output names default to the contract's (thumb, context, tile, output) and may be
@@ -47,12 +49,32 @@ const contextGraph = z.preprocess(
   }),
 );
 
-export const manifestSchema = z.looseObject({
-  name: z.string().min(1),
-  version: z.string().min(1).default('0'),
-  tile: tileGraph,
-  context: contextGraph.nullish(),
+/**
+ * v2: one graph from the thumbnail to a transform the engine applies itself
+ * (normalize/curve-apply.ts): curves [1,K,GH,GW] at `knots`, colour [1,4].
+ */
+const transformGraph = z.looseObject({
+  file: fileName,
+  size: z.number().int().min(8).max(4096).default(224),
+  input: z.string().default('thumb'),
+  outputs: z.object({ curves: z.string().default('curves'), color: z.string().default('color') }).default({ curves: 'curves', color: 'color' }),
+  grid: z.tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)]),
+  knots: z
+    .array(z.number())
+    .min(2)
+    .max(256)
+    .refine((k) => k[0] === 0 && k[k.length - 1] === 1 && k.every((v, i) => i === 0 || v > k[i - 1]), 'knots must rise from 0 to 1'),
 });
+
+export const manifestSchema = z
+  .looseObject({
+    name: z.string().min(1),
+    version: z.string().min(1).default('0'),
+    tile: tileGraph.optional(),
+    context: contextGraph.nullish(),
+    transform: transformGraph.optional(),
+  })
+  .refine((m) => !!m.tile !== !!m.transform, 'a model has either "transform" (v2) or "tile" (v1)');
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
 
@@ -85,7 +107,7 @@ export function readManifest(dir: string): ModelManifest {
     const issue = parsed.error.issues[0];
     throw new EvenlightError('UNSUPPORTED', path, `invalid manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  for (const f of [parsed.data.tile.file, parsed.data.context?.file]) {
+  for (const f of [parsed.data.tile?.file, parsed.data.context?.file, parsed.data.transform?.file]) {
     if (f && !existsSync(join(dir, f))) throw new EvenlightError('NOT_FOUND', join(dir, f), 'model file listed in manifest.json is missing');
   }
   return parsed.data;

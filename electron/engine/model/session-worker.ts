@@ -5,7 +5,7 @@
  * its own thread and tensors travel as transferred ArrayBuffers (no copy).
  *
  * Protocol (parent -> worker): { op: 'load', dir, provider?, threads? } | { op: 'context', id, thumb }
- *   | { op: 'tiles', id, batch, n, h, w, context? }
+ *   | { op: 'tiles', id, batch, n, h, w, context? } | { op: 'transform', id, thumb } (v2: replies [curves, color])
  * (worker -> parent): { id, ok: true, value } | { id, ok: false, message, code? }; load uses id 0.
  */
 import { parentPort } from 'node:worker_threads';
@@ -15,6 +15,7 @@ import { loadModel, type ModelSession } from './session';
 type Request =
   | { op: 'load'; dir: string; provider?: import('./backend').ExecutionProvider; threads?: number }
   | { op: 'context'; id: number; thumb: Float32Array }
+  | { op: 'transform'; id: number; thumb: Float32Array }
   | { op: 'tiles'; id: number; batch: Float32Array; n: number; h: number; w: number; context?: Float32Array };
 
 let session: ModelSession | undefined;
@@ -28,8 +29,8 @@ if (parentPort) {
       if (req.op === 'load') {
         try {
           session = await loadModel(req.dir, { provider: req.provider, threads: req.threads });
-          const { manifest, provider, providerNote, hasContext, tileSize, contextSize } = session;
-          port.postMessage({ id: 0, ok: true, value: { manifest, provider, providerNote, hasContext, tileSize, contextSize } });
+          const { manifest, provider, providerNote, hasContext, hasTransform, tileSize, contextSize } = session;
+          port.postMessage({ id: 0, ok: true, value: { manifest, provider, providerNote, hasContext, hasTransform, tileSize, contextSize } });
         } catch (err) {
           fail(0, err);
         }
@@ -37,6 +38,13 @@ if (parentPort) {
       }
       try {
         if (!session) throw new Error('model not loaded');
+        if (req.op === 'transform') {
+          const { curves, color } = await session.runTransform(req.thumb);
+          const c = curves.slice();
+          const k = color.slice();
+          port.postMessage({ id: req.id, ok: true, value: [c, k] }, [c.buffer as ArrayBuffer, k.buffer as ArrayBuffer]);
+          return;
+        }
         const value = req.op === 'context' ? await session.runContext(req.thumb) : await session.runTiles(req.batch, req.n, req.h, req.w, req.context);
         // a fresh copy: ORT's output buffer may be shared or not detachable
         const out = value.slice();

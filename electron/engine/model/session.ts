@@ -30,8 +30,12 @@ export interface ModelSession {
   /** why this provider (and the failure, when it fell back to CPU) */
   providerNote: string;
   hasContext: boolean;
+  /** v2: the model predicts a transform from a thumbnail (runTransform), it has no tile graph */
+  hasTransform: boolean;
   tileSize: number;
   contextSize: number;
+  /** v2: thumb [1,3,S,S] -> curves [K·GH·GW] (NCHW) and colour [4] */
+  runTransform(thumb: Float32Array): Promise<{ curves: Float32Array; color: Float32Array }>;
   runContext(thumb: Float32Array): Promise<Float32Array>;
   runTiles(batch: Float32Array, n: number, h: number, w: number, context?: Float32Array): Promise<Float32Array>;
   release(): Promise<void>;
@@ -53,7 +57,10 @@ export async function loadModel(dir: string, opts: { provider?: ExecutionProvide
   const ort = require('onnxruntime-node') as Ort;
   const choice = opts.provider ? { provider: opts.provider, reason: 'requested' } : resolveExecutionProvider();
   const threads = opts.threads ?? availableParallelism();
-  const tilePath = join(dir, manifest.tile.file);
+  if (manifest.transform) return loadTransformModel(ort, dir, manifest, choice, threads);
+  if (!manifest.tile) throw new EvenlightError('UNSUPPORTED', join(dir, 'manifest.json'), 'manifest has no graph');
+  const tile = manifest.tile;
+  const tilePath = join(dir, tile.file);
   const ctxPath = manifest.context ? join(dir, manifest.context.file) : undefined;
 
   let provider = choice.provider;
@@ -75,9 +82,9 @@ export async function loadModel(dir: string, opts: { provider?: ExecutionProvide
   const tileSession = await open(tilePath);
   const ctxSession = ctxPath ? await open(ctxPath) : undefined;
 
-  const tileIn = manifest.tile.inputs.tile;
-  const tileCtxIn = manifest.tile.inputs.context;
-  const tileOut = manifest.tile.output;
+  const tileIn = tile.inputs.tile;
+  const tileCtxIn = tile.inputs.context;
+  const tileOut = tile.output;
   for (const name of [tileIn, ...(ctxSession ? [tileCtxIn] : [])]) {
     if (!tileSession.inputNames.includes(name)) {
       throw new EvenlightError('UNSUPPORTED', tilePath, `tile graph has no input "${name}" (has ${tileSession.inputNames.join(', ')})`);
@@ -100,8 +107,12 @@ export async function loadModel(dir: string, opts: { provider?: ExecutionProvide
     provider,
     providerNote,
     hasContext: !!ctxSession,
-    tileSize: manifest.tile.size,
+    hasTransform: false,
+    tileSize: tile.size,
     contextSize,
+    runTransform() {
+      return Promise.reject(new Error('this model has no transform graph'));
+    },
     async runContext(thumb) {
       if (!ctxSession || !manifest.context) throw new Error('this model has no context graph');
       const t = new ort.Tensor('float32', thumb, [1, 3, contextSize, contextSize]);
@@ -125,6 +136,61 @@ export async function loadModel(dir: string, opts: { provider?: ExecutionProvide
     async release() {
       await tileSession.release();
       await ctxSession?.release();
+    },
+  };
+}
+
+/** Opens a session, falling back to CPU (with the reason) when the chosen provider fails. */
+async function openSession(ort: Ort, path: string, choice: { provider: ExecutionProvider; reason: string }, threads: number): Promise<{ session: OrtSession; provider: ExecutionProvider; note: string }> {
+  try {
+    return { session: await createSession(ort, path, choice.provider, threads), provider: choice.provider, note: choice.reason };
+  } catch (err) {
+    if (choice.provider === 'cpu') throw new EvenlightError('UNSUPPORTED', path, `cannot load model: ${(err as Error).message}`);
+    try {
+      const note = `${choice.provider} failed to initialise (${(err as Error).message.split('\n')[0]}); using cpu`;
+      return { session: await createSession(ort, path, 'cpu', threads), provider: 'cpu', note };
+    } catch (err2) {
+      throw new EvenlightError('UNSUPPORTED', path, `cannot load model: ${(err2 as Error).message}`);
+    }
+  }
+}
+
+async function loadTransformModel(ort: Ort, dir: string, manifest: ModelManifest, choice: { provider: ExecutionProvider; reason: string }, threads: number): Promise<ModelSession> {
+  const tg = manifest.transform as NonNullable<ModelManifest['transform']>;
+  const path = join(dir, tg.file);
+  const { session, provider, note } = await openSession(ort, path, choice, threads);
+  if (!session.inputNames.includes(tg.input)) throw new EvenlightError('UNSUPPORTED', path, `graph has no input "${tg.input}" (has ${session.inputNames.join(', ')})`);
+  for (const o of [tg.outputs.curves, tg.outputs.color]) {
+    if (!session.outputNames.includes(o)) throw new EvenlightError('UNSUPPORTED', path, `graph has no output "${o}" (has ${session.outputNames.join(', ')})`);
+  }
+  const [gh, gw] = tg.grid;
+  const k = tg.knots.length;
+  const read = (res: OrtSession.ReturnType, name: string, n: number): Float32Array => {
+    const t = res[name];
+    if (!t || t.type !== 'float32' || t.data.length !== n) throw new EvenlightError('UNSUPPORTED', path, `output "${name}" is not float32 with ${n} values`);
+    return t.data as Float32Array;
+  };
+  return {
+    dir,
+    manifest,
+    provider,
+    providerNote: note,
+    hasContext: false,
+    hasTransform: true,
+    tileSize: 224,
+    contextSize: tg.size,
+    async runTransform(thumb) {
+      const res = await session.run({ [tg.input]: new ort.Tensor('float32', thumb, [1, 3, tg.size, tg.size]) });
+      return { curves: read(res, tg.outputs.curves, k * gh * gw), color: read(res, tg.outputs.color, 4) };
+    },
+    runContext() {
+      return Promise.reject(new Error('this model has no context graph'));
+    },
+    runTiles() {
+      return Promise.reject(new Error('this model has no tile graph'));
+    },
+    async release() {
+      await session.release();
     },
   };
 }
@@ -169,7 +235,7 @@ export async function loadModelInWorker(dir: string, opts: { provider?: Executio
       worker.postMessage({ ...msg, id }, transfer);
     });
 
-  let info: Pick<ModelSession, 'provider' | 'providerNote' | 'hasContext' | 'tileSize' | 'contextSize'>;
+  let info: Pick<ModelSession, 'provider' | 'providerNote' | 'hasContext' | 'hasTransform' | 'tileSize' | 'contextSize'>;
   try {
     info = await call(0, { op: 'load', dir, provider: opts.provider, threads: opts.threads });
   } catch (err) {
@@ -184,6 +250,11 @@ export async function loadModelInWorker(dir: string, opts: { provider?: Executio
     runContext: (thumb) => {
       const t = thumb.slice();
       return call<Float32Array>(nextId++, { op: 'context', thumb: t }, [t.buffer]);
+    },
+    runTransform: async (thumb) => {
+      const t = thumb.slice();
+      const [curves, color] = await call<[Float32Array, Float32Array]>(nextId++, { op: 'transform', thumb: t }, [t.buffer]);
+      return { curves, color };
     },
     runTiles: (batch, n, h, w, context) => {
       const b = batch.slice();

@@ -17,14 +17,23 @@ import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
 import { areaWeights } from '../image/resize';
 import { headroomScale, linearGainCurve } from './headroom';
+import { applyTransformRows, transformFromOutputs, type CurveTransform } from './curve-apply';
 
-export function areaResizeNchw(image: RgbFloat, size: number, rect?: Rect, gain = 1): Float32Array {
+/** Interleaved RGB samples of any depth; `scale` maps them to 0..1 (1/255 for 8-bit). */
+export interface Interleaved {
+  width: number;
+  height: number;
+  data: ArrayLike<number>;
+}
+
+export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, gain = 1, scale = 1): Float32Array {
   const r = rect ?? { x: 0, y: 0, w: image.width, h: image.height };
   const W = image.width;
   const d = image.data;
   const wx = areaWeights(r.w, size);
   const wy = areaWeights(r.h, size);
-  const g = linearGainCurve(gain);
+  const lg = linearGainCurve(gain);
+  const g = scale === 1 ? lg : (v: number) => lg(v * scale);
   // horizontal pass: r.h rows × size columns × 3
   const tmp = new Float32Array(r.h * size * 3);
   for (let y = 0; y < r.h; y++) {
@@ -112,7 +121,58 @@ function planesToTile(res: Float32Array, base: number, plane: number, tile: Floa
   }
 }
 
+/** v2: the network's transform for this photo (or for the metering rectangle of it). */
+export async function predictTransform(session: ModelSession, thumb: Float32Array): Promise<CurveTransform> {
+  const tg = session.manifest.transform;
+  if (!tg) throw new Error('this model predicts no transform');
+  const { curves, color } = await session.runTransform(thumb);
+  return transformFromOutputs(curves, color, tg.knots, tg.grid[0], tg.grid[1]);
+}
+
+/** Rectangles of the photo's 224×224 tiles, row by row: the order the UI is painted in. */
+export function tileGrid(width: number, height: number, size = 224): Rect[][] {
+  const rows: Rect[][] = [];
+  for (let y = 0; y < height; y += size) {
+    const row: Rect[] = [];
+    for (let x = 0; x < width; x += size) row.push({ x, y, w: Math.min(size, width - x), h: Math.min(size, height - y) });
+    rows.push(row);
+  }
+  return rows;
+}
+
+function copyRect(image: RgbFloat, r: Rect): RgbFloat {
+  const out = new Float32Array(r.w * r.h * 3);
+  for (let y = 0; y < r.h; y++) {
+    const s = ((r.y + y) * image.width + r.x) * 3;
+    out.set(image.data.subarray(s, s + r.w * 3), y * r.w * 3);
+  }
+  return { width: r.w, height: r.h, data: out };
+}
+
+/** v2 path: one network run on the thumbnail, then the transform over the photo, a band of tiles at a time. */
+async function normalizeWithTransform(image: RgbFloat, session: ModelSession, opts: AiOptions): Promise<RgbFloat> {
+  const gain = headroomScale(image);
+  const t = await predictTransform(session, areaResizeNchw(image, session.contextSize, opts.meterRect, gain));
+  opts.signal?.throwIfAborted();
+  const { width: W, height: H } = image;
+  const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: new Float32Array(image.data.length) };
+  const pre = gain === 1 ? undefined : linearGainCurve(gain);
+  const rows = tileGrid(W, H);
+  const total = rows.length * rows[0].length;
+  let index = 0;
+  for (const row of rows) {
+    const y0 = row[0].y;
+    applyTransformRows(image.data, out.data, W, y0, y0 + row[0].h, t, { inMax: 1, outMax: 1, pre, height: H, gridRect: opts.meterRect });
+    if (opts.onTile) for (const rect of row) opts.onTile({ index: index++, total, rect, pixels: copyRect(out, rect) });
+    // a band at a time: cancellation and progress events get their turn
+    if (rows.length > 1) await new Promise<void>((r) => setImmediate(r));
+    opts.signal?.throwIfAborted();
+  }
+  return out;
+}
+
 export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: AiOptions = {}): Promise<RgbFloat> {
+  if (session.hasTransform) return normalizeWithTransform(image, session, opts);
   const gain = headroomScale(image);
   const context = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize, opts.meterRect, gain)) : undefined;
   opts.signal?.throwIfAborted();
@@ -133,7 +193,7 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
     },
     {
       tileSize: T,
-      overlap: opts.overlap ?? session.manifest.tile.overlap ?? 32,
+      overlap: opts.overlap ?? session.manifest.tile?.overlap ?? 32,
       batchSize: opts.batchSize ?? 8,
       signal: opts.signal,
       onTile: opts.onTile,

@@ -9,10 +9,10 @@ import { tmpDir } from '../../helpers/paths';
 test('reads a generated manifest with contract defaults filled in', () => {
   const dir = makeTestModel();
   const m = readManifest(dir);
-  assert.equal(m.tile.file, 'tile.onnx');
-  assert.equal(m.tile.size, 224);
-  assert.equal(m.tile.inputs.tile, 'tile');
-  assert.equal(m.tile.output, 'output');
+  assert.equal(m.tile?.file, 'tile.onnx');
+  assert.equal(m.tile?.size, 224);
+  assert.equal(m.tile?.inputs.tile, 'tile');
+  assert.equal(m.tile?.output, 'output');
   assert.equal(m.context?.input, 'thumb');
   assert.equal(m.context?.dim, 2);
 });
@@ -21,7 +21,7 @@ test('string shorthand and extra keys are accepted', () => {
   const dir = makeTestModel({ noContext: true });
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ name: 'x', tile: 'tile.onnx', metrics: { psnr: 1 } }));
   const m = readManifest(dir);
-  assert.equal(m.tile.file, 'tile.onnx');
+  assert.equal(m.tile?.file, 'tile.onnx');
   assert.equal(m.context, undefined);
 });
 

@@ -1,0 +1,207 @@
+/**
+ * The v2 model's transform, applied to full-resolution pixels. The network (run once per
+ * photo on a 224×224 thumbnail) predicts a grid of tone curves on luminance and a bounded
+ * global colour step; this applies them, per pixel, in one pass. Its PyTorch twin is
+ * models/training/applier.py (training scores the network through it; a parity test holds
+ * the two together).
+ *
+ * Per pixel (sRGB-encoded values in 0..1, RAW headroom above 1 allowed):
+ *   c = rgb·wb;  Y = luma(c);  f = the cell curves around the pixel at Y (bilinear between
+ *   cell centres, piecewise linear between knots, linear past the last knot);
+ *   g = min(f / max(Y, 1e-6), 1 / max(c));  out = g·Y + sat·(g·c − g·Y), clamped to 0..1.
+ * One gain for R, G and B keeps hue and keeps neutrals neutral; capping it at 1/max(c)
+ * compresses highlights instead of clipping a channel. The result is a continuous function
+ * of position, so any tiling of the photo gives the same pixels: no seams by construction.
+ *
+ *   applyTransformRows(src, dst, width, y0, y1, t, io)   rows y0..y1 of an interleaved photo
+ *   transformFromOutputs(curves, color, knots, gh, gw)   the ONNX outputs as a CurveTransform
+ */
+
+export const LUMA_R = 0.2126;
+export const LUMA_G = 0.7152;
+export const LUMA_B = 0.0722;
+
+export interface CurveTransform {
+  /** grid rows and columns (cells cover the photo evenly; values sit at cell centres) */
+  gh: number;
+  gw: number;
+  /** knot positions on the luminance axis, ascending, knots[0] = 0, knots[k-1] = 1 */
+  knots: Float32Array;
+  /** curve values, cell-major: curves[(row·gw + col)·k + knot] */
+  curves: Float32Array;
+  /** white-balance gains (R, G, B) and saturation */
+  wb: [number, number, number];
+  sat: number;
+}
+
+/** How the samples of a buffer map to 0..1 and back, and what else is folded into the pass. */
+export interface PixelIo {
+  /** full-scale value of the input samples: 255, 65535, or 1 for float */
+  inMax: number;
+  /** full-scale value of the output samples; integers are rounded */
+  outMax: number;
+  /** 0..1 blend with the input (1 = the full correction) */
+  strength?: number;
+  /** per-sample map applied before the transform (RAW headroom fitted into range), float input only */
+  pre?: (v: number) => number;
+  /** the photo's full height: grid rows are placed by it (y0..y1 may be a band of it) */
+  height: number;
+  /** where the grid lies, when not over the whole photo (a metering region); outside it the edge cells hold */
+  gridRect?: { x: number; y: number; w: number; h: number };
+}
+
+type Samples = Float32Array | Uint8Array | Uint16Array | Uint8ClampedArray;
+
+/** CumSum'd knot values [1,K,GH,GW] and colour [1,4] as the network returns them. */
+export function transformFromOutputs(curves: Float32Array, color: Float32Array, knots: ArrayLike<number>, gh: number, gw: number): CurveTransform {
+  const k = knots.length;
+  if (curves.length !== k * gh * gw) throw new RangeError(`curves have ${curves.length} values, expected ${k}×${gh}×${gw}`);
+  if (color.length !== 4) throw new RangeError(`colour has ${color.length} values, expected 4`);
+  // NCHW [K,GH,GW] -> cell-major [GH,GW,K]: the per-pixel loop reads one cell's knots together
+  const cm = new Float32Array(k * gh * gw);
+  const plane = gh * gw;
+  for (let c = 0; c < plane; c++) for (let j = 0; j < k; j++) cm[c * k + j] = curves[j * plane + c];
+  return { gh, gw, knots: Float32Array.from(knots), curves: cm, wb: [color[0], color[1], color[2]], sat: color[3] };
+}
+
+/** Segment lookup for non-uniform knots: a table over 0..1 gives the segment to within one. */
+const SEG_BINS = 4096;
+
+interface Prepared {
+  k: number;
+  knots: Float32Array;
+  invDx: Float32Array;
+  seg: Uint8Array;
+}
+
+const prepared = new WeakMap<Float32Array, Prepared>();
+
+function prepare(knots: Float32Array): Prepared {
+  let p = prepared.get(knots);
+  if (p) return p;
+  const k = knots.length;
+  const invDx = new Float32Array(k - 1);
+  for (let j = 0; j < k - 1; j++) invDx[j] = 1 / (knots[j + 1] - knots[j]);
+  const seg = new Uint8Array(SEG_BINS + 1);
+  let j = 0;
+  for (let b = 0; b <= SEG_BINS; b++) {
+    const y = b / SEG_BINS;
+    while (j < k - 2 && knots[j + 1] <= y) j++;
+    seg[b] = j;
+  }
+  p = { k, knots, invDx, seg };
+  prepared.set(knots, p);
+  return p;
+}
+
+/**
+ * Bilinear position along one axis for pixels 0..size-1 of a grid of `cells` spread over
+ * [offset, offset + span): lower cell, upper cell and weight of the upper.
+ */
+export function axisWeights(size: number, cells: number, offset = 0, span = size): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
+  const i0 = new Int32Array(size);
+  const i1 = new Int32Array(size);
+  const f = new Float32Array(size);
+  for (let x = 0; x < size; x++) {
+    let u = (x - offset + 0.5) * (cells / span) - 0.5;
+    u = u < 0 ? 0 : u > cells - 1 ? cells - 1 : u;
+    const a = Math.min(cells - 1, Math.floor(u));
+    i0[x] = a;
+    i1[x] = Math.min(cells - 1, a + 1);
+    f[x] = u - a;
+  }
+  return { i0, i1, f };
+}
+
+// a photo is applied band by band: the per-column and per-row weights are computed once
+const weightCache = new Map<string, ReturnType<typeof axisWeights>>();
+function cachedWeights(size: number, cells: number, offset: number, span: number): ReturnType<typeof axisWeights> {
+  const key = `${size}:${cells}:${offset}:${span}`;
+  let w = weightCache.get(key);
+  if (!w) {
+    if (weightCache.size > 16) weightCache.clear();
+    w = axisWeights(size, cells, offset, span);
+    weightCache.set(key, w);
+  }
+  return w;
+}
+
+/**
+ * Rows y0 (inclusive) to y1 (exclusive) of an interleaved RGB photo `width` wide, from `src`
+ * to `dst` (the same buffer is fine: each pixel is read before it is written).
+ */
+export function applyTransformRows(src: Samples, dst: Samples, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void {
+  const { k, knots, invDx, seg } = prepare(t.knots);
+  const { gh, gw, curves, sat } = t;
+  const [wbR, wbG, wbB] = t.wb;
+  const gr = io.gridRect ?? { x: 0, y: 0, w: width, h: io.height };
+  const cols = cachedWeights(width, gw, gr.x, gr.w);
+  const rowW = cachedWeights(io.height, gh, gr.y, gr.h);
+  const row = new Float32Array(gw * k); // the grid's curves blended for this row
+  const inScale = 1 / io.inMax;
+  const outMax = io.outMax;
+  const round = outMax !== 1;
+  const s = io.strength ?? 1;
+  const pre = io.pre;
+  const last = k - 2;
+  for (let y = y0; y < y1; y++) {
+    const r0 = rowW.i0[y] * gw * k;
+    const r1 = rowW.i1[y] * gw * k;
+    const fy = rowW.f[y];
+    for (let j = 0; j < gw * k; j++) {
+      const a = curves[r0 + j];
+      row[j] = a + (curves[r1 + j] - a) * fy;
+    }
+    let p = y * width * 3;
+    for (let x = 0; x < width; x++, p += 3) {
+      let r = src[p] * inScale;
+      let g = src[p + 1] * inScale;
+      let b = src[p + 2] * inScale;
+      if (pre) {
+        r = pre(r);
+        g = pre(g);
+        b = pre(b);
+      }
+      const inR = r;
+      const inG = g;
+      const inB = b;
+      r = (r > 0 ? r : 0) * wbR;
+      g = (g > 0 ? g : 0) * wbG;
+      b = (b > 0 ? b : 0) * wbB;
+      const Y = LUMA_R * r + LUMA_G * g + LUMA_B * b;
+      let i = Y >= 1 ? last : seg[(Y * SEG_BINS) | 0];
+      if (i < last && Y >= knots[i + 1]) i++;
+      const tt = (Y - knots[i]) * invDx[i];
+      const c0 = cols.i0[x] * k + i;
+      const c1 = cols.i1[x] * k + i;
+      const left = row[c0] + (row[c0 + 1] - row[c0]) * tt;
+      const right = row[c1] + (row[c1 + 1] - row[c1]) * tt;
+      const f = left + (right - left) * cols.f[x];
+      let gain = f / (Y > 1e-6 ? Y : 1e-6);
+      const m = r > g ? (r > b ? r : b) : g > b ? g : b;
+      const cap = 1 / (m > 1e-6 ? m : 1e-6);
+      if (gain > cap) gain = cap;
+      const gy = gain * Y;
+      let oR = gy + sat * (gain * r - gy);
+      let oG = gy + sat * (gain * g - gy);
+      let oB = gy + sat * (gain * b - gy);
+      oR = oR > 0 ? (oR < 1 ? oR : 1) : 0;
+      oG = oG > 0 ? (oG < 1 ? oG : 1) : 0;
+      oB = oB > 0 ? (oB < 1 ? oB : 1) : 0;
+      if (s !== 1) {
+        oR = inR + s * (oR - inR);
+        oG = inG + s * (oG - inG);
+        oB = inB + s * (oB - inB);
+      }
+      if (round) {
+        dst[p] = Math.round((oR > 0 ? (oR < 1 ? oR : 1) : 0) * outMax);
+        dst[p + 1] = Math.round((oG > 0 ? (oG < 1 ? oG : 1) : 0) * outMax);
+        dst[p + 2] = Math.round((oB > 0 ? (oB < 1 ? oB : 1) : 0) * outMax);
+      } else {
+        dst[p] = oR;
+        dst[p + 1] = oG;
+        dst[p + 2] = oB;
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+"""The PyTorch twin of electron/engine/normalize/curve-apply.ts: applies the v2 model's
+transform (a grid of local tone curves on luminance + a bounded global colour step) to
+pixels at any resolution. Training uses it to score the network's transform on real
+pixels; test/models/applier-parity.test.ts holds the TypeScript applier to it (<= 1e-4).
+
+Transform, per pixel (sRGB-encoded values, x/y normalised to the photo):
+  1. white balance   c = rgb * wb                      (wb: 3 gains, bounded, luminance-neutral)
+  2. luminance       Y = 0.2126 c.r + 0.7152 c.g + 0.0722 c.b
+  3. tone            f = curve(x, y, Y): the GHxGW grid of piecewise-linear curves (knots KNOTS),
+                     bilinear between cell centres (clamped at the border), linear beyond the
+                     last knot
+  4. one gain        g = min(f / max(Y, 1e-6), 1 / max(c))   same for R, G and B: hue and
+                     neutrals are kept, and no channel is pushed past 1
+  5. saturation      out = g*Y + sat * (g*c - g*Y)          (sat bounded: a global colour step)
+  6. clamp to 0..1
+"""
+import torch
+
+LUMA = (0.2126, 0.7152, 0.0722)
+
+
+def knots(k=24, power=2.5):
+    """Knot positions on the luminance axis: dense in the shadows, where a dark frame lives."""
+    return torch.linspace(0, 1, k) ** power
+
+
+def spatial_weights(size, cells, device):
+    """Per-pixel bilinear weights over cell centres along one axis: (i0 [size], i1 [size], w1 [size])."""
+    u = (torch.arange(size, device=device, dtype=torch.float32) + 0.5) * (cells / size) - 0.5
+    u = u.clamp(0, cells - 1)
+    i0 = torch.floor(u).long().clamp(max=cells - 1)
+    i1 = (i0 + 1).clamp(max=cells - 1)
+    return i0, i1, u - i0.float()
+
+
+def tone(curves, xk, y):
+    """f(x, y, Y) for every pixel: curves [N,K,GH,GW], y (luminance) [N,1,H,W] -> [N,1,H,W].
+    Only the four cells around a pixel are evaluated (two knot reads each)."""
+    n, k, gh, gw = curves.shape
+    _, _, h, w = y.shape
+    yc = y.clamp(min=0)
+    # segment index: interior knots <= y, so y beyond the last knot extends the last segment
+    idx = torch.bucketize(yc.contiguous(), xk[1:-1].contiguous(), right=True)  # 0..K-2
+    x0 = xk[idx]
+    t = ((yc - x0) / (xk[idx + 1] - x0)).reshape(n, h * w)
+    idx = idx.reshape(n, h * w)
+    flat = curves.permute(0, 2, 3, 1).reshape(n, gh * gw * k)  # [N, cell*K + knot]
+    r0, r1, fy = spatial_weights(h, gh, y.device)
+    c0, c1, fx = spatial_weights(w, gw, y.device)
+
+    def at(rows, cols):
+        cell = (rows[:, None] * gw + cols[None, :]).reshape(1, h * w) * k + idx
+        a = torch.gather(flat, 1, cell)
+        b = torch.gather(flat, 1, cell + 1)
+        return a + (b - a) * t
+
+    fx = fx[None, :].expand(h, w).reshape(1, h * w)
+    fy = fy[:, None].expand(h, w).reshape(1, h * w)
+    a00, a01, a10, a11 = at(r0, c0), at(r0, c1), at(r1, c0), at(r1, c1)
+    top = a00 + (a01 - a00) * fx
+    bot = a10 + (a11 - a10) * fx
+    return (top + (bot - top) * fy).reshape(n, 1, h, w)
+
+
+def apply(rgb, curves, xk, color):
+    """rgb [N,3,H,W] (>= 0, may exceed 1), curves [N,K,GH,GW], xk [K], color [N,4] = (wb r,g,b, sat)."""
+    wb = color[:, :3, None, None]
+    sat = color[:, 3:4, None, None]
+    c = rgb.clamp(min=0) * wb
+    luma = torch.tensor(LUMA, device=rgb.device, dtype=rgb.dtype)[None, :, None, None]
+    y = (c * luma).sum(1, keepdim=True)
+    f = tone(curves, xk, y)
+    g = f / y.clamp(min=1e-6)
+    g = torch.minimum(g, 1 / c.amax(1, keepdim=True).clamp(min=1e-6))
+    gy = g * y
+    out = gy + sat * (g * c - gy)
+    return out.clamp(0, 1)

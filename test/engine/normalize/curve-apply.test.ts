@@ -1,0 +1,122 @@
+// The TypeScript applier (electron/engine/normalize/curve-apply.ts) against its PyTorch twin
+// (models/training/applier.py), which training scores the network through: same inputs,
+// outputs within 1e-4. Plus the properties the design promises: neutrals stay neutral, one
+// gain per pixel (hue kept), highlights above 1 compressed (never clipped per channel), any
+// banding of the photo gives the same pixels, and 8/16-bit samples match the float path.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { applyTransformRows, transformFromOutputs, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
+import { repoRoot, tmpDir } from '../../helpers/paths';
+
+interface TensorRef {
+  shape: number[];
+  file: string;
+}
+interface Case {
+  model: string;
+  graph: string;
+  inputs: Record<string, TensorRef>;
+  outputs: Record<string, TensorRef>;
+}
+
+function readF32(dir: string, ref: TensorRef): Float32Array {
+  const buf = readFileSync(join(dir, ref.file));
+  const out = new Float32Array(buf.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readFloatLE(i * 4);
+  return out;
+}
+
+/** NCHW planes -> interleaved RGB */
+function interleave(planes: Float32Array, h: number, w: number): Float32Array {
+  const n = h * w;
+  const out = new Float32Array(3 * n);
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = planes[c * n + p];
+  return out;
+}
+
+let dir = '';
+let cases: Case[] = [];
+before(() => {
+  dir = tmpDir('evenlight-applier-');
+  const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'parity_dump.py'), dir, '--applier-only'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `parity_dump.py failed: ${r.stderr}`);
+  cases = (JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as Case[]).filter((c) => c.model === 'applier');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function caseTransform(c: Case): { rgb: Float32Array; h: number; w: number; t: CurveTransform; want: Float32Array } {
+  const [, , h, w] = c.inputs.rgb.shape;
+  const [, k, gh, gw] = c.inputs.curves.shape;
+  const t = transformFromOutputs(readF32(dir, c.inputs.curves), readF32(dir, c.inputs.color), readF32(dir, c.inputs.knots), gh, gw);
+  assert.equal(t.knots.length, k);
+  return { rgb: interleave(readF32(dir, c.inputs.rgb), h, w), h, w, t, want: interleave(readF32(dir, c.outputs.output), h, w) };
+}
+
+test('TypeScript applier matches the PyTorch twin within 1e-4', () => {
+  assert.ok(cases.length >= 2, 'the dump has applier cases');
+  for (const c of cases) {
+    const { rgb, h, w, t, want } = caseTransform(c);
+    const got = new Float32Array(rgb.length);
+    applyTransformRows(rgb, got, w, 0, h, t, { inMax: 1, outMax: 1, height: h });
+    let maxDiff = 0;
+    let changed = 0;
+    for (let i = 0; i < want.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+      changed = Math.max(changed, Math.abs(want[i] - Math.min(1, rgb[i])));
+    }
+    assert.ok(maxDiff <= 1e-4, `${c.graph}: max abs diff ${maxDiff}`);
+    assert.ok(changed > 0.05, `${c.graph}: the transform changes the photo (max change ${changed})`);
+  }
+});
+
+test('any banding of the photo gives the same pixels (seamless by construction), in place too', () => {
+  const { rgb, h, w, t } = caseTransform(cases[1]);
+  const whole = new Float32Array(rgb.length);
+  applyTransformRows(rgb, whole, w, 0, h, t, { inMax: 1, outMax: 1, height: h });
+  const banded = rgb.slice();
+  for (let y = 0; y < h; y += 7) applyTransformRows(banded, banded, w, y, Math.min(h, y + 7), t, { inMax: 1, outMax: 1, height: h });
+  assert.deepEqual(banded, whole);
+});
+
+test('neutrals stay neutral, hue is kept, and values above 1 are compressed to at most 1', () => {
+  const { t } = caseTransform(cases[1]);
+  const neutral: CurveTransform = { ...t, wb: [1, 1, 1], sat: 1 };
+  const w = 50;
+  const src = new Float32Array(w * 3);
+  for (let x = 0; x < w; x++) {
+    const v = (x / (w - 1)) * 1.8; // up to RAW headroom
+    src.set(x % 2 ? [v, v, v] : [v, v * 0.5, v * 0.25], x * 3);
+  }
+  const out = new Float32Array(src.length);
+  applyTransformRows(src, out, w, 0, 1, neutral, { inMax: 1, outMax: 1, height: 1 });
+  for (let x = 1; x < w; x++) {
+    const [r, g, b] = out.subarray(x * 3, x * 3 + 3);
+    assert.ok(Math.max(r, g, b) <= 1, `x=${x}: no channel past 1`);
+    if (x % 2) assert.ok(Math.abs(r - g) < 1e-6 && Math.abs(g - b) < 1e-6, `x=${x}: grey stays grey (${r}, ${g}, ${b})`);
+    else {
+      // one gain for all channels: the input's channel ratios survive, also where it was above 1
+      assert.ok(Math.abs(g / r - 0.5) < 1e-4 && Math.abs(b / r - 0.25) < 1e-4, `x=${x}: hue kept (${r}, ${g}, ${b})`);
+    }
+  }
+  const top = out.subarray((w - 1) * 3, w * 3);
+  assert.ok(Math.abs(top[0] - 1) < 1e-6, 'the brightest pixel lands at 1, compressed rather than clipped per channel');
+});
+
+test('8- and 16-bit samples give the float result, rounded', () => {
+  const { rgb, h, w, t } = caseTransform(cases[0]);
+  const f = new Float32Array(rgb.length);
+  const u8 = Uint8Array.from(rgb, (v) => Math.round(Math.min(1, v) * 255));
+  const u16 = Uint16Array.from(rgb, (v) => Math.round(Math.min(1, v) * 65535));
+  applyTransformRows(Float32Array.from(u8, (v) => v / 255), f, w, 0, h, t, { inMax: 1, outMax: 1, height: h });
+  const o8 = new Uint8Array(u8.length);
+  applyTransformRows(u8, o8, w, 0, h, t, { inMax: 255, outMax: 255, height: h });
+  for (let i = 0; i < f.length; i++) assert.ok(Math.abs(o8[i] - f[i] * 255) <= 0.5 + 1e-3, `8-bit sample ${i}`);
+  const o16 = new Uint16Array(u16.length);
+  applyTransformRows(u16, o16, w, 0, h, t, { inMax: 65535, outMax: 65535, height: h });
+  const f16 = new Float32Array(rgb.length);
+  applyTransformRows(Float32Array.from(u16, (v) => v / 65535), f16, w, 0, h, t, { inMax: 1, outMax: 1, height: h });
+  for (let i = 0; i < f16.length; i++) assert.ok(Math.abs(o16[i] - f16[i] * 65535) <= 0.5 + 0.05, `16-bit sample ${i}`);
+});
