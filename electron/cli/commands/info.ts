@@ -6,14 +6,14 @@ import { errorMessage } from '../../engine/errors';
 import { resolveExecutionProvider } from '../../engine/model/backend';
 import { defaultModelDir, findManifest } from '../../engine/model/manifest';
 import { getModel } from '../../engine/model/session';
-import { decoderInfo } from '../../engine/raw/dcraw';
+import { rawDecoderInfo } from '../../engine/raw/decoder';
 
 export interface InfoReport {
   version: string;
   node: string;
   platform: string;
   executionProvider: { chosen: string; reason: string; used: string | null };
-  decoder: ReturnType<typeof decoderInfo>;
+  decoder: ReturnType<typeof rawDecoderInfo>;
   model: { dir: string; loaded: boolean; name?: string; version?: string; hasContext?: boolean; error?: string };
   defaultMode: 'ai' | 'classic';
 }
@@ -39,7 +39,7 @@ export async function collectInfo(modelDir = defaultModelDir()): Promise<InfoRep
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     executionProvider: { chosen: ep.provider, reason: ep.reason, used },
-    decoder: decoderInfo(),
+    decoder: rawDecoderInfo(),
     model,
     defaultMode: model.loaded ? 'ai' : 'classic',
   };
@@ -60,7 +60,7 @@ export function register(program: Command): void {
       const lines = [
         `evenlight ${r.version} (node ${r.node}, ${r.platform})`,
         `execution provider: ${r.executionProvider.used ?? r.executionProvider.chosen} (${r.executionProvider.reason})`,
-        `raw decoder: ${r.decoder ? `${r.decoder.name} ${r.decoder.version} at ${r.decoder.path} (${r.decoder.source})` : 'none found (RAW files cannot be read)'}`,
+        `raw decoder: ${r.decoder ? `${r.decoder.name} ${r.decoder.version} at ${r.decoder.path} (${r.decoder.source}; ${r.decoder.reason})` : 'none found (RAW files cannot be read)'}`,
         `model: ${r.model.loaded ? `${r.model.name}@${r.model.version} from ${r.model.dir}` : `not loaded — ${r.model.error}`}`,
         `default mode: ${r.defaultMode}`,
       ];

@@ -43,7 +43,7 @@ export interface RawDecodeOptions {
 }
 
 export interface RawDecodeInfo {
-  decoder: DecoderName;
+  decoder: DecoderName | 'libraw-wasm';
   decoderPath: string;
   decoderVersion: string;
   halfSize: boolean;
@@ -349,7 +349,7 @@ function resolveDcrawOnly(): Decoder | null {
   return null;
 }
 
-function readHead(path: string): { head: Buffer; size: number } {
+export function readHead(path: string): { head: Buffer; size: number } {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -363,7 +363,7 @@ function readHead(path: string): { head: Buffer; size: number } {
 
 /** Structural checks on TIFF-based raws before spending a decoder run on them. */
 /** Refuses empty, truncated and oversized TIFF-based raws; returns the layout when known. */
-function checkTiffLayout(path: string, head: Buffer, size: number, halfSize: boolean, maxPixels?: number): TiffLayout | null {
+export function checkTiffLayout(path: string, head: Buffer, size: number, halfSize: boolean, maxPixels?: number): TiffLayout | null {
   if (size === 0) throw new EvenlightError('EMPTY', path, 'file is empty (0 bytes)');
   const t = tiffLayout(head, size);
   if (!t) return null;
