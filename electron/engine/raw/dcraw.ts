@@ -16,6 +16,7 @@ import { reserveFloats } from '../image/prefault';
 import { tooLarge } from '../image/header';
 import { ppmToFloat } from './ppm-stream';
 import { linearToSrgbExact } from '../image/srgb';
+import { decoderTimeoutMs, guardedCommand } from './child-guard';
 
 export type DecoderName = 'dcraw_emu' | 'dcraw';
 
@@ -186,7 +187,8 @@ export function decoderArgs(d: Decoder, file: string, opts: { halfSize?: boolean
 export function runDecoder(d: Decoder, args: string[], file: string, signal?: AbortSignal, onChunk?: (c: Buffer) => void): Promise<Buffer> {
   throwIfAborted(signal, file);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(d.path, args, { env: childEnv(d), stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = guardedCommand(d.path, args); // dies with us
+    const child = spawn(run.command, run.args, { env: childEnv(d), stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     let settled = false;
@@ -194,9 +196,15 @@ export function runDecoder(d: Decoder, args: string[], file: string, signal?: Ab
       child.kill('SIGKILL');
       finish(new EvenlightError('CANCELLED', file, 'cancelled'));
     };
+    const limitMs = decoderTimeoutMs(file);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish(new EvenlightError('DECODE_FAILED', file, `${d.name} gave no result within ${Math.round(limitMs / 1000)} s (the limit grows with file size); stopped it`));
+    }, limitMs);
     const finish = (e: Error | null, data?: Buffer): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (e) reject(e);
       else resolvePromise(data!);
