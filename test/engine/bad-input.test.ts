@@ -160,9 +160,9 @@ test('dimensions past the pixel limit are refused from the header, before decodi
   ihdr[9] = 2;
   const f = join(dir, 'huge.png');
   writeFileSync(f, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IEND', Buffer.alloc(0))]));
-  const t0 = process.hrtime.bigint();
+  // the file has no IDAT at all: an attempt to decode it would fail with another error, so
+  // TOO_LARGE shows the header alone decided (no clock needed)
   await rejectsWith(readImage(f), 'TOO_LARGE', f, /100000×100000 \(10000\.0 MP\), above the limit of 200\.0 MP/);
-  assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 2000, 'refused without decoding');
   await rejectsWith(makeThumbnail(f, 64), 'TOO_LARGE', f, /above the limit/);
   // The limit is configurable, and applies to JPEG and RAW headers as well.
   const j = join(dir, 'medium.jpg');

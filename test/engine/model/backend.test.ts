@@ -29,7 +29,7 @@ test('EVENLIGHT_EP overrides; an unknown value falls back to cpu with a reason',
   assert.match(bad.reason, /tpu/);
 });
 
-test('this machine (no GPU libraries) resolves to cpu from the real ORT binding', () => {
+test('this machine resolves a provider from the real ORT binding (cpu, or cuda where its library is installed)', () => {
   const saved = process.env.EVENLIGHT_EP;
   delete process.env.EVENLIGHT_EP;
   try {
