@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { EvenlightError, errorMessage, isCancelled } from './errors';
+import { suffixed, withWritePolicy, type WritePolicy } from './atomic-write';
 import { RAW_EXTENSIONS } from './raw/detect';
 import { extensionFor, normalizeFile, outputFormatFor, type NormalizeFileOptions } from './pipeline';
 import type { NormalizeReport } from './normalize';
@@ -43,9 +44,11 @@ export interface BatchSummary {
   done: number;
   failed: number;
   skipped: number;
-  /** files never started because the batch was cancelled */
+  /** files never started because the batch was cancelled or stopped */
   notStarted: number;
   cancelled: boolean;
+  /** why the batch stopped early by itself (disk full, read-only), one line naming the file */
+  stopped?: string;
   elapsedMs: number;
   results: BatchFileResult[];
 }
@@ -62,6 +65,8 @@ export interface BatchOptions extends Omit<NormalizeFileOptions, 'onTile'> {
    * the user on their own files): links are followed.
    */
   confineTo?: string[];
+  /** Applied to every output write (the app: never replace a file, stay in the opened folders). */
+  writePolicy?: WritePolicy;
   recursive?: boolean;
   concurrency?: number;
   skipExisting?: boolean;
@@ -106,6 +111,14 @@ async function confinedInput(input: string, confineTo: string[] | undefined): Pr
   }
   if (!confineTo.some((root) => inside(root, real))) throw new EvenlightError('INVALID_ARGUMENT', input, 'a link that leads outside the opened folders; not read');
   return real;
+}
+
+/** Errors after which every further output would fail too: stop instead of decoding on. */
+function outputDeviceFailed(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === 'ENOSPC' || e.code === 'EROFS' || e.code === 'EDQUOT') return true;
+  }
+  return false;
 }
 
 function pidAlive(pid: number): boolean {
@@ -158,14 +171,21 @@ export async function runBatch(inputDir: string, outputDir: string, opts: BatchO
 
   // Plan outputs up front so that name collisions are found deterministically.
   const claimed = new Map<string, string>();
+  // another photo of the batch (IMG_1.jpg next to IMG_1.CR2 -> IMG_1.jpg) is an original
+  // too: an output landing on it takes a suffix instead (compared case-blind, as on macOS
+  // and Windows disks)
+  const originals = new Set(files.map((f) => resolve(f).toLowerCase()));
   const plan = files.map((input) => {
     const format = outputFormatFor(input, undefined, opts.format);
     const rel = relative(inAbs, resolve(input));
-    const output = join(outAbs, dirname(rel), basename(rel, extname(rel)) + extensionFor(format));
+    let output = join(outAbs, dirname(rel), basename(rel, extname(rel)) + extensionFor(format));
     let conflict: string | undefined;
     if (resolve(output) === resolve(input)) conflict = 'output would overwrite the original; choose another output folder';
-    else if (claimed.has(output)) conflict = `output ${output} already comes from ${claimed.get(output)}; rename one of them`;
-    else claimed.set(output, input);
+    else {
+      for (let n = 1; originals.has(resolve(output).toLowerCase()); n++) output = suffixed(join(outAbs, dirname(rel), basename(rel, extname(rel)) + extensionFor(format)), n);
+      if (claimed.has(output)) conflict = `output ${output} already comes from ${claimed.get(output)}; rename one of them`;
+      else claimed.set(output, input);
+    }
     return { input, output, format, conflict };
   });
 
@@ -190,8 +210,9 @@ export async function runBatch(inputDir: string, outputDir: string, opts: BatchO
     opts.onEvent?.({ type: 'file', result: r, finished, total, elapsedMs, etaMs });
   };
 
+  let stopped: string | undefined;
   const worker = async () => {
-    while (next < total && !opts.signal?.aborted) {
+    while (next < total && !opts.signal?.aborted && !stopped) {
       const i = next++;
       const { input, output, format, conflict } = plan[i];
       if (conflict) {
@@ -206,10 +227,11 @@ export async function runBatch(inputDir: string, outputDir: string, opts: BatchO
       try {
         const source = await confinedInput(input, opts.confineTo);
         await mkdir(dirname(output), { recursive: true });
-        const r = await normalizeFile(source, output, { ...opts, format });
-        report(i, { input, output, status: 'done', ms: performance.now() - s, mode: r.report.mode, fallback: r.report.fallback });
+        const { result: r, written } = await withWritePolicy(opts.writePolicy ?? {}, () => normalizeFile(source, output, { ...opts, format }));
+        report(i, { input, output: written[0] ?? output, status: 'done', ms: performance.now() - s, mode: r.report.mode, fallback: r.report.fallback });
       } catch (err) {
         const reason = isCancelled(err) || opts.signal?.aborted ? `${input}: cancelled` : errorMessage(err, input);
+        if (!stopped && outputDeviceFailed(err)) stopped = `batch stopped: ${reason}`;
         report(i, { input, output, status: 'failed', reason, ms: performance.now() - s });
       }
     }
@@ -226,6 +248,7 @@ export async function runBatch(inputDir: string, outputDir: string, opts: BatchO
     skipped: listed.filter((r) => r.status === 'skipped').length,
     notStarted: total - listed.length,
     cancelled: !!opts.signal?.aborted,
+    ...(stopped ? { stopped } : {}),
     elapsedMs: performance.now() - t0,
     results: listed,
   };

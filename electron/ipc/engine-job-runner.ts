@@ -10,6 +10,7 @@ import type { EventPayload } from './contract';
 import { makeThumbnail, readImage, writeImage } from '../engine/image/io';
 import { normalizeImage } from '../engine/normalize/index';
 import { runBatch } from '../engine/batch';
+import { withWritePolicy } from '../engine/atomic-write';
 import { compareFusion } from '../engine/compare-fusion';
 import { workingSize } from './working-size';
 import { areaResize } from '../engine/image/resize';
@@ -101,13 +102,16 @@ async function runExport(job: Extract<EngineJob, { kind: 'export' }>, signal: Ab
     signal,
     consumeInput: true, // a full-size decode of its own, not the cached working image
   });
-  await writeImage(job.output, out, { format: job.format, quality: job.quality, meta });
-  return { output: job.output };
+  // never replace a file (a sibling original, an earlier export): take a suffix instead;
+  // and the output folder is checked again right before the rename
+  const { written } = await withWritePolicy({ noClobber: true, confineTo: job.confineTo }, () => writeImage(job.output, out, { format: job.format, quality: job.quality, meta }));
+  return { output: written[0] ?? job.output };
 }
 
 async function runBatchJob(job: Extract<EngineJob, { kind: 'batch' }>, signal: AbortSignal, post: Post) {
   const summary = await runBatch(job.folder, job.outDir, {
     confineTo: job.confineTo, // a link planted in the folder must not read a photo from elsewhere
+    writePolicy: { noClobber: true, confineTo: job.confineTo },
     format: job.format,
     quality: job.quality,
     mode: job.mode,
@@ -128,7 +132,12 @@ async function runBatchJob(job: Extract<EngineJob, { kind: 'batch' }>, signal: A
       post({ type: 'event', event: 'batchProgress', payload });
     },
   });
-  return { ok: summary.done + summary.skipped, failed: summary.failed, cancelled: summary.cancelled };
+  if (summary.stopped) {
+    // disk full or read-only: say so once, in the same progress stream the UI shows
+    const payload: EventPayload<'batchProgress'> = { jobId: job.jobId, done: summary.done + summary.failed + summary.skipped, total: summary.total, file: job.outDir, ok: false, error: summary.stopped, output: null, etaSeconds: null };
+    post({ type: 'event', event: 'batchProgress', payload });
+  }
+  return { ok: summary.done + summary.skipped, failed: summary.failed + summary.notStarted, cancelled: summary.cancelled };
 }
 
 async function dataUrl(path: string, maxSide: number): Promise<string> {

@@ -20,7 +20,7 @@ import { EvenlightError } from '../engine/errors';
 export type EngineJob =
   | { kind: 'preview'; jobId: string; path: string; maxSide: number }
   | { kind: 'normalize'; jobId: string; path: string; maxSide: number; mode: Mode; strength: number; rois: Roi[] }
-  | { kind: 'export'; path: string; output: string; format: OutputFormat; quality: number; mode: Mode; strength: number; rois: Roi[] }
+  | { kind: 'export'; path: string; output: string; format: OutputFormat; quality: number; mode: Mode; strength: number; rois: Roi[]; confineTo: string[] }
   | { kind: 'compare'; frames: string[]; aiFrame: string; maxSide: number }
   | { kind: 'batch'; jobId: string; folder: string; outDir: string; format: OutputFormat; quality: number; mode: Mode; strength: number; confineTo: string[] };
 

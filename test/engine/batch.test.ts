@@ -85,3 +85,15 @@ test('batch: cancelling stops new files and reports it', async () => {
   assert.ok(s.notStarted >= 4, `not started: ${s.notStarted}`);
   await assert.rejects(runBatch(join(fx.dir, 'nope'), tmpDir()), /nope: input folder not found/);
 });
+
+test('batch: an output that would land on another original (IMG_1.png -> IMG_1.jpg next to IMG_1.jpg) takes a suffix', async () => {
+  const fx = await makeBatchFolder({ count: 2, bad: false });
+  const { copyFileSync } = await import('node:fs');
+  copyFileSync(fx.good[1], join(fx.dir, 'photo0.png')); // photo0.png sits next to the original photo0.jpg
+  const original = hash(join(fx.dir, 'photo0.jpg'));
+  const s = await runBatch(fx.dir, fx.dir, { format: 'jpeg', mode: 'classic', modelDir: noModel });
+  const fromPng = s.results.find((r) => r.input.endsWith('photo0.png'))!;
+  assert.equal(fromPng.status, 'done', fromPng.reason);
+  assert.equal(fromPng.output, join(fx.dir, 'photo0-1.jpg'));
+  assert.equal(hash(join(fx.dir, 'photo0.jpg')), original, 'the sibling original is untouched');
+});

@@ -4,11 +4,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRouter, type Host } from '../../electron/ipc/router';
 import { createDropRegistry } from '../../electron/ipc/dropped';
 import { decodeTileFrame } from '../../electron/ipc/tile-frame';
+import { engineHostStats } from '../../electron/ipc/engine-jobs';
 import type { EventName } from '../../electron/ipc/contract';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';
@@ -270,4 +271,39 @@ test('a link planted in an opened folder that leads outside it: batch, export, c
   assert.equal(refused.length, 1, JSON.stringify(progress));
   assert.match(refused[0].error ?? '', /leak\.png: a link that leads outside the opened folders/);
   assert.deepEqual(readdirSync(outDir).sort(), ['alias.png', 'own.png', 'own2.png']);
+});
+
+test('exportPhoto next to the original never replaces a sibling original: it takes a suffix', async () => {
+  const dir = join(root, 'siblings');
+  mkdirSync(dir);
+  await writeImage(join(dir, 'IMG_1.png'), gradient(120, 80, 0.2), { format: 'png' }); // stands in for IMG_1.CR2
+  await writeImage(join(dir, 'IMG_1.jpg'), gradient(120, 80, 0.9), { format: 'jpeg' }); // the camera's own JPEG
+  const original = sha(join(dir, 'IMG_1.jpg'));
+  const r = createRouter(recordingHost().host);
+  await r.call('openFolder', { path: dir });
+  const first = await r.call('exportPhoto', { path: join(dir, 'IMG_1.png'), outDir: dir, format: 'jpeg', mode: 'classic' });
+  assert.ok(first.ok, JSON.stringify(first));
+  assert.equal(first.value.output, join(dir, 'IMG_1-1.jpg'));
+  const second = await r.call('exportPhoto', { path: join(dir, 'IMG_1.png'), outDir: dir, format: 'jpeg', mode: 'classic' });
+  assert.ok(second.ok && second.value.output === join(dir, 'IMG_1-2.jpg'), JSON.stringify(second));
+  assert.equal(sha(join(dir, 'IMG_1.jpg')), original);
+});
+
+test('an output folder swapped for a symlink after the check is refused at write time', async () => {
+  const dir = join(root, 'swap');
+  const elsewhere = join(root, 'swap-elsewhere');
+  mkdirSync(join(dir, 'out'), { recursive: true });
+  mkdirSync(elsewhere);
+  // big enough that the worker is still normalising when the folder is swapped
+  await writeImage(join(dir, 'big.png'), gradient(3000, 2000, 0.2), { format: 'png' });
+  const r = createRouter(recordingHost().host);
+  await r.call('openFolder', { path: dir });
+  const pending = r.call('exportPhoto', { path: join(dir, 'big.png'), outDir: join(dir, 'out'), format: 'png', mode: 'classic' });
+  const t0 = Date.now();
+  while (engineHostStats().running === 0 && Date.now() - t0 < 10_000) await new Promise((ok) => setTimeout(ok, 2));
+  renameSync(join(dir, 'out'), join(dir, 'out-moved'));
+  symlinkSync(elsewhere, join(dir, 'out'));
+  const res = await pending;
+  assert.ok(!res.ok && /symbolic link|outside the folders/.test(res.error.message), JSON.stringify(res));
+  assert.deepEqual(readdirSync(elsewhere), [], 'nothing written outside the opened folder');
 });

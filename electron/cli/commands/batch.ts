@@ -127,12 +127,14 @@ export function register(program: Command): void {
         skipped: summary.skipped,
         notStarted: summary.notStarted,
         cancelled: summary.cancelled,
+        stopped: summary.stopped ?? null,
         elapsedMs: Math.round(summary.elapsedMs),
         mode,
         failures: failed,
         skippedFiles: skipped,
       };
+      if (summary.stopped) console.error(`evenlight ${summary.stopped}`);
       process.stdout.write(JSON.stringify(out) + '\n');
-      process.exitCode = summary.failed > 0 || summary.cancelled ? 1 : 0;
+      process.exitCode = summary.failed > 0 || summary.cancelled || summary.stopped ? 1 : 0;
     });
 }
