@@ -8,9 +8,14 @@ import { prepareBracket, runOpenCv } from '../../helpers/opencv-ref';
 // Bound for the recovered response: max |log E_ours(z) - log E_cv(z)| over z and channels.
 // Both are normalised the same way (log E(128) = 0); OpenCV solves in float32 by SVD, we in
 // float64 by QR, so only float32 rounding of the solve separates them; it shows at the
-// rarely observed extremes (z = 0 / 255): measured 0.022 there (log range ~8.5), mean < 0.005.
-const LOG_RESPONSE_BOUND = 0.05;
-const LOG_RESPONSE_MEAN_BOUND = 0.01;
+// rarely observed extremes (z = 0 / 255): measured 0.022 there (log range ~8.5, the README's
+// figure); the mean over z and channels is 0.0091 / 0.0071. Bounds: those figures plus a
+// stated margin (0.003 on the maximum, 0.001 on the mean).
+const LOG_RESPONSE_BOUND = 0.022 + 0.003;
+const LOG_RESPONSE_MEAN_BOUND = 0.0091 + 0.001;
+// LDR parity: the README's 56.8–57.5 dB, per scene, less 1 dB (another OpenCV build's rounding)
+const MARGIN_DB = 1;
+const LDR_DB: Record<string, number> = { rawio_canon70d_kitchen: 57.5, rawio_canon5d3_foyer: 56.8 };
 
 for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_foyer', 397]] as const) {
   test(`Debevec response, radiance and Reinhard(1.5,0,0,0) match OpenCV on ${scene}`, async () => {
@@ -32,15 +37,17 @@ for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_
     // radiance spans decades: compare log radiance with a relative bound
     let maxRel = 0;
     for (let i = 0; i < hdr.data.length; i++) maxRel = Math.max(maxRel, Math.abs(Math.log(hdr.data[i] / cvHdr.data[i])));
-    assert.ok(maxRel < 0.05, `radiance max |dlog| ${maxRel}`);
+    // the radiance inherits the response's error at the extremes (measured 0.022 / 0.008)
+    assert.ok(maxRel < LOG_RESPONSE_BOUND, `radiance max |dlog| ${maxRel}`);
 
     const ldr = tonemapReinhardDevlin(hdr, { gamma: 1.5, intensity: 0, lightAdapt: 0, colorAdapt: 0 });
     const cvLdr = { width: hdr.width, height: hdr.height, data: ref.read('ldr') };
     const db = psnr(ldr, cvLdr, 1);
-    assert.ok(db >= 35, `Debevec+Reinhard PSNR ${db.toFixed(2)} dB`);
+    assert.ok(db >= LDR_DB[scene] - MARGIN_DB, `Debevec+Reinhard PSNR ${db.toFixed(2)} dB, documented ${LDR_DB[scene]}`);
     // tone-mapping our radiance vs OpenCV's isolates the operator itself
     const dbOp = psnr(tonemapReinhardDevlin(cvHdr, { gamma: 1.5, lightAdapt: 0 }), cvLdr, 1);
-    assert.ok(dbOp >= 50, `Reinhard operator alone ${dbOp.toFixed(2)} dB`);
+    // measured 113.9 / 118.5 dB: the operator is the same arithmetic as OpenCV's
+    assert.ok(dbOp >= 100, `Reinhard operator alone ${dbOp.toFixed(2)} dB`);
     for (const [name, o] of [
       ['ldr-default', {}],
       ['ldr-mixed', { gamma: 2.2, intensity: 0.5, lightAdapt: 0.6, colorAdapt: 0.3 }],

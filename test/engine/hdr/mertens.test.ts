@@ -4,9 +4,21 @@ import { MERTENS_DEFAULTS, mertensFuse, mertensMaxLevel } from '../../../electro
 import { psnr } from '../../../electron/engine/metrics/psnr';
 import { prepareBracket, runOpenCv } from '../../helpers/opencv-ref';
 
+// Parity floors: the figures measured here (float PSNR, 8-bit PSNR) less MARGIN_DB. The
+// README's "Mertens 57.9–84.9 dB" is the float range of OpenCV's weights (1, 1, 0) over these
+// scenes; the paper's weights (1, 1, 1, our default) reach 61.6–82.7 dB. Both sides fuse the
+// same prepared frames, so only float rounding separates them: 1 dB covers another OpenCV
+// build, while a real regression loses tens of dB.
+const MARGIN_DB = 1;
+const FIGURES: Record<string, Record<'mertens' | 'mertens-default', [number, number]>> = {
+  rawio_canon70d_kitchen: { mertens: [82.7, 69.1], 'mertens-default': [84.9, 69.4] },
+  rawio_canon5d3_foyer: { mertens: [79.1, 69.5], 'mertens-default': [76.7, 64.6] },
+  mertens_house: { mertens: [61.6, 59.9], 'mertens-default': [57.9, 55.7] },
+};
+
 // odd widths/heights on purpose: they exercise pyrDown/pyrUp's border and odd-size rules
 for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_foyer', 397], ['mertens_house', 375]] as const) {
-  test(`Mertens fusion matches cv2.createMergeMertens on ${scene} (>= 35 dB)`, async () => {
+  test(`Mertens fusion matches cv2.createMergeMertens on ${scene} (documented dB less ${MARGIN_DB} dB)`, async () => {
     const b = await prepareBracket(scene, width);
     const ref = runOpenCv(b, ['mertens', 'mertens-default']);
     // 'mertens' is cv2.createMergeMertens(1, 1, 1), the paper's weights and our default: checked
@@ -21,8 +33,9 @@ for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_
       assert.equal(ours.height, theirs.height);
       const dbFloat = psnr(ours, theirs, 1);
       const db8 = psnr(ours, theirs);
-      assert.ok(dbFloat >= 35, `${name} float PSNR ${dbFloat.toFixed(2)} dB`);
-      assert.ok(db8 >= 35, `${name} 8-bit PSNR ${db8.toFixed(2)} dB`);
+      const [floatDb, eightBitDb] = FIGURES[scene][name];
+      assert.ok(dbFloat >= floatDb - MARGIN_DB, `${name} float PSNR ${dbFloat.toFixed(2)} dB, documented ${floatDb}`);
+      assert.ok(db8 >= eightBitDb - MARGIN_DB, `${name} 8-bit PSNR ${db8.toFixed(2)} dB, documented ${eightBitDb}`);
       console.log(`${scene} ${name}: float PSNR ${dbFloat.toFixed(1)} dB, 8-bit ${db8.toFixed(1)} dB`);
     }
   });
