@@ -2,15 +2,28 @@
  * RAW and photo decode cost: bare dcraw_emu/dcraw on a 24 MP synthetic DNG vs our
  * decodeRaw end to end (target: within 15 % of the bare decoder), and readImage of a
  * 24 MP JPEG. Peak RSS is this process's high-water mark after each step.
+ *
+ * `decoders`: the native decoder against LibRaw in WebAssembly (libraw-wasm) on the 24 MP
+ * DNG and the real DNG from EVENLIGHT_DATA: median time in this process, and peak memory
+ * of one decode in a fresh process (`--one`), the native decoder's own child counted apart.
+ * `thumbnails`: library thumbnails of RAW from the embedded preview (target 50 ms) and from
+ * the half-size decode when there is none.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeRaw, decoderArgs, decoderInfo, resolveDecoder, type Decoder } from '../electron/engine/raw/dcraw';
-import { readImage } from '../electron/engine/image/io';
+import { decodeRawWasm, wasmDecoderInfo } from '../electron/engine/raw/libraw-wasm';
+import { chooseRawDecoder } from '../electron/engine/raw/decoder';
+import { makeThumbnail, readImage } from '../electron/engine/image/io';
 import { writeSyntheticDng } from '../electron/engine/raw/synthetic-dng';
+
+const DATA = process.env.EVENLIGHT_DATA ?? join(__dirname, '..', '..', 'shared', 'data');
+const REAL_DNG = join(DATA, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
+const DECODER_RUNS = 3;
+const THUMB_RUNS = 15;
 
 const WIDTH = 6000;
 const HEIGHT = 4000;
@@ -101,6 +114,8 @@ export async function run(): Promise<Record<string, unknown>> {
       },
       (ms) => ms,
     );
+    const decoders = await compareDecoders(d, dng);
+    const thumbnails = await thumbnailCosts(dir, dng);
     const pct = (a: number, b: number): number => Math.round(((a - b) / b) * 1000) / 10;
     const bare = { best: Math.min(...bareMs), median: median(bareMs) };
     const ours = { best: Math.min(...oursMs), median: median(oursMs) };
@@ -128,8 +143,115 @@ export async function run(): Promise<Record<string, unknown>> {
       jpegBytes: statSync(jpg).size,
       peakRssMiB: { beforeDecodeRaw: rssBeforeDecode, afterDecodeRaw: rssAfterDecode, end: peakRssMiB() },
       runsPerMeasurement: RUNS,
+      decoders,
+      thumbnails,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function timed(f: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+}
+
+/** Peak RSS (MiB) of a process run under GNU time, or null where there is none. */
+function peakOf(cmd: string, args: string[]): number | null {
+  if (!existsSync('/usr/bin/time')) return null;
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'latin1', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+  const m = /(\d+)\s*$/.exec(r.stderr ?? '');
+  return r.status === 0 && m ? Math.round(Number(m[1]) / 1024) : null;
+}
+
+/** One decode in a fresh node process (`--one`): its own peak RSS, worker threads included. */
+function decodeInFreshProcess(kind: 'native' | 'wasm', file: string): { ms: number; nodePeakMiB: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--one', kind, file], { encoding: 'utf8', cwd: join(__dirname, '..') });
+  if (r.status !== 0) throw new Error(`--one ${kind} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; nodePeakMiB: number };
+}
+
+async function compareDecoders(native: Decoder, synthetic24: string): Promise<Record<string, unknown>> {
+  if (!wasmDecoderInfo()) return { skipped: 'libraw-wasm not installed' };
+  const files: Record<string, string> = { synthetic24mp: synthetic24 };
+  if (existsSync(REAL_DNG)) files.realBlackmagicDng = REAL_DNG;
+  const out: Record<string, unknown> = { native: native.name, wasm: wasmDecoderInfo()!.version, default: chooseRawDecoder().kind };
+  for (const [name, file] of Object.entries(files)) {
+    const nativeMs: number[] = [];
+    const wasmMs: number[] = [];
+    for (let i = 0; i < DECODER_RUNS; i++) {
+      nativeMs.push(await timed(() => decodeRaw(file, { decoder: native })));
+      wasmMs.push(await timed(() => decodeRawWasm(file)));
+    }
+    const nat = decodeInFreshProcess('native', file);
+    const wasm = decodeInFreshProcess('wasm', file);
+    const childPeak = peakOf(native.path, decoderArgs(native, file, {}));
+    out[name] = {
+      nativeMs: Math.round(median(nativeMs)),
+      wasmMs: Math.round(median(wasmMs)),
+      wasmOverNative: Math.round((median(wasmMs) / median(nativeMs)) * 100) / 100,
+      // one decode in a fresh process; the native decoder runs as a child with its own memory
+      nativePeakMiB: { node: nat.nodePeakMiB, decoderChild: childPeak, total: childPeak === null ? null : nat.nodePeakMiB + childPeak },
+      wasmPeakMiB: wasm.nodePeakMiB,
+      runs: DECODER_RUNS,
+    };
+  }
+  // what every WebAssembly decode costs before LibRaw works: thread, instantiation, LibRaw setup
+  const tiny = join(tmpdir(), `evenlight-bench-tiny-${process.pid}.dng`);
+  writeSyntheticDng(tiny, { width: 64, height: 48 });
+  try {
+    await decodeRawWasm(tiny);
+    const ms: number[] = [];
+    for (let i = 0; i < 5; i++) ms.push(await timed(() => decodeRawWasm(tiny)));
+    out.wasmFixedCostMs = Math.round(median(ms));
+  } finally {
+    rmSync(tiny, { force: true });
+  }
+  return out;
+}
+
+async function thumbnailCosts(dir: string, withoutPreview: string): Promise<Record<string, unknown>> {
+  // a camera-like 1620×1080 preview: smooth content compresses as a real one does
+  const W = 1620;
+  const H = 1080;
+  const px = Buffer.alloc(W * H * 3);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) px.set([(x * 255) / W, (y * 255) / H, ((x + y) * 97) & 255], (y * W + x) * 3);
+  const preview = await sharp(px, { raw: { width: W, height: H, channels: 3 } }).blur(2).jpeg({ quality: 92 }).toBuffer();
+  const f = join(dir, 'with-preview.dng');
+  writeSyntheticDng(f, { width: 3000, height: 2000, preview, previewWidth: W, previewHeight: H, orientation: 6 });
+  const ms: number[] = [];
+  await makeThumbnail(f, 256);
+  for (let i = 0; i < THUMB_RUNS; i++) ms.push(await timed(() => makeThumbnail(f, 256)));
+  const fromPreview = median(ms);
+  const saved = process.env.EVENLIGHT_RAW_DECODER;
+  const half: Record<string, number> = {};
+  try {
+    for (const kind of ['native', 'wasm']) {
+      process.env.EVENLIGHT_RAW_DECODER = kind;
+      half[kind] = Math.round(await timed(() => makeThumbnail(withoutPreview, 256)));
+    }
+  } finally {
+    if (saved === undefined) delete process.env.EVENLIGHT_RAW_DECODER;
+    else process.env.EVENLIGHT_RAW_DECODER = saved;
+  }
+  return {
+    fromEmbeddedPreviewMs: Math.round(fromPreview * 10) / 10,
+    fromEmbeddedPreviewBestMs: Math.round(Math.min(...ms) * 10) / 10,
+    previewBytes: preview.length,
+    withinTarget50Ms: fromPreview <= 50,
+    runs: THUMB_RUNS,
+    // a 24 MP DNG without a preview: half-size decode, once per decoder
+    halfSizeDecode24mpMs: half,
+  };
+}
+
+if (require.main === module && process.argv[2] === '--one') {
+  const [kind, file] = process.argv.slice(3);
+  void (async () => {
+    const t0 = performance.now();
+    if (kind === 'wasm') await decodeRawWasm(file);
+    else await decodeRaw(file, { decoder: resolveDecoder()! });
+    process.stdout.write(JSON.stringify({ ms: Math.round(performance.now() - t0), nodePeakMiB: peakRssMiB() }) + '\n');
+  })();
 }

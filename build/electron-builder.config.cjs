@@ -1,7 +1,7 @@
 // electron-builder configuration (Linux dir/AppImage/deb, Windows nsis, macOS dmg).
 // Native modules (sharp + its @img libvips packages, onnxruntime-node) must live outside the
-// asar archive to be loadable; the dcraw binaries (native-bin/) and the ONNX models (models/)
-// ship as plain resources next to it. Offline builds: point ELECTRON_OVERRIDE_DIST_PATH or
+// asar archive to be loadable; the optional dcraw binaries (native-bin/) and the ONNX models
+// (models/) ship as plain resources next to it. RAW needs no native-bin: libraw-wasm decodes. Offline builds: point ELECTRON_OVERRIDE_DIST_PATH or
 // EVENLIGHT_ELECTRON_DIST at an unpacked Electron folder and nothing is downloaded.
 'use strict';
 const { existsSync } = require('node:fs');
@@ -31,7 +31,8 @@ module.exports = {
     '!models/training/**',
   ],
   asar: true,
-  asarUnpack: ['node_modules/sharp/**/*', 'node_modules/@img/**/*', 'node_modules/onnxruntime-node/**/*'],
+  // libraw-wasm: its ES module and .wasm are loaded by a worker thread, from plain files
+  asarUnpack: ['node_modules/sharp/**/*', 'node_modules/@img/**/*', 'node_modules/onnxruntime-node/**/*', 'node_modules/libraw-wasm/**/*'],
   extraResources: [
     { from: 'native-bin', to: 'native-bin', filter: ['**/*', '!fill.sh'] },
     { from: 'models', to: 'models', filter: ['**/*', '!training/**', '!checkpoints/**'] },
@@ -45,7 +46,9 @@ module.exports = {
     synopsis: 'Evens out under- and over-exposed photos',
     maintainer: 'Evenlight contributors <evenlight@example.org>',
   },
-  deb: { depends: ['libraw-bin | dcraw'] },
+  // RAW decodes without it (LibRaw in WebAssembly); dcraw_emu, when there, is faster.
+  // electron-builder's default depends stay as they are.
+  deb: { recommends: ['libraw-bin | dcraw', 'libappindicator3-1'] },
   win: { target: [{ target: 'nsis', arch: ['x64'] }] },
   nsis: { oneClick: false, allowToChangeInstallationDirectory: true, perMachine: false },
   mac: { target: [{ target: 'dmg', arch: ['x64', 'arm64'] }], category: 'public.app-category.photography', hardenedRuntime: true },

@@ -3,7 +3,7 @@
 // unpacked Electron is available offline (otherwise skipped, with the reason).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -35,9 +35,12 @@ test('targets Linux dir/AppImage/deb, Windows nsis and macOS dmg', () => {
 
 test('native modules are unpacked from the asar; dcraw binaries and models ship as resources', () => {
   const c = load();
-  for (const mod of ['sharp', '@img', 'onnxruntime-node']) {
+  for (const mod of ['sharp', '@img', 'onnxruntime-node', 'libraw-wasm']) {
     assert.ok((c.asarUnpack as string[]).some((g) => g.startsWith(`node_modules/${mod}/`)), `${mod} unpacked`);
   }
+  // the .deb installs without a native RAW decoder and keeps electron-builder's default depends
+  assert.equal(c.deb.depends, undefined);
+  assert.ok((c.deb.recommends as string[]).includes('libraw-bin | dcraw'));
   const res = (c.extraResources as { from: string; to: string }[]).map((r) => r.from);
   assert.deepEqual(res.sort(), ['models', 'native-bin']);
 });
@@ -83,8 +86,33 @@ function checkLayout(resources: string): void {
   const inAsar = listPackage(join(resources, 'app.asar'));
   for (const f of ['/dist/electron/main.js', '/dist/electron/preload.js', '/dist/renderer/index.html', '/package.json']) assert.ok(inAsar.includes(f), `${f} in app.asar`);
   assert.ok(!inAsar.some((f) => f.startsWith('/test/') || f.startsWith('/electron/')), 'no sources or tests in the package');
-  for (const m of ['sharp', 'onnxruntime-node', '@img']) assert.ok(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', m)), `${m} unpacked`);
+  for (const m of ['sharp', 'onnxruntime-node', '@img', 'libraw-wasm']) assert.ok(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', m)), `${m} unpacked`);
   assert.ok(existsSync(join(resources, 'native-bin')), 'native-bin shipped as a resource');
+}
+
+/**
+ * The packaged engine decodes a DNG with nothing in native-bin/ and no decoder on PATH: the
+ * asar's files (with the unpacked ones) are laid out as the app sees them and run by node.
+ */
+function checkPackagedRawDecode(resources: string): void {
+  const { extractAll } = require('@electron/asar') as { extractAll: (archive: string, dest: string) => void };
+  const app = mkdtempSync(join(tmpdir(), 'evenlight-pkg-app-'));
+  try {
+    extractAll(join(resources, 'app.asar'), app);
+    const nativeBin = join(resources, 'native-bin');
+    assert.ok(!readdirSync(nativeBin).some((f) => /dcraw/.test(f)), 'nothing in native-bin');
+    const dng = join(app, 'probe.dng');
+    const script = `
+      const { writeSyntheticDng } = require('./dist/electron/engine/raw/synthetic-dng.js');
+      const { readImage } = require('./dist/electron/engine/image/io.js');
+      writeSyntheticDng(${JSON.stringify(dng)}, { width: 96, height: 64 });
+      readImage(${JSON.stringify(dng)}).then(({ image, meta }) => console.log(JSON.stringify({ w: image.width, h: image.height, decoder: meta.raw.decoder })));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, PATH: nativeBin, EVENLIGHT_NATIVE_BIN: nativeBin } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { w: 96, h: 64, decoder: 'libraw-wasm' });
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
 }
 
 // Packaging itself (asar, unpacking, resources) checked offline with a stand-in Electron
@@ -97,6 +125,7 @@ test('electron-builder --dir lays out the package (stand-in Electron folder)', {
   const { out, resources } = packageDir(fake);
   try {
     checkLayout(resources);
+    checkPackagedRawDecode(resources);
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(fake, { recursive: true, force: true });

@@ -12,7 +12,10 @@ test('info --json reports version, provider, decoder and model status', () => {
   assert.equal(a.executionProvider.chosen, 'cpu');
   assert.equal(a.model.loaded, false);
   assert.equal(a.defaultMode, 'classic');
-  assert.ok(a.decoder === null || typeof a.decoder.path === 'string');
+  // a RAW decoder always runs (LibRaw WebAssembly comes with npm ci), and info says why that one
+  assert.ok(typeof a.decoder.path === 'string');
+  assert.ok(['dcraw_emu', 'dcraw', 'libraw-wasm'].includes(a.decoder.name));
+  assert.ok(a.decoder.reason.length > 10, a.decoder.reason);
 
   const withModel = spawnSync(process.execPath, [cliPath, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: makeTestModel() } });
   const b = JSON.parse(withModel.stdout);
@@ -24,5 +27,5 @@ test('info --json reports version, provider, decoder and model status', () => {
   const text = spawnSync(process.execPath, [cliPath, 'info'], { encoding: 'utf8' });
   assert.equal(text.status, 0);
   assert.match(text.stdout, /execution provider: /);
-  assert.match(text.stdout, /raw decoder: /);
+  assert.match(text.stdout, /raw decoder: \S+ .* \((native-bin|PATH|npm); .+\)\n/);
 });

@@ -2,7 +2,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeRaw, decoderInfo, linearToSrgb, resolveDecoder, type Decoder } from '../../../electron/engine/raw/dcraw';
+import { decodeRaw, decoderInfo, linearToSrgb, resolveDecoder, type Decoder, type RawDecodeInfo, type RawDecodeOptions } from '../../../electron/engine/raw/dcraw';
+import { decodeRawWasm } from '../../../electron/engine/raw/libraw-wasm';
 import { readImage } from '../../../electron/engine/image/io';
 import { EvenlightError } from '../../../electron/engine/errors';
 import type { RgbFloat } from '../../../electron/engine/image/types';
@@ -81,15 +82,26 @@ test('a missing decoder gives DECODER_MISSING naming the file', async () => {
   });
 });
 
-for (const decoder of installedDecoders()) {
-  test(`synthetic DNG decodes to the known scene with ${decoder.name}`, async () => {
-    const f = join(dir, `chart-${decoder.name}.dng`);
+interface Backend {
+  name: RawDecodeInfo['decoder'];
+  decode(f: string, o?: RawDecodeOptions): Promise<{ image: RgbFloat; info: RawDecodeInfo }>;
+}
+
+/** Every decoder Evenlight can run here: the native ones installed, and LibRaw in WebAssembly. */
+const backends: Backend[] = [
+  ...installedDecoders().map((d) => ({ name: d.name, decode: (f: string, o: RawDecodeOptions = {}) => decodeRaw(f, { ...o, decoder: d }) })),
+  { name: 'libraw-wasm', decode: (f: string, o: RawDecodeOptions = {}) => decodeRawWasm(f, o) },
+];
+
+for (const backend of backends) {
+  test(`synthetic DNG decodes to the known scene with ${backend.name}`, async () => {
+    const f = join(dir, `chart-${backend.name}.dng`);
     // +1 EV BaselineExposure: the 0.9 "bright" patch becomes 1.8 linear, above sRGB white.
     writeSyntheticDng(f, { width: 320, height: 240, baselineExposure: 1, asShotNeutral: [0.5, 1, 0.8] });
-    const { image, info } = await decodeRaw(f, { decoder });
+    const { image, info } = await backend.decode(f);
     assert.equal(image.width, 320);
     assert.equal(image.height, 240);
-    assert.equal(info.decoder, decoder.name);
+    assert.equal(info.decoder, backend.name);
     assert.equal(info.baselineExposureEv, 1);
     const lin = (p: (typeof CHART_PATCHES)[number]): number[] => patchMean(image, p.rect).map((v) => srgbToLinear(v) / info.gain);
     for (const p of CHART_PATCHES) {
@@ -122,27 +134,29 @@ for (const decoder of installedDecoders()) {
   });
 }
 
-test('BaselineExposure can be ignored and extra exposure applied', async () => {
-  const f = join(dir, 'be.dng');
-  writeSyntheticDng(f, { width: 64, height: 64, baselineExposure: 2 });
-  const plain = await decodeRaw(f, { baselineExposure: false });
-  assert.equal(plain.info.gain, 1);
-  const grey = CHART_PATCHES.find((p) => p.name === 'grey20')!;
-  assert.ok(Math.abs(srgbToLinear(patchMean(plain.image, grey.rect, 3)[1]) - 0.2) < 0.01);
-  const pushed = await decodeRaw(f, { exposureEv: -1 });
-  assert.equal(pushed.info.gain, 2); // 2^(2 - 1)
-});
+for (const backend of backends) {
+  test(`BaselineExposure can be ignored and extra exposure applied (${backend.name})`, async () => {
+    const f = join(dir, `be-${backend.name}.dng`);
+    writeSyntheticDng(f, { width: 64, height: 64, baselineExposure: 2 });
+    const plain = await backend.decode(f, { baselineExposure: false });
+    assert.equal(plain.info.gain, 1);
+    const grey = CHART_PATCHES.find((p) => p.name === 'grey20')!;
+    assert.ok(Math.abs(srgbToLinear(patchMean(plain.image, grey.rect, 3)[1]) - 0.2) < 0.01);
+    const pushed = await backend.decode(f, { exposureEv: -1 });
+    assert.equal(pushed.info.gain, 2); // 2^(2 - 1)
+  });
 
-test('half-size decoding halves both sides and keeps the values', async () => {
-  const f = join(dir, 'half.dng');
-  writeSyntheticDng(f, { width: 320, height: 240 });
-  const { image, info } = await decodeRaw(f, { halfSize: true });
-  assert.equal(info.halfSize, true);
-  assert.equal(image.width, 160);
-  assert.equal(image.height, 120);
-  const grey = CHART_PATCHES.find((p) => p.name === 'grey40')!;
-  assert.ok(Math.abs(srgbToLinear(patchMean(image, grey.rect, 2)[1]) - 0.4) < 0.012);
-});
+  test(`half-size decoding halves both sides and keeps the values (${backend.name})`, async () => {
+    const f = join(dir, `half-${backend.name}.dng`);
+    writeSyntheticDng(f, { width: 320, height: 240 });
+    const { image, info } = await backend.decode(f, { halfSize: true });
+    assert.equal(info.halfSize, true);
+    assert.equal(image.width, 160);
+    assert.equal(image.height, 120);
+    const grey = CHART_PATCHES.find((p) => p.name === 'grey40')!;
+    assert.ok(Math.abs(srgbToLinear(patchMean(image, grey.rect, 2)[1]) - 0.4) < 0.012);
+  });
+}
 
 test('the real Blackmagic DNG decodes with plausible content (full and half size)', async () => {
   const realDng = dataPath('raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
