@@ -189,7 +189,8 @@ class CurveNet(nn.Module):
         f = self.body(x)  # [N,64,14,14]
         gfe = self.glob_body(f)
         # a soft 16-bin histogram of log2 luminance: exposure statistics the convs need not learn
-        hist = torch.exp(-((ly.flatten(1)[:, :, None] - self.hist_centres) ** 2) / 0.125).mean(1)
+        # (every 4th pixel each way: the same histogram for a 16th of the work)
+        hist = torch.exp(-((ly[:, :, ::4, ::4].flatten(1)[:, :, None] - self.hist_centres) ** 2) / 0.125).mean(1)
         g = self.glob_head(torch.cat([gfe.mean(dim=(2, 3)), gfe.amax(dim=(2, 3)), hist], dim=1))
         gamma, beta = self.film(g)[:, :, None, None].chunk(2, dim=1)
         loc = F.leaky_relu(self.local(f) * (1 + gamma) + beta, 0.2)

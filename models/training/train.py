@@ -82,7 +82,7 @@ def loss_fn(cfg, out, aux, tgt):
     if cfg.get("w_ssim", 0) > 0:
         loss = loss + cfg["w_ssim"] * (1 - ssim(out, tgt).mean())
     if cfg.get("w_tv", 0) > 0:
-        loss = loss + cfg["w_tv"] * smooth(aux[0])
+        loss = loss + cfg["w_tv"] * smooth(aux[0])  # the curve grid (evenlight2) or the output (seed)
     return loss
 
 
@@ -190,6 +190,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init", help="start from this checkpoint's weights (fine-tuning stage)")
     ap.add_argument("--minutes", type=float, default=0, help="stop after this wall time (the best checkpoint is kept)")
+    ap.add_argument("--stop-after", type=int, default=0, help="stop after this step without changing the LR schedule")
     a = ap.parse_args(argv)
     with open(a.config) as f:
         cfg = json.load(f)
@@ -232,7 +233,7 @@ def main(argv=None):
         opt.step()
         sched.step()
         run_loss.append(float(loss))
-        out_of_time = a.minutes and (time.time() - t0) / 60 > a.minutes
+        out_of_time = (a.minutes and (time.time() - t0) / 60 > a.minutes) or (a.stop_after and step >= a.stop_after)
         if step % cfg["eval_every"] == 0 or step == steps or out_of_time:
             tr = evaluate(cfg, net, traind)
             dv = evaluate(cfg, net, devd)

@@ -14,7 +14,7 @@ test('a short training run lowers the loss of both architectures', { timeout: 18
   });
   assert.equal(r.status, 0, `smoke_train.py failed: ${r.stderr}`);
   const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { models: Record<string, { before: number; after: number }> };
-  for (const arch of ['evenlight', 'seed-vgg']) {
+  for (const arch of ['evenlight2', 'seed-vgg']) {
     const m = res.models[arch];
     assert.ok(m, `${arch} was trained`);
     assert.ok(Number.isFinite(m.before) && Number.isFinite(m.after), `${arch}: finite losses`);

@@ -1,16 +1,24 @@
 /**
- * The model through tiles: thumbnail (the whole photo — or the metering rectangle —
- * area-resized to 224×224 ignoring aspect) -> context graph once -> tile graph per batch
- * of tiles with that context -> raised-cosine stitch (stitch.ts).
+ * The model over a photo.
+ *
+ * v2 (the shipped model, `transform` in the manifest): the whole photo — or the metering
+ * rectangle — is area-resized to 224×224 ignoring aspect, the network runs once on that
+ * thumbnail and returns a transform (a grid of tone curves + a bounded colour step), and
+ * curve-apply.ts applies it to the photo's own pixels a band of 224×224 tiles at a time, so
+ * the UI still fills in tile by tile. Full resolution costs one cheap per-pixel pass.
+ *
+ * v1 / seed baseline (`tile` in the manifest): thumbnail -> context graph once -> tile graph
+ * per batch of 224×224 tiles -> raised-cosine stitch (stitch.ts).
  *
  * Headroom: the network sees sRGB in 0..1. RAW highlights above 1 are first fitted into
  * that range by one linear gain for the whole photo (headroom.ts), so the model sees them
- * unclipped and all tiles and the thumbnail agree. The rare pixels still above 1 (beyond
- * the 99.9th percentile) get the model's output scaled by their brightest channel's excess,
- * the same factor for R, G and B so hue is kept.
+ * unclipped. v2 applies that gain per sample before its curves and caps its gain so the
+ * brightest channel lands at 1 (compressed, hue kept); v1 scales its output by the
+ * brightest channel's excess.
  *
- *   areaResizeNchw(image, size, rect?) -> Float32Array [1,3,size,size], clamped 0..1
- *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap? }) -> Promise<RgbFloat>
+ *   areaResizeNchw(image, size, rect?, gain?, scale?) -> Float32Array [1,3,size,size], clamped 0..1
+ *   predictTransform(session, thumb) -> CurveTransform (v2)
+ *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace? }) -> Promise<RgbFloat>
  */
 import type { Rect, RgbFloat } from '../image/types';
 import type { ModelSession } from '../model/session';
@@ -36,7 +44,29 @@ export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, ga
   const g = scale === 1 ? lg : (v: number) => lg(v * scale);
   // horizontal pass: r.h rows × size columns × 3
   const tmp = new Float32Array(r.h * size * 3);
-  for (let y = 0; y < r.h; y++) {
+  // integer samples are in range by construction: plain weighted sums, scaled once (the
+  // per-sample gain call would cost more than the rest at 36 MP)
+  const plain = gain === 1 && (d instanceof Uint8Array || d instanceof Uint16Array);
+  for (let y = 0; plain && y < r.h; y++) {
+    const row = ((r.y + y) * W + r.x) * 3;
+    for (let i = 0; i < size; i++) {
+      const k0 = wx.k0[i];
+      const w = wx.w[i];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let k = 0, p = row + k0 * 3; k < w.length; k++, p += 3) {
+        s0 += w[k] * d[p];
+        s1 += w[k] * d[p + 1];
+        s2 += w[k] * d[p + 2];
+      }
+      const o = (y * size + i) * 3;
+      tmp[o] = s0 * scale;
+      tmp[o + 1] = s1 * scale;
+      tmp[o + 2] = s2 * scale;
+    }
+  }
+  for (let y = 0; !plain && y < r.h; y++) {
     const row = ((r.y + y) * W + r.x) * 3;
     for (let i = 0; i < size; i++) {
       const k0 = wx.k0[i];

@@ -1,0 +1,109 @@
+/**
+ * The AI normaliser on the 36 MP Nikon D800 JPEG of the shared data, against its floor and a
+ * peer in the same run (absolute times drift ±20 % on shared machines; the ratios hold):
+ *
+ * - `evenlight normalize --mode ai` as a whole process (node start, model load, decode, AI,
+ *   encode), peak RSS by /usr/bin/time -v;
+ * - the floor: sharp decoding and re-encoding the same file (JPEG q92), as a whole process too;
+ * - the peer: RawTherapee's CLI with auto levels (`rawtherapee-cli`, Debian `rawtherapee`),
+ *   when installed;
+ * - the AI stage alone (after decode, before encode, in this process) against the in-process
+ *   sharp floor of the same photo.
+ * Each is run `REPS` times alternately; the medians are compared.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { normalizeFile } from '../electron/engine/pipeline';
+
+const REPS = 3;
+const root = resolve(__dirname, '..');
+const dataDir = resolve(process.env.EVENLIGHT_DATA ?? join(root, '..', 'shared', 'data'));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Wall ms and peak RSS (MiB) of a whole process, by GNU time. */
+function timedProcess(cmd: string, args: string[]): { ms: number; peakRssMiB: number } {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${(r.stderr || '').split('\n').slice(-5).join(' ')}`);
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  return { ms, peakRssMiB: m ? Math.round(Number(m[1]) / 1024) : -1 };
+}
+
+function hasRawTherapee(): boolean {
+  try {
+    execFileSync('rawtherapee-cli', ['-h'], { stdio: 'ignore' });
+    return true;
+  } catch (err) {
+    // -h exits non-zero on some builds; only a missing binary counts
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const photo = join(dataDir, 'brackets', 'rawio_d800_align', 'align_3.jpg');
+  if (!existsSync(photo)) return { skipped: `no ${photo}` };
+  const dir = mkdtempSync(join(tmpdir(), 'evenlight-bench-ai-'));
+  try {
+    const meta = await sharp(photo).metadata();
+    const floorScript = join(dir, 'floor.js');
+    writeFileSync(
+      floorScript,
+      `require(${JSON.stringify(require.resolve('sharp'))})(process.argv[2]).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toFile(process.argv[3]).catch((e) => { console.error(e); process.exit(1); });`,
+    );
+    const pp3 = join(dir, 'autolevels.pp3');
+    writeFileSync(pp3, '[Version]\nAppVersion=5.9\nVersion=346\n\n[Exposure]\nAuto=true\nClip=0.02\n');
+    const rt = hasRawTherapee();
+    const ours: Array<{ ms: number; peakRssMiB: number }> = [];
+    const floor: Array<{ ms: number; peakRssMiB: number }> = [];
+    const peer: Array<{ ms: number; peakRssMiB: number }> = [];
+    for (let i = 0; i < REPS; i++) {
+      floor.push(timedProcess(process.execPath, [floorScript, photo, join(dir, `floor${i}.jpg`)]));
+      ours.push(timedProcess(process.execPath, [join(root, 'bin', 'evenlight.js'), 'normalize', photo, '-o', join(dir, `ai${i}.jpg`), '--mode', 'ai']));
+      if (rt) peer.push(timedProcess('rawtherapee-cli', ['-o', join(dir, `rt${i}.jpg`), '-p', pp3, '-j92', '-js3', '-Y', '-c', photo]));
+    }
+    // the AI stage alone, in this process, against sharp's decode + encode of the same photo here
+    const stage: number[] = [];
+    const inFloor: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      const t = performance.now();
+      await sharp(photo).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toFile(join(dir, `f${i}.jpg`));
+      inFloor.push(performance.now() - t);
+      const r = await normalizeFile(photo, join(dir, `s${i}.jpg`), { mode: 'ai' });
+      if (r.report.mode !== 'ai') throw new Error(`ai did not run: ${r.report.fallback}`);
+      stage.push(r.timings.normalize);
+    }
+    const med = (xs: Array<{ ms: number }>): number => Math.round(median(xs.map((x) => x.ms)));
+    const out: Record<string, unknown> = {
+      photo: `rawio_d800_align/align_3.jpg ${meta.width}x${meta.height}`,
+      reps: REPS,
+      evenlightNormalizeMs: med(ours),
+      evenlightPeakRssMiB: Math.max(...ours.map((o) => o.peakRssMiB)),
+      sharpFloorMs: med(floor),
+      ratioToSharpFloor: Math.round((med(ours) / med(floor)) * 100) / 100,
+      aiStageMs: Math.round(median(stage)),
+      inProcessFloorMs: Math.round(median(inFloor)),
+      aiStageRatioToFloor: Math.round((median(stage) / median(inFloor)) * 100) / 100,
+    };
+    if (rt) {
+      out.rawTherapeeAutoLevelsMs = med(peer);
+      out.ratioToRawTherapee = Math.round((med(ours) / med(peer)) * 100) / 100;
+    } else out.rawTherapee = 'rawtherapee-cli not installed (Debian package rawtherapee)';
+    out.targets = {
+      ratioToSharpFloor: '<= 2.5',
+      ratioToRawTherapee: '<= 0.33',
+      evenlightPeakRssMiB: '<= 763 (800 MB)',
+      aiStageRatioToFloor: '<= 0.6',
+    };
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
