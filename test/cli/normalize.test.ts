@@ -52,7 +52,8 @@ test('normalize --mode ai uses the model; without one it falls back with a warni
 
 test('normalize exit codes: 1 for a bad file (one line naming it), 2 for usage errors', async () => {
   const fx = await makeBatchFolder({ count: 1 });
-  const bad = cli(['normalize', fx.bad[0], '-o', join(tmpDir(), 'x.jpg')]);
+  // --mode given: without a model the default would add its warning line (test/cli/default-mode.test.ts)
+  const bad = cli(['normalize', fx.bad[0], '-o', join(tmpDir(), 'x.jpg'), '--mode', 'classic']);
   assert.equal(bad.status, 1);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.ok(bad.stderr.includes(fx.bad[0]), bad.stderr);

@@ -11,7 +11,8 @@ import cliProgress from 'cli-progress';
 import { runBatch, type BatchEvent, type BatchSummary } from '../../engine/batch';
 import { errorMessage } from '../../engine/errors';
 import type { OutputFormat } from '../../engine/image/types';
-import { defaultMode, type NormalizeMode } from '../../engine/normalize';
+import type { NormalizeMode } from '../../engine/normalize';
+import { cliMode } from '../default-mode';
 import { parseFormat, parseMode, parseQuality, parseStrength } from './normalize';
 
 interface BatchCliOptions {
@@ -67,7 +68,7 @@ export function register(program: Command): void {
             cliProgress.Presets.shades_classic,
           )
         : undefined;
-      const mode = opts.mode ?? defaultMode(opts.modelDir);
+      const mode = cliMode('batch', opts.mode, opts.modelDir);
       let warned = false;
       const onEvent = (e: BatchEvent) => {
         if (e.type === 'end') return; // the summary is printed below

@@ -7,7 +7,8 @@ import { basename, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { errorMessage } from '../../engine/errors';
 import type { OutputFormat, Rect } from '../../engine/image/types';
-import { defaultMode, type NormalizeMode } from '../../engine/normalize';
+import type { NormalizeMode } from '../../engine/normalize';
+import { cliMode } from '../default-mode';
 import { extensionFor, normalizeFile, outputFormatFor } from '../../engine/pipeline';
 
 export function parseMode(v: string): NormalizeMode {
@@ -76,7 +77,7 @@ export function register(program: Command): void {
         output = join(output, basename(input, extname(input)) + extensionFor(outputFormatFor(input, undefined, opts.format)));
       }
       try {
-        const mode = opts.mode ?? defaultMode(opts.modelDir);
+        const mode = cliMode('normalize', opts.mode, opts.modelDir);
         const r = await normalizeFile(input, output, {
           mode,
           strength: opts.strength,
