@@ -25,12 +25,23 @@ export const EllipseRoi = z.object({ kind: z.literal('ellipse'), x: unit, y: uni
 /** Brush strokes: polyline points (normalised) painted with a round brush of `radius` (fraction of the short side). */
 export const BrushRoi = z.object({
   kind: z.literal('brush'),
-  points: z.array(z.tuple([unit, unit])).min(1).max(20000),
+  points: z.array(z.tuple([unit, unit])).min(1).max(5000),
   radius: z.number().positive().max(0.5),
   feather: unit.default(0.02),
 });
 export const Roi = z.discriminatedUnion('kind', [RectRoi, EllipseRoi, BrushRoi]);
 export type Roi = z.infer<typeof Roi>;
+
+/** Brush points in one request, all regions together (the UI keeps a point per 2 px). */
+export const MAX_BRUSH_POINTS = 20000;
+/** Regions of one request; the mask's cost is bounded by this times the mask grid. */
+const Rois = z
+  .array(Roi)
+  .max(64)
+  .default([])
+  .refine((rois) => rois.reduce((n, r) => n + (r.kind === 'brush' ? r.points.length : 0), 0) <= MAX_BRUSH_POINTS, {
+    message: `too many brush points (at most ${MAX_BRUSH_POINTS} in all)`,
+  });
 
 export const Exif = z.object({
   make: z.string().nullable(),
@@ -83,7 +94,8 @@ export const commands = {
     response: z.object({ folder: z.string(), photos: z.array(PhotoEntry) }),
   },
   thumbnail: {
-    request: z.object({ path: absPath, maxSide: z.number().int().min(16).max(4096).default(256) }),
+    /** made in the engine worker; `cancel` with jobId stops it (a grid scrolled past) */
+    request: z.object({ jobId: jobId.optional(), path: absPath, maxSide: z.number().int().min(16).max(4096).default(256) }),
     response: z.object({ dataUrl: z.string() }),
   },
   photoInfo: {
@@ -104,25 +116,27 @@ export const commands = {
       path: absPath,
       mode: Mode,
       strength: z.number().min(0).max(1).default(1),
-      rois: z.array(Roi).max(64).default([]),
+      rois: Rois,
       maxSide: maxSide.default(2048),
     }),
     response: z.object({ jobId: z.string(), width: z.number(), height: z.number(), tiles: z.number(), ms: z.number() }),
   },
-  /** Aborts a running normalize/compare job (the engine sees the AbortSignal mid-photo). */
+  /** Aborts a running job: normalize, preview, export, compare, thumbnail (the engine sees the AbortSignal mid-photo). */
   cancel: {
     request: z.object({ jobId }),
     response: z.object({ cancelled: z.boolean() }),
   },
   exportPhoto: {
     request: z.object({
+      /** lets `cancel` stop the export; without one it is still stopped when the window closes */
+      jobId: jobId.optional(),
       path: absPath,
       /** output folder; default `<photo folder>/evenlight` */
       outDir: absPath.optional(),
       ...renderOptions,
-      rois: z.array(Roi).max(64).default([]),
+      rois: Rois,
     }),
-    response: z.object({ output: z.string() }),
+    response: z.object({ jobId: z.string(), output: z.string() }),
   },
   batchStart: {
     request: z.object({

@@ -32,6 +32,8 @@ export async function runJob(job: EngineJob, signal: AbortSignal, post: Post): P
       return runBatchJob(job, signal, post);
     case 'compare':
       return runCompare(job, signal);
+    case 'thumbnail':
+      return `data:image/jpeg;base64,${(await makeThumbnail(job.path, job.maxSide, { signal })).toString('base64')}`;
   }
 }
 
@@ -71,7 +73,7 @@ async function runNormalize(job: Extract<EngineJob, { kind: 'normalize' }>, sign
   await normalizeImage(image, {
     mode: job.mode,
     strength: job.strength,
-    mask: roiMask(image.width, image.height, job.rois),
+    mask: await roiMask(image.width, image.height, job.rois, signal),
     signal,
     onTile: (e) => {
       tiles++;
@@ -98,7 +100,7 @@ async function runExport(job: Extract<EngineJob, { kind: 'export' }>, signal: Ab
   const out = await normalizeImage(image, {
     mode: job.mode,
     strength: job.strength,
-    mask: roiMask(image.width, image.height, job.rois),
+    mask: await roiMask(image.width, image.height, job.rois, signal),
     signal,
     consumeInput: true, // a full-size decode of its own, not the cached working image
   });

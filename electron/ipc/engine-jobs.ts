@@ -1,6 +1,7 @@
 /**
  * Runs engine jobs in one long-lived worker thread and relays their messages. Used by the
- * preview, normalize, export, batch and compare handlers. The worker keeps what is costly
+ * preview, normalize, export, batch, compare and thumbnail handlers (a RAW without an
+ * embedded preview takes a half-size decode: never on the main thread). The worker keeps what is costly
  * to rebuild between jobs — the ONNX session and the last decoded working images — so a
  * second Normalise on the same photo neither re-decodes it nor reloads the model.
  *
@@ -22,6 +23,7 @@ export type EngineJob =
   | { kind: 'normalize'; jobId: string; path: string; maxSide: number; mode: Mode; strength: number; rois: Roi[] }
   | { kind: 'export'; path: string; output: string; format: OutputFormat; quality: number; mode: Mode; strength: number; rois: Roi[]; confineTo: string[] }
   | { kind: 'compare'; frames: string[]; aiFrame: string; maxSide: number }
+  | { kind: 'thumbnail'; path: string; maxSide: number }
   | { kind: 'batch'; jobId: string; folder: string; outDir: string; format: OutputFormat; quality: number; mode: Mode; strength: number; confineTo: string[] };
 
 /** Parent -> worker. */

@@ -295,7 +295,7 @@ test('an output folder swapped for a symlink after the check is refused at write
   mkdirSync(join(dir, 'out'), { recursive: true });
   mkdirSync(elsewhere);
   // big enough that the worker is still normalising when the folder is swapped
-  await writeImage(join(dir, 'big.png'), gradient(3000, 2000, 0.2), { format: 'png' });
+  await writeImage(join(dir, 'big.png'), gradient(1600, 1000, 0.2), { format: 'png' });
   const r = createRouter(recordingHost().host);
   await r.call('openFolder', { path: dir });
   const pending = r.call('exportPhoto', { path: join(dir, 'big.png'), outDir: join(dir, 'out'), format: 'png', mode: 'classic' });
@@ -306,4 +306,40 @@ test('an output folder swapped for a symlink after the check is refused at write
   const res = await pending;
   assert.ok(!res.ok && /symbolic link|outside the folders/.test(res.error.message), JSON.stringify(res));
   assert.deepEqual(readdirSync(elsewhere), [], 'nothing written outside the opened folder');
+});
+
+test('exportPhoto is a job: cancel by its id, and closing the window (dispose) stops one without an id', async () => {
+  const dir = join(root, 'export-cancel');
+  mkdirSync(dir);
+  await writeImage(join(dir, 'big.png'), gradient(1600, 1000, 0.2), { format: 'png' });
+  const r = createRouter(recordingHost().host);
+  await r.call('openFolder', { path: dir });
+  const pending = r.call('exportPhoto', { jobId: 'exp1', path: join(dir, 'big.png'), mode: 'classic', format: 'png' });
+  const t0 = Date.now();
+  while (!r.context.jobs.has('exp1') && Date.now() - t0 < 5000) await new Promise((ok) => setTimeout(ok, 2));
+  assert.deepEqual(await r.call('cancel', { jobId: 'exp1' }), { ok: true, value: { cancelled: true } });
+  const res = await pending;
+  assert.ok(!res.ok && res.error.code === 'CANCELLED', JSON.stringify(res));
+
+  const anonymous = r.call('exportPhoto', { path: join(dir, 'big.png'), mode: 'classic', format: 'png' });
+  while (engineHostStats().running === 0 && Date.now() - t0 < 10_000) await new Promise((ok) => setTimeout(ok, 2));
+  r.dispose();
+  const res2 = await anonymous;
+  assert.ok(!res2.ok && res2.error.code === 'CANCELLED', JSON.stringify(res2));
+  assert.ok(!existsSync(join(dir, 'evenlight', 'big.png')), 'no output from a cancelled export');
+});
+
+test('thumbnails are made in the engine worker and can be cancelled', async () => {
+  const r = createRouter(recordingHost().host);
+  await r.call('openFolder', { path: photos });
+  let sawWorker = false;
+  const poll = setInterval(() => (sawWorker ||= engineHostStats().running > 0), 1);
+  const ok = await r.call('thumbnail', { path: join(photos, 'dark.png'), maxSide: 64 });
+  clearInterval(poll);
+  assert.ok(ok.ok && ok.value.dataUrl.startsWith('data:image/jpeg;base64,'));
+  assert.ok(sawWorker, 'the thumbnail ran as an engine job, not on the calling thread');
+  const pending = r.call('thumbnail', { jobId: 't1', path: join(photos, 'dark.png'), maxSide: 64 });
+  await r.call('cancel', { jobId: 't1' });
+  const res = await pending;
+  assert.ok(!res.ok && res.error.code === 'CANCELLED', JSON.stringify(res));
 });

@@ -3,6 +3,13 @@
 import type { Context } from '../router';
 import { ipcFailure } from '../failure';
 
+let anonymous = 0;
+
+/** A job the UI gave no id: still registered, so closing the window (dispose) stops it. */
+export function internalJobId(kind: string): string {
+  return `${kind}~${++anonymous}`; // '~' is outside the contract's jobId alphabet: no clash
+}
+
 export function registerJob(ctx: Context, jobId: string): { signal: AbortSignal; done: () => void } {
   if (ctx.jobs.has(jobId)) throw ipcFailure('BUSY', `job ${jobId} is already running`);
   const controller = new AbortController();

@@ -1,9 +1,18 @@
 // Small JPEG preview as a data: URL (grid thumbnails, and the editor's "before" image).
+// Made in the engine worker (a RAW without an embedded preview needs a half-size decode,
+// which would block the main process), registered as a job so `cancel` and closing the
+// window stop it.
 import type { Handler } from './types';
-import { makeThumbnail } from '../../engine/image/io';
+import { runEngineJob } from '../engine-jobs';
+import { internalJobId, registerJob } from './job';
 
 export const thumbnail: Handler<'thumbnail'> = async (req, ctx) => {
-  const path = await ctx.access.check(req.path);
-  const jpeg = await makeThumbnail(path, req.maxSide);
-  return { dataUrl: `data:image/jpeg;base64,${jpeg.toString('base64')}` };
+  const job = registerJob(ctx, req.jobId ?? internalJobId('thumb'));
+  try {
+    const path = await ctx.access.check(req.path);
+    const dataUrl = await runEngineJob<string>({ kind: 'thumbnail', path, maxSide: req.maxSide }, { signal: job.signal });
+    return { dataUrl };
+  } finally {
+    job.done();
+  }
 };

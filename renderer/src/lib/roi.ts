@@ -6,13 +6,26 @@ export type Shape =
   | { kind: 'brush'; points: [number, number][]; radius: number };
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+const round5 = (v: number) => Math.round(v * 1e5) / 1e5;
+
+/** Brush points closer than this (image px) to the previous one add nothing to the stroke. */
+export const BRUSH_MIN_STEP = 2;
+
+/** Adds a pointer position to a brush stroke unless it is within BRUSH_MIN_STEP of the last. */
+export function addBrushPoint(points: [number, number][], x: number, y: number): void {
+  const last = points[points.length - 1];
+  if (last && Math.hypot(x - last[0], y - last[1]) < BRUSH_MIN_STEP) return;
+  points.push([x, y]);
+}
 
 /** Pixel shape -> normalised ROI (0..1 of the image; brush radius as a fraction of the short side). */
 export function toRoi(s: Shape, imgW: number, imgH: number, feather: number): Roi {
   if (s.kind === 'brush') {
     return {
       kind: 'brush',
-      points: s.points.map(([x, y]) => [clamp01(x / imgW), clamp01(y / imgH)] as [number, number]),
+      // 1e-5 of the image is finer than a pixel of any photo it will see; full-precision
+      // floats only made requests (and the bridge's frames) bigger
+      points: s.points.map(([x, y]) => [round5(clamp01(x / imgW)), round5(clamp01(y / imgH))] as [number, number]),
       radius: Math.min(0.5, Math.max(1e-4, s.radius / Math.min(imgW, imgH))),
       feather,
     };
