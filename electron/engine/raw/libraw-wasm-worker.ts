@@ -6,7 +6,7 @@
  *   { type: 'size', width, height }        after LibRaw's demosaic, before any pixels
  *   { type: 'rows', y0, data }             sRGB float bands (transferred, not copied)
  *   { type: 'done', maxValue }
- *   { type: 'thumb', format, data, width, height }   (job.thumbnail)
+ *   { type: 'thumb', format, data, width, height }   (job.thumbnail: one per file)
  *   { type: 'error', code, message }
  */
 import { readFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ export interface WasmJob {
   /** Linear gain before the sRGB encode (2^(BaselineExposure + exposureEv)). */
   gain: number;
   maxPixels: number;
-  /** Extract the embedded preview instead of decoding. */
+  /** Embedded previews instead of a decode: `file` first, then one per `{ file }` message. */
   thumbnail?: boolean;
 }
 
@@ -34,6 +34,8 @@ interface LibRawInstance {
   metadata(full: boolean): { width: number; height: number; flip: number; thumb_width: number; thumb_height: number; thumb_format: number } | undefined;
   imageData(): { width: number; height: number; colors: number; bits: number; data: Uint16Array } | undefined;
   thumbnailData(): { format: string; data: Uint8Array; width: number; height: number } | undefined;
+  /** Frees the C++ object (embind). */
+  delete(): void;
 }
 type Factory = (opts: Record<string, unknown>) => Promise<{ LibRaw: new () => LibRawInstance }>;
 
@@ -93,6 +95,7 @@ async function run(): Promise<void> {
     print: () => {},
     printErr: () => {},
   });
+  if (job.thumbnail) return servePreviews(lib, job.file);
   const raw = new lib.LibRaw();
   const bytes = readFileSync(job.file);
   // dcraw_emu -w -4 -c 0: camera white balance, 16-bit linear (gamma 1/1, no auto-bright), and
@@ -105,11 +108,6 @@ async function run(): Promise<void> {
     adjustMaximumThr: 0,
     halfSize: job.halfSize,
   });
-  if (job.thumbnail) {
-    const t = raw.thumbnailData();
-    if (!t) return post({ type: 'thumb', format: 'none' });
-    return post({ type: 'thumb', format: t.format, data: t.data, width: t.width, height: t.height }, [t.data.buffer as ArrayBuffer]);
-  }
   const md = raw.metadata(false);
   if (md && job.maxPixels > 0) {
     const w = job.halfSize ? (md.width + 1) >> 1 : md.width;
@@ -144,6 +142,30 @@ async function run(): Promise<void> {
     post({ type: 'rows', y0, data: out }, [out.buffer]);
   }
   post({ type: 'done', maxValue: max });
+}
+
+/**
+ * Preview mode: this thread stays up and answers one `{ file }` message after another (the
+ * first file comes with the job), so a folder of thumbnails pays for the thread and LibRaw's
+ * set-up once. Opening a file reads only its structure; no pixels are decoded.
+ */
+function servePreviews(lib: { LibRaw: new () => LibRawInstance }, first: string): void {
+  const one = (file: string): void => {
+    const raw = new lib.LibRaw();
+    try {
+      const bytes = readFileSync(file);
+      raw.open(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {});
+      const t = raw.thumbnailData();
+      if (!t) post({ type: 'thumb', format: 'none' });
+      else post({ type: 'thumb', format: t.format, data: t.data, width: t.width, height: t.height }, [t.data.buffer as ArrayBuffer]);
+    } catch (err) {
+      post({ type: 'error', ...classify(cppMessage(err)) });
+    } finally {
+      raw.delete(); // the file's copy in the WebAssembly memory is freed for the next one
+    }
+  };
+  port.on('message', (m: { file: string }) => one(m.file));
+  one(first);
 }
 
 run().catch((err: unknown) => {

@@ -28,7 +28,8 @@ export interface WasmDecoderInfo {
   libJs: string;
 }
 
-// libraw-wasm's build script pins this LibRaw release (compileLibraw.sh of 1.6.0)
+// libraw-wasm's build script (compileLibraw.sh) pins this LibRaw release; package.json pins
+// libraw-wasm 1.6.0 exactly, so the two stay together
 const LIBRAW_VERSION = '0.22.1';
 
 /** In a packaged app the package is unpacked from the asar: load it from there. */
@@ -50,7 +51,7 @@ export function wasmDecoderInfo(): WasmDecoderInfo | null {
     const { version } = JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string };
     const path = join(dist, 'libraw.wasm');
     const libJs = join(dist, 'libraw.js');
-    cachedInfo = existsSync(path) && existsSync(libJs) ? { name: 'libraw-wasm', path, libJs, version: `libraw-wasm ${version} (LibRaw ${LIBRAW_VERSION})` } : null;
+    cachedInfo = existsSync(path) && existsSync(libJs) ? { name: 'libraw-wasm', path, libJs, version: `LibRaw ${LIBRAW_VERSION} (npm package ${version})` } : null;
   } catch {
     cachedInfo = null;
   }
@@ -170,15 +171,70 @@ export async function decodeRawWasm(path: string, opts: Omit<RawDecodeOptions, '
   }
 }
 
-/** The embedded preview as LibRaw finds it (any format it reads), JPEG only; else null. */
-export async function extractPreviewWasm(path: string, signal?: AbortSignal): Promise<Buffer | null> {
+// One long-lived thread for embedded previews: a library folder asks for many in a row.
+const PREVIEW_IDLE_MS = 15_000;
+let previewWorker: Worker | null = null;
+let previewIdle: NodeJS.Timeout | null = null;
+let previewQueue: Promise<unknown> = Promise.resolve();
+
+function stopPreviewWorker(): void {
+  if (previewIdle) clearTimeout(previewIdle);
+  previewIdle = null;
+  void previewWorker?.terminate();
+  previewWorker = null;
+}
+
+/** The next message from the preview thread for `file`; abort or a crash ends the thread. */
+async function previewFromWorker(path: string, signal: AbortSignal | undefined): Promise<Msg> {
   const { info, module } = await prepare(path);
-  const job: WasmJob = { file: path, libJs: info.libJs, module, halfSize: false, gain: 1, maxPixels: 0, thumbnail: true };
-  try {
-    const data = await runJob(job, path, signal, (m) => (m.type === 'thumb' ? (m.format === 'jpeg' && m.data ? Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength) : null) : undefined));
-    return data && data[0] === 0xff && data[1] === 0xd8 ? data : null;
-  } catch (err) {
-    if (err instanceof EvenlightError && err.code === 'CANCELLED') throw err;
-    return null;
+  throwIfAborted(signal, path);
+  if (previewIdle) clearTimeout(previewIdle);
+  let w = previewWorker;
+  if (w) w.postMessage({ file: path });
+  else {
+    w = previewWorker = startWorker({ file: path, libJs: info.libJs, module, halfSize: false, gain: 1, maxPixels: 0, thumbnail: true });
   }
+  const worker = w;
+  worker.ref();
+  try {
+    return await new Promise<Msg>((resolve, reject) => {
+      const done = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onMessage = (m: Msg): void => (done(), resolve(m));
+      const onError = (e: Error): void => (done(), stopPreviewWorker(), reject(e));
+      const onExit = (): void => (done(), (previewWorker = previewWorker === worker ? null : previewWorker), reject(new Error('preview thread exited')));
+      const onAbort = (): void => (done(), stopPreviewWorker(), reject(new EvenlightError('CANCELLED', path, 'cancelled')));
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  } finally {
+    if (previewWorker === worker) {
+      worker.unref(); // an idle preview thread never keeps the process alive
+      previewIdle = setTimeout(stopPreviewWorker, PREVIEW_IDLE_MS);
+      previewIdle.unref();
+    }
+  }
+}
+
+/** The embedded preview as LibRaw finds it (any format it reads), JPEG only; else null. */
+export function extractPreviewWasm(path: string, signal?: AbortSignal): Promise<Buffer | null> {
+  // one file at a time through the one thread
+  const next = previewQueue.then(async () => {
+    try {
+      const m = await previewFromWorker(path, signal);
+      const data = m.type === 'thumb' && m.format === 'jpeg' && m.data ? Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength) : null;
+      return data && data[0] === 0xff && data[1] === 0xd8 ? data : null;
+    } catch (err) {
+      if (err instanceof EvenlightError && err.code === 'CANCELLED') throw err;
+      return null;
+    }
+  });
+  previewQueue = next.catch(() => undefined);
+  return next;
 }

@@ -23,7 +23,7 @@ test('the package is found and names its LibRaw', () => {
   const info = wasmDecoderInfo();
   assert.ok(info, 'libraw-wasm must be installed (npm ci)');
   assert.ok(existsSync(info.path) && info.path.endsWith('libraw.wasm'));
-  assert.match(info.version, /^libraw-wasm \d+\.\d+\.\d+ \(LibRaw \d+\.\d+\.\d+\)$/);
+  assert.match(info.version, /^LibRaw \d+\.\d+\.\d+ \(npm package \d+\.\d+\.\d+\)$/);
 });
 
 test('same pixels as dcraw_emu on a synthetic DNG (same LibRaw settings), also with a preview IFD0 and a rotation', async () => {
