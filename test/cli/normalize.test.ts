@@ -40,7 +40,8 @@ test('normalize writes a brighter photo of the same size; format follows the inp
 test('normalize --mode ai uses the model; without one it falls back with a warning', async () => {
   const fx = await makeBatchFolder({ count: 1, bad: false });
   const out = join(tmpDir(), 'ai.png');
-  const r = cli(['normalize', fx.good[0], '-o', out, '--mode', 'ai', '--json'], { EVENLIGHT_MODEL_DIR: makeTestModel() });
+  // EVENLIGHT_EP=cpu: the provider is the same with or without CUDA installed
+  const r = cli(['normalize', fx.good[0], '-o', out, '--mode', 'ai', '--json'], { EVENLIGHT_MODEL_DIR: makeTestModel(), EVENLIGHT_EP: 'cpu' });
   assert.equal(r.status, 0, r.stderr);
   const res = JSON.parse(r.stdout);
   assert.equal(res.report.mode, 'ai');
