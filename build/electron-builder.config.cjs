@@ -31,6 +31,20 @@ module.exports = {
     '!models/training/**',
   ],
   asar: true,
+  // Electron fuses, flipped in the packaged binary by @electron/fuses (electron-builder's
+  // electronFuses): the app binary cannot be reused as a plain Node (RunAsNode), debugged
+  // or fed code through --inspect / NODE_OPTIONS, and loads only its own, integrity-checked
+  // app.asar.
+  electronFuses: {
+    runAsNode: false,
+    enableNodeCliInspectArguments: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    onlyLoadAppFromAsar: true,
+    enableEmbeddedAsarIntegrityValidation: true,
+    enableCookieEncryption: true,
+    // the renderer is served from app://, so file:// pages need no extra privileges
+    grantFileProtocolExtraPrivileges: false,
+  },
   // libraw-wasm: its ES module and .wasm are loaded by a worker thread, from plain files
   asarUnpack: ['node_modules/sharp/**/*', 'node_modules/@img/**/*', 'node_modules/onnxruntime-node/**/*', 'node_modules/libraw-wasm/**/*'],
   extraResources: [

@@ -3,14 +3,16 @@
  * the `serve` bridge uses), native folder dialog and reveal. Engine work runs in worker
  * threads started by the ipc layer, so the window never freezes on a big photo.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { channels } from './ipc/contract';
 import { createRouter, type Router } from './ipc/router';
 import { createDropRegistry } from './ipc/dropped';
+import { APP_ORIGIN, APP_SCHEME, appFileFor, appMimeType } from './ipc/app-protocol';
 
-const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const rendererDir = join(__dirname, '..', 'renderer');
 const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 const CSP = [
@@ -88,10 +90,13 @@ function createWindow(): void {
     ipcMain.removeHandler(channels.invoke);
     ipcMain.removeListener(channels.dropped, onDropped);
   });
-  void win.loadFile(rendererIndex);
+  // app://, not file://: the page is its own origin, not one with every local file
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
 app.enableSandbox();
+// must happen before 'ready': a standard, secure scheme gets an origin and 'self' in the CSP
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
 });
@@ -109,6 +114,14 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // checks (e.g. navigator.permissions, media device enumeration) are denied too
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFileFor(request.url, rendererDir);
+    const body = file ? await readFile(file).catch(() => null) : null;
+    if (!file || !body) return new Response('not found', { status: 404 });
+    return new Response(body, { headers: { 'content-type': appMimeType(file), 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' } });
+  });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

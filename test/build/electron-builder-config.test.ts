@@ -70,11 +70,17 @@ test('electronDist comes from EVENLIGHT_ELECTRON_DIST / ELECTRON_OVERRIDE_DIST_P
 
 const built = existsSync(join(repoRoot, 'dist', 'electron', 'main.js')) && existsSync(join(repoRoot, 'dist', 'renderer', 'index.html'));
 
-function packageDir(dist: string): { out: string; resources: string } {
+function packageDir(dist: string, opts: { fuses?: boolean } = {}): { out: string; resources: string } {
   const out = mkdtempSync(join(tmpdir(), 'evenlight-pkg-'));
+  let config = configPath;
+  if (opts.fuses === false) {
+    // a stand-in Electron is no Electron binary: there are no fuses in it to flip
+    config = join(out, 'no-fuses.config.cjs');
+    writeFileSync(config, `module.exports = { ...require(${JSON.stringify(configPath)}), electronFuses: null };\n`);
+  }
   const r = spawnSync(
     process.execPath,
-    [require.resolve('electron-builder/cli.js'), '--config', configPath, '--dir', '--linux', `-c.directories.output=${out}`],
+    [require.resolve('electron-builder/cli.js'), '--config', config, '--dir', '--linux', `-c.directories.output=${out}`],
     { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, EVENLIGHT_ELECTRON_DIST: dist, ELECTRON_BUILDER_OFFLINE: 'true' } },
   );
   assert.equal(r.status, 0, (r.stderr || r.stdout).slice(-2000));
@@ -122,7 +128,7 @@ test('electron-builder --dir lays out the package (stand-in Electron folder)', {
   writeFileSync(join(fake, 'electron'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   writeFileSync(join(fake, 'version'), 'v0.0.0');
   mkdirSync(join(fake, 'resources'));
-  const { out, resources } = packageDir(fake);
+  const { out, resources } = packageDir(fake, { fuses: false });
   try {
     checkLayout(resources);
     checkPackagedRawDecode(resources);
@@ -139,11 +145,32 @@ const skipPackage = !electronDist
     ? 'not built (npm run build)'
     : false;
 
-test('electron-builder --dir packages the app with a real Electron', { skip: skipPackage, timeout: 600_000 }, () => {
+test('electron-builder --dir packages the app with a real Electron, its fuses flipped', { skip: skipPackage, timeout: 600_000 }, async () => {
   const { out, resources } = packageDir(electronDist!);
   try {
     checkLayout(resources);
+    // the fuses were flipped in the packaged binary itself
+    const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses') as typeof import('@electron/fuses');
+    const { FuseState } = require('@electron/fuses/dist/constants') as typeof import('@electron/fuses/dist/constants');
+    const wire = await getCurrentFuseWire(join(out, 'linux-unpacked', 'evenlight'));
+    assert.equal(wire[FuseV1Options.RunAsNode], FuseState.DISABLE);
+    assert.equal(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable], FuseState.DISABLE);
+    assert.equal(wire[FuseV1Options.EnableNodeCliInspectArguments], FuseState.DISABLE);
+    assert.equal(wire[FuseV1Options.OnlyLoadAppFromAsar], FuseState.ENABLE);
+    assert.equal(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation], FuseState.ENABLE);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('Electron fuses: no RunAsNode, no --inspect or NODE_OPTIONS, only the integrity-checked app.asar', () => {
+  const f = load().electronFuses as Record<string, boolean>;
+  assert.ok(f, 'electronFuses is set');
+  assert.equal(f.runAsNode, false);
+  assert.equal(f.enableNodeCliInspectArguments, false);
+  assert.equal(f.enableNodeOptionsEnvironmentVariable, false);
+  assert.equal(f.onlyLoadAppFromAsar, true);
+  assert.equal(f.enableEmbeddedAsarIntegrityValidation, true);
+  assert.equal(f.grantFileProtocolExtraPrivileges, false);
+  assert.equal(load().asar, true, 'the integrity check and OnlyLoadAppFromAsar need an asar');
 });

@@ -18,3 +18,15 @@ test('openFolder with a path is tied to drops announced by our own frame', () =>
   assert.match(main, /takeDropped:/);
   assert.match(main, /ipcMain\.on\(channels\.dropped/);
 });
+
+test('permission requests and permission checks are both denied', () => {
+  assert.match(main, /setPermissionRequestHandler\(\(_wc, _permission, callback\) => callback\(false\)\)/);
+  assert.match(main, /setPermissionCheckHandler\(\(\) => false\)/);
+});
+
+test('the window loads the renderer from app://, never file://', () => {
+  assert.match(main, /registerSchemesAsPrivileged\(\[\{ scheme: APP_SCHEME/);
+  assert.match(main, /protocol\.handle\(APP_SCHEME/);
+  assert.match(main, /loadURL\(`\$\{APP_ORIGIN\}\/index\.html`\)/);
+  assert.doesNotMatch(main, /loadFile\(|loadURL\(['"`]file:/);
+});
