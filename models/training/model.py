@@ -149,7 +149,8 @@ class CurveNet(nn.Module):
     and a bounded global colour step (white-balance gains, saturation).
 
     Input: thumb [N,3,224,224] sRGB 0..1. Outputs: curves [N,K,GH,GW] (knot values at
-    applier.knots(K)), color [N,4] = (wb_r, wb_g, wb_b, saturation).
+    applier.knots(K)), color [N,5] = (wb_r, wb_g, wb_b, saturation, saturation of the darkest
+    input values).
     """
     kind = "evenlight2"
 
@@ -166,10 +167,13 @@ class CurveNet(nn.Module):
         self.glob_head = nn.Sequential(nn.Linear(2 * dim + 16, dim), nn.LeakyReLU(0.2))
         self.glob_curve = nn.Linear(dim, k - 1)
         self.glob_color = nn.Linear(dim, 4)
+        # saturation of the darkest input values: 8-bit shadows of a dark frame carry noise and
+        # JPEG chroma, which one gain for R, G and B would amplify into a visible cast
+        self.glob_dark = nn.Linear(dim, 1)
         self.film = nn.Linear(dim, 2 * dim)
         self.local = nn.Sequential(conv(cin, dim, 3, 1), nn.LeakyReLU(0.2), conv(dim, dim, 3, 1))
         self.local_head = nn.Conv2d(dim, k - 1, 1)
-        for m in (self.glob_curve, self.glob_color, self.local_head, self.film):
+        for m in (self.glob_curve, self.glob_color, self.glob_dark, self.local_head, self.film):
             nn.init.zeros_(m.weight)
             nn.init.zeros_(m.bias)
         xk = torch.linspace(0, 1, k) ** power
@@ -205,7 +209,9 @@ class CurveNet(nn.Module):
         lo, hi = self.sat_range
         p1 = (1 - lo) / (hi - lo)  # saturation 1 at init
         sat = lo + (hi - lo) * torch.sigmoid(c[:, 3:4] + math.log(p1 / (1 - p1)))
-        return curves, torch.cat([wb, sat], dim=1)
+        p2 = 1 / hi  # dark saturation 1 at init, bounded to 0..hi
+        sat_dark = hi * torch.sigmoid(self.glob_dark(g) + math.log(p2 / (1 - p2)))
+        return curves, torch.cat([wb, sat, sat_dark], dim=1)
 
 
 def build2(cfg):

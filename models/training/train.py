@@ -212,7 +212,10 @@ def main(argv=None):
 
     net = models.build(cfg)
     if a.init:
-        net.load_state_dict(torch.load(a.init, map_location="cpu")["state_dict"])
+        # heads added since the checkpoint start at their identity initialisation
+        missing, unexpected = net.load_state_dict(torch.load(a.init, map_location="cpu")["state_dict"], strict=False)
+        if unexpected or any(not k.startswith("glob_dark") for k in missing):
+            raise SystemExit(f"--init {a.init}: incompatible checkpoint ({missing}, {unexpected})")
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
     steps = cfg["steps"]
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (cfg["lr_final"] / cfg["lr"]) ** (s / max(1, steps)))

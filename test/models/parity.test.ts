@@ -1,12 +1,14 @@
 // Parity of the shipped ONNX graphs (ONNX Runtime from Node) with the PyTorch checkpoints
 // they were exported from: models/training/parity_dump.py runs the checkpoints on fixed
-// seeded inputs; every output here must match within 1e-4.
+// seeded inputs; every output here must match within 1e-4. The shipped network's own
+// transform on a dark frame also goes through the TypeScript applier and its PyTorch twin.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { applyTransformRows, transformFromOutputs } from '../../electron/engine/normalize/curve-apply';
 import { repoRoot, tmpDir } from '../helpers/paths';
 
 const PY = '/usr/bin/python3';
@@ -24,7 +26,7 @@ interface Case {
 }
 interface ManifestEntry {
   name: string;
-  files: { context?: string; tile: string };
+  files: { context?: string; tile?: string; transform?: string };
 }
 
 function readF32(dir: string, ref: TensorRef): Float32Array {
@@ -45,12 +47,29 @@ test('shipped ONNX graphs match the PyTorch checkpoints (max abs diff <= 1e-4)',
     const cases = JSON.parse(readFileSync(join(out, 'cases.json'), 'utf8')) as Case[];
     const names = new Set(cases.map((c) => c.model));
     for (const m of manifest.models) assert.ok(names.has(m.name), `parity_dump.py covers ${m.name}`);
-    assert.ok(cases.some((c) => c.graph === 'tile-odd'), 'a tile whose H, W are not multiples of 4 is covered');
+    assert.ok(cases.some((c) => c.model === 'applier' && c.graph === 'shipped'), 'the shipped transform through the applier is covered');
 
     for (const c of cases) {
+      if (c.model === 'applier') {
+        if (c.graph !== 'shipped') continue; // the synthetic cases belong to curve-apply.test.ts
+        const [, , h, w] = c.inputs.rgb.shape;
+        const [, , gh, gw] = c.inputs.curves.shape;
+        const t = transformFromOutputs(readF32(out, c.inputs.curves), readF32(out, c.inputs.color), readF32(out, c.inputs.knots), gh, gw);
+        const planes = readF32(out, c.inputs.rgb);
+        const want = readF32(out, c.outputs.output);
+        const n = h * w;
+        const rgb = new Float32Array(3 * n);
+        for (let p = 0; p < n; p++) for (let k = 0; k < 3; k++) rgb[p * 3 + k] = planes[k * n + p];
+        const got = new Float32Array(3 * n);
+        applyTransformRows(rgb, got, w, 0, h, t, { inMax: 1, outMax: 1, height: h });
+        let maxDiff = 0;
+        for (let p = 0; p < n; p++) for (let k = 0; k < 3; k++) maxDiff = Math.max(maxDiff, Math.abs(got[p * 3 + k] - want[k * n + p]));
+        assert.ok(maxDiff <= 1e-4, `shipped transform, TS applier vs PyTorch twin: max abs diff ${maxDiff}`);
+        continue;
+      }
       const entry = manifest.models.find((m) => m.name === c.model);
       assert.ok(entry, `manifest lists ${c.model}`);
-      const file = c.graph === 'context' ? entry.files.context : entry.files.tile;
+      const file = c.graph === 'context' ? entry.files.context : c.graph === 'transform' ? entry.files.transform : entry.files.tile;
       assert.ok(file && existsSync(join(modelsDir, file)), `${c.model} ${c.graph}: ONNX file ${file} exists`);
       const session = await ort.InferenceSession.create(join(modelsDir, file), { intraOpNumThreads: 2 });
       const feeds: Record<string, ort.Tensor> = {};

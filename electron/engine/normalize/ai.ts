@@ -118,6 +118,8 @@ export interface AiOptions {
   overlap?: number;
   /** write the result over `image` (see stitch.ts) */
   inPlace?: boolean;
+  /** v2 only: blend with the original inside the same pass (0..1, default 1) */
+  strength?: number;
 }
 
 /** One interleaved RGB tile into slot `base` of an NCHW batch, through the gain, clamped to 0..1. */
@@ -192,7 +194,7 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
   let index = 0;
   for (const row of rows) {
     const y0 = row[0].y;
-    applyTransformRows(image.data, out.data, W, y0, y0 + row[0].h, t, { inMax: 1, outMax: 1, pre, height: H, gridRect: opts.meterRect });
+    applyTransformRows(image.data, out.data, W, y0, y0 + row[0].h, t, { inMax: 1, outMax: 1, pre, height: H, gridRect: opts.meterRect, strength: opts.strength });
     if (opts.onTile) for (const rect of row) opts.onTile({ index: index++, total, rect, pixels: copyRect(out, rect) });
     // a band at a time: cancellation and progress events get their turn
     if (rows.length > 1) await new Promise<void>((r) => setImmediate(r));

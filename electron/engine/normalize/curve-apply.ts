@@ -8,7 +8,9 @@
  * Per pixel (sRGB-encoded values in 0..1, RAW headroom above 1 allowed):
  *   c = rgb·wb;  Y = luma(c);  f = the cell curves around the pixel at Y (bilinear between
  *   cell centres, piecewise linear between knots, linear past the last knot);
- *   g = min(f / max(Y, 1e-6), 1 / max(c));  out = g·Y + sat·(g·c − g·Y), clamped to 0..1.
+ *   g = min(f / max(Y, 1e-6), 1 / max(c));  out = g·Y + s·(g·c − g·Y), clamped to 0..1,
+ *   s = sat + (satDark − sat)·d(Y), d(Y) = 1 / (1 + (Y / DARK)²): the darkest input values get
+ *   their own (global, bounded) saturation, so noise chroma is not amplified into a cast.
  * One gain for R, G and B keeps hue and keeps neutrals neutral; capping it at 1/max(c)
  * compresses highlights instead of clipping a channel. The result is a continuous function
  * of position, so any tiling of the photo gives the same pixels: no seams by construction.
@@ -32,7 +34,12 @@ export interface CurveTransform {
   /** white-balance gains (R, G, B) and saturation */
   wb: [number, number, number];
   sat: number;
+  /** saturation of the darkest input values (noise and JPEG chroma of a dark frame) */
+  satDark: number;
 }
+
+/** input luminance below which the dark saturation takes over: d(Y) = 1 / (1 + (Y / DARK)²) */
+export const DARK = 0.01;
 
 /** How the samples of a buffer map to 0..1 and back, and what else is folded into the pass. */
 export interface PixelIo {
@@ -40,7 +47,7 @@ export interface PixelIo {
   inMax: number;
   /** full-scale value of the output samples; integers are rounded */
   outMax: number;
-  /** 0..1 blend with the input (1 = the full correction) */
+  /** 0..1 blend with the input as it came (1 = the full correction) */
   strength?: number;
   /** per-sample map applied before the transform (RAW headroom fitted into range), float input only */
   pre?: (v: number) => number;
@@ -56,12 +63,12 @@ type Samples = Float32Array | Uint8Array | Uint16Array | Uint8ClampedArray;
 export function transformFromOutputs(curves: Float32Array, color: Float32Array, knots: ArrayLike<number>, gh: number, gw: number): CurveTransform {
   const k = knots.length;
   if (curves.length !== k * gh * gw) throw new RangeError(`curves have ${curves.length} values, expected ${k}×${gh}×${gw}`);
-  if (color.length !== 4) throw new RangeError(`colour has ${color.length} values, expected 4`);
+  if (color.length !== 5) throw new RangeError(`colour has ${color.length} values, expected 5`);
   // NCHW [K,GH,GW] -> cell-major [GH,GW,K]: the per-pixel loop reads one cell's knots together
   const cm = new Float32Array(k * gh * gw);
   const plane = gh * gw;
   for (let c = 0; c < plane; c++) for (let j = 0; j < k; j++) cm[c * k + j] = curves[j * plane + c];
-  return { gh, gw, knots: Float32Array.from(knots), curves: cm, wb: [color[0], color[1], color[2]], sat: color[3] };
+  return { gh, gw, knots: Float32Array.from(knots), curves: cm, wb: [color[0], color[1], color[2]], sat: color[3], satDark: color[4] };
 }
 
 /** Segment lookup for non-uniform knots: a table over 0..1 gives the segment to within one. */
@@ -132,7 +139,8 @@ function cachedWeights(size: number, cells: number, offset: number, span: number
  */
 export function applyTransformRows(src: Samples, dst: Samples, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void {
   const { k, knots, invDx, seg } = prepare(t.knots);
-  const { gh, gw, curves, sat } = t;
+  const { gh, gw, curves, sat, satDark } = t;
+  const invDark = 1 / DARK;
   const [wbR, wbG, wbB] = t.wb;
   const gr = io.gridRect ?? { x: 0, y: 0, w: width, h: io.height };
   const cols = cachedWeights(width, gw, gr.x, gr.w);
@@ -154,17 +162,13 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
     }
     let p = y * width * 3;
     for (let x = 0; x < width; x++, p += 3) {
-      let r = src[p] * inScale;
-      let g = src[p + 1] * inScale;
-      let b = src[p + 2] * inScale;
-      if (pre) {
-        r = pre(r);
-        g = pre(g);
-        b = pre(b);
-      }
-      const inR = r;
-      const inG = g;
-      const inB = b;
+      // the strength blend is with the photo as it came, before the headroom map
+      const inR = src[p] * inScale;
+      const inG = src[p + 1] * inScale;
+      const inB = src[p + 2] * inScale;
+      let r = pre ? pre(inR) : inR;
+      let g = pre ? pre(inG) : inG;
+      let b = pre ? pre(inB) : inB;
       r = (r > 0 ? r : 0) * wbR;
       g = (g > 0 ? g : 0) * wbG;
       b = (b > 0 ? b : 0) * wbB;
@@ -182,9 +186,11 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       const cap = 1 / (m > 1e-6 ? m : 1e-6);
       if (gain > cap) gain = cap;
       const gy = gain * Y;
-      let oR = gy + sat * (gain * r - gy);
-      let oG = gy + sat * (gain * g - gy);
-      let oB = gy + sat * (gain * b - gy);
+      const q = Y * invDark;
+      const sp = sat + (satDark - sat) / (1 + q * q);
+      let oR = gy + sp * (gain * r - gy);
+      let oG = gy + sp * (gain * g - gy);
+      let oB = gy + sp * (gain * b - gy);
       oR = oR > 0 ? (oR < 1 ? oR : 1) : 0;
       oG = oG > 0 ? (oG < 1 ? oG : 1) : 0;
       oB = oB > 0 ? (oB < 1 ? oB : 1) : 0;

@@ -112,7 +112,20 @@ export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOpt
       const session = await getModel(modelDir);
       report.provider = session.provider;
       report.model = `${session.manifest.name}@${session.manifest.version}`;
-      corrected = await normalizeAi(image, session, { meterRect: mask ? maskBounds(mask) : undefined, onTile, signal: opts.signal, inPlace });
+      // v2 without a region folds the strength into its one pass: tiles come out final and
+      // no second full-size blend is needed (the editor's re-Normalise at a new strength)
+      const folded = session.hasTransform && !mask;
+      corrected = await normalizeAi(image, session, {
+        meterRect: mask ? maskBounds(mask) : undefined,
+        onTile: folded ? opts.onTile : onTile,
+        signal: opts.signal,
+        inPlace: folded ? opts.consumeInput === true : inPlace,
+        strength: folded ? strength : 1,
+      });
+      if (folded) {
+        opts.onReport?.(report);
+        return { image: corrected, report };
+      }
     } catch (err) {
       opts.signal?.throwIfAborted();
       if (report.provider) throw err; // the model loaded; a failure while running is a real error

@@ -83,7 +83,7 @@ test('any banding of the photo gives the same pixels (seamless by construction),
 
 test('neutrals stay neutral, hue is kept, and values above 1 are compressed to at most 1', () => {
   const { t } = caseTransform(cases[1]);
-  const neutral: CurveTransform = { ...t, wb: [1, 1, 1], sat: 1 };
+  const neutral: CurveTransform = { ...t, wb: [1, 1, 1], sat: 1, satDark: 1 };
   const w = 50;
   const src = new Float32Array(w * 3);
   for (let x = 0; x < w; x++) {
