@@ -1,10 +1,11 @@
-// `evenlight eval <dataset-dir> [--frames middle|all] [--json]`: as-shot / classic / ai /
-// seed-arch against the Mertens fusion of every bracket scene, per split (models/training/split.json).
+// `evenlight eval <dataset-dir> [--frames middle|all] [--sheet out.png] [--json]`: as-shot /
+// classic / ai / seed-arch against the Mertens fusion (1,1,1) of every bracket scene: PSNR,
+// SSIM, colour cast, per split (models/training/split.json), middle frame and EV bucket.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { errorMessage } from '../../engine/errors';
 import { ALL_METHODS, evaluateDataset, type EvalMethod } from '../../engine/eval/evaluate';
-import type { SplitName } from '../../engine/eval/scenes';
+import { SPLIT_NAMES, type SplitName } from '../../engine/eval/scenes';
 import { formatEvalTable } from '../../engine/eval/table';
 
 interface EvalCliOptions {
@@ -17,6 +18,8 @@ interface EvalCliOptions {
   tiledCheck?: boolean;
   only?: string[];
   splits?: SplitName[];
+  sheet?: string;
+  sheetRows: number;
 }
 
 function parseFrames(v: string): 'middle' | 'all' {
@@ -30,6 +33,12 @@ function parseMaxSide(v: string): number {
   return n;
 }
 
+function parseSheetRows(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('must be an integer 1..50');
+  return n;
+}
+
 function parseMethods(v: string): EvalMethod[] {
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
   for (const m of list) {
@@ -40,24 +49,26 @@ function parseMethods(v: string): EvalMethod[] {
 
 function parseSplits(v: string): SplitName[] {
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const s of list) if (!['train', 'dev', 'test', 'unsplit'].includes(s)) throw new InvalidArgumentError(`unknown split "${s}"`);
+  for (const s of list) if (!(SPLIT_NAMES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown split "${s}" (${SPLIT_NAMES.join(', ')})`);
   return list as SplitName[];
 }
 
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('score as-shot, classic, ai and seed-arch against the Mertens fusion of each bracket (PSNR, SSIM per split)')
+    .description('score as-shot, classic, ai and seed-arch against the Mertens fusion (weights 1,1,1) of each bracket: PSNR, SSIM and colour cast per split, middle frame and EV bucket')
     .argument('<dataset-dir>', 'folder in the scene.json layout (e.g. the shared data folder)')
     .option('--frames <which>', 'middle: the middle exposure of each bracket; all: every frame', parseFrames, 'middle')
     .option('--json', 'print the full result (every row and the summary) as JSON')
     .option('--max-side <px>', 'downscale frames so the long side is at most this (default 1024)', parseMaxSide, 1024)
     .option('--model-dir <dir>', 'model folder with manifest.json (default: the shipped models/)')
-    .option('--split <file>', 'split file (default: <model-dir>/training/split.json)')
+    .option('--split <file>', 'split file with train/dev/test[/heldout] lists (default: <model-dir>/training/split.json)')
     .option('--methods <list>', `comma-separated subset of ${ALL_METHODS.join(',')}`, parseMethods)
     .option('--tiled-check', 'also run ai as one whole-frame pass and report its PSNR against the tiled result')
     .option('--only <ids...>', 'only scenes whose id contains one of these strings')
-    .option('--splits <names>', 'only scenes of these splits (comma-separated: train,dev,test,unsplit)', parseSplits)
+    .option('--splits <names>', `only scenes of these splits (comma-separated: ${SPLIT_NAMES.join(',')})`, parseSplits)
+    .option('--sheet <png>', 'also draw a contact sheet PNG: the worst and best frames by ai PSNR, input | ai | classic | fusion')
+    .option('--sheet-rows <n>', 'worst and best rows each on the sheet', parseSheetRows, 4)
     .action(async (datasetDir: string, opts: EvalCliOptions) => {
       try {
         const r = await evaluateDataset(datasetDir, {
@@ -69,6 +80,8 @@ export function register(program: Command): void {
           tiledCheck: opts.tiledCheck,
           only: opts.only,
           splits: opts.splits,
+          sheetPath: opts.sheet,
+          sheetRows: opts.sheetRows,
           onProgress: opts.json || !process.stderr.isTTY ? undefined : (d, t, s) => process.stderr.write(`\r${d}/${t} ${s}`.padEnd(60)),
         });
         if (!opts.json && process.stderr.isTTY) process.stderr.write('\r' + ' '.repeat(60) + '\r');

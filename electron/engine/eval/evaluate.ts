@@ -1,31 +1,40 @@
 /**
  * Exposure evaluation over bracket scenes (the seed's Table 2): every chosen input frame goes
- * through each method and is scored with PSNR and SSIM (8-bit sRGB) against the scene's
- * Mertens fusion of all its frames (hdr/mertens.ts). Frames are area-downscaled to a long
- * side of at most `maxSide` (default 1024) before anything else, fusion included.
+ * through each method and is scored with PSNR and SSIM (8-bit sRGB) and the colour cast
+ * (metrics/cast.ts) against the scene's Mertens fusion of all its frames (hdr/mertens.ts,
+ * default weights 1,1,1). Frames are area-downscaled to a long side of at most `maxSide`
+ * (default 1024) before anything else, fusion included. Every frame gets its EV relative to
+ * the bracket's best-exposed frame and an EV bucket (eval/ev.ts).
  *
  *   evaluateDataset(datasetDir, opts) -> Promise<EvalResult>
- *   summarize(rows) -> SummaryRow[]          mean PSNR/SSIM per method and split
+ *   summarize(rows) -> SummaryRow[]          means per method and split
+ *   summarizeBuckets(rows) -> BucketSummaryRow[]   the same per method, split and EV bucket
  *   wholeFramePass(image, session) -> Promise<RgbFloat>   the model run once over the whole frame
+ *     (v2: its transform applied to all rows at once rather than band by band)
  *
  * Methods: as-shot (the frame itself), classic and ai (normalize/), seed-arch (the seed
  * architecture's ONNX in <modelDir>/seed-vgg, run through the same tiler) when present.
  * A scene that fails (unreadable frame, size mismatch) is listed in `failures`; the rest go on.
  */
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { errorMessage } from '../errors';
-import { mertensFuse } from '../hdr/mertens';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { errorMessage, EvenlightError } from '../errors';
+import { MERTENS_DEFAULTS, mertensFuse } from '../hdr/mertens';
 import { readImage } from '../image/io';
 import type { RgbFloat } from '../image/types';
+import { castAgainst, castReference } from '../metrics/cast';
 import { psnr } from '../metrics/psnr';
 import { ssim } from '../metrics/ssim';
 import { defaultModelDir, findManifest } from '../model/manifest';
 import { getModel, type ModelSession } from '../model/session';
-import { areaResizeNchw, normalizeAi } from '../normalize/ai';
+import { areaResizeNchw, normalizeAi, predictTransform } from '../normalize/ai';
+import { applyTransformRows } from '../normalize/curve-apply';
+import { headroomScale, linearGainCurve } from '../normalize/headroom';
 import { normalizeImageDetailed } from '../normalize/index';
 import { downscaleToMaxSide } from '../image/resize';
-import { listBracketScenes, middleFrame, readSplit, splitOf, type SplitName } from './scenes';
+import { EV_BUCKETS, evBucket, frameEvs, type EvBucket } from './ev';
+import { listBracketScenes, middleFrame, readSplit, SPLIT_NAMES, splitOf, type SplitName } from './scenes';
+import { pickSheetCases, SHEET_COLUMNS, sheetPanel, writeContactSheet, type SheetPanel } from './sheet';
 
 export type EvalMethod = 'as-shot' | 'classic' | 'ai' | 'seed-arch';
 export const ALL_METHODS: readonly EvalMethod[] = ['as-shot', 'classic', 'ai', 'seed-arch'];
@@ -36,7 +45,7 @@ export interface EvalOptions {
   maxSide?: number;
   /** folder with manifest.json (default: the shipped models/) */
   modelDir?: string;
-  /** train/dev/test split (default <modelDir>/training/split.json; missing -> every scene unsplit) */
+  /** train/dev/test/heldout split (default <modelDir>/training/split.json; missing -> every scene unsplit) */
   splitPath?: string;
   methods?: EvalMethod[];
   /** also run the ai model as one whole-frame pass and compare it with the tiled result */
@@ -45,6 +54,12 @@ export interface EvalOptions {
   only?: string[];
   /** only scenes of these splits */
   splits?: SplitName[];
+  /** write a contact sheet PNG here: the worst and best frames by ai PSNR (input | ai | classic | fusion) */
+  sheetPath?: string;
+  /** rows of each kind on the sheet (default 4 worst + 4 best) */
+  sheetRows?: number;
+  /** panel height of the sheet in px (default 256) */
+  sheetHeight?: number;
   onProgress?: (done: number, total: number, scene: string) => void;
   signal?: AbortSignal;
 }
@@ -55,9 +70,22 @@ export interface EvalRow {
   frame: string;
   frameIndex: number;
   frameCount: number;
+  /** the middle exposure of its bracket (what --frames middle scores) */
+  middle: boolean;
   method: EvalMethod;
   psnr: number;
   ssim: number;
+  /** colour cast against the fusion (metrics/cast.ts); null when the fusion has no neutral mid-tones */
+  cast: number | null;
+  /** the same for the input frame itself (as shot): what the method started from */
+  inputCast: number | null;
+  /** EV of this frame relative to the bracket's best-exposed frame */
+  ev: number;
+  bucket: EvBucket;
+  /** where ev came from: scene.json times (t * ISO / N^2) or the images */
+  evSource: 'metadata' | 'image';
+  /** index of the best-exposed frame of the bracket */
+  bestFrame: number;
   width: number;
   height: number;
 }
@@ -65,10 +93,27 @@ export interface EvalRow {
 export interface SummaryRow {
   method: EvalMethod;
   split: SplitName | 'all';
+  /** frames */
   n: number;
+  scenes: number;
   psnr: number;
   ssim: number;
+  /** mean cast of the method's output over the frames where it is defined (null: none) */
+  cast: number | null;
+  /** mean cast of the input frames, over the same frames */
+  inputCast: number | null;
+  /** frames whose cast is over CAST_LIMIT while their input's was not */
+  castAddedFrames: number;
+  /** scenes with at least one such frame */
+  castAddedScenes: number;
 }
+
+export interface BucketSummaryRow extends SummaryRow {
+  bucket: EvBucket;
+}
+
+/** a cast above this is visible; "added" when the input's was at most this */
+export const CAST_LIMIT = 5;
 
 export interface TiledCheck {
   scene: string;
@@ -83,13 +128,43 @@ export interface EvalResult {
   methods: EvalMethod[];
   /** why a requested method was left out (e.g. seed-arch model missing) */
   skipped: Partial<Record<EvalMethod, string>>;
+  /** the reference: Mertens fusion with these weights */
+  fusionWeights: { contrast: number; saturation: number; exposure: number };
+  castLimit: number;
   rows: EvalRow[];
+  /** per method and split, over every scored frame */
   summary: SummaryRow[];
+  /** the same over the middle frames only (equals summary when frames = middle) */
+  middle: SummaryRow[];
+  /** per method, split and EV bucket */
+  buckets: BucketSummaryRow[];
+  /** the contact sheet when one was asked for */
+  sheet?: { path: string; width: number; height: number; rankedBy: EvalMethod; rows: Array<{ kind: 'worst' | 'best'; scene: string; frame: string; psnr: number }> };
   tiledVsWhole: TiledCheck[];
   failures: Array<{ scene: string; file: string; error: string }>;
 }
 
-const SPLITS: Array<SplitName | 'all'> = ['train', 'dev', 'test', 'unsplit', 'all'];
+const SPLITS: Array<SplitName | 'all'> = [...SPLIT_NAMES, 'all'];
+
+function summaryOf(method: EvalMethod, split: SplitName | 'all', sel: EvalRow[]): SummaryRow {
+  // Infinity (a frame identical to its fusion, e.g. a single-frame scene) would swamp the mean: cap at 100 dB
+  const mean = (f: (r: EvalRow) => number): number => sel.reduce((s, r) => s + f(r), 0) / sel.length;
+  const withCast = sel.filter((r) => r.cast !== null && r.inputCast !== null);
+  const castMean = (f: (r: EvalRow) => number): number | null => (withCast.length ? withCast.reduce((s, r) => s + f(r), 0) / withCast.length : null);
+  const added = withCast.filter((r) => (r.cast as number) > CAST_LIMIT && (r.inputCast as number) <= CAST_LIMIT);
+  return {
+    method,
+    split,
+    n: sel.length,
+    scenes: new Set(sel.map((r) => r.scene)).size,
+    psnr: mean((r) => Math.min(100, r.psnr)),
+    ssim: mean((r) => r.ssim),
+    cast: castMean((r) => r.cast as number),
+    inputCast: castMean((r) => r.inputCast as number),
+    castAddedFrames: added.length,
+    castAddedScenes: new Set(added.map((r) => r.scene)).size,
+  };
+}
 
 export function summarize(rows: EvalRow[]): SummaryRow[] {
   const out: SummaryRow[] = [];
@@ -97,13 +172,32 @@ export function summarize(rows: EvalRow[]): SummaryRow[] {
   for (const method of methods) {
     for (const split of SPLITS) {
       const sel = rows.filter((r) => r.method === method && (split === 'all' || r.split === split));
-      if (!sel.length) continue;
-      // Infinity (a frame identical to its fusion, e.g. a single-frame scene) would swamp the mean: cap at 100 dB
-      const mean = (f: (r: EvalRow) => number): number => sel.reduce((s, r) => s + f(r), 0) / sel.length;
-      out.push({ method, split, n: sel.length, psnr: mean((r) => Math.min(100, r.psnr)), ssim: mean((r) => r.ssim) });
+      if (sel.length) out.push(summaryOf(method, split, sel));
     }
   }
   return out;
+}
+
+export function summarizeBuckets(rows: EvalRow[]): BucketSummaryRow[] {
+  const out: BucketSummaryRow[] = [];
+  const methods = [...new Set(rows.map((r) => r.method))];
+  for (const method of methods) {
+    for (const split of SPLITS) {
+      for (const bucket of EV_BUCKETS) {
+        const sel = rows.filter((r) => r.method === method && r.bucket === bucket && (split === 'all' || r.split === split));
+        if (sel.length) out.push({ ...summaryOf(method, split, sel), bucket });
+      }
+    }
+  }
+  return out;
+}
+
+interface SheetCandidate {
+  scene: string;
+  frame: string;
+  psnr: number;
+  label: string;
+  panels: Array<SheetPanel | undefined>;
 }
 
 /** NCHW planes of a whole frame, clamped to the model's 0..1 input range. */
@@ -118,6 +212,14 @@ function toNchw(image: RgbFloat): Float32Array {
 }
 
 export async function wholeFramePass(image: RgbFloat, session: ModelSession): Promise<RgbFloat> {
+  if (session.hasTransform) {
+    // v2: the same thumbnail and transform, applied to every row in one pass instead of band by band
+    const gain = headroomScale(image);
+    const t = await predictTransform(session, areaResizeNchw(image, session.contextSize, undefined, gain));
+    const data = new Float32Array(image.data.length);
+    applyTransformRows(image.data, data, image.width, 0, image.height, t, { inMax: 1, outMax: 1, pre: gain === 1 ? undefined : linearGainCurve(gain), height: image.height });
+    return { width: image.width, height: image.height, data };
+  }
   const ctx = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize)) : undefined;
   const { width: w, height: h } = image;
   const res = await session.runTiles(toNchw(image), 1, h, w, ctx);
@@ -164,10 +266,40 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
     }
   }
 
+  if (opts.sheetPath) {
+    // fail before an hour of scoring, not after it
+    const dir = dirname(resolve(opts.sheetPath));
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      throw new EvenlightError('OUTPUT_UNWRITABLE', opts.sheetPath, `cannot write the contact sheet there: ${errorMessage(err)}`);
+    }
+  }
   let scenes = listBracketScenes(datasetDir);
   if (opts.only?.length) scenes = scenes.filter((s) => opts.only?.some((o) => s.id.includes(o)));
   if (opts.splits?.length) scenes = scenes.filter((s) => opts.splits?.includes(splitOf(split, s.id)));
-  const result: EvalResult = { dataset: datasetDir, frames, maxSide, methods, skipped, rows: [], summary: [], tiledVsWhole: [], failures: [] };
+  const result: EvalResult = {
+    dataset: datasetDir,
+    frames,
+    maxSide,
+    methods,
+    skipped,
+    fusionWeights: { ...MERTENS_DEFAULTS },
+    castLimit: CAST_LIMIT,
+    rows: [],
+    summary: [],
+    middle: [],
+    buckets: [],
+    tiledVsWhole: [],
+    failures: [],
+  };
+  // the sheet ranks by ai when it ran, else by the next most telling method
+  const rankedBy = (['ai', 'classic', 'seed-arch', 'as-shot'] as const).find((m) => methods.includes(m));
+  const sheetK = Math.max(1, opts.sheetRows ?? 4);
+  const sheetH = opts.sheetHeight ?? 256;
+  // only the running k worst and k best keep thumbnails: an all-frames run stays small
+  let worst: SheetCandidate[] = [];
+  let best: SheetCandidate[] = [];
 
   for (const [si, scene] of scenes.entries()) {
     opts.signal?.throwIfAborted();
@@ -182,22 +314,39 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
       }
       file = scene.dir;
       const reference = clamp01(mertensFuse(imgs, { signal: opts.signal }));
-      const chosen = frames === 'all' ? imgs.map((_, i) => i) : [middleFrame(imgs.length)];
+      const castRef = castReference(reference);
+      const evs = frameEvs(imgs, scene.exposures, scene.flags);
+      const mid = middleFrame(imgs.length);
+      const chosen = frames === 'all' ? imgs.map((_, i) => i) : [mid];
+      const castOf = (img: RgbFloat): number | null => {
+        const c = castAgainst(img, castRef).cast;
+        return Number.isFinite(c) ? c : null;
+      };
       for (const i of chosen) {
         file = scene.frames[i];
         const input = imgs[i];
+        const inputCast = castOf(input);
         const row = (method: EvalMethod, out: RgbFloat): EvalRow => ({
           scene: scene.id,
           split: sp,
           frame: basename(scene.frames[i]),
           frameIndex: i,
           frameCount: imgs.length,
+          middle: i === mid,
           method,
           psnr: psnr(out, reference),
           ssim: ssim(out, reference),
+          cast: method === 'as-shot' ? inputCast : castOf(out),
+          inputCast,
+          ev: evs.ev[i],
+          bucket: evBucket(evs.ev[i]),
+          evSource: evs.source,
+          bestFrame: evs.best,
           width: input.width,
           height: input.height,
         });
+        const outputs = new Map<EvalMethod, RgbFloat>();
+        const frameRows: EvalRow[] = [];
         for (const m of methods) {
           let out: RgbFloat;
           if (m === 'as-shot') out = input;
@@ -210,7 +359,31 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
               result.tiledVsWhole.push({ scene: scene.id, frame: basename(scene.frames[i]), psnr: psnr(out, await wholeFramePass(input, aiSession)) });
             }
           } else out = await normalizeAi(input, seedSession as ModelSession, { signal: opts.signal });
-          result.rows.push(row(m, out));
+          outputs.set(m, out);
+          frameRows.push(row(m, out));
+        }
+        result.rows.push(...frameRows);
+        const ranked = frameRows.find((r) => r.method === rankedBy);
+        if (opts.sheetPath && ranked && !Number.isNaN(ranked.psnr)) {
+          const p = ranked.psnr;
+          const qualifies = worst.length < sheetK || p < (worst.at(-1) as SheetCandidate).psnr || best.length < sheetK || p > (best.at(-1) as SheetCandidate).psnr;
+          if (qualifies) {
+            const panels = await Promise.all(
+              SHEET_COLUMNS.map((c) => {
+                const img = c === 'input' ? input : c === 'fusion' ? reference : outputs.get(c);
+                return img ? sheetPanel(img, sheetH) : Promise.resolve(undefined);
+              }),
+            );
+            const db = (m: EvalMethod): string => {
+              const r = frameRows.find((x) => x.method === m);
+              return r ? ` ${m} ${Math.min(100, r.psnr).toFixed(1)} dB` : '';
+            };
+            const ev = evs.ev[i];
+            const label = `${scene.id} ${basename(scene.frames[i])}  EV ${ev >= 0 ? '+' : ''}${ev.toFixed(1)} (${evs.source})${db('as-shot')}${db('ai')}${db('classic')}`;
+            const cand: SheetCandidate = { scene: scene.id, frame: basename(scene.frames[i]), psnr: p, label, panels };
+            worst = [...worst, cand].sort((a, b) => a.psnr - b.psnr).slice(0, sheetK);
+            best = [...best, cand].sort((a, b) => b.psnr - a.psnr).slice(0, sheetK);
+          }
         }
       }
     } catch (err) {
@@ -220,5 +393,20 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
   }
   opts.onProgress?.(scenes.length, scenes.length, '');
   result.summary = summarize(result.rows);
+  result.middle = summarize(result.rows.filter((r) => r.middle));
+  result.buckets = summarizeBuckets(result.rows);
+  // the union of the running lists holds the true k worst and k best; pick again so no row repeats
+  const picked = pickSheetCases([...new Set([...worst, ...best])], sheetK, (c) => c.psnr);
+  if (opts.sheetPath && rankedBy && !picked.worst.length) {
+    // keep the scores: a sheet with nothing on it is one more failure, not the end of the run
+    result.failures.push({ scene: '', file: opts.sheetPath, error: errorMessage(new EvenlightError('UNSUPPORTED', opts.sheetPath, 'no contact sheet: no frame was scored')) });
+  } else if (opts.sheetPath && rankedBy) {
+    const rows = [
+      ...picked.worst.map((c, k) => ({ kind: 'worst' as const, c, label: `worst ${k + 1}: ${c.label}` })),
+      ...picked.best.map((c, k) => ({ kind: 'best' as const, c, label: `best ${k + 1}: ${c.label}` })),
+    ];
+    const size = await writeContactSheet(opts.sheetPath, rows.map((r) => ({ label: r.label, panels: r.c.panels })));
+    result.sheet = { path: opts.sheetPath, ...size, rankedBy, rows: rows.map((r) => ({ kind: r.kind, scene: r.c.scene, frame: r.c.frame, psnr: r.c.psnr })) };
+  }
   return result;
 }

@@ -1,15 +1,17 @@
 // evaluateDataset on a bracket dataset generated here (three exposures of a synthetic scene
 // written as JPEG with sharp), through the real Mertens fusion, metrics and shipped model.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { evaluateDataset, summarize } from '../../../electron/engine/eval/evaluate';
+import { CAST_LIMIT, evaluateDataset, summarize, summarizeBuckets } from '../../../electron/engine/eval/evaluate';
+import { EV_BUCKETS, evBucket } from '../../../electron/engine/eval/ev';
+import { formatEvalTable } from '../../../electron/engine/eval/table';
 import { listBracketScenes, middleFrame, readSplit } from '../../../electron/engine/eval/scenes';
 import { repoRoot, tmpDir } from '../../helpers/paths';
 
-async function writeBracket(dir: string, evs: number[], w = 96, h = 64): Promise<void> {
+async function writeBracket(dir: string, evs: number[], w = 96, h = 64, withTimes = false): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const exposures = [];
   for (const [i, ev] of evs.entries()) {
@@ -26,7 +28,7 @@ async function writeBracket(dir: string, evs: number[], w = 96, h = 64): Promise
     }
     const file = `f${i}.jpg`;
     await sharp(buf, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(dir, file));
-    exposures.push({ file });
+    exposures.push({ file, exposure_time_s: withTimes ? 2 ** ev / 100 : null, iso: null, f_number: null });
   }
   writeFileSync(join(dir, 'scene.json'), JSON.stringify({ name: 'x', kind: 'bracket', exposures, flags: [] }));
 }
@@ -41,25 +43,27 @@ test('middleFrame picks the middle (lower middle for even counts)', () => {
 test('eval scores every method per frame against the fusion, by split, and reports broken scenes', async () => {
   const root = tmpDir('evenlight-eval-');
   try {
-    await writeBracket(join(root, 'brackets', 'a'), [-2, 0, 2]);
+    await writeBracket(join(root, 'brackets', 'a'), [-2, 0, 2], 96, 64, true);
     await writeBracket(join(root, 'brackets', 'b'), [-1, 1]);
     mkdirSync(join(root, 'photos', 'p'), { recursive: true });
     writeFileSync(join(root, 'photos', 'p', 'scene.json'), JSON.stringify({ kind: 'photo_collection', exposures: [{ file: 'x.jpg' }] }));
     mkdirSync(join(root, 'brackets', 'broken'), { recursive: true });
     writeFileSync(join(root, 'brackets', 'broken', 'scene.json'), JSON.stringify({ kind: 'bracket', exposures: [{ file: 'missing.jpg' }] }));
     const splitPath = join(root, 'split.json');
-    writeFileSync(splitPath, JSON.stringify({ train: [], dev: [], test: ['brackets/a'] }));
+    writeFileSync(splitPath, JSON.stringify({ train: [], dev: [], test: ['brackets/a'], heldout: ['brackets/b'] }));
+    const sheetPath = join(root, 'sheet.png');
 
     const scenes = listBracketScenes(root);
     assert.deepEqual(scenes.map((s) => s.id), ['brackets/a', 'brackets/b', 'brackets/broken']);
     assert.equal(readSplit(splitPath).get('brackets/a'), 'test');
+    assert.equal(readSplit(splitPath).get('brackets/b'), 'heldout');
 
-    const r = await evaluateDataset(root, { frames: 'all', splitPath, methods: ['as-shot', 'classic', 'ai'], tiledCheck: true, modelDir: join(repoRoot, 'models') });
-    assert.equal(r.failures.length, 1);
+    const r = await evaluateDataset(root, { frames: 'all', splitPath, methods: ['as-shot', 'classic', 'ai'], tiledCheck: true, modelDir: join(repoRoot, 'models'), sheetPath, sheetRows: 2 });
+    assert.equal(r.failures.length, 1, JSON.stringify(r.failures));
     assert.match(r.failures[0].error, /missing\.jpg/);
     assert.equal(r.rows.length, (3 + 2) * 3);
     assert.ok(r.rows.every((x) => Number.isFinite(x.psnr) && x.ssim > -1 && x.ssim <= 1));
-    assert.deepEqual([...new Set(r.rows.filter((x) => x.scene === 'brackets/b').map((x) => x.split))], ['unsplit']);
+    assert.deepEqual([...new Set(r.rows.filter((x) => x.scene === 'brackets/b').map((x) => x.split))], ['heldout']);
     // the middle (0 EV) frame is closer to the fusion than the -2 EV frame
     const asShot = r.rows.filter((x) => x.scene === 'brackets/a' && x.method === 'as-shot');
     assert.ok(asShot[1].psnr > asShot[0].psnr);
@@ -68,10 +72,87 @@ test('eval scores every method per frame against the fusion, by split, and repor
     const test = r.summary.find((s) => s.method === 'ai' && s.split === 'test');
     assert.equal(test?.n, 3);
     assert.deepEqual(summarize(r.rows), r.summary);
+    assert.equal(r.summary.find((s) => s.method === 'ai' && s.split === 'heldout')?.n, 2);
+
+    // EVs: scene a from its exposure times, relative to its best-exposed frame; b from its pixels
+    const a = r.rows.filter((x) => x.scene === 'brackets/a' && x.method === 'ai');
+    assert.ok(a.every((x) => x.evSource === 'metadata'));
+    const best = a[0].bestFrame;
+    assert.deepEqual(a.map((x) => Math.round(x.ev * 1e6) / 1e6), [-2, 0, 2].map((ev) => ev - [-2, 0, 2][best]));
+    assert.ok(r.rows.every((x) => x.bucket === evBucket(x.ev)));
+    const b = r.rows.filter((x) => x.scene === 'brackets/b' && x.method === 'ai');
+    assert.ok(b.every((x) => x.evSource === 'image') && b[1].ev > b[0].ev);
+    assert.ok(Math.abs(b[1].ev - b[0].ev - 2) < 0.8, `image estimate of a 2 EV step: ${b[1].ev - b[0].ev}`);
+    assert.deepEqual(r.rows.filter((x) => x.middle).map((x) => x.frame), ['f1.jpg', 'f1.jpg', 'f1.jpg', 'f0.jpg', 'f0.jpg', 'f0.jpg']);
+
+    // colour cast: as-shot's is its input's; summaries count added casts from the rows
+    assert.ok(r.rows.every((x) => x.cast === null || (Number.isFinite(x.cast) && x.cast >= 0)));
+    assert.ok(r.rows.filter((x) => x.method === 'as-shot').every((x) => x.cast === x.inputCast));
+    for (const s of r.summary.filter((x) => x.split === 'all')) {
+      const rows = r.rows.filter((x) => x.method === s.method && x.cast !== null && x.inputCast !== null);
+      const added = rows.filter((x) => (x.cast as number) > CAST_LIMIT && (x.inputCast as number) <= CAST_LIMIT);
+      assert.equal(s.castAddedFrames, added.length);
+      assert.equal(s.castAddedScenes, new Set(added.map((x) => x.scene)).size);
+      assert.equal(s.scenes, 2);
+    }
+
+    // middle-frame and per-bucket summaries partition the same rows
+    assert.deepEqual(r.middle, summarize(r.rows.filter((x) => x.middle)));
+    assert.deepEqual(r.buckets, summarizeBuckets(r.rows));
+    for (const m of r.methods) {
+      const inBuckets = r.buckets.filter((x) => x.method === m && x.split === 'all');
+      assert.ok(inBuckets.every((x) => (EV_BUCKETS as readonly string[]).includes(x.bucket)));
+      assert.equal(inBuckets.reduce((n, x) => n + x.n, 0), 5);
+    }
+
+    // the contact sheet: 2 worst + 2 best rows of 4 panels 256 px high (96x64 frames -> 384 px wide)
+    assert.ok(r.sheet);
+    assert.deepEqual(r.sheet.rows.map((x) => x.kind), ['worst', 'worst', 'best', 'best']);
+    const ai = r.rows.filter((x) => x.method === 'ai').map((x) => x.psnr).sort((p, q) => p - q);
+    assert.deepEqual(r.sheet.rows.map((x) => x.psnr), [ai[0], ai[1], ai[4], ai[3]]);
+    const png = readFileSync(sheetPath);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const meta = await sharp(png).metadata();
+    assert.equal(meta.format, 'png');
+    assert.equal(meta.width, 4 * 384 + 5 * 4);
+    assert.equal(meta.height, 20 + 4 * (20 + 256 + 4));
+    assert.deepEqual([meta.width, meta.height], [r.sheet.width, r.sheet.height]);
+    assert.deepEqual(readdirSync(root).filter((f) => f.includes('sheet')), ['sheet.png'], 'no temp file left');
+
+    const table = formatEvalTable(r);
+    for (const want of ['split heldout (2 frames, 1 scenes)', 'middle frame (2 frames)', 'EV from the best-exposed frame', 'weights 1,1,1', 'contact sheet']) {
+      assert.ok(table.includes(want), `table lacks "${want}":\n${table}`);
+    }
 
     const mid = await evaluateDataset(root, { frames: 'middle', splitPath, methods: ['as-shot'], splits: ['test'] });
     assert.deepEqual(mid.rows.map((x) => x.frame), ['f1.jpg']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('split files: "heldout" is a fourth list; files without it still read', () => {
+  const root = tmpDir('evenlight-split-');
+  try {
+    const v2 = join(root, 'v2.json');
+    writeFileSync(v2, JSON.stringify({ seed: 1, train: ['t'], dev: ['d'], test: ['x'], heldout: ['h1', 'h2'] }));
+    const m = readSplit(v2);
+    assert.deepEqual([...m.entries()].sort(), [['d', 'dev'], ['h1', 'heldout'], ['h2', 'heldout'], ['t', 'train'], ['x', 'test']]);
+    const v1 = join(root, 'v1.json');
+    writeFileSync(v1, JSON.stringify({ train: ['t'], dev: [], test: ['x'] }));
+    assert.deepEqual([...readSplit(v1).values()].sort(), ['test', 'train']);
+    const bad = join(root, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ train: [], dev: [], test: [], heldout: 'h' }));
+    assert.throws(() => readSplit(bad), /no "heldout" list/);
+    writeFileSync(bad, JSON.stringify({ train: [], test: [] }));
+    assert.throws(() => readSplit(bad), /no "dev" list/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the shipped split file has a heldout list of bracket scenes', () => {
+  const m = readSplit(join(repoRoot, 'models', 'training', 'split.json'));
+  const held = [...m.entries()].filter(([, v]) => v === 'heldout');
+  assert.ok(held.length > 0 && held.every(([id]) => id.startsWith('brackets/')));
 });
