@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { EventName, Mode, OutputFormat, Roi } from './contract';
 import { ipcFailure } from './failure';
 import { EvenlightError } from '../engine/errors';
+import { createMemoryGate, estimateJobBytes, type MemoryGate } from './memory-budget';
 
 export type EngineJob =
   | { kind: 'preview'; jobId: string; path: string; maxSide: number }
@@ -98,7 +99,30 @@ export function engineHostStats(): { workersStarted: number; running: number } {
   return { workersStarted, running: host?.jobs.size ?? 0 };
 }
 
-export function runEngineJob<T>(job: EngineJob, opts: { signal?: AbortSignal; onTile?: (frame: Uint8Array) => void; onEvent?: (event: EventName, payload: unknown) => void } = {}): Promise<T> {
+type JobOptions = { signal?: AbortSignal; onTile?: (frame: Uint8Array) => void; onEvent?: (event: EventName, payload: unknown) => void };
+
+const memory = createMemoryGate();
+
+/** Memory admission diagnostics (tests, `hostInfo`-style tools). */
+export function engineMemoryStats(): ReturnType<MemoryGate['stats']> {
+  return memory.stats();
+}
+
+/**
+ * Runs `job` in the engine worker once its estimated memory fits the budget (it waits in
+ * line meanwhile; one that can never fit is refused with a clear error).
+ */
+export async function runEngineJob<T>(job: EngineJob, opts: JobOptions = {}): Promise<T> {
+  const what = job.kind === 'batch' ? job.folder : job.kind === 'compare' ? job.frames[0] : job.path;
+  const release = await memory.admit(await estimateJobBytes(job), what, opts.signal);
+  try {
+    return await runAdmitted<T>(job, opts);
+  } finally {
+    release();
+  }
+}
+
+function runAdmitted<T>(job: EngineJob, opts: JobOptions): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(ipcFailure('CANCELLED', 'cancelled'));
     const h = engineHost();
