@@ -12,14 +12,13 @@ Transform, per pixel (sRGB-encoded values, x/y normalised to the photo):
   4. one gain        g = min(f / max(Y, 1e-6), 1 / max(c))   same for R, G and B: hue and
                      neutrals are kept, and no channel is pushed past 1
   5. saturation      out = g*Y + s * (g*c - g*Y),  s = sat + (sat_dark - sat) * d(Y),
-                     d(Y) = 1 / (1 + (Y / DARK)^2): the darkest input values (noise, JPEG
-                     chroma) get their own bounded saturation; both are global
+                     d(Y) = 1 / (1 + (Y / dark)^2): the darkest input values (noise, JPEG
+                     chroma) get their own bounded saturation; sat, sat_dark and dark are global
   6. clamp to 0..1
 """
 import torch
 
 LUMA = (0.2126, 0.7152, 0.0722)
-DARK = 0.01  # input luminance (2.5/255) below which the dark saturation takes over
 
 
 def knots(k=24, power=2.5):
@@ -66,10 +65,11 @@ def tone(curves, xk, y):
 
 
 def apply(rgb, curves, xk, color):
-    """rgb [N,3,H,W] (>= 0, may exceed 1), curves [N,K,GH,GW], xk [K], color [N,5] = (wb r,g,b, sat, sat_dark)."""
+    """rgb [N,3,H,W] (>= 0, may exceed 1), curves [N,K,GH,GW], xk [K], color [N,6] = (wb r,g,b, sat, sat_dark, dark)."""
     wb = color[:, :3, None, None]
     sat = color[:, 3:4, None, None]
     sat_dark = color[:, 4:5, None, None]
+    dark = color[:, 5:6, None, None]
     c = rgb.clamp(min=0) * wb
     luma = torch.tensor(LUMA, device=rgb.device, dtype=rgb.dtype)[None, :, None, None]
     y = (c * luma).sum(1, keepdim=True)
@@ -77,6 +77,6 @@ def apply(rgb, curves, xk, color):
     g = f / y.clamp(min=1e-6)
     g = torch.minimum(g, 1 / c.amax(1, keepdim=True).clamp(min=1e-6))
     gy = g * y
-    s = sat + (sat_dark - sat) / (1 + (y / DARK) ** 2)
+    s = sat + (sat_dark - sat) / (1 + (y / dark) ** 2)
     out = gy + s * (g * c - gy)
     return out.clamp(0, 1)

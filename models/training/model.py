@@ -149,12 +149,12 @@ class CurveNet(nn.Module):
     and a bounded global colour step (white-balance gains, saturation).
 
     Input: thumb [N,3,224,224] sRGB 0..1. Outputs: curves [N,K,GH,GW] (knot values at
-    applier.knots(K)), color [N,5] = (wb_r, wb_g, wb_b, saturation, saturation of the darkest
-    input values).
+    applier.knots(K)), color [N,6] = (wb_r, wb_g, wb_b, saturation, saturation of the darkest
+    input values, the luminance scale of "darkest").
     """
     kind = "evenlight2"
 
-    def __init__(self, k=24, widths=(16, 32, 48, 64), dim=64, power=2.5, wb_range=0.12, sat_range=(0.6, 1.3)):
+    def __init__(self, k=24, widths=(16, 32, 48, 64), dim=64, power=2.5, wb_range=0.2, sat_range=(0.5, 2.0)):
         super().__init__()
         self.k, self.power = k, power
         self.wb_range, self.sat_range = wb_range, sat_range
@@ -169,7 +169,7 @@ class CurveNet(nn.Module):
         self.glob_color = nn.Linear(dim, 4)
         # saturation of the darkest input values: 8-bit shadows of a dark frame carry noise and
         # JPEG chroma, which one gain for R, G and B would amplify into a visible cast
-        self.glob_dark = nn.Linear(dim, 1)
+        self.glob_dark = nn.Linear(dim, 2)  # that saturation, and below which luminance it holds
         self.film = nn.Linear(dim, 2 * dim)
         self.local = nn.Sequential(conv(cin, dim, 3, 1), nn.LeakyReLU(0.2), conv(dim, dim, 3, 1))
         self.local_head = nn.Conv2d(dim, k - 1, 1)
@@ -209,9 +209,13 @@ class CurveNet(nn.Module):
         lo, hi = self.sat_range
         p1 = (1 - lo) / (hi - lo)  # saturation 1 at init
         sat = lo + (hi - lo) * torch.sigmoid(c[:, 3:4] + math.log(p1 / (1 - p1)))
+        d = self.glob_dark(g)
         p2 = 1 / hi  # dark saturation 1 at init, bounded to 0..hi
-        sat_dark = hi * torch.sigmoid(self.glob_dark(g) + math.log(p2 / (1 - p2)))
-        return curves, torch.cat([wb, sat, sat_dark], dim=1)
+        sat_dark = hi * torch.sigmoid(d[:, 0:1] + math.log(p2 / (1 - p2)))
+        # the luminance scale of "dark": 0.003..0.1 (0.8/255..25/255), 0.01 at init
+        p3 = (0.01 - 0.003) / 0.097
+        dark = 0.003 + 0.097 * torch.sigmoid(d[:, 1:2] + math.log(p3 / (1 - p3)))
+        return curves, torch.cat([wb, sat, sat_dark, dark], dim=1)
 
 
 def build2(cfg):

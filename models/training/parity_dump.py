@@ -33,7 +33,7 @@ def random_transform(g, k=24, gh=5, gw=7):
     slopes = torch.exp(2 * torch.rand(1, k - 1, gh, gw, generator=g) - 0.5)
     incr = slopes * (xk[1:] - xk[:-1])[None, :, None, None]
     curves = torch.cumsum(torch.cat([torch.zeros(1, 1, gh, gw), incr], 1), 1)
-    color = torch.tensor([[1.08, 0.97, 1.1, 0.8, 0.3]])
+    color = torch.tensor([[1.08, 0.97, 1.1, 0.8, 0.3, 0.02]])
     return curves, xk, color
 
 

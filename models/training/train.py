@@ -213,7 +213,9 @@ def main(argv=None):
     net = models.build(cfg)
     if a.init:
         # heads added since the checkpoint start at their identity initialisation
-        missing, unexpected = net.load_state_dict(torch.load(a.init, map_location="cpu")["state_dict"], strict=False)
+        state = {k: v for k, v in torch.load(a.init, map_location="cpu")["state_dict"].items()
+                 if k in net.state_dict() and v.shape == net.state_dict()[k].shape}
+        missing, unexpected = net.load_state_dict(state, strict=False)
         if unexpected or any(not k.startswith("glob_dark") for k in missing):
             raise SystemExit(f"--init {a.init}: incompatible checkpoint ({missing}, {unexpected})")
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])

@@ -10,31 +10,14 @@ import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { applyTransformRows, transformFromOutputs } from '../../electron/engine/normalize/curve-apply';
 import { repoRoot, tmpDir } from '../helpers/paths';
+import { interleave, readCases, readF32 } from '../helpers/tensor-dump';
 
 const PY = '/usr/bin/python3';
 const modelsDir = join(repoRoot, 'models');
 
-interface TensorRef {
-  shape: number[];
-  file: string;
-}
-interface Case {
-  model: string;
-  graph: string;
-  inputs: Record<string, TensorRef>;
-  outputs: Record<string, TensorRef>;
-}
 interface ManifestEntry {
   name: string;
   files: { context?: string; tile?: string; transform?: string };
-}
-
-function readF32(dir: string, ref: TensorRef): Float32Array {
-  const buf = readFileSync(join(dir, ref.file));
-  const out = new Float32Array(buf.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = buf.readFloatLE(i * 4);
-  assert.equal(out.length, ref.shape.reduce((a, b) => a * b, 1), `${ref.file}: size does not match its shape`);
-  return out;
 }
 
 test('shipped ONNX graphs match the PyTorch checkpoints (max abs diff <= 1e-4)', { timeout: 240_000 }, async () => {
@@ -44,7 +27,7 @@ test('shipped ONNX graphs match the PyTorch checkpoints (max abs diff <= 1e-4)',
   try {
     const r = spawnSync(PY, [join(modelsDir, 'training', 'parity_dump.py'), out], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
     assert.equal(r.status, 0, `parity_dump.py failed: ${r.stderr}`);
-    const cases = JSON.parse(readFileSync(join(out, 'cases.json'), 'utf8')) as Case[];
+    const cases = readCases(out);
     const names = new Set(cases.map((c) => c.model));
     for (const m of manifest.models) assert.ok(names.has(m.name), `parity_dump.py covers ${m.name}`);
     assert.ok(cases.some((c) => c.model === 'applier' && c.graph === 'shipped'), 'the shipped transform through the applier is covered');
@@ -55,15 +38,12 @@ test('shipped ONNX graphs match the PyTorch checkpoints (max abs diff <= 1e-4)',
         const [, , h, w] = c.inputs.rgb.shape;
         const [, , gh, gw] = c.inputs.curves.shape;
         const t = transformFromOutputs(readF32(out, c.inputs.curves), readF32(out, c.inputs.color), readF32(out, c.inputs.knots), gh, gw);
-        const planes = readF32(out, c.inputs.rgb);
-        const want = readF32(out, c.outputs.output);
-        const n = h * w;
-        const rgb = new Float32Array(3 * n);
-        for (let p = 0; p < n; p++) for (let k = 0; k < 3; k++) rgb[p * 3 + k] = planes[k * n + p];
-        const got = new Float32Array(3 * n);
+        const rgb = interleave(readF32(out, c.inputs.rgb), h, w);
+        const want = interleave(readF32(out, c.outputs.output), h, w);
+        const got = new Float32Array(rgb.length);
         applyTransformRows(rgb, got, w, 0, h, t, { inMax: 1, outMax: 1, height: h });
         let maxDiff = 0;
-        for (let p = 0; p < n; p++) for (let k = 0; k < 3; k++) maxDiff = Math.max(maxDiff, Math.abs(got[p * 3 + k] - want[k * n + p]));
+        for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
         assert.ok(maxDiff <= 1e-4, `shipped transform, TS applier vs PyTorch twin: max abs diff ${maxDiff}`);
         continue;
       }

@@ -34,7 +34,7 @@ export interface ModelSession {
   hasTransform: boolean;
   tileSize: number;
   contextSize: number;
-  /** v2: thumb [1,3,S,S] -> curves [K·GH·GW] (NCHW) and colour [5] */
+  /** v2: thumb [1,3,S,S] -> curves [K·GH·GW] (NCHW) and colour [6] */
   runTransform(thumb: Float32Array): Promise<{ curves: Float32Array; color: Float32Array }>;
   runContext(thumb: Float32Array): Promise<Float32Array>;
   runTiles(batch: Float32Array, n: number, h: number, w: number, context?: Float32Array): Promise<Float32Array>;
@@ -181,7 +181,7 @@ async function loadTransformModel(ort: Ort, dir: string, manifest: ModelManifest
     contextSize: tg.size,
     async runTransform(thumb) {
       const res = await session.run({ [tg.input]: new ort.Tensor('float32', thumb, [1, 3, tg.size, tg.size]) });
-      return { curves: read(res, tg.outputs.curves, k * gh * gw), color: read(res, tg.outputs.color, 5) };
+      return { curves: read(res, tg.outputs.curves, k * gh * gw), color: read(res, tg.outputs.color, 6) };
     },
     runContext() {
       return Promise.reject(new Error('this model has no context graph'));

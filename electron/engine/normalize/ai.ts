@@ -47,7 +47,9 @@ export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, ga
   // integer samples are in range by construction: plain weighted sums, scaled once (the
   // per-sample gain call would cost more than the rest at 36 MP)
   const plain = gain === 1 && (d instanceof Uint8Array || d instanceof Uint16Array);
-  for (let y = 0; plain && y < r.h; y++) {
+  const post = plain ? scale : 1;
+  const at = (p: number): number => (plain ? d[p] : Math.min(1, Math.max(0, g(d[p]))));
+  for (let y = 0; y < r.h; y++) {
     const row = ((r.y + y) * W + r.x) * 3;
     for (let i = 0; i < size; i++) {
       const k0 = wx.k0[i];
@@ -56,34 +58,14 @@ export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, ga
       let s1 = 0;
       let s2 = 0;
       for (let k = 0, p = row + k0 * 3; k < w.length; k++, p += 3) {
-        s0 += w[k] * d[p];
-        s1 += w[k] * d[p + 1];
-        s2 += w[k] * d[p + 2];
+        s0 += w[k] * at(p);
+        s1 += w[k] * at(p + 1);
+        s2 += w[k] * at(p + 2);
       }
       const o = (y * size + i) * 3;
-      tmp[o] = s0 * scale;
-      tmp[o + 1] = s1 * scale;
-      tmp[o + 2] = s2 * scale;
-    }
-  }
-  for (let y = 0; !plain && y < r.h; y++) {
-    const row = ((r.y + y) * W + r.x) * 3;
-    for (let i = 0; i < size; i++) {
-      const k0 = wx.k0[i];
-      const w = wx.w[i];
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      for (let k = 0; k < w.length; k++) {
-        const p = row + (k0 + k) * 3;
-        s0 += w[k] * Math.min(1, Math.max(0, g(d[p])));
-        s1 += w[k] * Math.min(1, Math.max(0, g(d[p + 1])));
-        s2 += w[k] * Math.min(1, Math.max(0, g(d[p + 2])));
-      }
-      const o = (y * size + i) * 3;
-      tmp[o] = s0;
-      tmp[o + 1] = s1;
-      tmp[o + 2] = s2;
+      tmp[o] = s0 * post;
+      tmp[o + 1] = s1 * post;
+      tmp[o + 2] = s2 * post;
     }
   }
   const out = new Float32Array(3 * size * size);
@@ -181,10 +163,21 @@ function copyRect(image: RgbFloat, r: Rect): RgbFloat {
   return { width: r.w, height: r.h, data: out };
 }
 
+// The editor normalises the same working image again at another strength: the network's
+// answer depends only on the pixels, the metering rectangle and the model, so it is kept with
+// the image (dropped with it) and the second run is the per-pixel pass alone.
+const transforms = new WeakMap<RgbFloat, { key: string; gain: number; t: CurveTransform }>();
+
 /** v2 path: one network run on the thumbnail, then the transform over the photo, a band of tiles at a time. */
 async function normalizeWithTransform(image: RgbFloat, session: ModelSession, opts: AiOptions): Promise<RgbFloat> {
-  const gain = headroomScale(image);
-  const t = await predictTransform(session, areaResizeNchw(image, session.contextSize, opts.meterRect, gain));
+  const key = `${session.dir}|${session.manifest.version}|${JSON.stringify(opts.meterRect ?? null)}`;
+  let known = transforms.get(image);
+  if (known?.key !== key) {
+    const gain = headroomScale(image);
+    known = { key, gain, t: await predictTransform(session, areaResizeNchw(image, session.contextSize, opts.meterRect, gain)) };
+    if (!opts.inPlace) transforms.set(image, known); // an image written over is not the same photo any more
+  }
+  const { gain, t } = known;
   opts.signal?.throwIfAborted();
   const { width: W, height: H } = image;
   const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: new Float32Array(image.data.length) };

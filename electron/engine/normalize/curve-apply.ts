@@ -9,7 +9,7 @@
  *   c = rgb·wb;  Y = luma(c);  f = the cell curves around the pixel at Y (bilinear between
  *   cell centres, piecewise linear between knots, linear past the last knot);
  *   g = min(f / max(Y, 1e-6), 1 / max(c));  out = g·Y + s·(g·c − g·Y), clamped to 0..1,
- *   s = sat + (satDark − sat)·d(Y), d(Y) = 1 / (1 + (Y / DARK)²): the darkest input values get
+ *   s = sat + (satDark − sat)·d(Y), d(Y) = 1 / (1 + (Y / dark)²): the darkest input values get
  *   their own (global, bounded) saturation, so noise chroma is not amplified into a cast.
  * One gain for R, G and B keeps hue and keeps neutrals neutral; capping it at 1/max(c)
  * compresses highlights instead of clipping a channel. The result is a continuous function
@@ -36,10 +36,9 @@ export interface CurveTransform {
   sat: number;
   /** saturation of the darkest input values (noise and JPEG chroma of a dark frame) */
   satDark: number;
+  /** input luminance below which satDark takes over: d(Y) = 1 / (1 + (Y / dark)²) */
+  dark: number;
 }
-
-/** input luminance below which the dark saturation takes over: d(Y) = 1 / (1 + (Y / DARK)²) */
-export const DARK = 0.01;
 
 /** How the samples of a buffer map to 0..1 and back, and what else is folded into the pass. */
 export interface PixelIo {
@@ -63,12 +62,12 @@ type Samples = Float32Array | Uint8Array | Uint16Array | Uint8ClampedArray;
 export function transformFromOutputs(curves: Float32Array, color: Float32Array, knots: ArrayLike<number>, gh: number, gw: number): CurveTransform {
   const k = knots.length;
   if (curves.length !== k * gh * gw) throw new RangeError(`curves have ${curves.length} values, expected ${k}×${gh}×${gw}`);
-  if (color.length !== 5) throw new RangeError(`colour has ${color.length} values, expected 5`);
+  if (color.length !== 6) throw new RangeError(`colour has ${color.length} values, expected 6`);
   // NCHW [K,GH,GW] -> cell-major [GH,GW,K]: the per-pixel loop reads one cell's knots together
   const cm = new Float32Array(k * gh * gw);
   const plane = gh * gw;
   for (let c = 0; c < plane; c++) for (let j = 0; j < k; j++) cm[c * k + j] = curves[j * plane + c];
-  return { gh, gw, knots: Float32Array.from(knots), curves: cm, wb: [color[0], color[1], color[2]], sat: color[3], satDark: color[4] };
+  return { gh, gw, knots: Float32Array.from(knots), curves: cm, wb: [color[0], color[1], color[2]], sat: color[3], satDark: color[4], dark: color[5] };
 }
 
 /** Segment lookup for non-uniform knots: a table over 0..1 gives the segment to within one. */
@@ -140,7 +139,7 @@ function cachedWeights(size: number, cells: number, offset: number, span: number
 export function applyTransformRows(src: Samples, dst: Samples, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void {
   const { k, knots, invDx, seg } = prepare(t.knots);
   const { gh, gw, curves, sat, satDark } = t;
-  const invDark = 1 / DARK;
+  const invDark = 1 / t.dark;
   const [wbR, wbG, wbB] = t.wb;
   const gr = io.gridRect ?? { x: 0, y: 0, w: width, h: io.height };
   const cols = cachedWeights(width, gw, gr.x, gr.w);

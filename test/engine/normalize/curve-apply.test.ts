@@ -5,37 +5,12 @@
 // banding of the photo gives the same pixels, and 8/16-bit samples match the float path.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { applyTransformRows, transformFromOutputs, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
 import { repoRoot, tmpDir } from '../../helpers/paths';
-
-interface TensorRef {
-  shape: number[];
-  file: string;
-}
-interface Case {
-  model: string;
-  graph: string;
-  inputs: Record<string, TensorRef>;
-  outputs: Record<string, TensorRef>;
-}
-
-function readF32(dir: string, ref: TensorRef): Float32Array {
-  const buf = readFileSync(join(dir, ref.file));
-  const out = new Float32Array(buf.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = buf.readFloatLE(i * 4);
-  return out;
-}
-
-/** NCHW planes -> interleaved RGB */
-function interleave(planes: Float32Array, h: number, w: number): Float32Array {
-  const n = h * w;
-  const out = new Float32Array(3 * n);
-  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = planes[c * n + p];
-  return out;
-}
+import { interleave, readCases, readF32, type DumpCase as Case } from '../../helpers/tensor-dump';
 
 let dir = '';
 let cases: Case[] = [];
@@ -43,7 +18,7 @@ before(() => {
   dir = tmpDir('evenlight-applier-');
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'parity_dump.py'), dir, '--applier-only'], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `parity_dump.py failed: ${r.stderr}`);
-  cases = (JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as Case[]).filter((c) => c.model === 'applier');
+  cases = readCases(dir).filter((c) => c.model === 'applier');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -83,7 +58,7 @@ test('any banding of the photo gives the same pixels (seamless by construction),
 
 test('neutrals stay neutral, hue is kept, and values above 1 are compressed to at most 1', () => {
   const { t } = caseTransform(cases[1]);
-  const neutral: CurveTransform = { ...t, wb: [1, 1, 1], sat: 1, satDark: 1 };
+  const neutral: CurveTransform = { ...t, wb: [1, 1, 1], sat: 1, satDark: 1, dark: 0.01 };
   const w = 50;
   const src = new Float32Array(w * 3);
   for (let x = 0; x < w; x++) {
