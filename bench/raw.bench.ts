@@ -165,11 +165,21 @@ function peakOf(cmd: string, args: string[]): number | null {
   return r.status === 0 && m ? Math.round(Number(m[1]) / 1024) : null;
 }
 
-/** One decode in a fresh node process (`--one`): its own peak RSS, worker threads included. */
-function decodeInFreshProcess(kind: 'native' | 'wasm', file: string): { ms: number; nodePeakMiB: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--one', kind, file], { encoding: 'utf8', cwd: join(__dirname, '..') });
+/**
+ * One decode in a fresh node process (`--one`): its peak RSS (worker threads included) and,
+ * under GNU time, the CPU seconds of the whole process tree (the native decoder child too):
+ * on a busy shared machine CPU time compares decoders more fairly than wall time.
+ */
+function decodeInFreshProcess(kind: 'native' | 'wasm', file: string): { ms: number; nodePeakMiB: number; cpuMs: number | null; treePeakMiB: number | null } {
+  const args = ['--import', 'tsx', __filename, '--one', kind, file];
+  const timed = existsSync('/usr/bin/time');
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %M', process.execPath, ...args], { encoding: 'utf8', cwd: join(__dirname, '..') })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', cwd: join(__dirname, '..') });
   if (r.status !== 0) throw new Error(`--one ${kind} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; nodePeakMiB: number };
+  const one = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; nodePeakMiB: number };
+  const t = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  return { ...one, cpuMs: t ? Math.round((Number(t[1]) + Number(t[2])) * 1000) : null, treePeakMiB: t ? Math.round(Number(t[3]) / 1024) : null };
 }
 
 async function compareDecoders(native: Decoder, synthetic24: string): Promise<Record<string, unknown>> {
@@ -191,6 +201,8 @@ async function compareDecoders(native: Decoder, synthetic24: string): Promise<Re
       nativeMs: Math.round(median(nativeMs)),
       wasmMs: Math.round(median(wasmMs)),
       wasmOverNative: Math.round((median(wasmMs) / median(nativeMs)) * 100) / 100,
+      // one decode in a fresh process: wall and CPU (whole process tree) time
+      freshProcess: { native: { ms: nat.ms, cpuMs: nat.cpuMs }, wasm: { ms: wasm.ms, cpuMs: wasm.cpuMs } },
       // one decode in a fresh process; the native decoder runs as a child with its own memory
       nativePeakMiB: { node: nat.nodePeakMiB, decoderChild: childPeak, total: childPeak === null ? null : nat.nodePeakMiB + childPeak },
       wasmPeakMiB: wasm.nodePeakMiB,
