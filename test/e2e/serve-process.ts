@@ -18,7 +18,8 @@ export async function startServe(): Promise<ServeProcess> {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 30 s:\n${out}`)), 30_000);
+    // generous: on a loaded 2-core runner loading sharp and ONNX Runtime alone can take tens of seconds
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 120 s:\n${out}`)), 120_000);
     const check = () => {
       const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
       if (m) {
