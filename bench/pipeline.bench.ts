@@ -14,7 +14,7 @@ import { writeSyntheticDng } from '../electron/engine/raw/synthetic-dng';
 import { loadModel } from '../electron/engine/model/session';
 import { areaResizeNchw, predictTransform } from '../electron/engine/normalize/ai';
 import { applyTransformRows } from '../electron/engine/normalize/curve-apply';
-import { applyTransformShared } from '../electron/engine/normalize/curve-apply-pool';
+import { applyTransformBands } from '../electron/engine/normalize/curve-apply-pool';
 import { applyClassic, classicParams, meterExposure } from '../electron/engine/normalize/classic';
 import { processTiled, type StitchStats } from '../electron/engine/stitch';
 import { normalizeFile } from '../electron/engine/pipeline';
@@ -107,7 +107,7 @@ async function tileStitch(image: RgbFloat): Promise<Record<string, unknown>> {
 /**
  * The v2 model on this photo: the network once on its thumbnail, then the transform over all
  * 24 MP in this thread (the float path of the app and eval) and on every core over 8-bit
- * samples in shared memory (normalizeFile's fast path).
+ * samples (normalizeFile's fast path).
  */
 async function inference(image: RgbFloat): Promise<Record<string, unknown>> {
   const dir = defaultModelDir();
@@ -119,12 +119,11 @@ async function inference(image: RgbFloat): Promise<Record<string, unknown>> {
   const [t, networkMs] = await time(() => predictTransform(s, thumb));
   const out = new Float32Array(image.data.length);
   const [, applyFloatMs] = await time(() => applyTransformRows(image.data, out, image.width, 0, image.height, t, { inMax: 1, outMax: 1, height: image.height }));
-  const shared = new SharedArrayBuffer(image.data.length);
-  const u8 = new Uint8Array(shared);
+  const u8 = new Uint8Array(image.data.length);
   for (let i = 0; i < u8.length; i++) u8[i] = Math.round(image.data[i] * 255);
-  const raster = { width: image.width, height: image.height, bits: 8 as const, buffer: shared };
-  await applyTransformShared(raster, t); // starts the workers
-  const [, applySharedMs] = await time(() => applyTransformShared(raster, t));
+  const raster = { width: image.width, height: image.height, data: u8 };
+  await applyTransformBands(raster, t); // starts the workers
+  const [, applySharedMs] = await time(() => applyTransformBands(raster, t));
   await s.release();
   return { provider: s.provider, loadMs, thumbnailMs: thumbMs, networkMs, applyFloatOneThreadMs: applyFloatMs, applyU8AllCoresMs: applySharedMs };
 }

@@ -10,13 +10,13 @@
  */
 import { extname, resolve } from 'node:path';
 import { EvenlightError, throwIfAborted } from './errors';
-import { readImage, readSharedRaster, writeImage, writeRaster } from './image/io';
+import { readImage, readRaster, writeImage, writeRaster, type Raster } from './image/io';
 import type { OutputFormat } from './image/types';
 import { defaultModelDir } from './model/manifest';
 import { getModel, type ModelSession } from './model/session';
 import { defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
 import { areaResizeNchw, predictTransform } from './normalize/ai';
-import { applyTransformShared } from './normalize/curve-apply-pool';
+import { applyTransformBands } from './normalize/curve-apply-pool';
 
 export interface NormalizeFileOptions extends Omit<NormalizeOptions, 'onReport'> {
   format?: OutputFormat;
@@ -70,27 +70,26 @@ async function fastPathSession(opts: NormalizeFileOptions): Promise<ModelSession
  */
 async function normalizeFileFast(input: string, output: string, format: OutputFormat, session: ModelSession, opts: NormalizeFileOptions): Promise<NormalizeFileResult | undefined> {
   const t0 = performance.now();
-  const read = await readSharedRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels });
+  const read = await readRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels });
   if (!read) return undefined;
   const { raster, meta } = read;
   const t1 = performance.now();
   const { width, height } = raster;
-  const src = raster.bits === 8 ? new Uint8Array(raster.buffer) : new Uint16Array(raster.buffer);
-  const thumb = areaResizeNchw({ width, height, data: src }, session.contextSize, undefined, 1, 1 / (raster.bits === 8 ? 255 : 65535));
+  const thumb = areaResizeNchw(raster, session.contextSize, undefined, 1, 1 / (raster.bits === 8 ? 255 : 65535));
   const t = await predictTransform(session, thumb);
   throwIfAborted(opts.signal, input);
   const bits = format === 'tiff16' ? 16 : 8;
   // in place when the output has the input's depth, else straight into an output of its own depth
-  const dst = bits === raster.bits ? raster : { width, height, bits, buffer: new SharedArrayBuffer(width * height * 3 * (bits / 8)) } as const;
+  const n = width * height * 3;
+  const dst: Raster = bits === raster.bits ? raster : { width, height, bits, data: bits === 8 ? new Uint8Array(n) : new Uint16Array(n) };
   try {
-    await applyTransformShared(raster, t, { dst, strength: opts.strength, signal: opts.signal });
+    await applyTransformBands(raster, t, { dst, strength: opts.strength, signal: opts.signal });
   } catch (err) {
     if (opts.signal?.aborted) throw new EvenlightError('CANCELLED', input, 'cancelled');
     throw err;
   }
   const t2 = performance.now();
-  const data = bits === 8 ? new Uint8Array(dst.buffer) : new Uint16Array(dst.buffer);
-  await writeRaster(output, { width, height, bits, data }, { format, quality: opts.quality, meta });
+  await writeRaster(output, dst, { format, quality: opts.quality, meta });
   const t3 = performance.now();
   const report: NormalizeReport = {
     mode: 'ai',

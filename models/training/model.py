@@ -154,7 +154,7 @@ class CurveNet(nn.Module):
     """
     kind = "evenlight2"
 
-    def __init__(self, k=24, widths=(16, 32, 48, 64), dim=64, power=2.5, wb_range=0.2, sat_range=(0.5, 2.0)):
+    def __init__(self, k=24, widths=(16, 32, 48, 64), dim=64, power=2.5, wb_range=0.12, sat_range=(0.6, 1.3), dark_sat=False):
         super().__init__()
         self.k, self.power = k, power
         self.wb_range, self.sat_range = wb_range, sat_range
@@ -167,13 +167,14 @@ class CurveNet(nn.Module):
         self.glob_head = nn.Sequential(nn.Linear(2 * dim + 16, dim), nn.LeakyReLU(0.2))
         self.glob_curve = nn.Linear(dim, k - 1)
         self.glob_color = nn.Linear(dim, 4)
-        # saturation of the darkest input values: 8-bit shadows of a dark frame carry noise and
-        # JPEG chroma, which one gain for R, G and B would amplify into a visible cast
-        self.glob_dark = nn.Linear(dim, 2)  # that saturation, and below which luminance it holds
+        # optionally a saturation of its own for the darkest input values (8-bit shadows of a
+        # dark frame carry noise and JPEG chroma, which one gain for R, G and B amplifies), and
+        # below which luminance it holds; without it both outputs say "same as sat"
+        self.glob_dark = nn.Linear(dim, 2) if dark_sat else None
         self.film = nn.Linear(dim, 2 * dim)
         self.local = nn.Sequential(conv(cin, dim, 3, 1), nn.LeakyReLU(0.2), conv(dim, dim, 3, 1))
         self.local_head = nn.Conv2d(dim, k - 1, 1)
-        for m in (self.glob_curve, self.glob_color, self.glob_dark, self.local_head, self.film):
+        for m in (self.glob_curve, self.glob_color, self.local_head, self.film) + ((self.glob_dark,) if dark_sat else ()):
             nn.init.zeros_(m.weight)
             nn.init.zeros_(m.bias)
         xk = torch.linspace(0, 1, k) ** power
@@ -209,14 +210,18 @@ class CurveNet(nn.Module):
         lo, hi = self.sat_range
         p1 = (1 - lo) / (hi - lo)  # saturation 1 at init
         sat = lo + (hi - lo) * torch.sigmoid(c[:, 3:4] + math.log(p1 / (1 - p1)))
-        d = self.glob_dark(g)
-        p2 = 1 / hi  # dark saturation 1 at init, bounded to 0..hi
-        sat_dark = hi * torch.sigmoid(d[:, 0:1] + math.log(p2 / (1 - p2)))
-        # the luminance scale of "dark": 0.003..0.1 (0.8/255..25/255), 0.01 at init
-        p3 = (0.01 - 0.003) / 0.097
-        dark = 0.003 + 0.097 * torch.sigmoid(d[:, 1:2] + math.log(p3 / (1 - p3)))
+        if self.glob_dark is None:
+            sat_dark, dark = sat, torch.full_like(sat, 0.01)
+        else:
+            d = self.glob_dark(g)
+            p2 = 1 / hi  # dark saturation 1 at init, bounded to 0..hi
+            sat_dark = hi * torch.sigmoid(d[:, 0:1] + math.log(p2 / (1 - p2)))
+            # the luminance scale of "dark": 0.003..0.1 (0.8/255..25/255), 0.01 at init
+            p3 = (0.01 - 0.003) / 0.097
+            dark = 0.003 + 0.097 * torch.sigmoid(d[:, 1:2] + math.log(p3 / (1 - p3)))
         return curves, torch.cat([wb, sat, sat_dark, dark], dim=1)
 
 
 def build2(cfg):
-    return CurveNet(cfg.get("k", 24), tuple(cfg.get("widths", (16, 32, 48, 64))), cfg.get("dim", 64), cfg.get("power", 2.5))
+    return CurveNet(cfg.get("k", 24), tuple(cfg.get("widths", (16, 32, 48, 64))), cfg.get("dim", 64), cfg.get("power", 2.5),
+                    cfg.get("wb_range", 0.12), tuple(cfg.get("sat_range", (0.6, 1.3))), cfg.get("dark_sat", False))

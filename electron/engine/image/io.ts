@@ -93,20 +93,13 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
   return { image, meta };
 }
 
-/** Integer pixels as decoded, interleaved RGB, in shared memory (worker threads read them in place). */
-export interface SharedRasterImage {
-  width: number;
-  height: number;
-  bits: 8 | 16;
-  buffer: SharedArrayBuffer;
-}
-
 /**
- * JPEG/PNG/TIFF/WebP decoded to 8- or 16-bit RGB in a SharedArrayBuffer, without a float
- * copy: the fast path of `normalizeFile`. Camera RAW has no integer form here (its headroom
- * needs floats): undefined.
+ * JPEG/PNG/TIFF/WebP decoded to 8- or 16-bit RGB, without a float copy: the fast path of
+ * `normalizeFile`. The pixels are sharp's own buffer (viewed, not copied, when it is already
+ * 3-channel and aligned). Camera RAW has no integer form here (its headroom needs floats):
+ * undefined.
  */
-export async function readSharedRaster(path: string, opts: ReadOptions = {}): Promise<{ raster: SharedRasterImage; meta: ImageMeta } | undefined> {
+export async function readRaster(path: string, opts: ReadOptions = {}): Promise<{ raster: Raster; meta: ImageMeta } | undefined> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   throwIfAborted(opts.signal, path);
   const { format, head, size } = await sniffFile(path);
@@ -114,25 +107,24 @@ export async function readSharedRaster(path: string, opts: ReadOptions = {}): Pr
   checkHeader(path, head, format, size, maxPixels, 1);
   const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts.signal);
   const n = info.width * info.height * 3;
-  const buffer = new SharedArrayBuffer(n * (sixteen ? 2 : 1));
+  let pixels: Uint8Array | Uint16Array;
   if (sixteen) {
-    const dst = new Uint16Array(buffer);
     const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
-    copyRgb(src, dst, info.channels);
-  } else copyRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), new Uint8Array(buffer), info.channels);
-  return { raster: { width: info.width, height: info.height, bits: sixteen ? 16 : 8, buffer }, meta };
+    pixels = info.channels === 3 ? src : copyRgb(src, new Uint16Array(n), info.channels);
+  } else {
+    const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    pixels = info.channels === 3 ? src : copyRgb(src, new Uint8Array(n), info.channels);
+  }
+  return { raster: { width: info.width, height: info.height, bits: sixteen ? 16 : 8, data: pixels }, meta };
 }
 
-function copyRgb(src: Uint8Array | Uint16Array, dst: Uint8Array | Uint16Array, channels: number): void {
-  if (channels === 3) {
-    dst.set(src.subarray(0, dst.length));
-    return;
-  }
+function copyRgb<T extends Uint8Array | Uint16Array>(src: Uint8Array | Uint16Array, dst: T, channels: number): T {
   for (let i = 0, j = 0; i < dst.length; i += 3, j += channels) {
     dst[i] = src[j];
     dst[i + 1] = src[j + 1];
     dst[i + 2] = src[j + 2];
   }
+  return dst;
 }
 
 async function decodeWithSharp(

@@ -1,10 +1,11 @@
 /**
- * The transform over a whole photo on every core: the photo lives in a SharedArrayBuffer
- * (8- or 16-bit, interleaved RGB, as decoded: no float copy) and worker threads take bands
- * of 224 rows (one row of UI tiles) as they free up. Workers are started once per process
- * and unref'd while idle.
+ * The transform over a whole photo on every core: the photo stays as decoded (8- or 16-bit,
+ * interleaved RGB: no float copy, no second full-size buffer) and worker threads take bands of
+ * 224 rows (one row of UI tiles) as they free up; a band travels as a transferred copy of a
+ * few MB and is written back in place. Workers are started once per process and unref'd
+ * while idle.
  *
- *   applyTransformShared(raster, t, { dst?, strength?, signal?, onBand? }) -> Promise<void>
+ *   applyTransformBands(raster, t, { dst?, strength?, signal?, onBand? }) -> Promise<void>
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -12,17 +13,16 @@ import { startWorker } from '../worker-thread';
 import type { CurveTransform } from './curve-apply';
 import type { BandRequest } from './curve-apply-worker';
 
-export interface SharedRaster {
+export interface IntRaster {
   width: number;
   height: number;
-  bits: 8 | 16;
   /** width·height·3 samples */
-  buffer: SharedArrayBuffer;
+  data: Uint8Array | Uint16Array;
 }
 
 export interface SharedApplyOptions {
   /** write here instead of in place (e.g. 8-bit in, 16-bit out); same size */
-  dst?: SharedRaster;
+  dst?: IntRaster;
   strength?: number;
   signal?: AbortSignal;
   /** rows y0..y1 are final */
@@ -38,7 +38,8 @@ interface PoolWorker {
 
 let pool: PoolWorker[] | undefined;
 let nextId = 1;
-const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void; pw: PoolWorker }>();
+type BandOut = Uint8Array | Uint16Array;
+const waiting = new Map<number, { resolve: (band: BandOut) => void; reject: (e: Error) => void; pw: PoolWorker }>();
 
 function workers(): PoolWorker[] {
   if (pool) return pool;
@@ -47,13 +48,13 @@ function workers(): PoolWorker[] {
   for (let i = 0; i < n; i++) {
     const pw: PoolWorker = { worker: startWorker(__dirname, 'curve-apply-worker'), busy: false };
     pw.worker.unref();
-    pw.worker.on('message', (m: { id: number; ok: boolean; message?: string }) => {
+    pw.worker.on('message', (m: { id: number; ok: boolean; band?: BandOut; message?: string }) => {
       const w = waiting.get(m.id);
       if (!w) return;
       waiting.delete(m.id);
       w.pw.busy = false;
       w.pw.worker.unref();
-      if (m.ok) w.resolve();
+      if (m.ok && m.band) w.resolve(m.band);
       else w.reject(new Error(m.message));
     });
     const lost = (err: Error): void => {
@@ -73,23 +74,25 @@ function workers(): PoolWorker[] {
   return pool;
 }
 
-function runBand(pw: PoolWorker, req: Omit<BandRequest, 'id'>): Promise<void> {
+function runBand(pw: PoolWorker, req: Omit<BandRequest, 'id'>): Promise<BandOut> {
   const id = nextId++;
   pw.busy = true;
   pw.worker.ref(); // keep the process alive while a band is in flight
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<BandOut>((resolve, reject) => {
     waiting.set(id, { resolve, reject, pw });
-    pw.worker.postMessage({ ...req, id });
+    pw.worker.postMessage({ ...req, id }, [req.band.buffer as ArrayBuffer]);
   });
 }
 
-export async function applyTransformShared(src: SharedRaster, t: CurveTransform, opts: SharedApplyOptions = {}): Promise<void> {
+export async function applyTransformBands(src: IntRaster, t: CurveTransform, opts: SharedApplyOptions = {}): Promise<void> {
   const dst = opts.dst ?? src;
-  if (dst.width !== src.width || dst.height !== src.height) throw new RangeError('destination size differs from the source');
+  if (dst.width !== src.width || dst.height !== src.height || dst.data.length !== src.data.length) throw new RangeError('destination size differs from the source');
   const rows = opts.bandRows ?? 224;
+  const row = src.width * 3;
   const bands: Array<[number, number]> = [];
   for (let y = 0; y < src.height; y += rows) bands.push([y, Math.min(src.height, y + rows)]);
-  const io = { inMax: src.bits === 8 ? 255 : 65535, outMax: dst.bits === 8 ? 255 : 65535, strength: opts.strength ?? 1, height: src.height };
+  const bitsOf = (a: Uint8Array | Uint16Array): 8 | 16 => (a instanceof Uint8Array ? 8 : 16);
+  const io = { inMax: bitsOf(src.data) === 8 ? 255 : 65535, outMax: bitsOf(dst.data) === 8 ? 255 : 65535, strength: opts.strength ?? 1, height: src.height };
   const ws = workers();
   let next = 0;
   let failure: Error | undefined;
@@ -106,8 +109,11 @@ export async function applyTransformShared(src: SharedRaster, t: CurveTransform,
     while (next < bands.length && !failure) {
       if (opts.signal?.aborted) return;
       const b = next++;
+      const [y0, y1] = bands[b];
       try {
-        await runBand(pw, { src: src.buffer, dst: dst.buffer, srcBits: src.bits, dstBits: dst.bits, width: src.width, y0: bands[b][0], y1: bands[b][1], t, io });
+        const band = src.data.slice(y0 * row, y1 * row);
+        const out = await runBand(pw, { band, outBits: bitsOf(dst.data), width: src.width, y0, y1, t, io });
+        dst.data.set(out, y0 * row);
       } catch (err) {
         failure ??= err as Error;
         return;

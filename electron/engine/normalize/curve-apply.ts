@@ -52,6 +52,8 @@ export interface PixelIo {
   pre?: (v: number) => number;
   /** the photo's full height: grid rows are placed by it (y0..y1 may be a band of it) */
   height: number;
+  /** the photo row that `src`/`dst` start at, when they hold a band of it (default 0) */
+  bufferRow0?: number;
   /** where the grid lies, when not over the whole photo (a metering region); outside it the edge cells hold */
   gridRect?: { x: number; y: number; w: number; h: number };
 }
@@ -140,10 +142,13 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
   const { k, knots, invDx, seg } = prepare(t.knots);
   const { gh, gw, curves, sat, satDark } = t;
   const invDark = 1 / t.dark;
+  const oneSat = sat === satDark;
   const [wbR, wbG, wbB] = t.wb;
   const gr = io.gridRect ?? { x: 0, y: 0, w: width, h: io.height };
   const cols = cachedWeights(width, gw, gr.x, gr.w);
   const rowW = cachedWeights(io.height, gh, gr.y, gr.h);
+  const { i0: ci0, i1: ci1, f: cf } = cols;
+  const row0 = io.bufferRow0 ?? 0;
   const row = new Float32Array(gw * k); // the grid's curves blended for this row
   const inScale = 1 / io.inMax;
   const outMax = io.outMax;
@@ -159,7 +164,7 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       const a = curves[r0 + j];
       row[j] = a + (curves[r1 + j] - a) * fy;
     }
-    let p = y * width * 3;
+    let p = (y - row0) * width * 3;
     for (let x = 0; x < width; x++, p += 3) {
       // the strength blend is with the photo as it came, before the headroom map
       const inR = src[p] * inScale;
@@ -175,18 +180,17 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       let i = Y >= 1 ? last : seg[(Y * SEG_BINS) | 0];
       if (i < last && Y >= knots[i + 1]) i++;
       const tt = (Y - knots[i]) * invDx[i];
-      const c0 = cols.i0[x] * k + i;
-      const c1 = cols.i1[x] * k + i;
+      const c0 = ci0[x] * k + i;
+      const c1 = ci1[x] * k + i;
       const left = row[c0] + (row[c0 + 1] - row[c0]) * tt;
       const right = row[c1] + (row[c1 + 1] - row[c1]) * tt;
-      const f = left + (right - left) * cols.f[x];
+      const f = left + (right - left) * cf[x];
       let gain = f / (Y > 1e-6 ? Y : 1e-6);
       const m = r > g ? (r > b ? r : b) : g > b ? g : b;
-      const cap = 1 / (m > 1e-6 ? m : 1e-6);
-      if (gain > cap) gain = cap;
+      if (gain * m > 1) gain = 1 / m; // (m > 0 here) the brightest channel lands at 1
       const gy = gain * Y;
       const q = Y * invDark;
-      const sp = sat + (satDark - sat) / (1 + q * q);
+      const sp = oneSat ? sat : sat + (satDark - sat) / (1 + q * q);
       let oR = gy + sp * (gain * r - gy);
       let oG = gy + sp * (gain * g - gy);
       let oB = gy + sp * (gain * b - gy);
@@ -199,9 +203,10 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
         oB = inB + s * (oB - inB);
       }
       if (round) {
-        dst[p] = Math.round((oR > 0 ? (oR < 1 ? oR : 1) : 0) * outMax);
-        dst[p + 1] = Math.round((oG > 0 ? (oG < 1 ? oG : 1) : 0) * outMax);
-        dst[p + 2] = Math.round((oB > 0 ? (oB < 1 ? oB : 1) : 0) * outMax);
+        // round half up, as Math.round does for these non-negative values, without the call
+        dst[p] = ((oR > 0 ? (oR < 1 ? oR : 1) : 0) * outMax + 0.5) | 0;
+        dst[p + 1] = ((oG > 0 ? (oG < 1 ? oG : 1) : 0) * outMax + 0.5) | 0;
+        dst[p + 2] = ((oB > 0 ? (oB < 1 ? oB : 1) : 0) * outMax + 0.5) | 0;
       } else {
         dst[p] = oR;
         dst[p + 1] = oG;
