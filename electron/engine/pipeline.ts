@@ -51,27 +51,35 @@ export function outputFormatFor(inputPath: string, outputPath?: string, explicit
   return 'tiff16';
 }
 
-/** The v2 model when the fast path applies to these options, else undefined. */
-async function fastPathSession(opts: NormalizeFileOptions): Promise<ModelSession | undefined> {
+/**
+ * The v2 model when the fast path applies to these options, else undefined. It starts
+ * loading at once: the caller decodes the photo meanwhile.
+ */
+function fastPathSession(opts: NormalizeFileOptions): Promise<ModelSession | undefined> | undefined {
   if (opts.rois?.length || opts.mask || opts.onTile) return undefined;
   const modelDir = opts.modelDir ?? defaultModelDir();
   if ((opts.mode ?? defaultMode(modelDir)) !== 'ai') return undefined;
-  try {
-    const session = await getModel(modelDir);
-    return session.hasTransform ? session : undefined;
-  } catch {
-    return undefined; // the float path reports why and falls back to classic
-  }
+  // a model that cannot load: the float path reports why and falls back to classic
+  return getModel(modelDir).then(
+    (s) => (s.hasTransform ? s : undefined),
+    () => undefined,
+  );
 }
 
 /**
  * The AI on the decoded 8/16-bit pixels: no float copy of the photo, the transform applied
  * on every core (curve-apply-pool.ts), encoded from the same integers. Undefined for RAW.
  */
-async function normalizeFileFast(input: string, output: string, format: OutputFormat, session: ModelSession, opts: NormalizeFileOptions): Promise<NormalizeFileResult | undefined> {
+async function normalizeFileFast(
+  input: string,
+  output: string,
+  format: OutputFormat,
+  loading: Promise<ModelSession | undefined>,
+  opts: NormalizeFileOptions,
+): Promise<NormalizeFileResult | undefined> {
   const t0 = performance.now();
-  const read = await readRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels });
-  if (!read) return undefined;
+  const [session, read] = await Promise.all([loading, readRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels })]);
+  if (!session || !read) return undefined; // RAW, or no v2 model: the float path
   const { raster, meta } = read;
   const t1 = performance.now();
   const { width, height } = raster;
@@ -107,9 +115,9 @@ export async function normalizeFile(input: string, output: string, opts: Normali
   const format = outputFormatFor(input, output, opts.format);
   const strength = opts.strength ?? 1;
   if (!(strength >= 0 && strength <= 1)) throw new EvenlightError('INVALID_ARGUMENT', input, `strength must be within 0..1, got ${opts.strength}`);
-  const session = await fastPathSession(opts);
-  if (session) {
-    const fast = await normalizeFileFast(input, output, format, session, opts);
+  const loading = fastPathSession(opts);
+  if (loading) {
+    const fast = await normalizeFileFast(input, output, format, loading, opts);
     if (fast) return fast;
   }
   const t0 = performance.now();
