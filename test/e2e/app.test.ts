@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { artifactsDir, dataPath, tmpDir } from '../helpers/paths';
 import { CHROMIUM_HINT, findChromium } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
+import { makeTestModel } from '../helpers/onnx-models';
 import { writeImage } from '../../electron/engine/image/io';
 
 // Functions passed to page.waitForFunction run in the browser; the test tsconfig has no DOM
@@ -234,6 +235,21 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
   });
 
   test('cancel stops a running normalisation mid-photo', async () => {
+    // the shipped model finishes a 2048 px photo in well under a second: this serve runs a
+    // tile model that is slow by construction, so the cancel lands mid-photo on any machine
+    const shipped = serve;
+    const heavy = makeTestModel({ noContext: true, heavy: 12 });
+    serve = await startServe({ EVENLIGHT_MODEL_DIR: heavy });
+    try {
+      await cancelMidPhoto();
+    } finally {
+      await serve.stop();
+      serve = shipped;
+      rmSync(heavy, { recursive: true, force: true });
+    }
+  });
+
+  async function cancelMidPhoto(): Promise<void> {
     await openEditor('Blackmagic.dng');
     await page.locator('[data-mode=ai]').click();
     await page.getByTestId('normalize').click();
@@ -245,7 +261,7 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
     const [done, total] = /(\d+) \/ (\d+)/.exec((await page.getByTestId('tile-count').textContent()) ?? '')!.slice(1).map(Number);
     assert.ok(done < total, `${done} of ${total} tiles painted`);
     await page.waitForSelector('[data-testid=normalize]');
-  });
+  }
 
   test('runs a batch and sees every photo of the folder written', { timeout: 600_000 }, async () => {
     await openLibrary();

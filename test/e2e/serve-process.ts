@@ -12,8 +12,8 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(env: Record<string, string> = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
