@@ -21,6 +21,7 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/** The renderer's asset types, for the app:// protocol and the browser bridge alike. */
 export function appMimeType(file: string): string {
   return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }

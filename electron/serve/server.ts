@@ -20,6 +20,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsServerMessage } from '../ipc/contract';
 import { createRouter, type Host, type Router } from '../ipc/router';
 import { isInside } from '../ipc/access';
+import { appMimeType } from '../ipc/app-protocol';
 
 export interface BridgeOptions {
   port?: number;
@@ -35,17 +36,6 @@ export interface Bridge {
   router: Router;
   close(): Promise<void>;
 }
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export function findRendererDir(): string {
   // compiled: dist/electron/serve -> dist/renderer; from source (tsx): electron/serve -> dist/renderer
@@ -124,7 +114,7 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
     const st = await stat(file).catch(() => null);
     if (!st?.isFile()) return reply(404, 'not found');
     const headers: Record<string, string> = {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-type': appMimeType(file),
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',

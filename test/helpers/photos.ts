@@ -28,3 +28,11 @@ export function meanAbsDiff(a: RgbFloat, b: RgbFloat): number {
   for (let i = 0; i < a.data.length; i++) s += Math.abs(Math.min(1, a.data[i]) - Math.min(1, b.data[i]));
   return s / a.data.length;
 }
+
+/** A smooth synthetic photo: red ramps across, green down, blue constant, all scaled by `gain`. */
+export function gradient(width: number, height: number, gain: number): RgbFloat {
+  const data = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.set([(gain * x) / width, (gain * y) / height, gain * 0.5], (y * width + x) * 3);
+  return { width, height, data };
+}

@@ -14,6 +14,7 @@ import { createRouter, type Host } from '../../electron/ipc/router';
 import { stopEngineHost } from '../../electron/ipc/engine-jobs';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';
+import { gradient } from '../helpers/photos';
 import { waitFor } from '../helpers/wait';
 
 // ---------- the contract's string fields ----------
@@ -56,13 +57,6 @@ function pathFields(command: CommandName): string[] {
 let root = '';
 let photos = '';
 let outside = '';
-
-function gradient(width: number, height: number, gain: number) {
-  const data = new Float32Array(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) data.set([(gain * x) / width, (gain * y) / height, gain * 0.5], (y * width + x) * 3);
-  return { width, height, data };
-}
 
 before(async () => {
   root = tmpDir('evenlight-matrix-');

@@ -13,18 +13,12 @@ import { engineHostStats } from '../../electron/ipc/engine-jobs';
 import type { EventName } from '../../electron/ipc/contract';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';
+import { gradient } from '../helpers/photos';
 import { waitFor } from '../helpers/wait';
 
 let root = '';
 let photos = '';
 let outside = '';
-
-function gradient(width: number, height: number, gain: number) {
-  const data = new Float32Array(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) data.set([(gain * x) / width, (gain * y) / height, gain * 0.5], (y * width + x) * 3);
-  return { width, height, data };
-}
 
 before(async () => {
   root = tmpDir('evenlight-router-');

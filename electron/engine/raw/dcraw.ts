@@ -290,14 +290,7 @@ export function readBaselineExposure(head: Uint8Array): number {
 export async function decodeRaw(path: string, opts: RawDecodeOptions = {}): Promise<{ image: RgbFloat; info: RawDecodeInfo }> {
   const d = decoderFrom(opts.decoder, path);
   const halfSize = !!opts.halfSize;
-  let head: Buffer;
-  let size: number;
-  try {
-    ({ head, size } = readHead(path));
-  } catch (err) {
-    throw fromNodeError(err, path) ?? new EvenlightError('NOT_FOUND', path, `cannot read: ${(err as Error).message}`, { cause: err });
-  }
-  const layout = checkTiffLayout(path, head, size, halfSize, opts.maxPixels);
+  const { head, layout } = openRawHead(path, halfSize, opts.maxPixels);
   // The decoder computes for seconds before its first byte: fault in the output's pages
   // meanwhile (the sensor size from the header; any other size gets a fresh array).
   const reserved = reserveFloats(layout ? (halfSize ? (layout.width >> 1) * (layout.height >> 1) : layout.width * layout.height) * 3 : 0);
@@ -367,6 +360,18 @@ export function readHead(path: string): { head: Buffer; size: number } {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The head of a RAW file, read and checked before any decoder runs (native or WebAssembly). */
+export function openRawHead(path: string, halfSize: boolean, maxPixels?: number): { head: Buffer; size: number; layout: TiffLayout | null } {
+  let head: Buffer;
+  let size: number;
+  try {
+    ({ head, size } = readHead(path));
+  } catch (err) {
+    throw fromNodeError(err, path) ?? new EvenlightError('NOT_FOUND', path, `cannot read: ${(err as Error).message}`, { cause: err });
+  }
+  return { head, size, layout: checkTiffLayout(path, head, size, halfSize, maxPixels) };
 }
 
 /** Structural checks on TIFF-based raws before spending a decoder run on them. */

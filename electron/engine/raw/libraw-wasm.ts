@@ -12,11 +12,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EvenlightError, fromNodeError, throwIfAborted, type EvenlightErrorCode } from '../errors';
+import { EvenlightError, throwIfAborted, type EvenlightErrorCode } from '../errors';
 import { tooLarge } from '../image/header';
 import { reserveFloats } from '../image/prefault';
 import type { RgbFloat } from '../image/types';
-import { checkTiffLayout, readBaselineExposure, readHead, type RawDecodeInfo, type RawDecodeOptions } from './dcraw';
+import { openRawHead, readBaselineExposure, type RawDecodeInfo, type RawDecodeOptions } from './dcraw';
 import type { WasmJob } from './libraw-wasm-worker';
 import { wasm, type WasmModule } from './wasm-api';
 
@@ -130,14 +130,7 @@ async function prepare(path: string): Promise<{ info: WasmDecoderInfo; module: W
 /** Decodes a camera RAW to sRGB-encoded float (values may exceed 1), like dcraw.ts's decodeRaw. */
 export async function decodeRawWasm(path: string, opts: Omit<RawDecodeOptions, 'decoder'> = {}): Promise<{ image: RgbFloat; info: RawDecodeInfo }> {
   const halfSize = !!opts.halfSize;
-  let head: Buffer;
-  let size: number;
-  try {
-    ({ head, size } = readHead(path));
-  } catch (err) {
-    throw fromNodeError(err, path) ?? new EvenlightError('NOT_FOUND', path, `cannot read: ${(err as Error).message}`, { cause: err });
-  }
-  const layout = checkTiffLayout(path, head, size, halfSize, opts.maxPixels);
+  const { head, layout } = openRawHead(path, halfSize, opts.maxPixels);
   const { info: wasm, module } = await prepare(path);
   const baseline = opts.baselineExposure === false ? 0 : readBaselineExposure(head);
   const gain = Math.pow(2, baseline + (opts.exposureEv ?? 0));
