@@ -115,3 +115,34 @@ test('the contract travels over the WebSocket; malformed messages get a typed er
   assert.deepEqual(byId(-1), { kind: 'result', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed message' } } });
   assert.equal((byId(2) as { result: { error: { code: string } } }).result.error.code, 'ACCESS_DENIED');
 });
+
+test('traversal in any spelling stays inside the renderer folder', async () => {
+  const t = `token=${bridge.token}`;
+  // node's http client sends these paths as written: each reaches the bridge's own guard
+  for (const p of ['/..%2fevenlight-serve-secret.txt', '/..%2Fevenlight-serve-secret.txt', '/%2e%2e%2fevenlight-serve-secret.txt', '/%252e%252e/evenlight-serve-secret.txt', '/..%5cevenlight-serve-secret.txt', '/..\\evenlight-serve-secret.txt', '/assets/..%2f..%2fevenlight-serve-secret.txt']) {
+    const r = await get(`${p}?${t}`);
+    assert.notEqual(r.status, 200, `${p} answered 200`);
+    assert.ok(!r.body.includes('secret'), `${p} leaked the file`);
+  }
+});
+
+test('the WebSocket refuses a foreign Host even with the right token and Origin', async () => {
+  const good = `http://127.0.0.1:${bridge.port}`;
+  const refused = new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/ws?token=${bridge.token}`, { origin: good, headers: { host: `evil.example:${bridge.port}` } });
+    ws.once('open', () => reject(new Error('a foreign Host was let in')));
+    ws.once('unexpected-response', (_req, res) => resolve(`HTTP ${res.statusCode}`));
+    ws.once('error', (e) => resolve(e.message));
+  });
+  assert.match(await refused, /403|closed|hang up|ECONNRESET/);
+});
+
+test('the bridge listens on 127.0.0.1 only: another loopback address is refused', async () => {
+  // 127.0.0.2 is this machine's loopback too; a server bound to 0.0.0.0 would answer there
+  const err = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    const req = request({ host: '127.0.0.2', port: bridge.port, path: '/' }, () => resolve(undefined));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e));
+    req.end();
+  });
+  assert.equal(err?.code, 'ECONNREFUSED');
+});
