@@ -25,7 +25,7 @@ import model as models  # noqa: E402
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 
 
 def load(name, ck_dir=None):
