@@ -11,9 +11,8 @@
  * else runs in it. A worker that crashes fails its jobs and is started afresh next time.
  * The worker is unref'd while idle, so it never keeps a CLI or test process alive.
  */
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startWorker as startEngineWorker } from '../engine/worker-thread';
 import type { EventName, Mode, OutputFormat, Roi } from './contract';
 import { ipcFailure } from './failure';
 import { EvenlightError } from '../engine/errors';
@@ -58,12 +57,7 @@ let workersStarted = 0;
 
 function startWorker(): Worker {
   workersStarted++;
-  const js = join(__dirname, 'engine-worker.js');
-  if (existsSync(js)) return new Worker(js);
-  // running from source (tests through tsx): register tsx's require hook inside the worker
-  const ts = join(__dirname, 'engine-worker.ts');
-  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(ts)});`;
-  return new Worker(boot, { eval: true });
+  return startEngineWorker(__dirname, 'engine-worker');
 }
 
 function engineHost(): Host {

@@ -27,9 +27,8 @@ import { psnr } from '../metrics/psnr';
 import { ssim } from '../metrics/ssim';
 import { defaultModelDir, findManifest } from '../model/manifest';
 import { getModel, type ModelSession } from '../model/session';
-import { areaResizeNchw, normalizeAi, predictTransform } from '../normalize/ai';
+import { areaResizeNchw, normalizeAi, photoTransform } from '../normalize/ai';
 import { applyTransformRows } from '../normalize/curve-apply';
-import { headroomScale, linearGainCurve } from '../normalize/headroom';
 import { normalizeImageDetailed } from '../normalize/index';
 import { downscaleToMaxSide } from '../image/resize';
 import { EV_BUCKETS, evBucket, frameEvs, type EvBucket } from './ev';
@@ -214,10 +213,9 @@ function toNchw(image: RgbFloat): Float32Array {
 export async function wholeFramePass(image: RgbFloat, session: ModelSession): Promise<RgbFloat> {
   if (session.hasTransform) {
     // v2: the same thumbnail and transform, applied to every row in one pass instead of band by band
-    const gain = headroomScale(image);
-    const t = await predictTransform(session, areaResizeNchw(image, session.contextSize, undefined, gain));
+    const { t, pre } = await photoTransform(image, session);
     const data = new Float32Array(image.data.length);
-    applyTransformRows(image.data, data, image.width, 0, image.height, t, { inMax: 1, outMax: 1, pre: gain === 1 ? undefined : linearGainCurve(gain), height: image.height });
+    applyTransformRows(image.data, data, image.width, 0, image.height, t, { inMax: 1, outMax: 1, pre, height: image.height });
     return { width: image.width, height: image.height, data };
   }
   const ctx = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize)) : undefined;

@@ -14,12 +14,11 @@
  *   session.runContext(thumbNchw)  -> Promise<Float32Array>   [K]
  *   session.runTiles(batchNchw, n, h, w, context?) -> Promise<Float32Array>   [n,3,h,w]
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EvenlightError } from '../errors';
+import { startWorker } from '../worker-thread';
 import { resolveExecutionProvider, type ExecutionProvider } from './backend';
 import { readManifest, type ModelManifest } from './manifest';
 
@@ -63,24 +62,13 @@ export async function loadModel(dir: string, opts: { provider?: ExecutionProvide
   const tilePath = join(dir, tile.file);
   const ctxPath = manifest.context ? join(dir, manifest.context.file) : undefined;
 
-  let provider = choice.provider;
-  let providerNote = choice.reason;
-  const open = async (path: string): Promise<OrtSession> => {
-    try {
-      return await createSession(ort, path, provider, threads);
-    } catch (err) {
-      if (provider === 'cpu') throw new EvenlightError('UNSUPPORTED', path, `cannot load model: ${(err as Error).message}`);
-      providerNote = `${provider} failed to initialise (${(err as Error).message.split('\n')[0]}); using cpu`;
-      provider = 'cpu';
-      try {
-        return await createSession(ort, path, 'cpu', threads);
-      } catch (err2) {
-        throw new EvenlightError('UNSUPPORTED', path, `cannot load model: ${(err2 as Error).message}`);
-      }
-    }
-  };
-  const tileSession = await open(tilePath);
-  const ctxSession = ctxPath ? await open(ctxPath) : undefined;
+  // the context graph opens on whatever the tile graph ended up on (CPU after a fallback)
+  const tileOpened = await openSession(ort, tilePath, choice, threads);
+  const ctxOpened = ctxPath ? await openSession(ort, ctxPath, { provider: tileOpened.provider, reason: tileOpened.note }, threads) : undefined;
+  const tileSession = tileOpened.session;
+  const ctxSession = ctxOpened?.session;
+  const provider = ctxOpened?.provider ?? tileOpened.provider;
+  const providerNote = ctxOpened?.note ?? tileOpened.note;
 
   const tileIn = tile.inputs.tile;
   const tileCtxIn = tile.inputs.context;
@@ -200,12 +188,7 @@ type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false;
 export async function loadModelInWorker(dir: string, opts: { provider?: ExecutionProvider; threads?: number } = {}): Promise<ModelSession> {
   const manifest = readManifest(dir); // fail fast, with the file named, before starting a thread
   // session-worker.js next to this file when compiled; .ts under tsx (tests, bench)
-  const entry = join(__dirname, `session-worker${extname(__filename)}`);
-  if (!existsSync(entry)) throw new Error(`worker entry ${entry} missing`);
-  // from TypeScript sources (tests, bench) the worker needs tsx's require hook first
-  const worker = entry.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true })
-    : new Worker(entry);
+  const worker = startWorker(__dirname, 'session-worker');
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | undefined;

@@ -166,22 +166,33 @@ function copyRect(image: RgbFloat, r: Rect): RgbFloat {
 // The editor normalises the same working image again at another strength: the network's
 // answer depends only on the pixels, the metering rectangle and the model, so it is kept with
 // the image (dropped with it) and the second run is the per-pixel pass alone.
-const transforms = new WeakMap<RgbFloat, { key: string; gain: number; t: CurveTransform }>();
+const transforms = new WeakMap<RgbFloat, PhotoTransform & { key: string }>();
+
+/** v2: the network's transform for a float photo, with the headroom map it applies first. */
+export interface PhotoTransform {
+  t: CurveTransform;
+  /** the per-sample headroom map (RAW values above 1), undefined when the photo has none */
+  pre?: (v: number) => number;
+}
+
+export async function photoTransform(image: RgbFloat, session: ModelSession, meterRect?: Rect): Promise<PhotoTransform> {
+  const gain = headroomScale(image);
+  const t = await predictTransform(session, areaResizeNchw(image, session.contextSize, meterRect, gain));
+  return { t, pre: gain === 1 ? undefined : linearGainCurve(gain) };
+}
 
 /** v2 path: one network run on the thumbnail, then the transform over the photo, a band of tiles at a time. */
 async function normalizeWithTransform(image: RgbFloat, session: ModelSession, opts: AiOptions): Promise<RgbFloat> {
   const key = `${session.dir}|${session.manifest.version}|${JSON.stringify(opts.meterRect ?? null)}`;
   let known = transforms.get(image);
   if (known?.key !== key) {
-    const gain = headroomScale(image);
-    known = { key, gain, t: await predictTransform(session, areaResizeNchw(image, session.contextSize, opts.meterRect, gain)) };
+    known = { key, ...(await photoTransform(image, session, opts.meterRect)) };
     if (!opts.inPlace) transforms.set(image, known); // an image written over is not the same photo any more
   }
-  const { gain, t } = known;
+  const { pre, t } = known;
   opts.signal?.throwIfAborted();
   const { width: W, height: H } = image;
   const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: new Float32Array(image.data.length) };
-  const pre = gain === 1 ? undefined : linearGainCurve(gain);
   const rows = tileGrid(W, H);
   const total = rows.length * rows[0].length;
   let index = 0;

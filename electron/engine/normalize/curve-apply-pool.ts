@@ -33,7 +33,6 @@ export interface SharedApplyOptions {
 
 interface PoolWorker {
   worker: Worker;
-  busy: boolean;
 }
 
 let pool: PoolWorker[] | undefined;
@@ -46,13 +45,12 @@ function workers(): PoolWorker[] {
   const n = Math.max(1, Math.min(8, availableParallelism()));
   pool = [];
   for (let i = 0; i < n; i++) {
-    const pw: PoolWorker = { worker: startWorker(__dirname, 'curve-apply-worker'), busy: false };
+    const pw: PoolWorker = { worker: startWorker(__dirname, 'curve-apply-worker') };
     pw.worker.unref();
     pw.worker.on('message', (m: { id: number; ok: boolean; band?: BandOut; message?: string }) => {
       const w = waiting.get(m.id);
       if (!w) return;
       waiting.delete(m.id);
-      w.pw.busy = false;
       w.pw.worker.unref();
       if (m.ok && m.band) w.resolve(m.band);
       else w.reject(new Error(m.message));
@@ -76,7 +74,6 @@ function workers(): PoolWorker[] {
 
 function runBand(pw: PoolWorker, req: Omit<BandRequest, 'id'>): Promise<BandOut> {
   const id = nextId++;
-  pw.busy = true;
   pw.worker.ref(); // keep the process alive while a band is in flight
   return new Promise<BandOut>((resolve, reject) => {
     waiting.set(id, { resolve, reject, pw });
