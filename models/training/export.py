@@ -2,8 +2,10 @@
 models/manifest.json.
 
   /usr/bin/python3 models/training/export.py
+  /usr/bin/python3 models/training/export.py --checkpoint evenlight2-stage4 --out-dir /tmp/candidate
+      (a candidate, to score with `evenlight eval --model-dir /tmp/candidate` before it ships)
 
-- evenlight (v2): models/evenlight2.onnx (thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,4]),
+- evenlight (v2): models/evenlight2.onnx (thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,6]),
   applied to the photo by electron/engine/normalize/curve-apply.ts.
 - seed-vgg:  models/seed-vgg/tile.onnx (tile [N,3,H,W] -> output; H, W multiples of 32), plus a
   one-model manifest in models/seed-vgg/ so the same ORT loader can open it.
@@ -21,6 +23,7 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import model as models  # noqa: E402
+import train  # noqa: E402  (the checkpoint selection rule)
 
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
@@ -92,7 +95,7 @@ def training_summary(name):
     with open(p) as f:
         m = json.load(f)
     last = m["history"][-1]
-    best = max(m["history"], key=lambda h: h["dev"]["psnr"])
+    best = max((h for h in m["history"] if h["step"] > 0), key=lambda h: train.selection_score(m["config"], h["dev"]))
     return ({"pairs": m["train_pairs"], "scenes": m["train_scenes"], "steps": last["step"], "bestStep": best["step"],
              "minutes": round(last["minutes"], 1), "threads": m["threads"], "device": m.get("device", "cpu"),
              "command": m.get("command"),
@@ -100,11 +103,11 @@ def training_summary(name):
                         "hdr (synthetic -6..+6 EV brackets from radiance maps through a sensor model, target: their "
                         "Mertens(1,1,1)), photos (the sensor model at -6..+6 EV, target: the original); split by "
                         "scene (models/training/split.json)"},
-            {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "ssim", "loss")}})
+            {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "ssim", "loss", "cast") if k in best["dev"]}})
 
 
 class TransformGraph(nn.Module):
-    """v2: thumb [1,3,224,224] -> curves [1,K,GH,GW], color [1,4] (applied by normalize/curve-apply.ts)."""
+    """v2: thumb [1,3,224,224] -> curves [1,K,GH,GW], color [1,6] (applied by normalize/curve-apply.ts)."""
 
     def __init__(self, net):
         super().__init__()
@@ -137,37 +140,45 @@ def export_seed(entries, evals, tile):
     write_json(os.path.join(MODELS, "seed-vgg", "manifest.json"), sub)
 
 
-def main():
+def main(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--checkpoint", default="evenlight2", help="models/checkpoints/<name>.pt to export as the evenlight model")
+    ap.add_argument("--out-dir", default=MODELS, help="a folder other than models/ gets the evenlight model alone")
+    a = ap.parse_args(argv)
+    out_dir = os.path.abspath(a.out_dir)
+    shipping = out_dir == MODELS
+    os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(0)
     entries = []
     eval_path = os.path.join(HERE, "report", "eval.json")
-    evals = json.load(open(eval_path)) if os.path.isfile(eval_path) else {}
+    evals = json.load(open(eval_path)) if shipping and os.path.isfile(eval_path) else {}
 
-    net, ck = load("evenlight2")
+    net, ck = load(a.checkpoint)
     thumb = torch.rand(1, 3, 224, 224)
     curves, _ = net(thumb)
     k, gh, gw = curves.shape[1:]
-    f = export(TransformGraph(net), (thumb,), os.path.join(MODELS, "evenlight2.onnx"), ["thumb"], ["curves", "color"], None)
-    tr, dm = training_summary("evenlight2")
+    f = export(TransformGraph(net), (thumb,), os.path.join(out_dir, "evenlight2.onnx"), ["thumb"], ["curves", "color"], None)
+    tr, dm = training_summary(a.checkpoint)
     g = gflops(TransformGraph(net), thumb)
     ev = {
         "name": "evenlight", "version": VERSION, "kind": "evenlight2",
         "files": {"transform": f},
         "transform": {"file": f, "size": 224, "input": "thumb", "outputs": {"curves": "curves", "color": "color"},
                       "grid": [gh, gw], "knots": [float(v) for v in net.xk]},
-        "io": {"thumb": [1, 3, 224, 224], "curves": [1, k, gh, gw], "color": [1, 4]},
+        "io": {"thumb": [1, 3, 224, 224], "curves": [1, k, gh, gw], "color": [1, 6]},
         "params": models.n_params(net), "gflopsPerPhoto": round(g, 4),
         "applier": "electron/engine/normalize/curve-apply.ts (PyTorch twin: models/training/applier.py)",
-        "opset": OPSET, "checkpoint": "models/checkpoints/evenlight2.pt", "training": tr,
+        "opset": OPSET, "checkpoint": f"models/checkpoints/{a.checkpoint}.pt", "training": tr,
         "metrics": {**(dm or {}), **(evals.get("evenlight") or {})},
     }
     entries.append(ev)
-    if os.path.isfile(os.path.join(MODELS, "checkpoints", "seed-vgg.pt")):
+    if shipping and os.path.isfile(os.path.join(MODELS, "checkpoints", "seed-vgg.pt")):
         export_seed(entries, evals, torch.rand(2, 3, 224, 224))
     top = {k: v for k, v in ev.items()}
     top["models"] = entries
     top["contract"] = "docs/ARCHITECTURE.md#model-io-contract"
-    write_json(os.path.join(MODELS, "manifest.json"), top)
+    write_json(os.path.join(out_dir, "manifest.json"), top)
     for e in entries:
         print(e["name"], e["params"], "params", e.get("gflopsPerPhoto", e.get("gflopsPerTile")), "GFLOPs")
 

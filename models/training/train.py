@@ -7,7 +7,8 @@ a transform; applier.py (the twin of the TypeScript applier) applies it to the p
 and the loss is taken there, against the bracket's Mertens fusion (or the original photo).
 seed-vgg (the seed's architecture, a baseline): image to image on the same pairs.
 
-Writes models/checkpoints/<name>.pt (atomically, the best dev PSNR so far) and
+Writes models/checkpoints/<name>.pt (atomically, the best dev score so far: PSNR, less
+w_cast_select dB per unit of colour cast when the config sets it) and
 models/training/report/<name>.metrics.json + <name>.curves.png.
 """
 import argparse
@@ -58,16 +59,44 @@ def psnr(x, y):
     return 10 * torch.log10(1 / mse)
 
 
+# sRGB (D65) -> CIELAB, as electron/engine/metrics/cast.ts measures the colour cast
+RGB2XYZ = torch.tensor([[0.4124564, 0.3575761, 0.1804375],
+                        [0.2126729, 0.7151522, 0.0721750],
+                        [0.0193339, 0.1191920, 0.9503041]])
+WHITE = torch.tensor([0.95047, 1.0, 1.08883])
+
+
+def lab(x):
+    """x [N,3,H,W] sRGB 0..1 -> L*, a*, b* [N,3,H,W] (differentiable)."""
+    lin = torch.where(x <= 0.04045, x / 12.92, ((x.clamp(min=0.04045) + 0.055) / 1.055) ** 2.4)
+    xyz = torch.einsum("ij,njhw->nihw", RGB2XYZ.to(x.device), lin) / WHITE.to(x.device)[None, :, None, None]
+    f = torch.where(xyz > 216 / 24389, xyz.clamp(min=216 / 24389) ** (1 / 3), (24389 / 27 * xyz + 16) / 116)
+    return torch.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], dim=1)
+
+
+def cast(out, tgt, min_px=16):
+    """Per image |mean (a*, b*) shift| of out against tgt on tgt's near-neutral mid-tones
+    (chroma < 8, 15 < L* < 95): the issue's cast metric, differentiable in out. Images without
+    such pixels score 0."""
+    lt, lo = lab(tgt), lab(out)
+    mask = ((lt[:, 1] ** 2 + lt[:, 2] ** 2 < 64) & (lt[:, 0] > 15) & (lt[:, 0] < 95)).float()
+    n = mask.sum(dim=(1, 2))
+    d = ((lo[:, 1:] - lt[:, 1:]) * mask[:, None]).sum(dim=(2, 3)) / n.clamp(min=1)[:, None]
+    c = torch.sqrt((d ** 2).sum(1) + 1e-6)
+    return torch.where(n >= min_px, c, torch.zeros_like(c))
+
+
 def thumbs_of(x):
     """The network's view: the photo area-resized to 224x224, aspect ignored (as the TS engine does)."""
     return F.adaptive_avg_pool2d(x, (THUMB, THUMB))
 
 
-def run(net, x):
-    """Model output at x's resolution, and the auxiliary tensor the smoothness term reads."""
+def run(net, x, loss_x=None):
+    """Model output at x's resolution (or loss_x's: the same photo smaller, where the loss is
+    taken; the transform is resolution-free), and the auxiliary tensor the smoothness term reads."""
     if isinstance(net, models.CurveNet):
         curves, color = net(thumbs_of(x))
-        return applier.apply(x, curves, net.xk, color), (curves, color)
+        return applier.apply(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
     out, _ = net(x)
     return out, (out, None)
 
@@ -83,6 +112,9 @@ def loss_fn(cfg, out, aux, tgt):
         loss = loss + cfg["w_ssim"] * (1 - ssim(out, tgt).mean())
     if cfg.get("w_tv", 0) > 0:
         loss = loss + cfg["w_tv"] * smooth(aux[0])  # the curve grid (evenlight2) or the output (seed)
+    if cfg.get("w_cast", 0) > 0:
+        # L1 barely notices a tint on grey walls and skies; photographers do at first sight
+        loss = loss + cfg["w_cast"] * cast(out, tgt).mean()
     return loss
 
 
@@ -146,15 +178,21 @@ def dev_frames(items, n, seed=0):
 @torch.no_grad()
 def evaluate(cfg, net, data):
     net.eval()
-    ls, ps, ss = [], [], []
+    ls, ps, ss, cs = [], [], [], []
     for x, y in data:
         out, aux = run(net, x)
         out = torch.round(out.clamp(0, 1) * 255) / 255  # metrics on 8-bit output, like the product
         ls.append(float(loss_fn(cfg, out, aux, y)))
         ps.append(float(psnr(out, y)))
         ss.append(float(ssim(out, y)))
+        cs.append(float(cast(out, y)))
     net.train()
-    return {"loss": float(np.mean(ls)), "psnr": float(np.mean(ps)), "ssim": float(np.mean(ss))}
+    return {"loss": float(np.mean(ls)), "psnr": float(np.mean(ps)), "ssim": float(np.mean(ss)), "cast": float(np.mean(cs))}
+
+
+def selection_score(cfg, dev):
+    """What picks the checkpoint, on dev only: PSNR, less w_cast_select dB per unit of mean cast."""
+    return dev["psnr"] - cfg.get("w_cast_select", 0) * dev["cast"]
 
 
 def save_atomic(obj, path):
@@ -225,13 +263,22 @@ def main(argv=None):
     rep_dir = os.path.join(a.out_dir, "models", "training", "report")
     os.makedirs(ck_dir, exist_ok=True)
     os.makedirs(rep_dir, exist_ok=True)
-    hist, t0, run_loss, best = [], time.time(), [], -1.0
+    hist, t0, run_loss, best = [], time.time(), [], -float("inf")
     n_pairs = sum(len(g[0]) for it in train_items for g in it["groups"])
     print(f"{cfg['name']}: {models.n_params(net)} params, {len(train_items)} train scenes / {n_pairs} pairs, "
           f"dev {len(devd)} frames", flush=True)
+    if a.init:  # where the fine-tuning starts from, on the same dev frames
+        hist.append({"step": 0, "minutes": 0.0, "train": evaluate(cfg, net, traind), "dev": evaluate(cfg, net, devd)})
+        print(f"init: dev psnr {hist[0]['dev']['psnr']:.2f} cast {hist[0]['dev']['cast']:.2f}", flush=True)
     for step in range(1, steps + 1):
         x, y = sample_batch(rng, pools, weights, cfg["size"], cfg["batch"])
-        out, aux = run(net, x)
+        lx = None
+        if cfg.get("loss_size"):
+            # the applier's per-pixel work dominates a step; the loss at a smaller size costs a
+            # fraction of it and sees the same tones
+            ls_ = (cfg["loss_size"], cfg["loss_size"])
+            lx, y = F.adaptive_avg_pool2d(x, ls_), F.adaptive_avg_pool2d(y, ls_)
+        out, aux = run(net, x, lx)
         loss = loss_fn(cfg, out, aux, y)
         opt.zero_grad()
         loss.backward()
@@ -246,14 +293,15 @@ def main(argv=None):
             run_loss = []
             hist.append({"step": step, "minutes": (time.time() - t0) / 60, "train": tr, "dev": dv})
             print(f"step {step} {hist[-1]['minutes']:.1f} min train loss {tr['batch_loss']:.4f} "
-                  f"psnr {tr['psnr']:.2f} | dev loss {dv['loss']:.4f} psnr {dv['psnr']:.2f} ssim {dv['ssim']:.4f}",
-                  flush=True)
-            if dv["psnr"] > best:  # model selection on dev only; test and heldout are never read here
-                best = dv["psnr"]
+                  f"psnr {tr['psnr']:.2f} | dev loss {dv['loss']:.4f} psnr {dv['psnr']:.2f} ssim {dv['ssim']:.4f} "
+                  f"cast {dv['cast']:.2f}", flush=True)
+            score = selection_score(cfg, dv)
+            if score > best:  # model selection on dev only; test and heldout are never read here
+                best = score
                 save_atomic({"config": cfg, "state_dict": net.state_dict(), "step": step},
                             os.path.join(ck_dir, f"{cfg['name']}.pt"))
             metrics = {"name": cfg["name"], "config": cfg, "params": models.n_params(net), "threads": a.threads,
-                       "train_pairs": n_pairs, "train_scenes": len(train_items), "best_dev_psnr": best,
+                       "train_pairs": n_pairs, "train_scenes": len(train_items), "best_dev_score": best,
                        "command": " ".join(["/usr/bin/python3", "models/training/train.py"] + (argv or sys.argv[1:])),
                        "history": hist}
             tmp = os.path.join(rep_dir, f"{cfg['name']}.metrics.json.tmp")
