@@ -1,8 +1,9 @@
 """Runs the PyTorch checkpoints and the applier twin on fixed seeded inputs and dumps inputs
-+ outputs for the parity tests: test/models/parity.test.ts (ONNX Runtime vs the checkpoints)
-and test/engine/normalize/curve-apply-parity.test.ts (the TypeScript applier vs applier.py).
++ outputs for the parity tests: test/models/parity.test.ts (ONNX Runtime vs the checkpoints),
+test/engine/normalize/curve-apply.test.ts (the TypeScript applier vs applier.py) and
+test/models/training-cast.test.ts (train.py's colour-cast term vs electron/engine/metrics/cast.ts).
 
-  /usr/bin/python3 models/training/parity_dump.py OUT_DIR [--applier-only]
+  /usr/bin/python3 models/training/parity_dump.py OUT_DIR [--applier-only]   (only the cases that need no checkpoint)
 
 Writes OUT_DIR/cases.json: [{model, graph, inputs: {name: {shape, file}}, outputs: {...}}] and
 one little-endian float32 .bin per tensor.
@@ -17,6 +18,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import applier  # noqa: E402
+import train  # noqa: E402
 from export import MODELS, load  # noqa: E402
 
 
@@ -61,6 +63,13 @@ def main():
             curves, xk, color = random_transform(g, 24, gh, gw)
             dump("applier", name, {"rgb": rgb, "curves": curves, "knots": xk, "color": color},
                  {"output": applier.apply(rgb, curves, xk, color)})
+        # the training loss's cast term against the eval's metric: a grey-ish 8-bit target with
+        # coloured patches, and an output tinted and noised from it
+        grey = image_like(g, 1, 48, 64).mean(1, keepdim=True).repeat(1, 3, 1, 1)
+        tgt = torch.round((grey + 0.04 * image_like(g, 1, 48, 64) * (torch.rand(1, 1, 48, 64, generator=g) > 0.8)).clamp(0, 1) * 255) / 255
+        tint = torch.tensor([1.06, 0.99, 0.9])[None, :, None, None]
+        tinted = torch.round((tgt * tint + 0.02 * torch.rand(1, 3, 48, 64, generator=g)).clamp(0, 1) * 255) / 255
+        dump("cast", "training", {"output": tinted, "target": tgt}, {"cast": train.cast(tinted, tgt)})
         if not applier_only:
             net, _ = load("evenlight2")
             thumb = image_like(g, 1, 224, 224)
