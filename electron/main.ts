@@ -7,10 +7,11 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'e
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { channels } from './ipc/contract';
+import { channels } from './common/contract';
 import { createRouter, type Router } from './ipc/router';
 import { createDropRegistry } from './ipc/dropped';
-import { APP_ORIGIN, APP_SCHEME, appFileFor, appMimeType } from './ipc/app-protocol';
+import { APP_ORIGIN, APP_SCHEME, appFileFor } from './ipc/app-protocol';
+import { mimeTypeOf } from './common/formats';
 
 const rendererDir = join(__dirname, '..', 'renderer');
 const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -120,7 +121,7 @@ void app.whenReady().then(() => {
     const file = appFileFor(request.url, rendererDir);
     const body = file ? await readFile(file).catch(() => null) : null;
     if (!file || !body) return new Response('not found', { status: 404 });
-    return new Response(body, { headers: { 'content-type': appMimeType(file), 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' } });
+    return new Response(body, { headers: { 'content-type': mimeTypeOf(file), 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' } });
   });
   createWindow();
   app.on('activate', () => {

@@ -4,7 +4,7 @@
  * sandboxed preload can only require('electron') (and a few Node built-ins).
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { EvenlightApi } from './ipc/contract';
+import type { EvenlightApi } from './common/contract';
 
 // duplicated from contract.ts `channels`: a sandboxed preload cannot require our own modules
 const channels = { invoke: 'evenlight:invoke', event: 'evenlight:event', tile: 'evenlight:tile', dropped: 'evenlight:dropped' } as const;

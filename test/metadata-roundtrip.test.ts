@@ -17,7 +17,7 @@ import { embedExifInJpeg } from '../electron/engine/image/exif-embed';
 import { createRouter } from '../electron/ipc/router';
 import { stopEngineHost } from '../electron/ipc/engine-jobs';
 import { psnr } from '../electron/engine/metrics/psnr';
-import type { OutputFormat } from '../electron/ipc/contract';
+import type { OutputFormat } from '../electron/common/contract';
 import { sampleCameraExif } from './fixtures/exif-block';
 import { cliPath, tmpDir } from './helpers/paths';
 

@@ -16,8 +16,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, realpath, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { EvenlightError, fromNodeError } from './errors';
+import { isInside } from './path-inside';
 
 export interface WritePolicy {
   noClobber?: boolean;
@@ -50,11 +51,6 @@ export function suffixed(target: string, n: number): string {
   return join(dirname(target), `${basename(target, ext)}-${n}${ext}`);
 }
 
-function inside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
-}
-
 /** The output folder's real path when it is no symlink and lies inside `roots`. */
 async function confinedDir(dir: string, roots: string[], target: string): Promise<string> {
   let real: string;
@@ -65,7 +61,7 @@ async function confinedDir(dir: string, roots: string[], target: string): Promis
     if (err instanceof EvenlightError) throw err;
     throw fromNodeError(err, target, true) ?? new EvenlightError('OUTPUT_UNWRITABLE', target, `cannot write: ${(err as Error).message}`);
   }
-  if (!roots.some((r) => inside(r, real))) throw new EvenlightError('OUTPUT_UNWRITABLE', target, 'the output folder now lies outside the folders you opened; refusing to write');
+  if (!roots.some((r) => isInside(r, real))) throw new EvenlightError('OUTPUT_UNWRITABLE', target, 'the output folder now lies outside the folders you opened; refusing to write');
   return real;
 }
 

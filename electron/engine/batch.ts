@@ -5,7 +5,6 @@
  * land on an input are refused), every output is written atomically, so after a crash or
  * a kill `skipExisting` resumes exactly where it stopped.
  *
- *   listImages(dir, { recursive, exclude? }) -> Promise<string[]>   sorted, hidden files skipped
  *   runBatch(inputDir, outputDir, opts) -> Promise<BatchSummary>
  *     opts: NormalizeFileOptions + { recursive, concurrency (default 1), skipExisting,
  *           signal, onEvent(BatchEvent) }
@@ -16,14 +15,14 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { EvenlightError, errorMessage, isCancelled } from './errors';
+import { isInside } from './path-inside';
 import { suffixed, withWritePolicy, type WritePolicy } from './atomic-write';
-import { RAW_EXTENSIONS } from './raw/detect';
-import { extensionFor, normalizeFile, outputFormatFor, type NormalizeFileOptions } from './pipeline';
+import { normalizeFile, outputFormatFor, type NormalizeFileOptions } from './pipeline';
 import type { NormalizeReport } from './normalize';
-
-export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', ...RAW_EXTENSIONS];
+import { listPhotoFiles } from './photo-files';
+import { OUTPUT_EXTENSIONS } from '../common/formats';
 
 export type BatchStatus = 'done' | 'failed' | 'skipped';
 
@@ -73,30 +72,6 @@ export interface BatchOptions extends Omit<NormalizeFileOptions, 'onTile'> {
   onEvent?: (e: BatchEvent) => void;
 }
 
-export async function listImages(dir: string, opts: { recursive?: boolean; exclude?: string } = {}): Promise<string[]> {
-  const out: string[] = [];
-  const exclude = opts.exclude ? resolve(opts.exclude) : undefined;
-  const walk = async (d: string): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true });
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue; // hidden files and our own temp files
-      const p = join(d, e.name);
-      if (e.isDirectory()) {
-        if (opts.recursive && resolve(p) !== exclude) await walk(p);
-      } else if ((e.isFile() || e.isSymbolicLink()) && IMAGE_EXTENSIONS.includes(extname(e.name).slice(1).toLowerCase())) {
-        out.push(p);
-      }
-    }
-  };
-  await walk(dir);
-  return out.sort();
-}
-
-function inside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
-}
-
 /**
  * The file to read for `input` under `confineTo`: its real path, resolved right before the
  * read, or a one-line refusal when it leads out of those folders.
@@ -109,7 +84,7 @@ async function confinedInput(input: string, confineTo: string[] | undefined): Pr
   } catch (err) {
     throw new EvenlightError('NOT_FOUND', input, `cannot resolve: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  if (!confineTo.some((root) => inside(root, real))) throw new EvenlightError('INVALID_ARGUMENT', input, 'a link that leads outside the opened folders; not read');
+  if (!confineTo.some((root) => isInside(root, real))) throw new EvenlightError('INVALID_ARGUMENT', input, 'a link that leads outside the opened folders; not read');
   return real;
 }
 
@@ -164,7 +139,7 @@ export async function runBatch(inputDir: string, outputDir: string, opts: BatchO
   const inAbs = resolve(inputDir);
   const outAbs = resolve(outputDir);
   // an output folder inside the input folder must not be walked into (we would re-process our outputs)
-  const files = await listImages(inputDir, { recursive: opts.recursive, exclude: outAbs.startsWith(inAbs + sep) ? outAbs : undefined });
+  const files = (await listPhotoFiles(inputDir, { recursive: opts.recursive, exclude: outAbs.startsWith(inAbs + sep) ? outAbs : undefined })).map((f) => f.path);
   const total = files.length;
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
   opts.onEvent?.({ type: 'start', total });
@@ -178,11 +153,11 @@ export async function runBatch(inputDir: string, outputDir: string, opts: BatchO
   const plan = files.map((input) => {
     const format = outputFormatFor(input, undefined, opts.format);
     const rel = relative(inAbs, resolve(input));
-    let output = join(outAbs, dirname(rel), basename(rel, extname(rel)) + extensionFor(format));
+    let output = join(outAbs, dirname(rel), basename(rel, extname(rel)) + OUTPUT_EXTENSIONS[format]);
     let conflict: string | undefined;
     if (resolve(output) === resolve(input)) conflict = 'output would overwrite the original; choose another output folder';
     else {
-      for (let n = 1; originals.has(resolve(output).toLowerCase()); n++) output = suffixed(join(outAbs, dirname(rel), basename(rel, extname(rel)) + extensionFor(format)), n);
+      for (let n = 1; originals.has(resolve(output).toLowerCase()); n++) output = suffixed(join(outAbs, dirname(rel), basename(rel, extname(rel)) + OUTPUT_EXTENSIONS[format]), n);
       if (claimed.has(output)) conflict = `output ${output} already comes from ${claimed.get(output)}; rename one of them`;
       else claimed.set(output, input);
     }

@@ -5,7 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { RgbFloat } from './image/types';
-import { floatToU8, writeImage } from './image/io';
+import { writeImage } from './image/io';
+import { floatToU8, to8bit } from './image/quantize';
 import { writeFileAtomic } from './atomic-write';
 import { EvenlightError, errorMessage, throwIfAborted } from './errors';
 import { fuseFrames, loadFrames, type FusionMethod } from './fusion';
@@ -13,7 +14,6 @@ import { MERTENS_DEFAULTS } from './hdr/mertens';
 import { normalizeImageDetailed, type NormalizeMode } from './normalize';
 import { psnr } from './metrics/psnr';
 import { ssim } from './metrics/ssim';
-import { to8bit } from './metrics/quantize';
 
 export interface CompareFusionOptions {
   /** 1-based position of the frame to normalise, darkest first (default: the middle exposure) */

@@ -1,56 +1,16 @@
 /**
- * One error type for everything the engine refuses or fails at. The message is always a
- * single line that names the file and the cause, so the CLI, the app and logs can show
- * it as-is.
+ * The engine's side of errors.ts in common/: one EvenlightError for everything the engine
+ * refuses or fails at, its message a single line naming the file and the cause. Here are
+ * the parts that know Node: errno codes, and turning anything thrown into that one line.
  */
 import { basename } from 'node:path';
+import { EvenlightError, oneLine, type ErrorCode } from '../common/errors';
 
-export type EvenlightErrorCode =
-  | 'EMPTY'
-  | 'TRUNCATED'
-  | 'UNSUPPORTED'
-  | 'NOT_IMAGE'
-  | 'TOO_LARGE'
-  | 'PERMISSION'
-  | 'NOT_FOUND'
-  | 'OUTPUT_UNWRITABLE'
-  | 'DECODER_MISSING'
-  | 'DECODE_FAILED'
-  | 'CANCELLED'
-  | 'INVALID_ARGUMENT';
+export { cancelledError, EvenlightError, isCancelled, isEvenlightError, throwIfAborted, type ErrorCode } from '../common/errors';
 
-/** Collapse whitespace/newlines so a message from a library or child process stays one line. */
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
-
-export class EvenlightError extends Error {
-  readonly code: EvenlightErrorCode;
-  /** Path the error is about ('' when none). */
-  readonly file: string;
-
-  constructor(code: EvenlightErrorCode, file: string, cause: string, options?: { cause?: unknown }) {
-    const what = oneLine(cause);
-    super(file ? `${file}: ${what}` : what, options);
-    this.name = 'EvenlightError';
-    this.code = code;
-    this.file = file;
-  }
-}
-
-export function isEvenlightError(err: unknown): err is EvenlightError {
-  return err instanceof EvenlightError;
-}
-
-/** True when the error is a cancellation (our CANCELLED or a DOM AbortError). */
-export function isCancelled(err: unknown): boolean {
-  if (err instanceof EvenlightError) return err.code === 'CANCELLED';
-  return err instanceof Error && err.name === 'AbortError';
-}
-
-/** Throws CANCELLED when the signal has fired; call between steps of long work. */
-export function throwIfAborted(signal: AbortSignal | undefined, file = ''): void {
-  if (signal?.aborted) throw new EvenlightError('CANCELLED', file, 'cancelled');
+/** A DOM AbortError (a signal's own `throwIfAborted`, a Node API given a signal) as our CANCELLED; anything else as it is. */
+export function fromAbortError(err: unknown, file = ''): unknown {
+  return err instanceof Error && err.name === 'AbortError' ? new EvenlightError('CANCELLED', file, 'cancelled', { cause: err }) : err;
 }
 
 /** Maps Node's errno codes (ENOENT, EACCES, ...) onto ours. */
@@ -104,8 +64,9 @@ export function errorMessage(err: unknown, file?: string): string {
 }
 
 /** Wraps anything thrown into an EvenlightError (keeps ours unchanged). */
-export function toEvenlightError(err: unknown, file: string, fallback: EvenlightErrorCode = 'DECODE_FAILED'): EvenlightError {
-  if (err instanceof EvenlightError) return err;
+export function toEvenlightError(err: unknown, file: string, fallback: ErrorCode = 'DECODE_FAILED'): EvenlightError {
+  const e = fromAbortError(err, file);
+  if (e instanceof EvenlightError) return e;
   const mapped = fromNodeError(err, file);
   if (mapped) return mapped;
   const text = err instanceof Error ? err.message : String(err);

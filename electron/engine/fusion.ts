@@ -1,8 +1,8 @@
 // Bracket fusion on files, shared by `evenlight fuse`, `compare-fusion` and the app:
 // read the frames, take exposure times from EXIF (or the caller), order darkest first,
 // optionally align (MTB), then fuse by Mertens or Debevec + Reinhard.
-import { extname } from 'node:path';
-import type { OutputFormat, RgbFloat } from './image/types';
+import { extensionOf, outputFormatOfName, type OutputFormat } from '../common/formats';
+import type { RgbFloat } from './image/types';
 import { readImage, writeImage, type ImageMeta } from './image/io';
 import { readExif } from './image/exif';
 import { EvenlightError, throwIfAborted } from './errors';
@@ -52,12 +52,15 @@ export interface FusionResult {
   meta: ImageMeta;
 }
 
-export function outputFormatFor(path: string): OutputFormat {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
-  if (ext === '.png') return 'png';
-  if (ext === '.tif' || ext === '.tiff') return 'tiff16';
-  throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output type "${ext || '(none)'}"; use .jpg, .png or .tif`);
+/**
+ * The format a fused image's file name asks for (the formats table). Unlike a normalised
+ * photo, a fusion has no input family to fall back on: a name that asks for none is refused.
+ */
+export function fusedOutputFormat(path: string): OutputFormat {
+  const format = outputFormatOfName(path);
+  if (format) return format;
+  const ext = extensionOf(path);
+  throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output type "${ext ? '.' + ext : '(none)'}"; use .jpg, .png or .tif`);
 }
 
 /** Reads the frames and their exposure times; checks that sizes agree. */
@@ -138,7 +141,7 @@ export async function fuseFiles(paths: string[], opts: FusionOptions = {}): Prom
 
 /** Fuses files and writes the result (and the radiance map when `hdrPath` is given), atomically. */
 export async function fuseToFile(paths: string[], out: string, opts: FusionOptions & { hdrPath?: string; quality?: number } = {}): Promise<FusionResult> {
-  const format = outputFormatFor(out);
+  const format = fusedOutputFormat(out);
   if (paths.some((p) => p === out)) throw new EvenlightError('OUTPUT_UNWRITABLE', out, 'refusing to overwrite an input frame');
   const r = await fuseFiles(paths, { ...opts, wantHdr: opts.wantHdr || !!opts.hdrPath });
   await writeImage(out, r.image, { format, quality: opts.quality, meta: r.meta });

@@ -5,10 +5,10 @@
  *   normalizeFile(input, output, opts) -> Promise<NormalizeFileResult>
  *   outputFormatFor(inputPath, outputPath?, explicit?) -> OutputFormat
  *     explicit --format > the output's extension > the input's family
- *     (JPEG -> jpeg, PNG -> png, TIFF/RAW/other -> tiff16)
- *   extensionFor(format) -> '.jpg' | '.png' | '.tif'
+ *     (JPEG -> jpeg, PNG -> png, TIFF/RAW/other -> tiff16; the formats table, common/formats.ts)
  */
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { outputFormatOfInput, outputFormatOfName } from '../common/formats';
 import { EvenlightError, throwIfAborted } from './errors';
 import { readImage, readRaster, writeImage, writeRaster, type Raster } from './image/io';
 import type { OutputFormat } from './image/types';
@@ -35,20 +35,8 @@ export interface NormalizeFileResult {
   timings: { decode: number; normalize: number; encode: number };
 }
 
-const EXT_FORMAT: Record<string, OutputFormat> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png', '.tif': 'tiff16', '.tiff': 'tiff16' };
-
-export function extensionFor(format: OutputFormat): '.jpg' | '.png' | '.tif' {
-  return format === 'jpeg' ? '.jpg' : format === 'png' ? '.png' : '.tif';
-}
-
 export function outputFormatFor(inputPath: string, outputPath?: string, explicit?: OutputFormat): OutputFormat {
-  if (explicit) return explicit;
-  const fromOut = outputPath ? EXT_FORMAT[extname(outputPath).toLowerCase()] : undefined;
-  if (fromOut) return fromOut;
-  const ext = extname(inputPath).toLowerCase();
-  if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
-  if (ext === '.png') return 'png';
-  return 'tiff16';
+  return explicit ?? (outputPath ? outputFormatOfName(outputPath) : undefined) ?? outputFormatOfInput(inputPath);
 }
 
 /**

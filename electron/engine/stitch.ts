@@ -27,6 +27,7 @@
  */
 import type { Rect, RgbFloat } from './image/types';
 import { extractTile, planTiles, type TileGrid, type TileOptions } from './tiles';
+import { throwIfAborted } from './errors';
 
 export interface TileInfo {
   /** row-major tile number, 0 .. total-1 */
@@ -178,7 +179,7 @@ export async function processTiled(image: RgbFloat, op: TileOperator, opts: Tile
     };
 
     for (let i0 = 0; i0 < nx; i0 += batchSize) {
-      opts.signal?.throwIfAborted();
+      throwIfAborted(opts.signal);
       const n = Math.min(batchSize, nx - i0);
       const tiles: RgbFloat[] = [];
       const infos: TileInfo[] = [];

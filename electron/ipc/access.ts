@@ -6,17 +6,9 @@
  * probe the rest of the disk.
  */
 import { lstat, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-
-export class AccessError extends Error {
-  constructor(
-    readonly code: 'ACCESS_DENIED' | 'NOT_FOUND',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AccessError';
-  }
-}
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { EvenlightError } from '../common/errors';
+import { isInside } from '../engine/path-inside';
 
 export interface FolderAccess {
   /** Grants a folder (resolved to its realpath); returns the real path. */
@@ -28,24 +20,19 @@ export interface FolderAccess {
   roots(): string[];
 }
 
-export function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
-}
-
 async function real(path: string): Promise<string> {
   try {
     return await realpath(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AccessError('NOT_FOUND', `${path}: no such file or folder`);
-    throw new AccessError('ACCESS_DENIED', `${path}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new EvenlightError('NOT_FOUND', path, 'no such file or folder');
+    throw new EvenlightError('ACCESS_DENIED', path, (err as Error).message);
   }
 }
 
 export function createFolderAccess(): FolderAccess {
   const granted = new Set<string>();
 
-  const outside = (path: string) => new AccessError('ACCESS_DENIED', `${path}: outside the folders you opened`);
+  const outside = (path: string) => new EvenlightError('ACCESS_DENIED', path, 'outside the folders you opened');
   const isGranted = (resolved: string) => [...granted].some((root) => isInside(root, resolved));
   function contained(path: string, resolved: string): string {
     if (isGranted(resolved)) return resolved;
@@ -70,16 +57,16 @@ export function createFolderAccess(): FolderAccess {
 
   return {
     async grant(folder) {
-      if (!isAbsolute(folder)) throw new AccessError('ACCESS_DENIED', `${folder}: not an absolute path`);
+      if (!isAbsolute(folder)) throw new EvenlightError('ACCESS_DENIED', folder, 'not an absolute path');
       const r = await real(folder);
-      if (!(await stat(r)).isDirectory()) throw new AccessError('ACCESS_DENIED', `${folder}: not a folder`);
+      if (!(await stat(r)).isDirectory()) throw new EvenlightError('ACCESS_DENIED', folder, 'not a folder');
       // the whole disk is never "a folder of photos"
-      if (dirname(r) === r) throw new AccessError('ACCESS_DENIED', `${folder}: choose a folder, not the root of the disk`);
+      if (dirname(r) === r) throw new EvenlightError('ACCESS_DENIED', folder, 'choose a folder, not the root of the disk');
       granted.add(r);
       return r;
     },
     async check(path) {
-      if (!isAbsolute(path)) throw new AccessError('ACCESS_DENIED', `${path}: not an absolute path`);
+      if (!isAbsolute(path)) throw new EvenlightError('ACCESS_DENIED', path, 'not an absolute path');
       let r: string;
       try {
         r = await realpath(resolve(path));
@@ -87,14 +74,14 @@ export function createFolderAccess(): FolderAccess {
         // say "not found" (or why not readable) only where the answer is inside an opened folder
         const anc = await realAncestor(resolve(path));
         if (!anc || !isGranted(anc)) throw outside(path);
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AccessError('NOT_FOUND', `${path}: no such file or folder`);
-        throw new AccessError('ACCESS_DENIED', `${path}: ${(err as Error).message}`);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new EvenlightError('NOT_FOUND', path, 'no such file or folder');
+        throw new EvenlightError('ACCESS_DENIED', path, (err as Error).message);
       }
       if (!isGranted(r)) throw outside(path);
       return r;
     },
     async checkWritable(path) {
-      if (!isAbsolute(path)) throw new AccessError('ACCESS_DENIED', `${path}: not an absolute path`);
+      if (!isAbsolute(path)) throw new EvenlightError('ACCESS_DENIED', path, 'not an absolute path');
       path = resolve(path); // no '..' left in the missing tail
       // walk up to the first existing ancestor, resolve it, then re-append the missing tail
       let existing = path;
@@ -105,9 +92,9 @@ export function createFolderAccess(): FolderAccess {
           const full = tail.length ? [r, ...tail.reverse()].join(sep) : r;
           return contained(path, full);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new AccessError('ACCESS_DENIED', `${path}: ${(err as Error).message}`);
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new EvenlightError('ACCESS_DENIED', path, (err as Error).message);
           const parent = dirname(existing);
-          if (parent === existing) throw new AccessError('NOT_FOUND', `${path}: no such folder`);
+          if (parent === existing) throw new EvenlightError('NOT_FOUND', path, 'no such folder');
           tail.push(existing.slice(parent.length).replace(/^[\\/]+/, ''));
           existing = parent;
         }

@@ -4,27 +4,11 @@
  * app:// page is its own origin, and this mapping serves files from the built renderer
  * folder only. Plain Node (no electron import), so main.ts stays thin and this is tested.
  */
-import { extname, resolve } from 'node:path';
-import { isInside } from './access';
+import { resolve } from 'node:path';
+import { isInside } from '../engine/path-inside';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://evenlight`;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
-
-/** The renderer's asset types, for the app:// protocol and the browser bridge alike. */
-export function appMimeType(file: string): string {
-  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** The renderer file an app:// URL names, or null when it names anything else. */
 export function appFileFor(url: string, rendererDir: string): string | null {

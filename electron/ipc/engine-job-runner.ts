@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineJob, JobMessage } from './engine-jobs';
-import type { EventPayload } from './contract';
+import type { EventPayload } from '../common/contract';
 import { makeThumbnail, readImage, writeImage } from '../engine/image/io';
 import { normalizeImage } from '../engine/normalize/index';
 import { runBatch } from '../engine/batch';
@@ -16,7 +16,8 @@ import { workingSize } from './working-size';
 import { areaResize } from '../engine/image/resize';
 import { roiMask } from './roi-mask';
 import { cachedWorkingImage } from './working-image-cache';
-import { encodeTileFrame, rgbFloatToRgba8 } from './tile-frame';
+import { encodeTileFrame } from '../common/tile-frame';
+import { rgbFloatToRgba8 } from '../engine/image/quantize';
 
 type Post = (m: JobMessage, transfer?: ArrayBuffer[]) => void;
 

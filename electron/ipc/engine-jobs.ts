@@ -13,10 +13,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker as startEngineWorker } from '../engine/worker-thread';
-import type { EventName, Mode, OutputFormat, Roi } from './contract';
-import { ipcFailure } from './failure';
-import { EvenlightError } from '../engine/errors';
+import type { EventName, Mode, OutputFormat, Roi } from '../common/contract';
 import { createMemoryGate, estimateJobBytes, type MemoryGate } from './memory-budget';
+import { EvenlightError, cancelledError } from '../common/errors';
 
 export type EngineJob =
   | { kind: 'preview'; jobId: string; path: string; maxSide: number }
@@ -118,7 +117,7 @@ export async function runEngineJob<T>(job: EngineJob, opts: JobOptions = {}): Pr
 
 function runAdmitted<T>(job: EngineJob, opts: JobOptions): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(ipcFailure('CANCELLED', 'cancelled'));
+    if (opts.signal?.aborted) return reject(cancelledError());
     const h = engineHost();
     const id = ++nextId;
     let killTimer: NodeJS.Timeout | undefined;
@@ -132,7 +131,7 @@ function runAdmitted<T>(job: EngineJob, opts: JobOptions): Promise<T> {
     const onAbort = (): void => {
       h.worker.postMessage({ type: 'abort', id } satisfies HostMessage);
       killTimer = setTimeout(() => {
-        finish(() => reject(ipcFailure('CANCELLED', 'cancelled')));
+        finish(() => reject(cancelledError()));
         // stuck (e.g. inside a native call that cannot be interrupted): replace the worker
         // once nothing else depends on it
         if (h.jobs.size === 0 && host === h) void stopEngineHost();
@@ -146,7 +145,7 @@ function runAdmitted<T>(job: EngineJob, opts: JobOptions): Promise<T> {
         else {
           const e = m.error;
           const cancelled = e.name === 'AbortError' || e.code === 'CANCELLED' || (opts.signal?.aborted ?? false);
-          finish(() => reject(cancelled ? ipcFailure('CANCELLED', 'cancelled') : toError(e)));
+          finish(() => reject(cancelled ? cancelledError() : toError(e)));
         }
       },
       fail: (err) => finish(() => reject(err)),
@@ -163,6 +162,6 @@ function toError(e: { name: string; message: string; code?: string }): Error {
     const err = new EvenlightError(e.code as never, '', e.message);
     return err;
   }
-  if (e.code === 'UNAVAILABLE') return ipcFailure('UNAVAILABLE', e.message);
+  if (e.code === 'UNAVAILABLE') return new EvenlightError('UNAVAILABLE', '', e.message);
   return new Error(e.message);
 }

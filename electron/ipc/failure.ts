@@ -1,25 +1,14 @@
 /**
- * Mapping of anything a handler throws onto the contract's typed error. Handlers throw
- * `ipcFailure(code, message)` for their own refusals; engine errors keep their one-line
- * message (which names the file).
+ * Anything a handler throws, as the contract's typed error. Every layer throws the one
+ * EvenlightError (common/errors.ts): its code becomes the code a UI is told (`resultCode`:
+ * the engine's file codes other than NOT_FOUND and CANCELLED arrive as FAILED) and its
+ * message, which names the file, is kept. Anything else is a FAILED with its one line.
  */
-import type { ErrorCode, IpcError } from './contract';
-import { AccessError } from './access';
-import { EvenlightError, errorMessage } from '../engine/errors';
+import type { ResultError } from '../common/contract';
+import { EvenlightError, resultCode } from '../common/errors';
+import { errorMessage } from '../engine/errors';
 
-const TAG = Symbol('ipcFailure');
-
-export function ipcFailure(code: ErrorCode, message: string): Error {
-  return Object.assign(new Error(message), { [TAG]: code });
-}
-
-export function toIpcError(err: unknown): IpcError {
-  if (err instanceof Error && TAG in err) return { code: (err as unknown as Record<symbol, ErrorCode>)[TAG], message: err.message };
-  if (err instanceof AccessError) return { code: err.code, message: err.message };
-  if (err instanceof EvenlightError) {
-    const code: ErrorCode = err.code === 'CANCELLED' ? 'CANCELLED' : err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'FAILED';
-    return { code, message: err.message };
-  }
-  if (err instanceof Error && err.name === 'AbortError') return { code: 'CANCELLED', message: 'cancelled' };
+export function toResultError(err: unknown): ResultError {
+  if (err instanceof EvenlightError) return { code: resultCode(err.code), message: err.message };
   return { code: 'FAILED', message: errorMessage(err) };
 }

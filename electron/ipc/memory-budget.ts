@@ -10,8 +10,8 @@ import { totalmem } from 'node:os';
 import { sniffFile } from '../engine/image/format';
 import { headerInfo } from '../engine/image/header';
 import { throwIfAborted } from '../engine/errors';
-import { ipcFailure } from './failure';
 import type { EngineJob } from './engine-jobs';
+import { EvenlightError, cancelledError } from '../common/errors';
 
 /** Float32 RGB, the engine's working format. */
 export const BYTES_PER_PIXEL = 12;
@@ -96,7 +96,7 @@ export function createMemoryGate(budget: () => number = memoryBudgetBytes, maxRu
         throwIfAborted(signal);
         const max = budget();
         if (bytes > max) {
-          return reject(ipcFailure('FAILED', `${what}: needs about ${gb(bytes)} of memory, more than Evenlight's budget of ${gb(max)} (${Math.round(BUDGET_SHARE * 100)} % of this machine's; EVENLIGHT_MEMORY_BUDGET_MB sets it); use a smaller photo`));
+          return reject(new EvenlightError('FAILED', what, `needs about ${gb(bytes)} of memory, more than Evenlight's budget of ${gb(max)} (${Math.round(BUDGET_SHARE * 100)} % of this machine's; EVENLIGHT_MEMORY_BUDGET_MB sets it); use a smaller photo`));
         }
         let released = false;
         const entry = {
@@ -117,7 +117,7 @@ export function createMemoryGate(budget: () => number = memoryBudgetBytes, maxRu
         const onAbort = () => {
           const i = waiting.indexOf(entry);
           if (i >= 0) waiting.splice(i, 1);
-          reject(ipcFailure('CANCELLED', 'cancelled'));
+          reject(cancelledError());
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         waiting.push(entry);

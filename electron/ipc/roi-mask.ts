@@ -11,7 +11,7 @@
  * polyline's. roiMask yields between ROIs and stops when its signal aborts, so a cancel
  * or another job in the same worker never waits for a whole mask.
  */
-import type { Roi } from './contract';
+import type { Roi } from '../common/contract';
 import type { Plane } from '../engine/image/types';
 import { ellipseMask, rectMask } from '../engine/normalize/roi';
 import { throwIfAborted } from '../engine/errors';

@@ -4,10 +4,10 @@
  * anything thrown into a typed `{ ok: false, error }` result. Nothing reaches a handler
  * unvalidated, and no exception crosses the IPC boundary.
  */
-import { commands, type CommandName, type EventName, type EventPayload, type IpcError, type Request, type Response, type Result } from './contract';
+import { commands, type CommandName, type EventName, type EventPayload, type Request, type Response, type Result, type ResultError } from '../common/contract';
 import { createFolderAccess, type FolderAccess } from './access';
 import { handlers } from './commands';
-import { toIpcError } from './failure';
+import { toResultError } from './failure';
 
 export interface Host {
   kind: 'electron' | 'bridge';
@@ -62,7 +62,7 @@ export function createRouter(host: Host, access: FolderAccess = createFolderAcce
         const value = await handler(parsed.data, context);
         return { ok: true, value };
       } catch (err) {
-        return failure(toIpcError(err));
+        return failure(toResultError(err));
       }
     },
     dispose() {
@@ -73,6 +73,6 @@ export function createRouter(host: Host, access: FolderAccess = createFolderAcce
   return router;
 }
 
-function failure(error: IpcError): Result<never> {
+function failure(error: ResultError): Result<never> {
   return { ok: false, error };
 }

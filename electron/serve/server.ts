@@ -17,10 +17,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WsClientMessage, type WsServerMessage } from '../ipc/contract';
+import { WsClientMessage, type WsServerMessage } from '../common/contract';
 import { createRouter, type Host, type Router } from '../ipc/router';
-import { isInside } from '../ipc/access';
-import { appMimeType } from '../ipc/app-protocol';
+import { isInside } from '../engine/path-inside';
+import { mimeTypeOf } from '../common/formats';
 
 export interface BridgeOptions {
   port?: number;
@@ -114,7 +114,7 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
     const st = await stat(file).catch(() => null);
     if (!st?.isFile()) return reply(404, 'not found');
     const headers: Record<string, string> = {
-      'content-type': appMimeType(file),
+      'content-type': mimeTypeOf(file),
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { channels } from '../../electron/ipc/contract';
+import { channels } from '../../electron/common/contract';
 import { repoRoot } from '../helpers/paths';
 
 function parse(rel: string): ts.SourceFile {

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { makeThumbnail, readImage, writeImage } from '../../electron/engine/image/io';
 import { readExif } from '../../electron/engine/image/exif';
 import { decodeRaw } from '../../electron/engine/raw/dcraw';
-import { EvenlightError, errorMessage, type EvenlightErrorCode } from '../../electron/engine/errors';
+import { EvenlightError, errorMessage, type ErrorCode } from '../../electron/engine/errors';
 import { repoRoot, tmpDir } from '../helpers/paths';
 import { buildSyntheticDng, writeSyntheticDng } from '../fixtures/dng';
 
@@ -30,7 +30,7 @@ async function jpeg(w = 320, h = 240): Promise<Buffer> {
 }
 
 /** Asserts a rejection with `code`, a one-line message starting with the path, matching `cause`. */
-async function rejectsWith(p: Promise<unknown>, code: EvenlightErrorCode, file: string, cause: RegExp): Promise<void> {
+async function rejectsWith(p: Promise<unknown>, code: ErrorCode, file: string, cause: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
     assert.ok(e instanceof EvenlightError, `expected EvenlightError, got ${String(e)}`);
     assert.equal(e.code, code, e.message);

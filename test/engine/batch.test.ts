@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { listImages, runBatch, type BatchEvent } from '../../electron/engine/batch';
+import { runBatch, type BatchEvent } from '../../electron/engine/batch';
+import { listPhotoFiles } from '../../electron/engine/photo-files';
 import { makeBatchFolder } from '../helpers/batch-fixtures';
 import { tmpDir } from '../helpers/paths';
 
@@ -49,8 +50,8 @@ test('batch: non-recursive ignores subfolders; an output folder inside the input
   const inner = join(fx.dir, 'out');
   const s = await runBatch(fx.dir, inner, { recursive: true, mode: 'classic', modelDir: noModel });
   assert.equal(s.done, 2);
-  const files = await listImages(fx.dir, { recursive: false });
-  assert.deepEqual(files.map((f) => f.slice(fx.dir.length + 1)), ['notes.jpg', 'photo0.jpg', 'truncated.jpg']);
+  const files = await listPhotoFiles(fx.dir, { recursive: false });
+  assert.deepEqual(files.map((f) => f.name), ['notes.jpg', 'photo0.jpg', 'truncated.jpg']);
   const s2 = await runBatch(fx.dir, inner, { recursive: true, mode: 'classic', modelDir: noModel, skipExisting: true });
   assert.equal(s2.total, 4, 'outputs in ./out were not picked up as inputs');
 });

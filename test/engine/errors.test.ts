@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EvenlightError, errorMessage, fromNodeError, isCancelled, throwIfAborted, toEvenlightError } from '../../electron/engine/errors';
+import { EvenlightError, errorMessage, fromAbortError, fromNodeError, isCancelled, throwIfAborted, toEvenlightError } from '../../electron/engine/errors';
 
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: something`), { code });
 
@@ -44,6 +44,10 @@ test('cancellation helpers', () => {
   assert.doesNotThrow(() => throwIfAborted(ac.signal, '/f'));
   ac.abort();
   assert.throws(() => throwIfAborted(ac.signal, '/f'), (e: unknown) => isCancelled(e) && (e as Error).message === '/f: cancelled');
-  assert.ok(isCancelled(Object.assign(new Error('x'), { name: 'AbortError' })));
+  // one dialect: a DOM AbortError is ours only once converted at the edge
+  const abort = Object.assign(new Error('x'), { name: 'AbortError' });
+  assert.ok(!isCancelled(abort));
+  assert.ok(isCancelled(fromAbortError(abort)));
+  assert.equal(toEvenlightError(abort, '/f').message, '/f: cancelled');
   assert.ok(!isCancelled(new Error('x')));
 });

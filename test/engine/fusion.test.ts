@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { fuseFiles, fuseFrames, loadFrames, outputFormatFor } from '../../electron/engine/fusion';
+import { fuseFiles, fuseFrames, loadFrames, fusedOutputFormat } from '../../electron/engine/fusion';
 import { tmpDir } from '../helpers/paths';
 import { writeSmallBracket } from '../helpers/bracket-files';
 
@@ -32,6 +32,6 @@ test('frames of different sizes and too few frames are refused with the file nam
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(fuseFiles(files, { signal: ac.signal }), /cancelled/);
-  assert.equal(outputFormatFor('x.TIF'), 'tiff16');
-  assert.throws(() => outputFormatFor('x.gif'), /unknown output type/);
+  assert.equal(fusedOutputFormat('x.TIF'), 'tiff16');
+  assert.throws(() => fusedOutputFormat('x.gif'), /unknown output type/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFolderAccess, isInside } from '../../electron/ipc/access';
+import { createFolderAccess } from '../../electron/ipc/access';
 import { tmpDir } from '../helpers/paths';
 
 function layout() {
@@ -17,13 +17,6 @@ function layout() {
   symlinkSync(secret, join(opened, 'linkdir'));
   return { root, opened, secret };
 }
-
-test('isInside: containment by path segments, not string prefix', () => {
-  assert.equal(isInside('/a/b', '/a/b'), true);
-  assert.equal(isInside('/a/b', '/a/b/c.jpg'), true);
-  assert.equal(isInside('/a/b', '/a/bc/d.jpg'), false);
-  assert.equal(isInside('/a/b', '/a'), false);
-});
 
 test('nothing is accessible before a folder is opened', async () => {
   const { root, opened } = layout();

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { APP_ORIGIN, appFileFor, appMimeType } from '../../electron/ipc/app-protocol';
+import { APP_ORIGIN, appFileFor } from '../../electron/ipc/app-protocol';
+import { mimeTypeOf } from '../../electron/common/formats';
 
 const dir = '/opt/evenlight/renderer';
 
@@ -10,7 +11,7 @@ test('app://evenlight/ maps onto the renderer folder', () => {
   assert.equal(appFileFor(`${APP_ORIGIN}/`, dir), join(dir, 'index.html'));
   assert.equal(appFileFor(`${APP_ORIGIN}/index.html`, dir), join(dir, 'index.html'));
   assert.equal(appFileFor(`${APP_ORIGIN}/assets/app-1234.js?x=1`, dir), join(dir, 'assets', 'app-1234.js'));
-  assert.equal(appMimeType('a.js'), 'text/javascript; charset=utf-8');
+  assert.equal(mimeTypeOf('a.js'), 'text/javascript; charset=utf-8');
 });
 
 test('nothing outside it: traversal, encoded traversal, other hosts and schemes', () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { commands, type CommandName, type EventName } from '../../electron/ipc/contract';
+import { commands, type CommandName, type EventName } from '../../electron/common/contract';
 import { createRouter, type Host } from '../../electron/ipc/router';
 import { stopEngineHost } from '../../electron/ipc/engine-jobs';
 import { writeImage } from '../../electron/engine/image/io';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { brushMask, roiMask } from '../../electron/ipc/roi-mask';
-import { commands, MAX_BRUSH_POINTS, type Roi } from '../../electron/ipc/contract';
+import { commands, MAX_BRUSH_POINTS, type Roi } from '../../electron/common/contract';
 
 test('no ROIs -> no mask (the whole photo)', async () => {
   assert.equal(await roiMask(10, 10, []), undefined);

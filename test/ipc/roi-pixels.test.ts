@@ -8,9 +8,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createRouter, type Host } from '../../electron/ipc/router';
-import { decodeTileFrame } from '../../electron/ipc/tile-frame';
+import { decodeTileFrame } from '../../electron/common/tile-frame';
 import { stopEngineHost } from '../../electron/ipc/engine-jobs';
-import type { Roi } from '../../electron/ipc/contract';
+import type { Roi } from '../../electron/common/contract';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';
 

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { createRouter, type Host } from '../../electron/ipc/router';
 import { createDropRegistry } from '../../electron/ipc/dropped';
-import { decodeTileFrame } from '../../electron/ipc/tile-frame';
+import { decodeTileFrame } from '../../electron/common/tile-frame';
 import { engineHostStats } from '../../electron/ipc/engine-jobs';
-import type { EventName } from '../../electron/ipc/contract';
+import type { EventName } from '../../electron/common/contract';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';
 import { gradient } from '../helpers/photos';

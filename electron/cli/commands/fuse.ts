@@ -2,7 +2,7 @@
 //  [--times t1,t2,...] [--hdr out.hdr] [--json]`: fuses one exposure bracket.
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { FUSION_METHODS, fuseToFile, outputFormatFor, type FusionMethod, type FusionOptions } from '../../engine/fusion';
+import { FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from '../../engine/fusion';
 import { errorMessage } from '../../engine/errors';
 
 /** Parses "1/250,0.01,2" into seconds; undefined when malformed. */
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         if (times.length !== files.length) return usage(`--times has ${times.length} values for ${files.length} files`);
       }
       try {
-        outputFormatFor(opts.output);
+        fusedOutputFormat(opts.output);
       } catch (err) {
         return usage(errorMessage(err));
       }

@@ -6,19 +6,22 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { errorMessage } from '../../engine/errors';
-import type { OutputFormat, Rect } from '../../engine/image/types';
-import type { NormalizeMode } from '../../engine/normalize';
+import type { Rect } from '../../engine/image/types';
+import { listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
-import { extensionFor, normalizeFile, outputFormatFor } from '../../engine/pipeline';
+import { normalizeFile, outputFormatFor } from '../../engine/pipeline';
 
-export function parseMode(v: string): NormalizeMode {
-  if (v !== 'ai' && v !== 'classic') throw new InvalidArgumentError('must be "ai" or "classic"');
-  return v;
+// checked against the formats table, the same lists the app's contract takes
+export function parseMode(v: string): Mode {
+  const mode = oneOf(MODES, v);
+  if (!mode) throw new InvalidArgumentError(`must be ${listChoices(MODES.map((m) => `"${m}"`))}`);
+  return mode;
 }
 
 export function parseFormat(v: string): OutputFormat {
-  if (v !== 'jpeg' && v !== 'png' && v !== 'tiff16') throw new InvalidArgumentError('must be jpeg, png or tiff16');
-  return v;
+  const format = oneOf(OUTPUT_FORMATS, v);
+  if (!format) throw new InvalidArgumentError(`must be ${listChoices(OUTPUT_FORMATS)}`);
+  return format;
 }
 
 export function parseQuality(v: string): number {
@@ -43,7 +46,7 @@ export function parseRoi(v: string, prev: Rect[] = []): Rect[] {
 
 interface NormalizeCliOptions {
   output: string;
-  mode?: NormalizeMode;
+  mode?: Mode;
   strength?: number;
   roi?: Rect[];
   feather?: number;
@@ -74,7 +77,7 @@ export function register(program: Command): void {
     .action(async (input: string, opts: NormalizeCliOptions) => {
       let output = opts.output;
       if (existsSync(output) && statSync(output).isDirectory()) {
-        output = join(output, basename(input, extname(input)) + extensionFor(outputFormatFor(input, undefined, opts.format)));
+        output = join(output, basename(input, extname(input)) + OUTPUT_EXTENSIONS[outputFormatFor(input, undefined, opts.format)]);
       }
       try {
         const mode = cliMode('normalize', opts.mode, opts.modelDir);

@@ -18,7 +18,7 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { errorMessage, EvenlightError } from '../errors';
+import { errorMessage, EvenlightError, throwIfAborted } from '../errors';
 import { MERTENS_DEFAULTS, mertensFuse } from '../hdr/mertens';
 import { readImage } from '../image/io';
 import type { RgbFloat } from '../image/types';
@@ -300,7 +300,7 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
   let best: SheetCandidate[] = [];
 
   for (const [si, scene] of scenes.entries()) {
-    opts.signal?.throwIfAborted();
+    throwIfAborted(opts.signal);
     opts.onProgress?.(si, scenes.length, scene.id);
     const sp = splitOf(split, scene.id);
     let file = scene.frames[0];
@@ -385,7 +385,7 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
         }
       }
     } catch (err) {
-      opts.signal?.throwIfAborted();
+      throwIfAborted(opts.signal);
       result.failures.push({ scene: scene.id, file, error: errorMessage(err, file) });
     }
   }

@@ -10,7 +10,7 @@
  */
 import sharp from 'sharp';
 import { writeFileAtomic } from '../atomic-write';
-import { floatToU8 } from '../image/io';
+import { floatToU8 } from '../image/quantize';
 import type { RgbFloat } from '../image/types';
 
 export interface SheetPanel {

@@ -3,16 +3,10 @@
 // camera at the same size, each starting within `maxGapSeconds` of the previous shot's
 // end (start + exposure time: long exposures are allowed for), with pairwise different
 // exposures (time or bias). Frames come back darkest first.
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { readExif, type ExifSummary } from '../image/exif';
-import { errorMessage, fromNodeError, throwIfAborted } from '../errors';
-
-export const BRACKET_EXTENSIONS = new Set([
-  '.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp',
-  '.dng', '.cr2', '.cr3', '.nef', '.nrw', '.arw', '.orf', '.rw2', '.raf', '.pef', '.srw',
-]);
+import { errorMessage, throwIfAborted } from '../errors';
+import { listPhotoFiles } from '../photo-files';
 
 export interface FrameInfo {
   path: string;
@@ -171,17 +165,7 @@ export async function findBrackets(paths: string[], opts: ScanOptions = {}): Pro
   return { ...groupBrackets(frames, opts), failed };
 }
 
-/** Image files (by extension) directly inside `dir`, sorted by name. */
-export async function listImageFiles(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    throw fromNodeError(err, dir) ?? err;
-  }
-  return names.filter((n) => BRACKET_EXTENSIONS.has(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
-}
-
+/** Groups the photos directly inside `dir`. */
 export async function scanBracketDir(dir: string, opts: ScanOptions = {}): Promise<BracketScan> {
-  return findBrackets(await listImageFiles(dir), opts);
+  return findBrackets((await listPhotoFiles(dir)).map((f) => f.path), opts);
 }

@@ -5,6 +5,7 @@
 // handled independently, so results match OpenCV fed the same channel order.
 import type { RgbFloat } from '../image/types';
 import { lstsq } from './lstsq';
+import { floatToU8 } from '../image/quantize';
 
 const LDR = 256;
 
@@ -13,15 +14,6 @@ export function triangleWeights(): Float32Array {
   const w = new Float32Array(LDR);
   for (let i = 0; i < LDR; i++) w[i] = i < LDR / 2 ? i + 1 : LDR - i;
   return w;
-}
-
-export function quantize8(img: RgbFloat): Uint8Array {
-  const out = new Uint8Array(img.data.length);
-  for (let i = 0; i < out.length; i++) {
-    const q = Math.round(img.data[i] * 255);
-    out[i] = q < 0 ? 0 : q > 255 ? 255 : q;
-  }
-  return out;
 }
 
 /** Grid sample positions exactly as CalibrateDebevec with random=false. */
@@ -55,7 +47,7 @@ export function calibrateDebevec(images: RgbFloat[], times: number[], opts: Cali
   if (images.length !== times.length) throw new Error(`calibrateDebevec: ${images.length} images but ${times.length} exposure times`);
   if (images.length < 2) throw new Error('calibrateDebevec: needs at least two exposures');
   const { width: cols, height: rows } = images[0];
-  const q = images.map(quantize8);
+  const q = images.map((img) => floatToU8(img.data));
   const w = triangleWeights();
   const pts = gridSamples(samples, cols, rows);
   const nEq = pts.length * images.length + LDR + 1;

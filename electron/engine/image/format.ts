@@ -4,7 +4,8 @@
  */
 import { open } from 'node:fs/promises';
 import { EvenlightError, fromNodeError } from '../errors';
-import { detectRawMagic, isRawExtension } from '../raw/detect';
+import { detectRawMagic } from '../raw/detect';
+import { isRawExtension } from '../../common/formats';
 import type { InputFormat } from './types';
 
 /** Bytes read for detection; enough for the IFD0/SubIFD tables of camera raws. */

@@ -21,6 +21,7 @@ import { readExif } from './exif';
 import { sniffFile } from './format';
 import { checkHeader, tooLarge } from './header';
 import type { InputFormat, OutputFormat, RgbFloat } from './types';
+import { floatToU16, floatToU8 } from './quantize';
 
 /** Default decode limit; 200 MP covers every current camera and panoramas short of giant stitches. */
 export const DEFAULT_MAX_PIXELS = Number(process.env.EVENLIGHT_MAX_PIXELS) > 0 ? Number(process.env.EVENLIGHT_MAX_PIXELS) : 200_000_000;
@@ -191,25 +192,6 @@ export function u16ToFloat(data: Buffer, width: number, height: number, channels
   // a Uint16Array view needs 2-byte alignment; copy when sharp's buffer is odd-aligned
   const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
   return interleavedToFloat(src, width, height, channels, 65535);
-}
-
-/** Clamp to 0..1 and quantise to 0..max into `out` (NaN -> 0). */
-function quantize<T extends Uint8Array | Uint16Array>(data: Float32Array, out: T, max: number): T {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    out[i] = v > 0 ? (v < 1 ? Math.round(v * max) : max) : 0;
-  }
-  return out;
-}
-
-/** Clamp to 0..1 and quantise to 8 bits (NaN -> 0). */
-export function floatToU8(data: Float32Array): Uint8Array {
-  return quantize(data, new Uint8Array(data.length), 255);
-}
-
-/** Clamp to 0..1 and quantise to 16 bits (NaN -> 0). */
-export function floatToU16(data: Float32Array): Uint16Array {
-  return quantize(data, new Uint16Array(data.length), 65535);
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {

@@ -27,5 +27,5 @@ export interface Rect {
   h: number;
 }
 
-export type InputFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'raw';
-export type OutputFormat = 'jpeg' | 'png' | 'tiff16';
+/** What a photo is (its content, by magic bytes) and what Evenlight writes: the formats table's names. */
+export type { PhotoType as InputFormat, OutputFormat } from '../../common/formats';

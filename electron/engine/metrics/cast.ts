@@ -12,12 +12,12 @@
  *   castAgainst(out, reference) -> CastResult
  *   colourCast(out, ref) -> CastResult                    both steps at once
  *
- * Like PSNR and SSIM (metrics/quantize.ts) the images are compared as the 8-bit sRGB a
+ * Like PSNR and SSIM (image/quantize.ts) the images are compared as the 8-bit sRGB a
  * viewer sees: values are clipped to 0..1 and rounded to 8 bits first.
  */
 import type { RgbFloat } from '../image/types';
 import { srgbToLinearExact } from '../image/srgb';
-import { to8bit } from './quantize';
+import { to8bit } from '../image/quantize';
 
 // sRGB primaries, D65 (IEC 61966-2-1); the white point is the matrix's row sums so that
 // R = G = B gives a* = b* = 0 exactly

@@ -1,6 +1,6 @@
 // Peak signal-to-noise ratio between two images of the same size.
 import type { RgbFloat } from '../image/types';
-import { to8bit } from './quantize';
+import { to8bit } from '../image/quantize';
 
 /**
  * PSNR in dB over all three channels.

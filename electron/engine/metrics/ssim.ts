@@ -10,7 +10,7 @@
 //
 // Rows are processed in bands so memory stays O(width * band) even for 24 MP images.
 import type { RgbFloat } from '../image/types';
-import { to8bit } from './quantize';
+import { to8bit } from '../image/quantize';
 
 const SIGMA = 1.5;
 const RADIUS = 5; // int(truncate * sigma + 0.5) with truncate 3.5

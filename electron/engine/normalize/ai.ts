@@ -21,6 +21,7 @@
  *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace? }) -> Promise<RgbFloat>
  */
 import type { Rect, RgbFloat } from '../image/types';
+import { throwIfAborted } from '../errors';
 import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
 import { areaWeights } from '../image/resize';
@@ -190,7 +191,7 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
     if (!opts.inPlace) transforms.set(image, known); // an image written over is not the same photo any more
   }
   const { pre, t } = known;
-  opts.signal?.throwIfAborted();
+  throwIfAborted(opts.signal);
   const { width: W, height: H } = image;
   const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: new Float32Array(image.data.length) };
   const rows = tileGrid(W, H);
@@ -202,7 +203,7 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
     if (opts.onTile) for (const rect of row) opts.onTile({ index: index++, total, rect, pixels: copyRect(out, rect) });
     // a band at a time: cancellation and progress events get their turn
     if (rows.length > 1) await new Promise<void>((r) => setImmediate(r));
-    opts.signal?.throwIfAborted();
+    throwIfAborted(opts.signal);
   }
   return out;
 }
@@ -211,7 +212,7 @@ export async function normalizeAi(image: RgbFloat, session: ModelSession, opts: 
   if (session.hasTransform) return normalizeWithTransform(image, session, opts);
   const gain = headroomScale(image);
   const context = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize, opts.meterRect, gain)) : undefined;
-  opts.signal?.throwIfAborted();
+  throwIfAborted(opts.signal);
   const T = session.tileSize;
   const plane = T * T;
   const g = linearGainCurve(gain);

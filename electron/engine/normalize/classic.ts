@@ -18,6 +18,7 @@
  *   applyClassic(image, params, { signal?, onStrip? }) -> Promise<RgbFloat>   (new image)
  */
 import type { Plane, Rect, RgbFloat } from '../image/types';
+import { throwIfAborted } from '../errors';
 import * as srgb from '../image/srgb';
 
 // Local bindings: module namespaces compiled by esbuild (tsx: tests, bench) are getters,
@@ -147,7 +148,7 @@ export async function applyClassic(image: RgbFloat, p: ClassicParams, opts: Appl
   const out = opts.inPlace ? data : new Float32Array(data.length);
   const STRIP = 224;
   for (let y0 = 0; y0 < H; y0 += STRIP) {
-    opts.signal?.throwIfAborted();
+    throwIfAborted(opts.signal);
     const y1 = Math.min(H, y0 + STRIP);
     applyRows(data, out, y0 * W * 3, y1 * W * 3, p);
     if (opts.onStrip) {

@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread';
+import { throwIfAborted } from '../errors';
 import type { CurveTransform } from './curve-apply';
 import type { BandRequest } from './curve-apply-worker';
 
@@ -120,6 +121,6 @@ export async function applyTransformBands(src: IntRaster, t: CurveTransform, opt
     }
   };
   await Promise.all(ws.map(lane));
-  opts.signal?.throwIfAborted();
+  throwIfAborted(opts.signal);
   if (failure) throw failure;
 }

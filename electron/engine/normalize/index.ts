@@ -21,6 +21,7 @@
  * The input image is never modified.
  */
 import type { Plane, Rect, RgbFloat } from '../image/types';
+import { throwIfAborted } from '../errors';
 import { defaultModelDir, findManifest, readManifest } from '../model/manifest';
 import { getModel } from '../model/session';
 import type { TileEvent } from '../stitch';
@@ -127,7 +128,7 @@ export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOpt
         return { image: corrected, report };
       }
     } catch (err) {
-      opts.signal?.throwIfAborted();
+      throwIfAborted(opts.signal);
       if (report.provider) throw err; // the model loaded; a failure while running is a real error
       report.mode = 'classic';
       report.fallback = `model not usable (${err instanceof Error ? err.message : String(err)}); used classic`;

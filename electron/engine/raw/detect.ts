@@ -3,15 +3,10 @@
  * (DNG, NEF, CR2, ARW, PEF, SRW), so "starts with II*" alone does not tell a raw from a
  * plain TIFF: we look inside the TIFF directories for raw markers.
  */
-import { extname } from 'node:path';
+import type { RAW_EXTENSIONS } from '../../common/formats';
 
-export const RAW_EXTENSIONS = ['nef', 'cr2', 'cr3', 'arw', 'dng', 'raf', 'orf', 'rw2', 'pef', 'srw'] as const;
+/** What the magic bytes say; the extensions themselves are in the formats table (common/formats.ts). */
 export type RawKind = (typeof RAW_EXTENSIONS)[number] | 'tiff-raw';
-
-export function isRawExtension(path: string): boolean {
-  const ext = extname(path).slice(1).toLowerCase();
-  return (RAW_EXTENSIONS as readonly string[]).includes(ext);
-}
 
 const TAG_SUBIFDS = 330;
 const TAG_PHOTOMETRIC = 262;

@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EvenlightError, throwIfAborted, type EvenlightErrorCode } from '../errors';
+import { EvenlightError, throwIfAborted, type ErrorCode } from '../errors';
 import { tooLarge } from '../image/header';
 import { reserveFloats } from '../image/prefault';
 import type { RgbFloat } from '../image/types';
@@ -84,7 +84,7 @@ type Msg =
   | { type: 'done'; maxValue: number }
   | { type: 'tooLarge'; width: number; height: number }
   | { type: 'thumb'; format: string; data?: Uint8Array; width?: number; height?: number }
-  | { type: 'error'; code: EvenlightErrorCode; message: string };
+  | { type: 'error'; code: ErrorCode; message: string };
 
 /** Runs one job; `onMessage` returns a value to finish with, or undefined to keep going. */
 function runJob<T>(job: WasmJob, file: string, signal: AbortSignal | undefined, onMessage: (m: Msg) => T | undefined): Promise<T> {

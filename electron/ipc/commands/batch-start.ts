@@ -1,12 +1,12 @@
 // Starts a batch in a worker and returns at once; progress and the end arrive as events.
 import { resolve, sep } from 'node:path';
-import type { EventName, EventPayload } from '../contract';
+import type { EventName, EventPayload } from '../../common/contract';
 import type { Handler } from './types';
 import { runEngineJob } from '../engine-jobs';
-import { ipcFailure } from '../failure';
 import { defaultOutDir } from './output-path';
-import { listImages } from '../../engine/batch';
+import { listPhotoFiles } from '../../engine/photo-files';
 import { registerJob } from './job';
+import { EvenlightError } from '../../common/errors';
 
 export const batchStart: Handler<'batchStart'> = async (req, ctx) => {
   const job = registerJob(ctx, req.jobId);
@@ -16,8 +16,8 @@ export const batchStart: Handler<'batchStart'> = async (req, ctx) => {
   try {
     folder = await ctx.access.check(req.folder);
     outDir = await ctx.access.checkWritable(req.outDir ?? defaultOutDir(folder));
-    if (resolve(outDir) === resolve(folder)) throw ipcFailure('BAD_REQUEST', `${outDir}: choose an output folder other than the photos' own folder`);
-    total = (await listImages(folder, { exclude: outDir.startsWith(folder + sep) ? outDir : undefined })).length;
+    if (resolve(outDir) === resolve(folder)) throw new EvenlightError('BAD_REQUEST', outDir, "choose an output folder other than the photos' own folder");
+    total = (await listPhotoFiles(folder, { exclude: outDir.startsWith(folder + sep) ? outDir : undefined })).length;
   } catch (err) {
     job.done();
     throw err;

@@ -3,7 +3,7 @@
 import type { Handler } from './types';
 import { runEngineJob } from '../engine-jobs';
 import { registerJob } from './job';
-import { ipcFailure } from '../failure';
+import { EvenlightError } from '../../common/errors';
 
 export const compareFusion: Handler<'compareFusion'> = async (req, ctx) => {
   const job = registerJob(ctx, req.jobId);
@@ -11,7 +11,7 @@ export const compareFusion: Handler<'compareFusion'> = async (req, ctx) => {
     const frames: string[] = [];
     for (const f of req.frames) frames.push(await ctx.access.check(f));
     const aiFrame = req.aiFrame ? await ctx.access.check(req.aiFrame) : frames[Math.floor(frames.length / 2)];
-    if (!frames.includes(aiFrame)) throw ipcFailure('BAD_REQUEST', `${aiFrame}: not one of the bracket's frames`);
+    if (!frames.includes(aiFrame)) throw new EvenlightError('BAD_REQUEST', aiFrame, "not one of the bracket's frames");
     return await runEngineJob({ kind: 'compare', frames, aiFrame, maxSide: req.maxSide }, { signal: job.signal });
   } finally {
     job.done();

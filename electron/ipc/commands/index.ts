@@ -1,5 +1,5 @@
 // Command table: one handler per contract command, one file each.
-import type { CommandName } from '../contract';
+import type { CommandName } from '../../common/contract';
 import type { Handler } from './types';
 import { openFolder } from './open-folder';
 import { listPhotos } from './list-photos';

@@ -1,7 +1,7 @@
 // Registers a cancellable job synchronously, before any await in the handler, so a
 // `cancel` sent right after the request always finds it.
 import type { Context } from '../router';
-import { ipcFailure } from '../failure';
+import { EvenlightError } from '../../common/errors';
 
 let anonymous = 0;
 
@@ -11,7 +11,7 @@ export function internalJobId(kind: string): string {
 }
 
 export function registerJob(ctx: Context, jobId: string): { signal: AbortSignal; done: () => void } {
-  if (ctx.jobs.has(jobId)) throw ipcFailure('BUSY', `job ${jobId} is already running`);
+  if (ctx.jobs.has(jobId)) throw new EvenlightError('BUSY', '', `job ${jobId} is already running`);
   const controller = new AbortController();
   ctx.jobs.set(jobId, controller);
   return { signal: controller.signal, done: () => ctx.jobs.get(jobId) === controller && ctx.jobs.delete(jobId) };

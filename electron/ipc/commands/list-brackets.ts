@@ -1,13 +1,11 @@
 // Bracket groups of an opened folder (the engine groups by EXIF capture time and exposure).
 import { basename } from 'node:path';
 import type { Handler } from './types';
-import { photoFiles } from './list-photos';
-import { findBrackets } from '../../engine/hdr/brackets';
+import { scanBracketDir } from '../../engine/hdr/brackets';
 
 export const listBrackets: Handler<'listBrackets'> = async (req, ctx) => {
   const folder = await ctx.access.check(req.folder);
-  const files = (await photoFiles(folder)).map((p) => p.path);
-  const scan = await findBrackets(files);
+  const scan = await scanBracketDir(folder);
   return {
     brackets: scan.brackets.map((b, i) => {
       const frames = b.frames.map((f) => f.path);

@@ -3,15 +3,15 @@
 // is refused, so a compromised renderer cannot open the disk. The browser bridge has no
 // dialog: its user (holder of the per-run token) types the path.
 import type { Handler } from './types';
-import { ipcFailure } from '../failure';
+import { EvenlightError } from '../../common/errors';
 
 export const openFolder: Handler<'openFolder'> = async (req, ctx) => {
   let path = req.path;
   if (path && ctx.host.kind === 'electron' && !ctx.host.takeDropped?.(path)) {
-    throw ipcFailure('ACCESS_DENIED', `${path}: open a folder with the dialog or by dropping it on the window`);
+    throw new EvenlightError('ACCESS_DENIED', path, 'open a folder with the dialog or by dropping it on the window');
   }
   if (!path) {
-    if (!ctx.host.pickFolder) throw ipcFailure('NEEDS_PATH', 'this host has no folder dialog: send the folder path');
+    if (!ctx.host.pickFolder) throw new EvenlightError('NEEDS_PATH', '', 'this host has no folder dialog: send the folder path');
     const picked = await ctx.host.pickFolder();
     if (!picked) return { folder: null };
     path = picked;

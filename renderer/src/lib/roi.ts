@@ -1,5 +1,5 @@
 // ROI shapes as drawn in image pixels, and their conversion to the contract's normalised form.
-import type { Roi } from '../../../electron/ipc/contract';
+import type { Roi } from '../../../electron/common/contract';
 
 export type Shape =
   | { kind: 'rect' | 'ellipse'; x: number; y: number; w: number; h: number }

@@ -1,5 +1,5 @@
 // App-wide state shared by the views (Svelte 5 runes).
-import type { BracketGroup, PhotoEntry } from '../../../electron/ipc/contract';
+import type { BracketGroup, PhotoEntry } from '../../../electron/common/contract';
 
 export type View = 'library' | 'editor' | 'batch' | 'compare';
 

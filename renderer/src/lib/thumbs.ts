@@ -1,6 +1,6 @@
 // Thumbnail and EXIF loading for the grid: cached, and limited to a few requests in flight
 // so scrolling through thousands of photos does not flood the engine.
-import type { Exif } from '../../../electron/ipc/contract';
+import type { Exif } from '../../../electron/common/contract';
 import { call } from './transport';
 
 const thumbCache = new Map<string, Promise<string>>();

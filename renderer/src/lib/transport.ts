@@ -1,6 +1,6 @@
 // Picks the transport: the Electron preload's `window.evenlight` when present, otherwise
 // the WebSocket bridge of `evenlight serve`. Both carry the same typed contract.
-import type { CommandName, EvenlightApi, EventName, EventPayload, Request, Response, Result, WsServerMessage } from '../../../electron/ipc/contract';
+import type { CommandName, EvenlightApi, EventName, EventPayload, Request, Response, Result, WsServerMessage } from '../../../electron/common/contract';
 
 declare global {
   interface Window {

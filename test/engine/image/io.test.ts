@@ -4,7 +4,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import sharp from 'sharp';
 import exifr from 'exifr';
-import { floatToU16, makeThumbnail, readImage, writeImage } from '../../../electron/engine/image/io';
+import { makeThumbnail, readImage, writeImage } from '../../../electron/engine/image/io';
+import { floatToU16 } from '../../../electron/engine/image/quantize';
 import { EvenlightError } from '../../../electron/engine/errors';
 import type { RgbFloat } from '../../../electron/engine/image/types';
 import { tmpDir } from '../../helpers/paths';

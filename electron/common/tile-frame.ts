@@ -40,25 +40,3 @@ export function decodeTileFrame(bytes: Uint8Array): TileFrame {
   if (rgba.length !== w * h * 4) throw new Error(`tile frame: ${rgba.length} pixel bytes for a ${w}x${h} tile`);
   return { jobId, index: f(0), total: f(1), x: f(2), y: f(3), w, h, imageWidth: f(6), imageHeight: f(7), rgba };
 }
-
-/**
- * Interleaved RGB float (sRGB-encoded, nominally 0..1) to RGBA8 for display; values beyond
- * 0..1 (RAW headroom) are clipped here only, never in the engine.
- */
-export function rgbFloatToRgba8(rgb: Float32Array, w: number, h: number): Uint8Array {
-  const n = w * h;
-  if (rgb.length !== n * 3) throw new Error(`rgbFloatToRgba8: ${rgb.length} values for ${w}x${h}`);
-  const out = new Uint8Array(n * 4);
-  for (let i = 0, j = 0; i < n * 3; i += 3, j += 4) {
-    out[j] = clamp8(rgb[i]);
-    out[j + 1] = clamp8(rgb[i + 1]);
-    out[j + 2] = clamp8(rgb[i + 2]);
-    out[j + 3] = 255;
-  }
-  return out;
-}
-
-function clamp8(v: number): number {
-  const x = Math.round(v * 255);
-  return x < 0 ? 0 : x > 255 ? 255 : x;
-}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeTileFrame, encodeTileFrame, rgbFloatToRgba8 } from '../../electron/ipc/tile-frame';
+import { decodeTileFrame, encodeTileFrame } from '../../electron/common/tile-frame';
 
 test('tile frames round-trip header and pixels (odd job id length -> padded header)', () => {
   const rgba = new Uint8Array(3 * 2 * 4).map((_, i) => i);
@@ -17,9 +17,4 @@ test('decode refuses a foreign or inconsistent frame', () => {
   assert.throws(() => decodeTileFrame(bad), /magic/);
   assert.throws(() => decodeTileFrame(good.subarray(0, good.length - 1)), /pixel bytes/);
   assert.throws(() => encodeTileFrame({ jobId: 'a', index: 0, total: 1, x: 0, y: 0, w: 2, h: 1, imageWidth: 2, imageHeight: 1, rgba: new Uint8Array(4) }), /bytes/);
-});
-
-test('rgbFloatToRgba8 rounds, clips headroom for display and sets alpha', () => {
-  const out = rgbFloatToRgba8(new Float32Array([0, 0.5, 1, 1.7, -0.2, 0.25]), 2, 1);
-  assert.deepEqual([...out], [0, 128, 255, 255, 255, 0, 64, 255]);
 });

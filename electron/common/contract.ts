@@ -6,16 +6,20 @@
  * This file is imported by the renderer too, so it must stay free of Node APIs.
  */
 import { z } from 'zod';
+import { MODES, OUTPUT_FORMATS, PHOTO_TYPES } from './formats';
+import { RESULT_CODES } from './errors';
+import { COMPARE_MAX_SIDE, EDITOR_MAX_SIDE } from './settings';
 
 // ---------- shared pieces ----------
 
-export const PhotoType = z.enum(['jpeg', 'png', 'tiff', 'webp', 'raw']);
+// the enums are the formats table's (formats.ts): one list for the CLI, the contract and the engine
+export const PhotoType = z.enum(PHOTO_TYPES);
 export type PhotoType = z.infer<typeof PhotoType>;
 
-export const Mode = z.enum(['ai', 'classic']);
+export const Mode = z.enum(MODES);
 export type Mode = z.infer<typeof Mode>;
 
-export const OutputFormat = z.enum(['jpeg', 'png', 'tiff16']);
+export const OutputFormat = z.enum(OUTPUT_FORMATS);
 export type OutputFormat = z.infer<typeof OutputFormat>;
 
 /** ROI coordinates are normalised to 0..1 of the image so they survive preview/full-size changes. */
@@ -107,7 +111,7 @@ export const commands = {
    * same working size), streamed as binary frames (strips) tagged with jobId.
    */
   preview: {
-    request: z.object({ jobId, path: absPath, maxSide: maxSide.default(2048) }),
+    request: z.object({ jobId, path: absPath, maxSide: maxSide.default(EDITOR_MAX_SIDE) }),
     response: z.object({ jobId: z.string(), width: z.number(), height: z.number() }),
   },
   normalize: {
@@ -117,7 +121,7 @@ export const commands = {
       mode: Mode,
       strength: z.number().min(0).max(1).default(1),
       rois: Rois,
-      maxSide: maxSide.default(2048),
+      maxSide: maxSide.default(EDITOR_MAX_SIDE),
     }),
     response: z.object({ jobId: z.string(), width: z.number(), height: z.number(), tiles: z.number(), ms: z.number() }),
   },
@@ -162,7 +166,7 @@ export const commands = {
       frames: z.array(absPath).min(2).max(16),
       /** frame the AI corrects on its own; default the middle one */
       aiFrame: absPath.optional(),
-      maxSide: maxSide.default(1024),
+      maxSide: maxSide.default(COMPARE_MAX_SIDE),
     }),
     response: z.object({
       /** which single-frame correction is shown: ai, or classic when no model is usable */
@@ -201,21 +205,10 @@ export type Response<C extends CommandName> = z.output<(typeof commands)[C]['res
 
 // ---------- results ----------
 
-export const ErrorCode = z.enum([
-  'BAD_REQUEST',
-  'UNKNOWN_COMMAND',
-  'ACCESS_DENIED',
-  'NEEDS_PATH',
-  'NOT_FOUND',
-  'UNAVAILABLE',
-  'CANCELLED',
-  'BUSY',
-  'FAILED',
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
-export const IpcError = z.object({ code: ErrorCode, message: z.string() });
-export type IpcError = z.infer<typeof IpcError>;
-export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+/** What a failed request says: one of errors.ts's RESULT_CODES and a one-line message naming the file. */
+export const ResultError = z.object({ code: z.enum(RESULT_CODES), message: z.string() });
+export type ResultError = z.infer<typeof ResultError>;
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ResultError };
 
 // ---------- events (main -> UI) ----------
 
