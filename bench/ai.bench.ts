@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { normalizeFile } from '../electron/engine/pipeline';
+import { normalizeFile } from '../electron/engine';
 
 const REPS = 3;
 const root = resolve(__dirname, '..');

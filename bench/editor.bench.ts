@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSyntheticDng } from '../electron/engine/raw/synthetic-dng';
-import { resolveDecoder } from '../electron/engine/raw/dcraw';
+import { resolveDecoder } from '../electron/engine';
+import { writeSyntheticDng } from '../tools/synthetic-dng';
 import { engineHostStats, runEngineJob, stopEngineHost } from '../electron/ipc/engine-jobs';
 
 const WORK_SIDE = 2048;

@@ -7,10 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import type { RgbFloat } from '../electron/engine/image/types';
-import { mertensFuse } from '../electron/engine/hdr/mertens';
-import { calibrateDebevec, mergeDebevec } from '../electron/engine/hdr/debevec';
-import { tonemapReinhardDevlin } from '../electron/engine/hdr/reinhard';
+import { calibrateDebevec, mergeDebevec, mertensFuse, tonemapReinhardDevlin, type RgbFloat } from '../electron/engine';
 
 const SCENE = 'rawio_canon5d3_foyer';
 

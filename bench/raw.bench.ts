@@ -14,11 +14,8 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { decodeRaw, decoderArgs, decoderInfo, resolveDecoder, type Decoder } from '../electron/engine/raw/dcraw';
-import { decodeRawWasm, wasmDecoderInfo } from '../electron/engine/raw/libraw-wasm';
-import { chooseRawDecoder } from '../electron/engine/raw/decoder';
-import { makeThumbnail, readImage } from '../electron/engine/image/io';
-import { writeSyntheticDng } from '../electron/engine/raw/synthetic-dng';
+import { chooseRawDecoder, decoderArgs, decodeRaw, decodeRawWasm, decoderInfo, makeThumbnail, readImage, resolveDecoder, wasmDecoderInfo, type Decoder } from '../electron/engine';
+import { writeSyntheticDng } from '../tools/synthetic-dng';
 
 const DATA = process.env.EVENLIGHT_DATA ?? join(__dirname, '..', '..', 'shared', 'data');
 const REAL_DNG = join(DATA, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');

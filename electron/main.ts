@@ -5,16 +5,16 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { channels } from './common/contract';
 import { createRouter, type Router } from './ipc/router';
 import { createDropRegistry } from './ipc/dropped';
 import { APP_ORIGIN, APP_SCHEME, appFileFor } from './ipc/app-protocol';
 import { mimeTypeOf } from './common/formats';
+import { packageVersion, rendererDir as installedRendererDir } from './engine';
 
-const rendererDir = join(__dirname, '..', 'renderer');
-const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const rendererDir = installedRendererDir();
+const version = packageVersion();
 
 const CSP = [
   "default-src 'self'",
@@ -101,14 +101,6 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
 });
-
-// A packaged app keeps models/ and native-bin/ under resources/ (extraResources). The
-// engine runs in worker threads that cannot see Electron's process.resourcesPath, so it
-// is told through the environment, which workers inherit.
-if (app.isPackaged) {
-  process.env.EVENLIGHT_MODEL_DIR ??= join(process.resourcesPath, 'models');
-  process.env.EVENLIGHT_NATIVE_BIN ??= join(process.resourcesPath, 'native-bin', `${process.platform}-${process.arch}`);
-}
 
 void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

@@ -1,16 +1,13 @@
 // Entry point of the `evenlight` command line. Each command lives in its own file
 // under ./commands and registers itself on the program.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+import { packageVersion } from '../engine';
 
 const program = new Command();
 program
   .name('evenlight')
   .description('Evens out under- and over-exposed photos (AI or classical), fuses brackets, compares results.')
-  .version(pkg.version)
+  .version(packageVersion())
   .exitOverride((err) => {
     // commander's own usage errors exit 2, as documented for every command
     process.exit(err.exitCode === 0 ? 0 : 2);

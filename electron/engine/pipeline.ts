@@ -12,7 +12,7 @@ import { outputFormatOfInput, outputFormatOfName } from '../common/formats';
 import { EvenlightError, throwIfAborted } from './errors';
 import { readImage, readRaster, writeImage, writeRaster, type Raster } from './image/io';
 import type { OutputFormat } from './image/types';
-import { defaultModelDir } from './model/manifest';
+import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
 import { defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
 import { areaResizeNchw, predictTransform } from './normalize/ai';

@@ -8,7 +8,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { EvenlightError } from '../common/errors';
-import { isInside } from '../engine/path-inside';
+import { isInside } from '../engine';
 
 export interface FolderAccess {
   /** Grants a folder (resolved to its realpath); returns the real path. */

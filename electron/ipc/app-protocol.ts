@@ -5,7 +5,7 @@
  * folder only. Plain Node (no electron import), so main.ts stays thin and this is tested.
  */
 import { resolve } from 'node:path';
-import { isInside } from '../engine/path-inside';
+import { isInside } from '../engine';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://evenlight`;

@@ -7,17 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineJob, JobMessage } from './engine-jobs';
 import type { EventPayload } from '../common/contract';
-import { makeThumbnail, readImage, writeImage } from '../engine/image/io';
-import { normalizeImage } from '../engine/normalize/index';
-import { runBatch } from '../engine/batch';
-import { withWritePolicy } from '../engine/atomic-write';
-import { compareFusion } from '../engine/compare-fusion';
+import { areaResize, compareFusion, makeThumbnail, normalizeImage, readImage, rgbFloatToRgba8, runBatch, withWritePolicy, writeImage } from '../engine';
 import { workingSize } from './working-size';
-import { areaResize } from '../engine/image/resize';
 import { roiMask } from './roi-mask';
 import { cachedWorkingImage } from './working-image-cache';
 import { encodeTileFrame } from '../common/tile-frame';
-import { rgbFloatToRgba8 } from '../engine/image/quantize';
 
 type Post = (m: JobMessage, transfer?: ArrayBuffer[]) => void;
 

@@ -12,7 +12,7 @@
  * The worker is unref'd while idle, so it never keeps a CLI or test process alive.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker as startEngineWorker } from '../engine/worker-thread';
+import { startWorker as startEngineWorker } from '../engine';
 import type { EventName, Mode, OutputFormat, Roi } from '../common/contract';
 import { createMemoryGate, estimateJobBytes, type MemoryGate } from './memory-budget';
 import { EvenlightError, cancelledError } from '../common/errors';

@@ -6,7 +6,7 @@
  */
 import type { ResultError } from '../common/contract';
 import { EvenlightError, resultCode } from '../common/errors';
-import { errorMessage } from '../engine/errors';
+import { errorMessage } from '../engine';
 
 export function toResultError(err: unknown): ResultError {
   if (err instanceof EvenlightError) return { code: resultCode(err.code), message: err.message };

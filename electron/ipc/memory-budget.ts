@@ -7,9 +7,7 @@
  * waits in line; one that can never fit is refused at once with a clear error.
  */
 import { totalmem } from 'node:os';
-import { sniffFile } from '../engine/image/format';
-import { headerInfo } from '../engine/image/header';
-import { throwIfAborted } from '../engine/errors';
+import { headerInfo, memoryBudgetOverride, sniffFile, throwIfAborted } from '../engine';
 import type { EngineJob } from './engine-jobs';
 import { EvenlightError, cancelledError } from '../common/errors';
 
@@ -26,8 +24,8 @@ const GB = 1024 ** 3;
 const gb = (b: number) => `${(b / GB).toFixed(1)} GB`;
 
 export function memoryBudgetBytes(): number {
-  const env = Number(process.env.EVENLIGHT_MEMORY_BUDGET_MB);
-  if (env > 0) return env * 1024 * 1024;
+  const set = memoryBudgetOverride();
+  if (set) return set;
   const limit = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
   const machine = Math.min(totalmem(), limit && limit > 0 ? limit : Infinity);
   return Math.floor(machine * BUDGET_SHARE);

@@ -12,9 +12,7 @@
  * or another job in the same worker never waits for a whole mask.
  */
 import type { Roi } from '../common/contract';
-import type { Plane } from '../engine/image/types';
-import { ellipseMask, rectMask } from '../engine/normalize/roi';
-import { throwIfAborted } from '../engine/errors';
+import { ellipseMask, rectMask, throwIfAborted, type Plane } from '../engine';
 
 /** The grid masks are built on: 4 MP keeps a 2048 px editor image exact. */
 export const MAX_MASK_PIXELS = 4_200_000;

@@ -7,8 +7,7 @@
  * Callers must not write into what they get; the engine never modifies its input.
  */
 import { stat } from 'node:fs/promises';
-import type { RgbFloat } from '../engine/image/types';
-import { isCancelled } from '../engine/errors';
+import { isCancelled, type RgbFloat } from '../engine';
 
 const ENTRIES = 2;
 /** Largest image kept: 128 MiB of floats, about a 10 MP photo at full size. */

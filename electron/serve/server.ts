@@ -19,7 +19,7 @@ import { extname, join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsServerMessage } from '../common/contract';
 import { createRouter, type Host, type Router } from '../ipc/router';
-import { isInside } from '../engine/path-inside';
+import { isInside, rendererDir as installedRendererDir } from '../engine';
 import { mimeTypeOf } from '../common/formats';
 
 export interface BridgeOptions {
@@ -37,13 +37,11 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
+/** The built renderer of this install (engine/settings.ts), or a one-line error when it was never built. */
 export function findRendererDir(): string {
-  // compiled: dist/electron/serve -> dist/renderer; from source (tsx): electron/serve -> dist/renderer
-  const base = resolve(__dirname, '..', '..');
-  for (const dir of [join(base, 'renderer'), join(base, 'dist', 'renderer')]) {
-    if (existsSync(join(dir, 'index.html'))) return dir;
-  }
-  throw new Error(`renderer not built (no index.html under ${join(base, 'dist', 'renderer')}); run \`npm run build\``);
+  const dir = installedRendererDir();
+  if (!existsSync(join(dir, 'index.html'))) throw new Error(`renderer not built (no index.html under ${dir}); run \`npm run build\``);
+  return dir;
 }
 
 function sameToken(given: string | null | undefined, token: string): boolean {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../helpers/paths';
+import { writeSyntheticDng } from '../fixtures/dng';
 
 const configPath = join(repoRoot, 'build', 'electron-builder.config.cjs');
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -108,10 +109,9 @@ function checkPackagedRawDecode(resources: string): void {
     const nativeBin = join(resources, 'native-bin');
     assert.ok(!readdirSync(nativeBin).some((f) => /dcraw/.test(f)), 'nothing in native-bin');
     const dng = join(app, 'probe.dng');
+    writeSyntheticDng(dng, { width: 96, height: 64 }); // the fixture writer is no part of the package
     const script = `
-      const { writeSyntheticDng } = require('./dist/electron/engine/raw/synthetic-dng.js');
-      const { readImage } = require('./dist/electron/engine/image/io.js');
-      writeSyntheticDng(${JSON.stringify(dng)}, { width: 96, height: 64 });
+      const { readImage } = require('./dist/electron/engine/index.js');
       readImage(${JSON.stringify(dng)}).then(({ image, meta }) => console.log(JSON.stringify({ w: image.width, h: image.height, decoder: meta.raw.decoder })));`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, PATH: nativeBin, EVENLIGHT_NATIVE_BIN: nativeBin } });
     assert.equal(r.status, 0, r.stderr);

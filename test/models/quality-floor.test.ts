@@ -4,7 +4,7 @@
 // Floors = the shipped model's figures on this set (docs/TESTING.md), less a stated margin.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { evaluateDataset } from '../../electron/engine/eval/evaluate';
+import { evaluateDataset } from '../../electron/eval/evaluate';
 import { dataDir, dataPath, repoRoot } from '../helpers/paths';
 import { join } from 'node:path';
 

@@ -8,17 +8,15 @@
 // `--skip-existing` resumes).
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { runBatch, type BatchEvent, type BatchSummary } from '../../engine/batch';
-import { errorMessage } from '../../engine/errors';
-import type { OutputFormat } from '../../engine/image/types';
-import type { NormalizeMode } from '../../engine/normalize';
+import { errorMessage, runBatch, type BatchEvent, type BatchSummary } from '../../engine';
+import type { Mode, OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
 import { parseFormat, parseMode, parseQuality, parseStrength } from './normalize';
 
 interface BatchCliOptions {
   output: string;
   recursive?: boolean;
-  mode?: NormalizeMode;
+  mode?: Mode;
   format?: OutputFormat;
   quality?: number;
   strength?: number;

@@ -1,8 +1,7 @@
 // `evenlight brackets <dir> [--json]`: groups the photos of a folder into exposure brackets.
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { scanBracketDir, type FrameInfo } from '../../engine/hdr/brackets';
-import { errorMessage } from '../../engine/errors';
+import { errorMessage, scanBracketDir, type FrameInfo } from '../../engine';
 
 function describe(f: FrameInfo): string {
   const t = f.exposureTime === undefined ? '' : f.exposureTime >= 1 ? `${f.exposureTime} s` : `1/${Math.round(1 / f.exposureTime)} s`;

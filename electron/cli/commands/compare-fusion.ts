@@ -2,9 +2,7 @@
 //  [--times ...] [--json]`: AI and classic normalisation of one frame vs fusion of the bracket.
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { compareFusion } from '../../engine/compare-fusion';
-import { FUSION_METHODS, type FusionMethod } from '../../engine/fusion';
-import { errorMessage } from '../../engine/errors';
+import { compareFusion, errorMessage, FUSION_METHODS, type FusionMethod } from '../../engine';
 import { parseTimes } from './fuse';
 
 interface Opts {

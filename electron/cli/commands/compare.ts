@@ -1,9 +1,6 @@
 // `evenlight compare <a> <b> [--json]`: PSNR and SSIM of two images (8-bit sRGB).
 import type { Command } from 'commander';
-import { readImage } from '../../engine/image/io';
-import { EvenlightError, errorMessage } from '../../engine/errors';
-import { psnr } from '../../engine/metrics/psnr';
-import { ssim } from '../../engine/metrics/ssim';
+import { errorMessage, EvenlightError, psnr, readImage, ssim } from '../../engine';
 
 export interface CompareResult {
   a: string;

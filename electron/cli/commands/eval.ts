@@ -1,12 +1,20 @@
 // `evenlight eval <dataset-dir> [--frames middle|all] [--sheet out.png] [--json]`: as-shot /
 // classic / ai / seed-arch against the Mertens fusion (1,1,1) of every bracket scene: PSNR,
 // SSIM, colour cast, per split (models/training/split.json), middle frame and EV bucket.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { errorMessage } from '../../engine/errors';
-import { ALL_METHODS, evaluateDataset, type EvalMethod } from '../../engine/eval/evaluate';
-import { SPLIT_NAMES, type SplitName } from '../../engine/eval/scenes';
-import { formatEvalTable } from '../../engine/eval/table';
+import { defaultModelDir, errorMessage } from '../../engine';
+import { ALL_METHODS, evaluateDataset, type EvalMethod } from '../../eval/evaluate';
+import { SPLIT_NAMES, type SplitName } from '../../eval/scenes';
+import { formatEvalTable } from '../../eval/table';
+
+/** The split shipped with the training code, when there is one: eval itself takes whatever it is given. */
+function defaultSplit(modelDir: string): string | undefined {
+  const path = join(modelDir, 'training', 'split.json');
+  return existsSync(path) ? path : undefined;
+}
 
 interface EvalCliOptions {
   frames: 'middle' | 'all';
@@ -75,7 +83,7 @@ export function register(program: Command): void {
           frames: opts.frames,
           maxSide: opts.maxSide,
           modelDir: opts.modelDir,
-          splitPath: opts.split,
+          splitPath: opts.split ?? defaultSplit(opts.modelDir ?? defaultModelDir()),
           methods: opts.methods,
           tiledCheck: opts.tiledCheck,
           only: opts.only,

@@ -2,8 +2,7 @@
 //  [--times t1,t2,...] [--hdr out.hdr] [--json]`: fuses one exposure bracket.
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from '../../engine/fusion';
-import { errorMessage } from '../../engine/errors';
+import { errorMessage, FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from '../../engine';
 
 /** Parses "1/250,0.01,2" into seconds; undefined when malformed. */
 export function parseTimes(s: string): number[] | undefined {

@@ -1,12 +1,6 @@
 // `evenlight info [--json]`: version, execution provider, RAW decoder, model status.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { errorMessage } from '../../engine/errors';
-import { resolveExecutionProvider } from '../../engine/model/backend';
-import { defaultModelDir, findManifest } from '../../engine/model/manifest';
-import { getModel } from '../../engine/model/session';
-import { rawDecoderInfo } from '../../engine/raw/decoder';
+import { defaultModelDir, errorMessage, findManifest, getModel, packageVersion, rawDecoderInfo, resolveExecutionProvider } from '../../engine';
 
 export interface InfoReport {
   version: string;
@@ -19,7 +13,6 @@ export interface InfoReport {
 }
 
 export async function collectInfo(modelDir = defaultModelDir()): Promise<InfoReport> {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
   const ep = resolveExecutionProvider();
   const model: InfoReport['model'] = { dir: modelDir, loaded: false };
   let used: string | null = null;
@@ -35,7 +28,7 @@ export async function collectInfo(modelDir = defaultModelDir()): Promise<InfoRep
     model.error = 'no manifest.json (classic mode only)';
   }
   return {
-    version: pkg.version,
+    version: packageVersion(),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     executionProvider: { chosen: ep.provider, reason: ep.reason, used },

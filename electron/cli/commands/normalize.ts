@@ -5,11 +5,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { errorMessage } from '../../engine/errors';
-import type { Rect } from '../../engine/image/types';
+import { errorMessage, normalizeFile, outputFormatFor, type Rect } from '../../engine';
 import { listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
-import { normalizeFile, outputFormatFor } from '../../engine/pipeline';
 
 // checked against the formats table, the same lists the app's contract takes
 export function parseMode(v: string): Mode {

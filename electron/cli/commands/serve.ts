@@ -1,21 +1,7 @@
 // `evenlight serve`: the app in a browser, over the 127.0.0.1 bridge.
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { packageVersion } from '../../engine';
 import { startBridge } from '../../serve/server';
-
-// dist/electron/cli/commands when compiled, electron/cli/commands from source
-function packageVersion(): string {
-  for (const up of [['..', '..', '..', '..'], ['..', '..', '..']]) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(__dirname, ...up, 'package.json'), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'evenlight') return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return '0.0.0';
-}
 
 export function register(program: Command): void {
   program

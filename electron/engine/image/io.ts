@@ -22,9 +22,8 @@ import { sniffFile } from './format';
 import { checkHeader, tooLarge } from './header';
 import type { InputFormat, OutputFormat, RgbFloat } from './types';
 import { floatToU16, floatToU8 } from './quantize';
+import { defaultMaxPixels } from '../settings';
 
-/** Default decode limit; 200 MP covers every current camera and panoramas short of giant stitches. */
-export const DEFAULT_MAX_PIXELS = Number(process.env.EVENLIGHT_MAX_PIXELS) > 0 ? Number(process.env.EVENLIGHT_MAX_PIXELS) : 200_000_000;
 
 export interface ImageMeta {
   path: string;
@@ -77,7 +76,7 @@ function checkPixels(file: string, width: number, height: number, maxPixels: num
 }
 
 export async function readImage(path: string, opts: ReadOptions = {}): Promise<{ image: RgbFloat; meta: ImageMeta }> {
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = opts.maxPixels ?? defaultMaxPixels();
   throwIfAborted(opts.signal, path);
   const { format, head, size } = await sniffFile(path);
   throwIfAborted(opts.signal, path);
@@ -101,7 +100,7 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
  * undefined.
  */
 export async function readRaster(path: string, opts: ReadOptions = {}): Promise<{ raster: Raster; meta: ImageMeta } | undefined> {
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = opts.maxPixels ?? defaultMaxPixels();
   throwIfAborted(opts.signal, path);
   const { format, head, size } = await sniffFile(path);
   if (format === 'raw') return undefined;
@@ -265,7 +264,7 @@ export async function writeRaster(path: string, raster: Raster, opts: WriteOptio
 export async function makeThumbnail(path: string, maxSide: number, opts: { signal?: AbortSignal; maxPixels?: number } = {}): Promise<Buffer> {
   const side = Math.max(1, Math.round(maxSide));
   const { format, head, size } = await sniffFile(path);
-  checkHeader(path, head, format, size, opts.maxPixels ?? DEFAULT_MAX_PIXELS, format === 'raw' ? 4 : 1);
+  checkHeader(path, head, format, size, opts.maxPixels ?? defaultMaxPixels(), format === 'raw' ? 4 : 1);
   const resize = { width: side, height: side, fit: 'inside' as const, withoutEnlargement: true };
   if (format === 'raw') {
     const preview = await extractEmbeddedPreview(path, opts.signal);
@@ -294,7 +293,7 @@ export async function makeThumbnail(path: string, maxSide: number, opts: { signa
   }
   try {
     const md = await sharp(path, { limitInputPixels: false }).metadata();
-    checkPixels(path, md.width ?? 0, md.height ?? 0, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
+    checkPixels(path, md.width ?? 0, md.height ?? 0, opts.maxPixels ?? defaultMaxPixels());
     return await sharp(path, { limitInputPixels: false, failOn: 'truncated' })
       .rotate()
       .resize(resize)

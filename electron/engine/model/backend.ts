@@ -12,6 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { executionProviderOverride } from '../settings';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -72,7 +73,7 @@ export function resolveExecutionProvider(): EpChoice {
   return chooseExecutionProvider({
     platform: process.platform,
     backends: ort.listSupportedBackends(),
-    override: process.env.EVENLIGHT_EP,
+    override: executionProviderOverride(),
     providerLibExists,
   });
 }

@@ -15,10 +15,10 @@
  * overridden per graph with "inputs"/"output". A bare string is accepted for "tile" and
  * "context" as shorthand for { "file": ... }.
  *
- * Exports: manifestSchema, ModelManifest, readManifest(dir), findManifest(dir), defaultModelDir()
+ * Exports: manifestSchema, ModelManifest, readManifest(dir), findManifest(dir) (the default folder: settings.ts)
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join, normalize, resolve } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 import { z } from 'zod';
 import { EvenlightError } from '../errors';
 
@@ -77,14 +77,6 @@ export const manifestSchema = z
   .refine((m) => !!m.tile !== !!m.transform, 'a model has either "transform" (v2) or "tile" (v1)');
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
-
-/** The shipped model folder: `<repo or app root>/models`, overridable by EVENLIGHT_MODEL_DIR. */
-export function defaultModelDir(): string {
-  if (process.env.EVENLIGHT_MODEL_DIR) return resolve(process.env.EVENLIGHT_MODEL_DIR);
-  // compiled: <root>/dist/electron/engine/model; from source (tsx): <root>/electron/engine/model
-  const compiled = basename(resolve(__dirname, '..', '..', '..')) === 'dist';
-  return resolve(__dirname, ...(compiled ? ['..', '..', '..', '..'] : ['..', '..', '..']), 'models');
-}
 
 /** The manifest path when `dir` has one, else undefined (no throw: "no model" is a normal state). */
 export function findManifest(dir: string): string | undefined {

@@ -22,7 +22,8 @@
  */
 import type { Plane, Rect, RgbFloat } from '../image/types';
 import { throwIfAborted } from '../errors';
-import { defaultModelDir, findManifest, readManifest } from '../model/manifest';
+import { findManifest, readManifest } from '../model/manifest';
+import { defaultModelDir } from '../settings';
 import { getModel } from '../model/session';
 import type { TileEvent } from '../stitch';
 import { normalizeAi } from './ai';

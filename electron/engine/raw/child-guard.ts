@@ -11,6 +11,7 @@
  * ends a stuck decoder.
  */
 import { existsSync, statSync } from 'node:fs';
+import { decoderTimeout } from '../settings';
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => process.platform === 'linux' && existsSync(p));
 
@@ -26,8 +27,7 @@ export function guardedCommand(path: string, args: string[]): { command: string;
  * EVENLIGHT_DECODER_TIMEOUT_BASE_MS / _PER_MIB_MS override it (tests, very slow disks).
  */
 export function decoderTimeoutMs(file: string): number {
-  const base = Number(process.env.EVENLIGHT_DECODER_TIMEOUT_BASE_MS) || 30_000;
-  const perMiB = Number(process.env.EVENLIGHT_DECODER_TIMEOUT_PER_MIB_MS) || 2_000;
+  const { baseMs: base, perMibMs: perMiB } = decoderTimeout();
   let bytes = 0;
   try {
     bytes = statSync(file).size;

@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { EvenlightError, fromNodeError, throwIfAborted } from '../errors';
 import type { RgbFloat } from '../image/types';
 import { tiffLayout, type TiffLayout } from './detect';
@@ -17,6 +17,7 @@ import { tooLarge } from '../image/header';
 import { ppmToFloat } from './ppm-stream';
 import { linearToSrgbExact } from '../image/srgb';
 import { decoderTimeoutMs, guardedCommand } from './child-guard';
+import { nativeBinDirs } from '../settings';
 
 export type DecoderName = 'dcraw_emu' | 'dcraw';
 
@@ -66,21 +67,6 @@ function isExecutable(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Folders that may hold native-bin/<platform>-<arch>: env override, packaged app, repo. */
-function nativeBinDirs(): string[] {
-  const dirs: string[] = [];
-  if (process.env.EVENLIGHT_NATIVE_BIN) dirs.push(process.env.EVENLIGHT_NATIVE_BIN);
-  const resources = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-  if (resources) dirs.push(join(resources, 'native-bin', platformDir));
-  // Source (electron/engine/raw) and compiled (dist/electron/engine/raw) layouts.
-  let d = __dirname;
-  for (let i = 0; i < 6; i++) {
-    dirs.push(join(d, 'native-bin', platformDir));
-    d = dirname(d);
-  }
-  return dirs;
 }
 
 /**

@@ -8,6 +8,7 @@ import { EvenlightError } from '../errors';
 import type { RgbFloat } from '../image/types';
 import { decodeRaw, decoderVersion, resolveDecoder, type Decoder, type RawDecodeInfo, type RawDecodeOptions } from './dcraw';
 import { decodeRawWasm, wasmDecoderInfo } from './libraw-wasm';
+import { rawDecoderPreference } from '../settings';
 
 export type RawDecoderChoice =
   | { kind: 'native'; decoder: Decoder; reason: string }
@@ -25,7 +26,7 @@ export interface ChooseOptions {
 }
 
 export function chooseRawDecoder(opts: ChooseOptions = {}): RawDecoderChoice {
-  const prefer = (opts.prefer ?? process.env.EVENLIGHT_RAW_DECODER ?? '').toLowerCase();
+  const prefer = opts.prefer?.toLowerCase() ?? rawDecoderPreference();
   const native = resolveDecoder({ nativeDirs: opts.nativeDirs, pathEnv: opts.pathEnv });
   const wasm = !opts.noWasm && wasmDecoderInfo() !== null;
   if (prefer === 'wasm' || prefer === 'libraw-wasm') {

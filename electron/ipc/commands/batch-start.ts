@@ -4,7 +4,7 @@ import type { EventName, EventPayload } from '../../common/contract';
 import type { Handler } from './types';
 import { runEngineJob } from '../engine-jobs';
 import { defaultOutDir } from './output-path';
-import { listPhotoFiles } from '../../engine/photo-files';
+import { listPhotoFiles } from '../../engine';
 import { registerJob } from './job';
 import { EvenlightError } from '../../common/errors';
 

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { Handler } from './types';
 import { runEngineJob } from '../engine-jobs';
 import { defaultOutDir, outputPathFor } from './output-path';
-import { removeStaleTemps } from '../../engine/batch';
+import { removeStaleTemps } from '../../engine';
 import { internalJobId, registerJob } from './job';
 
 export const exportPhoto: Handler<'exportPhoto'> = async (req, ctx) => {

@@ -1,7 +1,7 @@
 // Bracket groups of an opened folder (the engine groups by EXIF capture time and exposure).
 import { basename } from 'node:path';
 import type { Handler } from './types';
-import { scanBracketDir } from '../../engine/hdr/brackets';
+import { scanBracketDir } from '../../engine';
 
 export const listBrackets: Handler<'listBrackets'> = async (req, ctx) => {
   const folder = await ctx.access.check(req.folder);

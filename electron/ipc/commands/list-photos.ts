@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import type { PhotoEntry } from '../../common/contract';
 import type { Handler } from './types';
-import { listPhotoFiles } from '../../engine/photo-files';
+import { listPhotoFiles } from '../../engine';
 
 export const listPhotos: Handler<'listPhotos'> = async (req, ctx) => {
   const folder = await ctx.access.check(req.folder);

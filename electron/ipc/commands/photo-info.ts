@@ -1,6 +1,6 @@
 // EXIF summary for the grid's badges and the editor's info panel.
 import type { Handler } from './types';
-import { readExif } from '../../engine/image/exif';
+import { readExif } from '../../engine';
 
 export const photoInfo: Handler<'photoInfo'> = async (req, ctx) => {
   const path = await ctx.access.check(req.path);

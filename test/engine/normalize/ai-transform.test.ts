@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { readImage } from '../../../electron/engine/image/io';
-import { defaultModelDir } from '../../../electron/engine/model/manifest';
+import { defaultModelDir } from '../../../electron/engine/settings';
 import { getModel } from '../../../electron/engine/model/session';
 import { areaResizeNchw, normalizeAi, predictTransform } from '../../../electron/engine/normalize/ai';
 import { applyTransformRows } from '../../../electron/engine/normalize/curve-apply';

@@ -1,15 +1,16 @@
 /**
- * End-to-end check of the installed RAW decoder, for `evenlight info` and packaging: decode
- * a small synthetic DNG of known content and compare. Catches a missing decoder, broken
- * bundled libraries and decoders that rescale or clip (wrong flags), not just "it runs".
+ * End-to-end check of a native RAW decoder, for whoever packages one into native-bin/:
+ * decode a small synthetic DNG of known content and compare. Catches a missing decoder,
+ * broken bundled libraries and decoders that rescale or clip (wrong flags), not just
+ * "it runs".
+ *
+ *   node --import tsx tools/raw-self-check.ts [decoder]   exit 0 when it passes
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage } from '../errors';
-import { decodeRaw, resolveDecoder, type Decoder } from './dcraw';
+import { decodeRaw, errorMessage, resolveDecoder, srgbToLinearExact, type Decoder } from '../electron/engine';
 import { CHART_PATCHES, writeSyntheticDng } from './synthetic-dng';
-import { srgbToLinearExact } from '../image/srgb';
 
 export interface DecoderCheck {
   ok: boolean;
@@ -50,4 +51,11 @@ export async function checkRawDecoder(decoder?: Decoder | string): Promise<Decod
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (require.main === module) {
+  void checkRawDecoder(process.argv[2]).then((r) => {
+    console.log(`${r.ok ? 'ok' : 'FAILED'}: ${r.decoder ?? 'no decoder'} (${r.ms} ms): ${r.detail}`);
+    process.exitCode = r.ok ? 0 : 1;
+  });
 }

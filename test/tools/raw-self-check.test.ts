@@ -2,9 +2,9 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkRawDecoder } from '../../../electron/engine/raw/self-check';
-import { resolveDecoder } from '../../../electron/engine/raw/dcraw';
-import { tmpDir } from '../../helpers/paths';
+import { checkRawDecoder } from '../../tools/raw-self-check';
+import { resolveDecoder } from '../../electron/engine/raw/dcraw';
+import { tmpDir } from '../helpers/paths';
 
 const dir = tmpDir('evenlight-selfcheck-');
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,15 +1,16 @@
 /**
  * Writes minimal valid DNGs from known linear scene data: uncompressed 16-bit Bayer RGGB
  * CFA, BlackLevel/WhiteLevel, AsShotNeutral (camera white balance), ColorMatrix1 and
- * BaselineExposure. The decoder self-check (raw/self-check.ts) decodes one against its
- * known content; tests and benchmarks use it as ground truth for RAW decoding.
+ * BaselineExposure. Tests and benchmarks use it as ground truth for RAW decoding, and the
+ * decoder self-check (tools/raw-self-check.ts) decodes one against its known content. A
+ * fixture writer, so it lives with the tools, not in the engine the app ships.
  *
  * The camera space is chosen to be linear sRGB: ColorMatrix1 is the XYZ(D65) -> linear
  * sRGB matrix, so a decoder's camera -> sRGB conversion is the identity and decoded values
  * equal the scene values (times the white-balance correction the neutral implies).
  */
 import { writeFileSync } from 'node:fs';
-import { serializeIfd } from '../image/tiff-ifd';
+import { serializeIfd } from '../electron/engine';
 
 /** Linear-light scene value at (x, y) in sRGB primaries, before white balance; 1 = white level. */
 export type Scene = (x: number, y: number) => [number, number, number];

@@ -5,11 +5,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { CAST_LIMIT, evaluateDataset, summarize, summarizeBuckets } from '../../../electron/engine/eval/evaluate';
-import { EV_BUCKETS, evBucket } from '../../../electron/engine/eval/ev';
-import { formatEvalTable } from '../../../electron/engine/eval/table';
-import { listBracketScenes, middleFrame, readSplit } from '../../../electron/engine/eval/scenes';
-import { repoRoot, tmpDir } from '../../helpers/paths';
+import { CAST_LIMIT, evaluateDataset, summarize, summarizeBuckets } from '../../electron/eval/evaluate';
+import { EV_BUCKETS, evBucket } from '../../electron/eval/ev';
+import { formatEvalTable } from '../../electron/eval/table';
+import { listBracketScenes, middleFrame, readSplit } from '../../electron/eval/scenes';
+import { repoRoot, tmpDir } from '../helpers/paths';
 
 async function writeBracket(dir: string, evs: number[], w = 96, h = 64, withTimes = false): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -126,6 +126,10 @@ test('eval scores every method per frame against the fusion, by split, and repor
 
     const mid = await evaluateDataset(root, { frames: 'middle', splitPath, methods: ['as-shot'], splits: ['test'] });
     assert.deepEqual(mid.rows.map((x) => x.frame), ['f1.jpg']);
+
+    // the split is an argument: without one every scene is unsplit, whatever the model folder holds
+    const unsplit = await evaluateDataset(root, { frames: 'middle', methods: ['as-shot'], modelDir: join(repoRoot, 'models') });
+    assert.deepEqual([...new Set(unsplit.rows.map((x) => x.split))], ['unsplit']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

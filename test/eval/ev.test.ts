@@ -3,12 +3,12 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bestExposedFrame, evBucket, evFromImages, evFromMetadata, evStep, frameEvs, meanLuma, RESPONSE_CONTRAST } from '../../../electron/engine/eval/ev';
-import { listBracketScenes } from '../../../electron/engine/eval/scenes';
-import { readImage } from '../../../electron/engine/image/io';
-import { downscaleToMaxSide } from '../../../electron/engine/image/resize';
-import type { RgbFloat } from '../../../electron/engine/image/types';
-import { dataDir } from '../../helpers/paths';
+import { bestExposedFrame, evBucket, evFromImages, evFromMetadata, evStep, frameEvs, meanLuma, RESPONSE_CONTRAST } from '../../electron/eval/ev';
+import { listBracketScenes } from '../../electron/eval/scenes';
+import { readImage } from '../../electron/engine/image/io';
+import { downscaleToMaxSide } from '../../electron/engine/image/resize';
+import type { RgbFloat } from '../../electron/engine/image/types';
+import { dataDir } from '../helpers/paths';
 
 test('EV buckets: <= -3, -3..-1, -1..+1 (both ends), +1..+3, >= +3', () => {
   const cases: Array<[number, string]> = [

@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { EvenlightError } from '../errors';
+import { EvenlightError } from '../engine';
 
 export type SplitName = 'train' | 'dev' | 'test' | 'heldout' | 'unsplit';
 /** every split name, in report order */

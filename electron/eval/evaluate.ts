@@ -1,8 +1,8 @@
 /**
  * Exposure evaluation over bracket scenes (the seed's Table 2): every chosen input frame goes
  * through each method and is scored with PSNR and SSIM (8-bit sRGB) and the colour cast
- * (metrics/cast.ts) against the scene's Mertens fusion of all its frames (hdr/mertens.ts,
- * default weights 1,1,1). Frames are area-downscaled to a long side of at most `maxSide`
+ * (engine/metrics/cast.ts) against the scene's Mertens fusion of all its frames
+ * (engine/hdr/mertens.ts, default weights 1,1,1). Frames are area-downscaled to a long side of at most `maxSide`
  * (default 1024) before anything else, fusion included. Every frame gets its EV relative to
  * the bracket's best-exposed frame and an EV bucket (eval/ev.ts).
  *
@@ -12,25 +12,35 @@
  *   wholeFramePass(image, session) -> Promise<RgbFloat>   the model run once over the whole frame
  *     (v2: its transform applied to all rows at once rather than band by band)
  *
- * Methods: as-shot (the frame itself), classic and ai (normalize/), seed-arch (the seed
+ * Methods: as-shot (the frame itself), classic and ai (engine/normalize/), seed-arch (the seed
  * architecture's ONNX in <modelDir>/seed-vgg, run through the same tiler) when present.
  * A scene that fails (unreadable frame, size mismatch) is listed in `failures`; the rest go on.
  */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { errorMessage, EvenlightError, throwIfAborted } from '../errors';
-import { MERTENS_DEFAULTS, mertensFuse } from '../hdr/mertens';
-import { readImage } from '../image/io';
-import type { RgbFloat } from '../image/types';
-import { castAgainst, castReference } from '../metrics/cast';
-import { psnr } from '../metrics/psnr';
-import { ssim } from '../metrics/ssim';
-import { defaultModelDir, findManifest } from '../model/manifest';
-import { getModel, type ModelSession } from '../model/session';
-import { areaResizeNchw, normalizeAi, photoTransform } from '../normalize/ai';
-import { applyTransformRows } from '../normalize/curve-apply';
-import { normalizeImageDetailed } from '../normalize/index';
-import { downscaleToMaxSide } from '../image/resize';
+import {
+  applyTransformRows,
+  areaResizeNchw,
+  castAgainst,
+  castReference,
+  defaultModelDir,
+  downscaleToMaxSide,
+  errorMessage,
+  EvenlightError,
+  findManifest,
+  getModel,
+  MERTENS_DEFAULTS,
+  mertensFuse,
+  normalizeAi,
+  normalizeImageDetailed,
+  photoTransform,
+  psnr,
+  readImage,
+  ssim,
+  throwIfAborted,
+  type ModelSession,
+  type RgbFloat,
+} from '../engine';
 import { EV_BUCKETS, evBucket, frameEvs, type EvBucket } from './ev';
 import { listBracketScenes, middleFrame, readSplit, SPLIT_NAMES, splitOf, type SplitName } from './scenes';
 import { pickSheetCases, SHEET_COLUMNS, sheetPanel, writeContactSheet, type SheetPanel } from './sheet';
@@ -44,7 +54,7 @@ export interface EvalOptions {
   maxSide?: number;
   /** folder with manifest.json (default: the shipped models/) */
   modelDir?: string;
-  /** train/dev/test/heldout split (default <modelDir>/training/split.json; missing -> every scene unsplit) */
+  /** split file with train/dev/test[/heldout] lists (eval/scenes.ts readSplit); none: every scene unsplit. The caller chooses it (the CLI defaults to <model-dir>/training/split.json). */
   splitPath?: string;
   methods?: EvalMethod[];
   /** also run the ai model as one whole-frame pass and compare it with the tiled result */
@@ -237,8 +247,7 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
   const frames = opts.frames ?? 'middle';
   const maxSide = opts.maxSide ?? 1024;
   const modelDir = opts.modelDir ?? defaultModelDir();
-  const splitPath = opts.splitPath ?? join(modelDir, 'training', 'split.json');
-  const split = opts.splitPath || existsSync(splitPath) ? readSplit(splitPath) : undefined;
+  const split = opts.splitPath ? readSplit(opts.splitPath) : undefined;
   const requested = opts.methods ?? [...ALL_METHODS];
   const skipped: EvalResult['skipped'] = {};
   const seedDir = join(modelDir, 'seed-vgg');

@@ -9,9 +9,7 @@
  *   writeContactSheet(path, rows, columns) -> { width, height }
  */
 import sharp from 'sharp';
-import { writeFileAtomic } from '../atomic-write';
-import { floatToU8 } from '../image/quantize';
-import type { RgbFloat } from '../image/types';
+import { floatToU8, writeFileAtomic, type RgbFloat } from '../engine';
 
 export interface SheetPanel {
   width: number;

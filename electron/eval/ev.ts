@@ -14,8 +14,7 @@
  * predictable; a Mertens-style well-exposedness score would favour the same frame on
  * ordinary scenes and is harder to reason about on back-lit ones.
  */
-import type { RgbFloat } from '../image/types';
-import { srgbToLinear } from '../image/srgb';
+import { srgbToLinear, type RgbFloat } from '../engine';
 import type { FrameExposure } from './scenes';
 
 export const EV_BUCKETS = ['<=-3', '-3..-1', '-1..+1', '+1..+3', '>=+3'] as const;
