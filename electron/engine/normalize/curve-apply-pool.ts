@@ -8,8 +8,8 @@
  *   applyTransformBands(raster, t, { dst?, strength?, signal?, onBand? }) -> Promise<void>
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread';
+import { connectWorker, type RpcWorker } from '../worker-rpc';
 import { throwIfAborted } from '../errors';
 import type { CurveTransform } from './curve-apply';
 import type { BandRequest } from './curve-apply-worker';
@@ -32,54 +32,29 @@ export interface SharedApplyOptions {
   bandRows?: number;
 }
 
-interface PoolWorker {
-  worker: Worker;
-}
+type BandOut = Uint8Array | Uint16Array;
+type PoolWorker = RpcWorker<BandRequest>;
 
 let pool: PoolWorker[] | undefined;
-let nextId = 1;
-type BandOut = Uint8Array | Uint16Array;
-const waiting = new Map<number, { resolve: (band: BandOut) => void; reject: (e: Error) => void; pw: PoolWorker }>();
 
 function workers(): PoolWorker[] {
   if (pool) return pool;
   const n = Math.max(1, Math.min(8, availableParallelism()));
-  pool = [];
+  const started: PoolWorker[] = [];
   for (let i = 0; i < n; i++) {
-    const pw: PoolWorker = { worker: startWorker(__dirname, 'curve-apply-worker') };
-    pw.worker.unref();
-    pw.worker.on('message', (m: { id: number; ok: boolean; band?: BandOut; message?: string }) => {
-      const w = waiting.get(m.id);
-      if (!w) return;
-      waiting.delete(m.id);
-      w.pw.worker.unref();
-      if (m.ok && m.band) w.resolve(m.band);
-      else w.reject(new Error(m.message));
+    const w = connectWorker<BandRequest>(startWorker(__dirname, 'curve-apply-worker'), 'transform worker');
+    // a dead worker fails its band (worker-rpc.ts); the pool is started afresh on the next call
+    w.onLost(() => {
+      if (pool === started) pool = undefined;
     });
-    const lost = (err: Error): void => {
-      // a dead worker fails its band and is replaced on the next call
-      for (const [id, w] of waiting) {
-        if (w.pw === pw) {
-          waiting.delete(id);
-          w.reject(err);
-        }
-      }
-      pool = undefined;
-    };
-    pw.worker.on('error', lost);
-    pw.worker.on('exit', (code) => lost(new Error(`transform worker exited (code ${code})`)));
-    pool.push(pw);
+    started.push(w);
   }
+  pool = started;
   return pool;
 }
 
-function runBand(pw: PoolWorker, req: Omit<BandRequest, 'id'>): Promise<BandOut> {
-  const id = nextId++;
-  pw.worker.ref(); // keep the process alive while a band is in flight
-  return new Promise<BandOut>((resolve, reject) => {
-    waiting.set(id, { resolve, reject, pw });
-    pw.worker.postMessage({ ...req, id }, [req.band.buffer as ArrayBuffer]);
-  });
+function runBand(w: PoolWorker, req: BandRequest): Promise<BandOut> {
+  return w.call<BandOut>(req, { transfer: [req.band.buffer as ArrayBuffer] }).result;
 }
 
 export async function applyTransformBands(src: IntRaster, t: CurveTransform, opts: SharedApplyOptions = {}): Promise<void> {
@@ -103,15 +78,24 @@ export async function applyTransformBands(src: IntRaster, t: CurveTransform, opt
       reported++;
     }
   };
-  const lane = async (pw: PoolWorker): Promise<void> => {
+  const lane = async (w: PoolWorker): Promise<void> => {
+    // one band buffer per lane, sent and returned again: a fresh few-MB buffer per band costs
+    // more in page faults than the copy itself (a third of a 36 MP photo's main-thread time)
+    let spare: ArrayBuffer | undefined;
     while (next < bands.length && !failure) {
       if (opts.signal?.aborted) return;
       const b = next++;
       const [y0, y1] = bands[b];
       try {
-        const band = src.data.slice(y0 * row, y1 * row);
-        const out = await runBand(pw, { band, outBits: bitsOf(dst.data), width: src.width, y0, y1, t, io });
+        const from = src.data.subarray(y0 * row, y1 * row);
+        const bytes = from.length * from.BYTES_PER_ELEMENT;
+        if (!spare || spare.byteLength < bytes) spare = new ArrayBuffer(rows * row * from.BYTES_PER_ELEMENT);
+        const band = from instanceof Uint8Array ? new Uint8Array(spare, 0, from.length) : new Uint16Array(spare, 0, from.length);
+        band.set(from);
+        spare = undefined; // transferred
+        const out = await runBand(w, { band, outBits: bitsOf(dst.data), width: src.width, y0, y1, t, io });
         dst.data.set(out, y0 * row);
+        if (out.buffer.byteLength >= bytes) spare = out.buffer as ArrayBuffer;
       } catch (err) {
         failure ??= err as Error;
         return;

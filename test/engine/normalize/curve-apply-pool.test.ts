@@ -1,0 +1,49 @@
+// The transform on every core (curve-apply-pool.ts) gives exactly the pixels of one pass of
+// applyTransformRows over the whole photo: any number of bands (the last one short), in place
+// or into an output of another depth, with band buffers reused across bands.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { applyTransformRows, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
+import { applyTransformBands } from '../../../electron/engine/normalize/curve-apply-pool';
+
+function transform(): CurveTransform {
+  const k = 8;
+  const knots = Float32Array.from({ length: k }, (_, j) => (j / (k - 1)) ** 2);
+  const gh = 3;
+  const gw = 4;
+  const curves = new Float32Array(gh * gw * k);
+  for (let c = 0; c < gh * gw; c++) for (let j = 0; j < k; j++) curves[c * k + j] = Math.min(1.2, knots[j] ** (0.4 + 0.1 * (c % 5)));
+  return { gh, gw, knots, curves, wb: [1.05, 0.98, 1.1], sat: 0.9, satDark: 0.5, dark: 0.02 };
+}
+
+function noise(n: number, max: number, seed: number): number[] {
+  let s = seed;
+  return Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return (s >>> 8) % (max + 1);
+  });
+}
+
+const width = 37;
+const height = 5 * 40 + 13; // six bands of 40 rows, the last short
+
+for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16], [16, 8]] as const) {
+  test(`${inBits}-bit in, ${outBits}-bit out: bands on workers equal one whole pass`, async () => {
+    const t = transform();
+    const n = width * height * 3;
+    const make = (bits: 8 | 16, values?: number[]) => (bits === 8 ? new Uint8Array(values ?? n) : new Uint16Array(values ?? n));
+    const src = make(inBits, noise(n, inBits === 8 ? 255 : 65535, 7 + inBits));
+    const want = make(outBits);
+    applyTransformRows(src, want, width, 0, height, t, { inMax: inBits === 8 ? 255 : 65535, outMax: outBits === 8 ? 255 : 65535, height, strength: 0.8 });
+    const photo = { width, height, data: src.slice() };
+    const dst = inBits === outBits ? undefined : { width, height, data: make(outBits) };
+    const seen: Array<[number, number]> = [];
+    await applyTransformBands(photo, t, { dst, strength: 0.8, bandRows: 40, onBand: (y0, y1) => seen.push([y0, y1]) });
+    const got = (dst ?? photo).data;
+    assert.deepEqual(seen, Array.from({ length: 6 }, (_, b) => [b * 40, Math.min(height, b * 40 + 40)]), 'bands reported once each, in order');
+    let diff = 0;
+    for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    assert.equal(diff, 0, 'pool and one pass differ');
+    if (dst) assert.deepEqual(photo.data, src, 'the source is left as it was when the output is separate');
+  });
+}
