@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveDecoder } from '../electron/engine';
 import { writeSyntheticDng } from '../tools/synthetic-dng';
-import { engineHostStats, runEngineJob, stopEngineHost } from '../electron/ipc/engine-jobs';
+import { engineHostStats, runEngineJob, stopEngineHost } from '../electron/jobs/engine-host';
 
 const WORK_SIDE = 2048;
 
@@ -27,7 +27,7 @@ export async function run(): Promise<Record<string, unknown>> {
     writeSyntheticDng(dng, { width: 6000, height: 4000 });
     const started = engineHostStats().workersStarted;
     const normalize = (strength: number) => () =>
-      runEngineJob<{ tiles: number }>({ kind: 'normalize', jobId: `n${strength}`, path: dng, maxSide: WORK_SIDE, mode: 'ai', strength, rois: [] });
+      runEngineJob({ kind: 'normalize', jobId: `n${strength}`, path: dng, maxSide: WORK_SIDE, mode: 'ai', strength, rois: [] });
     const [, previewMs] = await timed(() => runEngineJob({ kind: 'preview', jobId: 'p', path: dng, maxSide: WORK_SIDE }));
     const [first, firstMs] = await timed(normalize(1));
     const [, againMs] = await timed(normalize(0.6));

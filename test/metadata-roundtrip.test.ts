@@ -15,7 +15,7 @@ import { normalizeFile } from '../electron/engine/pipeline';
 import { readExif, type ExifSummary } from '../electron/engine/image/exif';
 import { embedExifInJpeg } from '../electron/engine/image/exif-embed';
 import { createRouter } from '../electron/ipc/router';
-import { stopEngineHost } from '../electron/ipc/engine-jobs';
+import { stopEngineHost } from '../electron/jobs/engine-host';
 import { psnr } from '../electron/engine/metrics/psnr';
 import type { OutputFormat } from '../electron/common/contract';
 import { sampleCameraExif } from './fixtures/exif-block';

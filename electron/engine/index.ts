@@ -27,7 +27,7 @@ export { isInside } from './path-inside';
 export { listPhotoFiles, type PhotoFile } from './photo-files';
 
 // ---- pixels
-export { areaResize, downscaleToMaxSide } from './image/resize';
+export { areaResize, downscaleToMaxSide, fitInside } from './image/resize';
 export { floatToU8, rgbFloatToRgba8 } from './image/quantize';
 export { srgbToLinear, srgbToLinearExact } from './image/srgb';
 export { extractTile, planTiles } from './tiles';
@@ -35,7 +35,7 @@ export { processTiled, type StitchStats, type TileEvent } from './stitch';
 
 // ---- normalising one photo, a folder
 export { defaultMode, normalizeImage, normalizeImageDetailed, type NormalizeMode, type NormalizeOptions, type NormalizeReport } from './normalize/index';
-export { ellipseMask, rectMask } from './normalize/roi';
+export { roiMask } from './normalize/roi';
 export { applyClassic, classicParams, meterExposure } from './normalize/classic';
 export { areaResizeNchw, normalizeAi, photoTransform, predictTransform } from './normalize/ai';
 export { applyTransformRows } from './normalize/curve-apply';
@@ -68,3 +68,4 @@ export { castAgainst, castReference } from './metrics/cast';
 
 // ---- worker threads (the jobs layer runs its own worker on the same bootstrap)
 export { startWorker } from './worker-thread';
+export { connectWorker, serveRequests, type RequestContext, type RpcWorker, type WorkerCall } from './worker-rpc';

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { commands, type CommandName, type EventName } from '../../electron/common/contract';
 import { createRouter, type Host } from '../../electron/ipc/router';
-import { stopEngineHost } from '../../electron/ipc/engine-jobs';
+import { stopEngineHost } from '../../electron/jobs/engine-host';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';
 import { gradient } from '../helpers/photos';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createRouter, type Host } from '../../electron/ipc/router';
 import { decodeTileFrame } from '../../electron/common/tile-frame';
-import { stopEngineHost } from '../../electron/ipc/engine-jobs';
+import { stopEngineHost } from '../../electron/jobs/engine-host';
 import type { Roi } from '../../electron/common/contract';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createRouter, type Host } from '../../electron/ipc/router';
 import { createDropRegistry } from '../../electron/ipc/dropped';
 import { decodeTileFrame } from '../../electron/common/tile-frame';
-import { engineHostStats } from '../../electron/ipc/engine-jobs';
+import { engineHostStats } from '../../electron/jobs/engine-host';
 import type { EventName } from '../../electron/common/contract';
 import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';

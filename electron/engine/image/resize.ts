@@ -69,9 +69,19 @@ export function areaResize(image: RgbFloat, width: number, height: number): RgbF
   return { width, height, data: out };
 }
 
-/** Area downscale so the long side is at most `maxSide`; images that fit come back as they are. */
+/**
+ * The size that fits inside `maxSide` (long side exactly maxSide, the short one rounded as
+ * sharp's `fit: inside` does, so a working image lines up with a JPEG preview of the same
+ * photo); a size that fits, or maxSide <= 0 (no limit), comes back as it is.
+ */
+export function fitInside(width: number, height: number, maxSide: number): { width: number; height: number } {
+  if (maxSide <= 0 || Math.max(width, height) <= maxSide) return { width, height };
+  const s = maxSide / Math.max(width, height);
+  return width >= height ? { width: maxSide, height: Math.max(1, Math.round(height * s)) } : { width: Math.max(1, Math.round(width * s)), height: maxSide };
+}
+
+/** Area downscale so the long side is at most `maxSide` (fitInside); images that fit come back as they are. */
 export function downscaleToMaxSide(image: RgbFloat, maxSide: number): RgbFloat {
-  const scale = maxSide / Math.max(image.width, image.height);
-  if (scale >= 1) return image;
-  return areaResize(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)));
+  const size = fitInside(image.width, image.height, maxSide);
+  return size.width === image.width && size.height === image.height ? image : areaResize(image, size.width, size.height);
 }

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EvenlightError } from '../errors';
 import { startWorker } from '../worker-thread';
+import { connectWorker } from '../worker-rpc';
 import { resolveExecutionProvider, type ExecutionProvider } from './backend';
 import { readManifest, type ModelManifest } from './manifest';
 
@@ -183,69 +184,46 @@ async function loadTransformModel(ort: Ort, dir: string, manifest: ModelManifest
   };
 }
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; code?: string; file?: string };
+/** What loadModelInWorker asks of session-worker.ts. */
+export type SessionRequest =
+  | { op: 'load'; dir: string; provider?: ExecutionProvider; threads?: number }
+  | { op: 'context'; thumb: Float32Array }
+  | { op: 'transform'; thumb: Float32Array }
+  | { op: 'tiles'; batch: Float32Array; n: number; h: number; w: number; context?: Float32Array };
+
+/** What `load` answers: the session's facts (the parent reads the manifest itself). */
+export type SessionInfo = Pick<ModelSession, 'provider' | 'providerNote' | 'hasContext' | 'hasTransform' | 'tileSize' | 'contextSize'>;
 
 export async function loadModelInWorker(dir: string, opts: { provider?: ExecutionProvider; threads?: number } = {}): Promise<ModelSession> {
   const manifest = readManifest(dir); // fail fast, with the file named, before starting a thread
-  // session-worker.js next to this file when compiled; .ts under tsx (tests, bench)
-  const worker = startWorker(__dirname, 'session-worker');
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  let dead: Error | undefined;
-  // keep the process alive only while a request is in flight
-  const track = () => (pending.size ? worker.ref() : worker.unref());
-  const failAll = (err: Error) => {
-    dead = err;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-    track();
-  };
-  worker.on('message', (r: Reply) => {
-    const p = pending.get(r.id);
-    if (!p) return;
-    pending.delete(r.id);
-    track();
-    if (r.ok) p.resolve(r.value);
-    else p.reject(r.code ? new EvenlightError(r.code as EvenlightError['code'], '', r.message) : new Error(r.message));
-  });
-  worker.on('error', (err) => failAll(err));
-  worker.on('exit', (code) => failAll(new Error(`model worker exited (code ${code})`)));
-  const call = <T>(id: number, msg: object, transfer: ArrayBuffer[] = []): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (dead) return reject(dead);
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      track();
-      worker.postMessage({ ...msg, id }, transfer);
-    });
-
-  let info: Pick<ModelSession, 'provider' | 'providerNote' | 'hasContext' | 'hasTransform' | 'tileSize' | 'contextSize'>;
+  const rpc = connectWorker<SessionRequest>(startWorker(__dirname, 'session-worker'), 'model worker');
+  let info: SessionInfo;
   try {
-    info = await call(0, { op: 'load', dir, provider: opts.provider, threads: opts.threads });
+    info = await rpc.call<SessionInfo>({ op: 'load', dir, provider: opts.provider, threads: opts.threads }).result;
   } catch (err) {
-    await worker.terminate();
+    await rpc.terminate();
     throw err;
   }
+  // inputs are copied before transfer: callers may keep using their arrays
+  const send = <T>(req: SessionRequest, input: Float32Array): Promise<T> => rpc.call<T>(req, { transfer: [input.buffer as ArrayBuffer] }).result;
   return {
     dir,
     manifest,
     ...info,
-    // inputs are copied before transfer: callers may keep using their arrays
     runContext: (thumb) => {
       const t = thumb.slice();
-      return call<Float32Array>(nextId++, { op: 'context', thumb: t }, [t.buffer]);
+      return send<Float32Array>({ op: 'context', thumb: t }, t);
     },
     runTransform: async (thumb) => {
       const t = thumb.slice();
-      const [curves, color] = await call<[Float32Array, Float32Array]>(nextId++, { op: 'transform', thumb: t }, [t.buffer]);
+      const [curves, color] = await send<[Float32Array, Float32Array]>({ op: 'transform', thumb: t }, t);
       return { curves, color };
     },
     runTiles: (batch, n, h, w, context) => {
       const b = batch.slice();
-      return call<Float32Array>(nextId++, { op: 'tiles', batch: b, n, h, w, context }, [b.buffer]);
+      return send<Float32Array>({ op: 'tiles', batch: b, n, h, w, context }, b);
     },
-    release: async () => {
-      await worker.terminate();
-    },
+    release: () => rpc.terminate(),
   };
 }
 

@@ -10,8 +10,8 @@
  * into the output, which is faulted in meanwhile; abort terminates the worker.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { dirname, join, sep } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { EvenlightError, throwIfAborted, type ErrorCode } from '../errors';
 import { tooLarge } from '../image/header';
 import { reserveFloats } from '../image/prefault';
@@ -19,6 +19,7 @@ import type { RgbFloat } from '../image/types';
 import { openRawHead, readBaselineExposure, type RawDecodeInfo, type RawDecodeOptions } from './dcraw';
 import type { WasmJob } from './libraw-wasm-worker';
 import { wasm, type WasmModule } from './wasm-api';
+import { startWorker } from '../worker-thread';
 
 export interface WasmDecoderInfo {
   name: 'libraw-wasm';
@@ -69,15 +70,6 @@ function wasmModule(info: WasmDecoderInfo): Promise<WasmModule> {
   return compiled;
 }
 
-function startWorker(job: WasmJob): Worker {
-  // libraw-wasm-worker.js next to this file when compiled; .ts under tsx (tests, bench)
-  const entry = join(__dirname, `libraw-wasm-worker${extname(__filename)}`);
-  if (!existsSync(entry)) throw new Error(`worker entry ${entry} missing`);
-  return entry.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: job })
-    : new Worker(entry, { workerData: job });
-}
-
 type Msg =
   | { type: 'size'; width: number; height: number }
   | { type: 'rows'; y0: number; data: Float32Array }
@@ -90,7 +82,7 @@ type Msg =
 function runJob<T>(job: WasmJob, file: string, signal: AbortSignal | undefined, onMessage: (m: Msg) => T | undefined): Promise<T> {
   throwIfAborted(signal, file);
   return new Promise<T>((resolve, reject) => {
-    const worker = startWorker(job);
+    const worker = startWorker(__dirname, 'libraw-wasm-worker', { workerData: job });
     let settled = false;
     const finish = (err: Error | null, value?: T): void => {
       if (settled) return;
@@ -185,7 +177,7 @@ async function previewFromWorker(path: string, signal: AbortSignal | undefined):
   let w = previewWorker;
   if (w) w.postMessage({ file: path });
   else {
-    w = previewWorker = startWorker({ file: path, libJs: info.libJs, module, halfSize: false, gain: 1, maxPixels: 0, thumbnail: true });
+    w = previewWorker = startWorker(__dirname, 'libraw-wasm-worker', { workerData: { file: path, libJs: info.libJs, module, halfSize: false, gain: 1, maxPixels: 0, thumbnail: true } satisfies WasmJob });
   }
   const worker = w;
   worker.ref();

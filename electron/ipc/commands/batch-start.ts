@@ -2,7 +2,7 @@
 import { resolve, sep } from 'node:path';
 import type { EventName, EventPayload } from '../../common/contract';
 import type { Handler } from './types';
-import { runEngineJob } from '../engine-jobs';
+import { runEngineJob } from '../../jobs/engine-host';
 import { defaultOutDir } from './output-path';
 import { listPhotoFiles } from '../../engine';
 import { registerJob } from './job';
@@ -33,7 +33,7 @@ export const batchStart: Handler<'batchStart'> = async (req, ctx) => {
     }
     ctx.host.emit(event, payload as never);
   };
-  void runEngineJob<{ ok: number; failed: number; cancelled: boolean }>(
+  void runEngineJob(
     { kind: 'batch', jobId, folder, outDir, format: req.format, quality: req.quality, mode: req.mode, strength: req.strength, confineTo: ctx.access.roots() },
     { signal: job.signal, onEvent },
   )

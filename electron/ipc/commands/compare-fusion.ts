@@ -1,7 +1,7 @@
 // AI from one frame vs fusion of the whole bracket, with PSNR/SSIM and a difference
 // heatmap, computed by the engine in a worker into a temp folder that is removed after.
 import type { Handler } from './types';
-import { runEngineJob } from '../engine-jobs';
+import { runEngineJob } from '../../jobs/engine-host';
 import { registerJob } from './job';
 import { EvenlightError } from '../../common/errors';
 
@@ -12,7 +12,7 @@ export const compareFusion: Handler<'compareFusion'> = async (req, ctx) => {
     for (const f of req.frames) frames.push(await ctx.access.check(f));
     const aiFrame = req.aiFrame ? await ctx.access.check(req.aiFrame) : frames[Math.floor(frames.length / 2)];
     if (!frames.includes(aiFrame)) throw new EvenlightError('BAD_REQUEST', aiFrame, "not one of the bracket's frames");
-    return await runEngineJob({ kind: 'compare', frames, aiFrame, maxSide: req.maxSide }, { signal: job.signal });
+    return await runEngineJob({ kind: 'compare', jobId: req.jobId, frames, aiFrame, maxSide: req.maxSide }, { signal: job.signal });
   } finally {
     job.done();
   }

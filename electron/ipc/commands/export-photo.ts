@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Handler } from './types';
-import { runEngineJob } from '../engine-jobs';
+import { runEngineJob } from '../../jobs/engine-host';
 import { defaultOutDir, outputPathFor } from './output-path';
 import { removeStaleTemps } from '../../engine';
 import { internalJobId, registerJob } from './job';
@@ -17,7 +17,7 @@ export const exportPhoto: Handler<'exportPhoto'> = async (req, ctx) => {
     const output = outputPathFor(path, outDir, req.format);
     await mkdir(outDir, { recursive: true });
     await removeStaleTemps(outDir); // an export that crashed earlier left its temp file here
-    const r = await runEngineJob<{ output: string }>(
+    const r = await runEngineJob(
       {
         kind: 'export',
         path,

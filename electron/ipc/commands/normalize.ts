@@ -1,7 +1,7 @@
 // Normalises a photo at the editor's working size in a worker; every finished tile goes to
 // the UI as a binary frame so the photo fills in progressively. `cancel` aborts it.
 import type { Handler } from './types';
-import { runEngineJob } from '../engine-jobs';
+import { runEngineJob } from '../../jobs/engine-host';
 import { registerJob } from './job';
 
 export const normalize: Handler<'normalize'> = async (req, ctx) => {

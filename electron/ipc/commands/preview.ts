@@ -1,6 +1,6 @@
 // Streams the editor's "before" image (same decode and working size as normalize) as binary strips.
 import type { Handler } from './types';
-import { runEngineJob } from '../engine-jobs';
+import { runEngineJob } from '../../jobs/engine-host';
 import { registerJob } from './job';
 
 export const preview: Handler<'preview'> = async (req, ctx) => {

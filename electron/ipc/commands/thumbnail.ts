@@ -3,15 +3,14 @@
 // which would block the main process), registered as a job so `cancel` and closing the
 // window stop it.
 import type { Handler } from './types';
-import { runEngineJob } from '../engine-jobs';
+import { runEngineJob } from '../../jobs/engine-host';
 import { internalJobId, registerJob } from './job';
 
 export const thumbnail: Handler<'thumbnail'> = async (req, ctx) => {
   const job = registerJob(ctx, req.jobId ?? internalJobId('thumb'));
   try {
     const path = await ctx.access.check(req.path);
-    const dataUrl = await runEngineJob<string>({ kind: 'thumbnail', path, maxSide: req.maxSide }, { signal: job.signal });
-    return { dataUrl };
+    return await runEngineJob({ kind: 'thumbnail', path, maxSide: req.maxSide }, { signal: job.signal });
   } finally {
     job.done();
   }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { areaResize, downscaleToMaxSide } from '../../../electron/engine/image/resize';
+import { areaResize, downscaleToMaxSide, fitInside } from '../../../electron/engine/image/resize';
 
 function image(w: number, h: number, f: (x: number, y: number, c: number) => number) {
   const data = new Float32Array(w * h * 3);
@@ -50,4 +50,12 @@ test('areaResize averages exact footprints (also non-integer ratios) and keeps t
   const two = areaResize({ width: 2, height: 1, data: new Float32Array([0, 0, 0, 1, 1, 1]) }, 1, 1);
   assert.deepEqual([...two.data], [0.5, 0.5, 0.5]);
   assert.throws(() => areaResize(img, 8, 5), /not a downscale/);
+});
+
+test('fitInside keeps small photos and fits the long side exactly; 0 means no limit', () => {
+  assert.deepEqual(fitInside(800, 600, 2048), { width: 800, height: 600 });
+  assert.deepEqual(fitInside(6000, 4000, 2048), { width: 2048, height: 1365 });
+  assert.deepEqual(fitInside(4000, 6000, 2048), { width: 1365, height: 2048 });
+  assert.deepEqual(fitInside(6000, 4000, 0), { width: 6000, height: 4000 });
+  assert.deepEqual(fitInside(5000, 1, 100), { width: 100, height: 1 });
 });

@@ -31,7 +31,7 @@ for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16], [16, 8]] as const) {
   test(`${inBits}-bit in, ${outBits}-bit out: bands on workers equal one whole pass`, async () => {
     const t = transform();
     const n = width * height * 3;
-    const make = (bits: 8 | 16, values?: number[]) => (bits === 8 ? new Uint8Array(values ?? n) : new Uint16Array(values ?? n));
+    const make = (bits: 8 | 16, values?: number[]) => (bits === 8 ? (values ? new Uint8Array(values) : new Uint8Array(n)) : values ? new Uint16Array(values) : new Uint16Array(n));
     const src = make(inBits, noise(n, inBits === 8 ? 255 : 65535, 7 + inBits));
     const want = make(outBits);
     applyTransformRows(src, want, width, 0, height, t, { inMax: inBits === 8 ? 255 : 65535, outMax: outBits === 8 ? 255 : 65535, height, strength: 0.8 });

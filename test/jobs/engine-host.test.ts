@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { engineHostStats, runEngineJob, stopEngineHost } from '../../electron/ipc/engine-jobs';
+import { engineHostStats, runEngineJob, stopEngineHost } from '../../electron/jobs/engine-host';
 import { tmpDir } from '../helpers/paths';
 
 after(() => stopEngineHost());
@@ -24,10 +24,10 @@ test('one worker serves job after job; a failing job leaves it serving', async (
   const f = await photo('one.jpg');
   const before = engineHostStats().workersStarted;
   const frames: number[] = [];
-  const a = await runEngineJob<{ width: number; height: number }>({ kind: 'preview', jobId: 'p1', path: f, maxSide: 256 }, { onTile: (fr) => frames.push(fr.length) });
+  const a = await runEngineJob({ kind: 'preview', jobId: 'p1', path: f, maxSide: 256 }, { onTile: (fr) => frames.push(fr.length) });
   assert.deepEqual([a.width, a.height], [256, 171]);
   assert.ok(frames.length > 0, 'strips streamed');
-  const b = await runEngineJob<{ tiles: number }>({ kind: 'normalize', jobId: 'n1', path: f, maxSide: 256, mode: 'classic', strength: 1, rois: [] });
+  const b = await runEngineJob({ kind: 'normalize', jobId: 'n1', path: f, maxSide: 256, mode: 'classic', strength: 1, rois: [] });
   assert.ok(b.tiles > 0);
   const missing = join(dir, 'no-such.jpg');
   writeFileSync(join(dir, 'text.jpg'), 'not a photo');
@@ -43,7 +43,7 @@ test('cancelling one job leaves a concurrent one running', async () => {
   const g = await photo('three.jpg');
   const ctl = new AbortController();
   const cancelled = runEngineJob({ kind: 'normalize', jobId: 'c1', path: f, maxSide: 0, mode: 'classic', strength: 1, rois: [] }, { signal: ctl.signal });
-  const kept = runEngineJob<{ width: number }>({ kind: 'normalize', jobId: 'c2', path: g, maxSide: 0, mode: 'classic', strength: 1, rois: [] });
+  const kept = runEngineJob({ kind: 'normalize', jobId: 'c2', path: g, maxSide: 0, mode: 'classic', strength: 1, rois: [] });
   ctl.abort();
   await assert.rejects(cancelled, /cancelled/);
   assert.equal((await kept).width, 300);

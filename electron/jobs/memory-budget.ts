@@ -7,9 +7,8 @@
  * waits in line; one that can never fit is refused at once with a clear error.
  */
 import { totalmem } from 'node:os';
-import { headerInfo, memoryBudgetOverride, sniffFile, throwIfAborted } from '../engine';
-import type { EngineJob } from './engine-jobs';
-import { EvenlightError, cancelledError } from '../common/errors';
+import { cancelledError, EvenlightError, headerInfo, memoryBudgetOverride, sniffFile, throwIfAborted } from '../engine';
+import type { EngineJob } from './job';
 
 /** Float32 RGB, the engine's working format. */
 export const BYTES_PER_PIXEL = 12;

@@ -4,7 +4,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RgbFloat } from '../../electron/engine/image/types';
 import { EvenlightError } from '../../electron/engine/errors';
-import { cachedWorkingImage, clearWorkingImageCache, MAX_KEPT_BYTES, workingImageCacheStats } from '../../electron/ipc/working-image-cache';
+import { cachedWorkingImage, clearWorkingImageCache, MAX_KEPT_BYTES, workingImageCacheStats } from '../../electron/jobs/working-image-cache';
 import { tmpDir } from '../helpers/paths';
 
 const dir = tmpDir('evenlight-wcache-');

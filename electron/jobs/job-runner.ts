@@ -1,35 +1,34 @@
 /**
- * What the engine worker does for each job kind. Kept apart from the worker plumbing so
- * the same code is easy to follow and test.
+ * What the engine worker does for each job kind (engine-worker.ts serves them). Kept apart
+ * from the worker plumbing so each job reads on its own.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineJob, JobMessage } from './engine-jobs';
 import type { EventPayload } from '../common/contract';
-import { areaResize, compareFusion, makeThumbnail, normalizeImage, readImage, rgbFloatToRgba8, runBatch, withWritePolicy, writeImage } from '../engine';
-import { workingSize } from './working-size';
-import { roiMask } from './roi-mask';
-import { cachedWorkingImage } from './working-image-cache';
 import { encodeTileFrame } from '../common/tile-frame';
+import { compareFusion, downscaleToMaxSide, makeThumbnail, normalizeImage, readImage, rgbFloatToRgba8, roiMask, runBatch, withWritePolicy, writeImage, type RequestContext } from '../engine';
+import type { EngineJob, JobKind, JobNote, JobOf, JobResults } from './job';
+import { cachedWorkingImage } from './working-image-cache';
 
-type Post = (m: JobMessage, transfer?: ArrayBuffer[]) => void;
+type Note = RequestContext<JobNote>['note'];
+type Runner<K extends JobKind> = (job: JobOf<K>, signal: AbortSignal, note: Note) => Promise<JobResults[K]>;
 
-export async function runJob(job: EngineJob, signal: AbortSignal, post: Post): Promise<unknown> {
-  switch (job.kind) {
-    case 'preview':
-      return runPreview(job, signal, post);
-    case 'normalize':
-      return runNormalize(job, signal, post);
-    case 'export':
-      return runExport(job, signal);
-    case 'batch':
-      return runBatchJob(job, signal, post);
-    case 'compare':
-      return runCompare(job, signal);
-    case 'thumbnail':
-      return `data:image/jpeg;base64,${(await makeThumbnail(job.path, job.maxSide, { signal })).toString('base64')}`;
-  }
+const runners: { [K in JobKind]: Runner<K> } = {
+  thumbnail: runThumbnail,
+  preview: runPreview,
+  normalize: runNormalize,
+  export: runExport,
+  batch: runBatchJob,
+  compare: runCompare,
+};
+
+export function runJob(job: EngineJob, signal: AbortSignal, note: Note): Promise<JobResults[JobKind]> {
+  return (runners[job.kind] as Runner<JobKind>)(job, signal, note);
+}
+
+async function runThumbnail(job: JobOf<'thumbnail'>, signal: AbortSignal): Promise<JobResults['thumbnail']> {
+  return { dataUrl: `data:image/jpeg;base64,${(await makeThumbnail(job.path, job.maxSide, { signal })).toString('base64')}` };
 }
 
 /**
@@ -40,14 +39,18 @@ function workingImage(path: string, maxSide: number, signal: AbortSignal) {
   return cachedWorkingImage(path, maxSide, signal, async () => {
     // a half-size RAW demosaic is plenty for a preview of at most maxSide pixels
     const { image: full } = await readImage(path, { signal, rawHalfSize: maxSide > 0 && maxSide <= 3000 });
-    const size = workingSize(full.width, full.height, maxSide);
-    return areaResize(full, size.width, size.height);
+    return downscaleToMaxSide(full, maxSide);
   });
+}
+
+/** Sends one finished rectangle of the working image to the UI as a binary frame (moved, not copied). */
+function sendTile(note: Note, frame: Uint8Array): void {
+  note({ type: 'tile', frame }, [frame.buffer as ArrayBuffer]);
 }
 
 const PREVIEW_STRIP_ROWS = 128;
 
-async function runPreview(job: Extract<EngineJob, { kind: 'preview' }>, signal: AbortSignal, post: Post) {
+async function runPreview(job: JobOf<'preview'>, signal: AbortSignal, note: Note): Promise<JobResults['preview']> {
   const image = await workingImage(job.path, job.maxSide, signal);
   const { width, height } = image;
   const total = Math.ceil(height / PREVIEW_STRIP_ROWS);
@@ -55,13 +58,12 @@ async function runPreview(job: Extract<EngineJob, { kind: 'preview' }>, signal: 
     const y = i * PREVIEW_STRIP_ROWS;
     const h = Math.min(PREVIEW_STRIP_ROWS, height - y);
     const rgb = image.data.subarray(y * width * 3, (y + h) * width * 3);
-    const frame = encodeTileFrame({ jobId: job.jobId, index: i, total, x: 0, y, w: width, h, imageWidth: width, imageHeight: height, rgba: rgbFloatToRgba8(rgb, width, h) });
-    post({ type: 'tile', frame }, [frame.buffer as ArrayBuffer]);
+    sendTile(note, encodeTileFrame({ jobId: job.jobId, index: i, total, x: 0, y, w: width, h, imageWidth: width, imageHeight: height, rgba: rgbFloatToRgba8(rgb, width, h) }));
   }
   return { jobId: job.jobId, width, height };
 }
 
-async function runNormalize(job: Extract<EngineJob, { kind: 'normalize' }>, signal: AbortSignal, post: Post) {
+async function runNormalize(job: JobOf<'normalize'>, signal: AbortSignal, note: Note): Promise<JobResults['normalize']> {
   const started = Date.now();
   const image = await workingImage(job.path, job.maxSide, signal);
   let tiles = 0;
@@ -72,25 +74,15 @@ async function runNormalize(job: Extract<EngineJob, { kind: 'normalize' }>, sign
     signal,
     onTile: (e) => {
       tiles++;
-      const frame = encodeTileFrame({
-        jobId: job.jobId,
-        index: e.index,
-        total: e.total,
-        x: e.rect.x,
-        y: e.rect.y,
-        w: e.rect.w,
-        h: e.rect.h,
-        imageWidth: image.width,
-        imageHeight: image.height,
-        rgba: rgbFloatToRgba8(e.pixels.data, e.pixels.width, e.pixels.height),
-      });
-      post({ type: 'tile', frame }, [frame.buffer as ArrayBuffer]);
+      const { x, y, w, h } = e.rect;
+      const rgba = rgbFloatToRgba8(e.pixels.data, e.pixels.width, e.pixels.height);
+      sendTile(note, encodeTileFrame({ jobId: job.jobId, index: e.index, total: e.total, x, y, w, h, imageWidth: image.width, imageHeight: image.height, rgba }));
     },
   });
   return { jobId: job.jobId, width: image.width, height: image.height, tiles, ms: Date.now() - started };
 }
 
-async function runExport(job: Extract<EngineJob, { kind: 'export' }>, signal: AbortSignal) {
+async function runExport(job: JobOf<'export'>, signal: AbortSignal): Promise<JobResults['export']> {
   const { image, meta } = await readImage(job.path, { signal });
   const out = await normalizeImage(image, {
     mode: job.mode,
@@ -105,7 +97,8 @@ async function runExport(job: Extract<EngineJob, { kind: 'export' }>, signal: Ab
   return { output: written[0] ?? job.output };
 }
 
-async function runBatchJob(job: Extract<EngineJob, { kind: 'batch' }>, signal: AbortSignal, post: Post) {
+async function runBatchJob(job: JobOf<'batch'>, signal: AbortSignal, note: Note): Promise<JobResults['batch']> {
+  const progress = (payload: EventPayload<'batchProgress'>): void => note({ type: 'event', event: 'batchProgress', payload });
   const summary = await runBatch(job.folder, job.outDir, {
     confineTo: job.confineTo, // a link planted in the folder must not read a photo from elsewhere
     writePolicy: { noClobber: true, confineTo: job.confineTo },
@@ -116,7 +109,7 @@ async function runBatchJob(job: Extract<EngineJob, { kind: 'batch' }>, signal: A
     signal,
     onEvent: (e) => {
       if (e.type !== 'file') return;
-      const payload: EventPayload<'batchProgress'> = {
+      progress({
         jobId: job.jobId,
         done: e.finished,
         total: e.total,
@@ -125,14 +118,12 @@ async function runBatchJob(job: Extract<EngineJob, { kind: 'batch' }>, signal: A
         error: e.result.status === 'failed' ? (e.result.reason ?? 'failed') : null,
         output: e.result.status === 'done' ? e.result.output : null,
         etaSeconds: e.etaMs == null ? null : e.etaMs / 1000,
-      };
-      post({ type: 'event', event: 'batchProgress', payload });
+      });
     },
   });
   if (summary.stopped) {
     // disk full or read-only: say so once, in the same progress stream the UI shows
-    const payload: EventPayload<'batchProgress'> = { jobId: job.jobId, done: summary.done + summary.failed + summary.skipped, total: summary.total, file: job.outDir, ok: false, error: summary.stopped, output: null, etaSeconds: null };
-    post({ type: 'event', event: 'batchProgress', payload });
+    progress({ jobId: job.jobId, done: summary.done + summary.failed + summary.skipped, total: summary.total, file: job.outDir, ok: false, error: summary.stopped, output: null, etaSeconds: null });
   }
   return { ok: summary.done + summary.skipped, failed: summary.failed + summary.notStarted, cancelled: summary.cancelled };
 }
@@ -142,7 +133,7 @@ async function dataUrl(path: string, maxSide: number): Promise<string> {
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
 
-async function runCompare(job: Extract<EngineJob, { kind: 'compare' }>, signal: AbortSignal) {
+async function runCompare(job: JobOf<'compare'>, signal: AbortSignal): Promise<JobResults['compare']> {
   const dir = await mkdtemp(join(tmpdir(), 'evenlight-compare-'));
   try {
     const r = await compareFusion(job.frames, dir, { frame: job.frames.indexOf(job.aiFrame) + 1, modes: ['ai', 'classic'], signal });

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { createMemoryGate, estimateJobBytes, memoryBudgetBytes } from '../../electron/ipc/memory-budget';
+import { createMemoryGate, estimateJobBytes, memoryBudgetBytes } from '../../electron/jobs/memory-budget';
 import { createRouter } from '../../electron/ipc/router';
 import { tmpDir } from '../helpers/paths';
 
@@ -57,7 +57,7 @@ test('estimates follow the declared pixels, not the file size', async () => {
   bombPng(bomb, 8000, 8000);
   const normalize = await estimateJobBytes({ kind: 'normalize', jobId: 'j', path: bomb, maxSide: 2048, mode: 'classic', strength: 1, rois: [] });
   assert.ok(normalize >= 8000 * 8000 * 12, `${normalize}`);
-  const compare = await estimateJobBytes({ kind: 'compare', frames: Array(16).fill(bomb), aiFrame: bomb, maxSide: 1024 });
+  const compare = await estimateJobBytes({ kind: 'compare', jobId: 'c', frames: Array(16).fill(bomb), aiFrame: bomb, maxSide: 1024 });
   assert.ok(compare >= 16 * 8000 * 8000 * 12, 'sixteen full-size frames are counted');
 });
 
