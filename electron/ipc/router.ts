@@ -4,34 +4,11 @@
  * anything thrown into a typed `{ ok: false, error }` result. Nothing reaches a handler
  * unvalidated, and no exception crosses the IPC boundary.
  */
-import { commands, type CommandName, type EventName, type EventPayload, type Request, type Response, type Result, type ResultError } from '../common/contract';
+import { commands, type CommandName, type Request, type Response, type Result, type ResultError } from '../common/contract';
 import { createFolderAccess, type FolderAccess } from './access';
 import { handlers } from './commands';
-import { toResultError } from './failure';
-
-export interface Host {
-  kind: 'electron' | 'bridge';
-  version: string;
-  /** Native folder picker (Electron); absent in the browser bridge. */
-  pickFolder?: () => Promise<string | null>;
-  /** Shows a path in the OS file manager, never opens it (Electron). */
-  reveal?: (path: string) => Promise<boolean>;
-  /**
-   * Electron: whether the user dropped this folder on the window (see dropped.ts). A host
-   * with a native dialog grants a typed path only through this.
-   */
-  takeDropped?: (path: string) => boolean;
-  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
-  /** Sends one binary tile frame (tile-frame.ts) to the UI. */
-  sendTile(frame: Uint8Array): void;
-}
-
-export interface Context {
-  host: Host;
-  access: FolderAccess;
-  /** Running jobs by id, so `cancel`/`batchCancel` can abort them. */
-  jobs: Map<string, AbortController>;
-}
+import { toResultError } from './result-error';
+import type { Context, Host } from './context';
 
 export interface Router {
   /** Untyped entry for transports: anything may arrive, everything is validated. */

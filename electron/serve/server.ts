@@ -18,7 +18,8 @@ import type { Duplex } from 'node:stream';
 import { extname, join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsServerMessage } from '../common/contract';
-import { createRouter, type Host, type Router } from '../ipc/router';
+import { createRouter, type Router } from '../ipc/router';
+import type { Host } from '../ipc/context';
 import { isInside, rendererDir as installedRendererDir } from '../engine';
 import { mimeTypeOf } from '../common/formats';
 

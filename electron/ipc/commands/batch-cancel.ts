@@ -1,9 +1,5 @@
 // Stops a running batch after the files in flight; finished outputs stay.
-import type { Handler } from './types';
+import type { Handler } from '../context';
+import { cancelJob } from '../job-registry';
 
-export const batchCancel: Handler<'batchCancel'> = async (req, ctx) => {
-  const job = ctx.jobs.get(req.jobId);
-  if (!job) return { cancelled: false };
-  job.abort();
-  return { cancelled: true };
-};
+export const batchCancel: Handler<'batchCancel'> = async (req, ctx) => ({ cancelled: cancelJob(ctx, req.jobId) });

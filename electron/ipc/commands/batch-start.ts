@@ -1,11 +1,11 @@
 // Starts a batch in a worker and returns at once; progress and the end arrive as events.
 import { resolve, sep } from 'node:path';
 import type { EventName, EventPayload } from '../../common/contract';
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { runEngineJob } from '../../jobs/engine-host';
-import { defaultOutDir } from './output-path';
+import { defaultOutDir } from '../output-path';
 import { listPhotoFiles } from '../../engine';
-import { registerJob } from './job';
+import { registerJob } from '../job-registry';
 import { EvenlightError } from '../../common/errors';
 
 export const batchStart: Handler<'batchStart'> = async (req, ctx) => {

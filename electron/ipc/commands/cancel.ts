@@ -1,9 +1,6 @@
-// Aborts a running normalize/compare job; the engine sees the AbortSignal between tiles.
-import type { Handler } from './types';
+// Aborts a running normalize, preview, export, compare or thumbnail job; the engine sees the
+// AbortSignal between tiles.
+import type { Handler } from '../context';
+import { cancelJob } from '../job-registry';
 
-export const cancel: Handler<'cancel'> = async (req, ctx) => {
-  const job = ctx.jobs.get(req.jobId);
-  if (!job) return { cancelled: false };
-  job.abort();
-  return { cancelled: true };
-};
+export const cancel: Handler<'cancel'> = async (req, ctx) => ({ cancelled: cancelJob(ctx, req.jobId) });

@@ -1,8 +1,8 @@
 // AI from one frame vs fusion of the whole bracket, with PSNR/SSIM and a difference
 // heatmap, computed by the engine in a worker into a temp folder that is removed after.
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { runEngineJob } from '../../jobs/engine-host';
-import { registerJob } from './job';
+import { registerJob } from '../job-registry';
 import { EvenlightError } from '../../common/errors';
 
 export const compareFusion: Handler<'compareFusion'> = async (req, ctx) => {

@@ -2,11 +2,11 @@
 // a job like any other, so `cancel` and closing the window stop it.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { runEngineJob } from '../../jobs/engine-host';
-import { defaultOutDir, outputPathFor } from './output-path';
+import { defaultOutDir, outputPathFor } from '../output-path';
 import { removeStaleTemps } from '../../engine';
-import { internalJobId, registerJob } from './job';
+import { internalJobId, registerJob } from '../job-registry';
 
 export const exportPhoto: Handler<'exportPhoto'> = async (req, ctx) => {
   const jobId = req.jobId ?? internalJobId('export');

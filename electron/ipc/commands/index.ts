@@ -1,6 +1,6 @@
 // Command table: one handler per contract command, one file each.
 import type { CommandName } from '../../common/contract';
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { openFolder } from './open-folder';
 import { listPhotos } from './list-photos';
 import { listBrackets } from './list-brackets';

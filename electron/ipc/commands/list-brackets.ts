@@ -1,6 +1,6 @@
 // Bracket groups of an opened folder (the engine groups by EXIF capture time and exposure).
 import { basename } from 'node:path';
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { scanBracketDir } from '../../engine';
 
 export const listBrackets: Handler<'listBrackets'> = async (req, ctx) => {

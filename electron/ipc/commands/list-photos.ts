@@ -2,7 +2,7 @@
 // thousands of files list instantly; decoding errors surface later, per file.
 import { stat } from 'node:fs/promises';
 import type { PhotoEntry } from '../../common/contract';
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { listPhotoFiles } from '../../engine';
 
 export const listPhotos: Handler<'listPhotos'> = async (req, ctx) => {

@@ -1,8 +1,8 @@
 // Normalises a photo at the editor's working size in a worker; every finished tile goes to
 // the UI as a binary frame so the photo fills in progressively. `cancel` aborts it.
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { runEngineJob } from '../../jobs/engine-host';
-import { registerJob } from './job';
+import { registerJob } from '../job-registry';
 
 export const normalize: Handler<'normalize'> = async (req, ctx) => {
   const job = registerJob(ctx, req.jobId);

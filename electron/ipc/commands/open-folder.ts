@@ -2,7 +2,7 @@
 // the window (announced by the preload, checked in main); a path the renderer merely names
 // is refused, so a compromised renderer cannot open the disk. The browser bridge has no
 // dialog: its user (holder of the per-run token) types the path.
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { EvenlightError } from '../../common/errors';
 
 export const openFolder: Handler<'openFolder'> = async (req, ctx) => {

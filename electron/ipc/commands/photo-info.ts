@@ -1,5 +1,5 @@
 // EXIF summary for the grid's badges and the editor's info panel.
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { readExif } from '../../engine';
 
 export const photoInfo: Handler<'photoInfo'> = async (req, ctx) => {

@@ -1,7 +1,7 @@
 // Streams the editor's "before" image (same decode and working size as normalize) as binary strips.
-import type { Handler } from './types';
+import type { Handler } from '../context';
 import { runEngineJob } from '../../jobs/engine-host';
-import { registerJob } from './job';
+import { registerJob } from '../job-registry';
 
 export const preview: Handler<'preview'> = async (req, ctx) => {
   const job = registerJob(ctx, req.jobId);

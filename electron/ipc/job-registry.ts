@@ -1,7 +1,7 @@
-// Registers a cancellable job synchronously, before any await in the handler, so a
-// `cancel` sent right after the request always finds it.
-import type { Context } from '../router';
-import { EvenlightError } from '../../common/errors';
+// The app's running jobs by id: a handler registers its job synchronously, before any
+// await, so a `cancel` sent right after the request always finds it.
+import type { Context } from './context';
+import { EvenlightError } from '../common/errors';
 
 let anonymous = 0;
 
@@ -15,4 +15,11 @@ export function registerJob(ctx: Context, jobId: string): { signal: AbortSignal;
   const controller = new AbortController();
   ctx.jobs.set(jobId, controller);
   return { signal: controller.signal, done: () => ctx.jobs.get(jobId) === controller && ctx.jobs.delete(jobId) };
+}
+
+/** Aborts a running job; false when none runs under that id (finished, or never started). */
+export function cancelJob(ctx: Context, jobId: string): boolean {
+  const job = ctx.jobs.get(jobId);
+  job?.abort();
+  return !!job;
 }

@@ -1,7 +1,7 @@
 // Where an exported photo goes: `<outDir>/<name>.<ext>`, never onto the original.
 import { basename, dirname, extname, join } from 'node:path';
-import { OUTPUT_EXTENSIONS, type OutputFormat } from '../../common/formats';
-import { EvenlightError } from '../../common/errors';
+import { OUTPUT_EXTENSIONS, type OutputFormat } from '../common/formats';
+import { EvenlightError } from '../common/errors';
 
 export function defaultOutDir(photoFolder: string): string {
   return join(photoFolder, 'evenlight');
