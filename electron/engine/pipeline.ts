@@ -14,7 +14,7 @@ import { readImage, readRaster, writeImage, writeRaster, type Raster } from './i
 import type { OutputFormat } from './image/types';
 import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
-import { defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
+import { checkStrength, defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
 import { areaResizeNchw, predictTransform } from './normalize/ai';
 import { applyTransformBands } from './normalize/curve-apply-pool';
 
@@ -101,8 +101,7 @@ async function normalizeFileFast(
 export async function normalizeFile(input: string, output: string, opts: NormalizeFileOptions = {}): Promise<NormalizeFileResult> {
   if (resolve(input) === resolve(output)) throw new EvenlightError('OUTPUT_UNWRITABLE', output, 'output would overwrite the original input file');
   const format = outputFormatFor(input, output, opts.format);
-  const strength = opts.strength ?? 1;
-  if (!(strength >= 0 && strength <= 1)) throw new EvenlightError('INVALID_ARGUMENT', input, `strength must be within 0..1, got ${opts.strength}`);
+  checkStrength(opts.strength, input); // the fast path below skips normalizeImage's own check
   const loading = fastPathSession(opts);
   if (loading) {
     const fast = await normalizeFileFast(input, output, format, loading, opts);

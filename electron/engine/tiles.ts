@@ -17,9 +17,9 @@
  * Exports:
  *   planTiles(width, height, { tileSize?, overlap? }) -> TileGrid
  *   extractTile(image, x0, y0, size, out?) -> RgbFloat   (reflect-101 padding)
- *   reflectIndex(i, n) -> number
  */
 import type { RgbFloat } from './image/types';
+import { reflect101 } from './image/reflect';
 
 export const DEFAULT_TILE_SIZE = 224;
 export const DEFAULT_OVERLAP = 32;
@@ -55,15 +55,6 @@ export interface TileGrid {
   ys: AxisPlan;
   /** number of tiles (xs.starts.length * ys.starts.length) */
   total: number;
-}
-
-/** Reflect-101 index (…2 1 |0 1 2 … n-1| n-2 …) for any integer, valid for n >= 1. */
-export function reflectIndex(i: number, n: number): number {
-  if (n <= 1) return 0;
-  const period = 2 * (n - 1);
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - m;
 }
 
 function planAxis(length: number, tile: number, overlap: number): AxisPlan {
@@ -146,7 +137,7 @@ export function extractTile(image: RgbFloat, x0: number, y0: number, size: numbe
   const dst = tile.data;
   const inside = x0 >= 0 && x0 + size <= W;
   for (let ty = 0; ty < size; ty++) {
-    const sy = reflectIndex(y0 + ty, H);
+    const sy = reflect101(y0 + ty, H);
     const rowBase = sy * W * 3;
     const d = ty * size * 3;
     if (inside) {
@@ -154,7 +145,7 @@ export function extractTile(image: RgbFloat, x0: number, y0: number, size: numbe
       dst.set(data.subarray(rowBase + x0 * 3, rowBase + (x0 + size) * 3), d);
     } else {
       for (let tx = 0; tx < size; tx++) {
-        const s = rowBase + reflectIndex(x0 + tx, W) * 3;
+        const s = rowBase + reflect101(x0 + tx, W) * 3;
         const o = d + tx * 3;
         dst[o] = data[s];
         dst[o + 1] = data[s + 1];

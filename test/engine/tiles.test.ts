@@ -1,12 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractTile, planTiles, reflectIndex } from '../../electron/engine/tiles';
-
-test('reflectIndex mirrors without repeating the edge pixel, for any n', () => {
-  assert.deepEqual([-3, -2, -1, 0, 1, 2, 3, 4, 5].map((i) => reflectIndex(i, 4)), [3, 2, 1, 0, 1, 2, 3, 2, 1]);
-  assert.deepEqual([-5, -1, 0, 7].map((i) => reflectIndex(i, 1)), [0, 0, 0, 0]);
-  assert.deepEqual([-1, 2, 3].map((i) => reflectIndex(i, 2)), [1, 0, 1]);
-});
+import { extractTile, planTiles } from '../../electron/engine/tiles';
 
 test('tiles cover every pixel, overlap at least as asked, and weights sum to 1', () => {
   for (const [len, ov] of [[1, 32], [223, 32], [224, 32], [225, 33], [1000, 32], [4000, 47], [417, 64]] as const) {

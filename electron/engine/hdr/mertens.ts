@@ -18,7 +18,8 @@
 // therefore feed OpenCV RGB-ordered arrays.)
 import type { RgbFloat } from '../image/types';
 import { throwIfAborted } from '../errors';
-import { type FloatPlanes, gaussianPyramid, pyrUp, reflect101 } from './pyramid';
+import { type FloatPlanes, gaussianPyramid, pyrUp } from './pyramid';
+import { reflect101 } from '../image/reflect';
 
 /** One set of default weights for every caller (fuse, eval, compare-fusion, training). */
 export const MERTENS_DEFAULTS = { contrast: 1, saturation: 1, exposure: 1 } as const;

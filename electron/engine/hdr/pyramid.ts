@@ -7,22 +7,13 @@
 //    OpenCV's source-index mapping reflect101(2i, 2n)/2 mirrors the first row/column and
 //    *replicates* the last one; an odd extra output column copies column 2n-1 and an extra
 //    output row copies row 2h-2 (both as OpenCV does).
+import { reflect101 } from '../image/reflect';
 
 export interface FloatPlanes {
   width: number;
   height: number;
   channels: number;
   data: Float32Array;
-}
-
-/** cv::borderInterpolate for BORDER_REFLECT_101 (gfedcb|abcdefgh|gfedcba). */
-export function reflect101(p: number, len: number): number {
-  if (len === 1) return 0;
-  while (p < 0 || p >= len) {
-    if (p < 0) p = -p;
-    else p = 2 * len - 2 - p;
-  }
-  return p;
 }
 
 export function pyrDown(src: FloatPlanes): FloatPlanes {

@@ -35,6 +35,20 @@ export function linearToSrgb(v: number): number {
   return a + (toSrgb[i + 1] - a) * (f - i);
 }
 
+/**
+ * Decoded RAW codes 0..maxval (linear light) to sRGB-encoded floats after `gain`, the exact
+ * curve: 0 at and below black, and above 1 the same curve goes on (highlight headroom is
+ * kept, never clipped). The one table both RAW decoders (dcraw.ts, libraw-wasm-worker.ts) use.
+ */
+export function linearToSrgbLut(maxval: number, gain: number): Float32Array {
+  const lut = new Float32Array(maxval + 1);
+  for (let i = 0; i <= maxval; i++) {
+    const v = (i / maxval) * gain;
+    lut[i] = v <= 0 ? 0 : linearToSrgbExact(v);
+  }
+  return lut;
+}
+
 /** Rec. 709 luminance of linear RGB. */
 export function luminance(r: number, g: number, b: number): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;

@@ -21,7 +21,7 @@
  * The input image is never modified.
  */
 import type { Plane, Rect, RgbFloat } from '../image/types';
-import { throwIfAborted } from '../errors';
+import { EvenlightError, throwIfAborted } from '../errors';
 import { findManifest, readManifest } from '../model/manifest';
 import { defaultModelDir } from '../settings';
 import { getModel } from '../model/session';
@@ -65,6 +65,13 @@ export interface NormalizeReport {
   masked: boolean;
 }
 
+/** The strength asked for (default 1), or INVALID_ARGUMENT naming `file` when it lies outside 0..1: the engine's one check. */
+export function checkStrength(strength: number | undefined, file = ''): number {
+  const s = strength ?? 1;
+  if (!(s >= 0 && s <= 1)) throw new EvenlightError('INVALID_ARGUMENT', file, `strength must be within 0..1, got ${strength}`);
+  return s;
+}
+
 export function defaultMode(modelDir = defaultModelDir()): NormalizeMode {
   if (!findManifest(modelDir)) return 'classic';
   try {
@@ -89,8 +96,7 @@ function combinedMask(image: RgbFloat, opts: NormalizeOptions): Plane | undefine
 }
 
 export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOptions = {}): Promise<{ image: RgbFloat; report: NormalizeReport }> {
-  const strength = opts.strength ?? 1;
-  if (!(strength >= 0 && strength <= 1)) throw new RangeError(`strength must be within 0..1, got ${opts.strength}`);
+  const strength = checkStrength(opts.strength);
   if (image.data.length !== image.width * image.height * 3 || image.width < 1 || image.height < 1) {
     throw new RangeError(`image buffer does not match ${image.width}x${image.height}`);
   }

@@ -15,7 +15,7 @@ import { tiffLayout, type TiffLayout } from './detect';
 import { reserveFloats } from '../image/prefault';
 import { tooLarge } from '../image/header';
 import { ppmToFloat } from './ppm-stream';
-import { linearToSrgbExact } from '../image/srgb';
+import { linearToSrgbLut } from '../image/srgb';
 import { decoderTimeoutMs, guardedCommand } from './child-guard';
 import { nativeBinDirs } from '../settings';
 
@@ -236,18 +236,6 @@ function decoderFailure(d: Decoder, file: string, stderr: string, code: number |
     return new EvenlightError('DECODE_FAILED', file, `${d.name} cannot decode this RAW file (${detail})`);
   }
   return new EvenlightError('DECODE_FAILED', file, `${d.name} failed (${status}${detail ? `: ${detail}` : ', no output'})`);
-}
-
-/** sRGB transfer function on linear light, extended above 1 with the same curve (no clip). */
-export function linearToSrgb(v: number): number {
-  return v <= 0 ? 0 : linearToSrgbExact(v);
-}
-
-/** Table for codes 0..maxval -> sRGB-encoded float after `gain`. */
-export function linearToSrgbLut(maxval: number, gain: number): Float32Array {
-  const lut = new Float32Array(maxval + 1);
-  for (let i = 0; i <= maxval; i++) lut[i] = linearToSrgb((i / maxval) * gain);
-  return lut;
 }
 
 /** DNG BaselineExposure (tag 50730, SRATIONAL in IFD0) from the file head, else 0. */

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { linearToSrgbExact } from '../image/srgb';
+import { linearToSrgbLut } from '../image/srgb';
 import { wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-api';
 
 export interface WasmJob {
@@ -118,11 +118,7 @@ async function run(): Promise<void> {
   const img = raw.imageData();
   if (!img || img.bits !== 16 || img.colors !== 3) throw new Error(`unexpected output (${img ? `${img.colors} colours, ${img.bits} bit` : 'none'})`);
   post({ type: 'size', width: img.width, height: img.height });
-  const lut = new Float32Array(65536);
-  for (let c = 0; c < 65536; c++) {
-    const v = (c / 65535) * job.gain;
-    lut[c] = v <= 0 ? 0 : linearToSrgbExact(v);
-  }
+  const lut = linearToSrgbLut(65535, job.gain);
   const src = img.data;
   const rowFloats = img.width * 3;
   const bandRows = Math.max(1, Math.floor(BAND_FLOATS / rowFloats));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collapseLaplacian, gaussianPyramid, pyrDown, pyrUp, reflect101, toLaplacian } from '../../../electron/engine/hdr/pyramid';
+import { collapseLaplacian, gaussianPyramid, pyrDown, pyrUp, toLaplacian } from '../../../electron/engine/hdr/pyramid';
 import { tmpDir } from '../../helpers/paths';
 
 const PY = `
@@ -57,7 +57,5 @@ test('Laplacian pyramid collapses back to the input', () => {
   let m = 0;
   for (let i = 0; i < data.length; i++) m = Math.max(m, Math.abs(back[i] - data[i]));
   assert.ok(m < 1e-6, String(m));
-  assert.equal(reflect101(-2, 5), 2);
-  assert.equal(reflect101(6, 5), 2);
   assert.throws(() => pyrUp({ width: 4, height: 4, channels: 1, data: new Float32Array(16) }, 10, 8), /cannot go/);
 });

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeRaw, decoderInfo, linearToSrgb, resolveDecoder, type Decoder, type RawDecodeInfo, type RawDecodeOptions } from '../../../electron/engine/raw/dcraw';
+import { decodeRaw, decoderInfo, resolveDecoder, type Decoder, type RawDecodeInfo, type RawDecodeOptions } from '../../../electron/engine/raw/dcraw';
 import { decodeRawWasm } from '../../../electron/engine/raw/libraw-wasm';
 import { readImage } from '../../../electron/engine/image/io';
 import { EvenlightError } from '../../../electron/engine/errors';
@@ -214,11 +214,3 @@ test('decoding is cancelled by an AbortSignal: the decoder child is killed mid-d
   await assert.rejects(decodeRaw(f, { signal: pre.signal }), (e: unknown) => e instanceof EvenlightError && e.code === 'CANCELLED');
 });
 
-test('linearToSrgb is the sRGB curve, continuous and unclipped above 1', () => {
-  assert.equal(linearToSrgb(0), 0);
-  assert.ok(Math.abs(linearToSrgb(1) - 1) < 1e-12);
-  assert.ok(Math.abs(linearToSrgb(0.18) - 0.4613561) < 1e-6);
-  assert.ok(Math.abs(linearToSrgb(0.0031308) - linearToSrgb(0.0031309)) < 1e-5);
-  assert.ok(linearToSrgb(2) > linearToSrgb(1.5) && linearToSrgb(1.5) > 1);
-  assert.equal(linearToSrgb(-0.2), 0);
-});
