@@ -160,6 +160,11 @@ export const commands = {
     request: z.object({ folder: absPath }),
     response: z.object({ brackets: z.array(BracketGroup) }),
   },
+  /**
+   * One frame corrected on its own vs the fusion of the whole bracket, at the working size
+   * `maxSide`. The three images (tile-frame.ts COMPARE_LAYERS) stream as binary frames tagged with jobId
+   * and their layer, like tiles, before the response.
+   */
   compareFusion: {
     request: z.object({
       jobId,
@@ -169,15 +174,15 @@ export const commands = {
       maxSide: maxSide.default(COMPARE_MAX_SIDE),
     }),
     response: z.object({
+      jobId: z.string(),
       /** which single-frame correction is shown: ai, or classic when no model is usable */
       mode: Mode,
       /** why ai is not shown, when it is not */
       note: z.string().nullable(),
       frame: z.string(),
-      /** data: URLs (JPEG) */
-      ai: z.string(),
-      fusion: z.string(),
-      heatmap: z.string(),
+      /** size of each of the three images */
+      width: z.number(),
+      height: z.number(),
       /** dB against the fusion; null when identical */
       psnr: z.number().nullable(),
       ssim: z.number(),
@@ -234,9 +239,11 @@ export const events = {
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
-/** Finished tile of a normalize job, decoded from its binary frame (see tile-frame.ts). */
+/** Finished rectangle of a job's image (preview, normalize, compare), decoded from its binary frame (see tile-frame.ts). */
 export interface TileFrame {
   jobId: string;
+  /** which of the job's images (compare: tile-frame.ts COMPARE_LAYERS; else 0) */
+  layer: number;
   index: number;
   total: number;
   /** rect in the working image's pixel coordinates */

@@ -1,6 +1,11 @@
-// AI / classic normalisation of one frame versus fusion of the whole bracket: writes the
-// images, a side-by-side, difference heatmaps and a metrics JSON (PSNR, SSIM of each
-// result against the fusion). Used by `evenlight compare-fusion` and the app.
+// AI / classic normalisation of one frame of a bracket versus the fusion of all of it, with
+// PSNR and SSIM of each against the fusion and a difference heatmap.
+//
+//   compareBracket(files, opts) -> Promise<BracketComparison>   in memory, at `maxSide`: the
+//     app streams its images to the UI (jobs/) with no file written
+//   compareFusion(files, outDir, opts) -> Promise<CompareFusionResult>   `evenlight
+//     compare-fusion`: the same comparison at full size, written as images, a side-by-side,
+//     heatmaps and metrics.json
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
@@ -9,13 +14,13 @@ import { writeImage } from './image/io';
 import { floatToU8, to8bit } from './image/quantize';
 import { writeFileAtomic } from './atomic-write';
 import { EvenlightError, errorMessage, throwIfAborted } from './errors';
-import { fuseFrames, loadFrames, type FusionMethod } from './fusion';
+import { fuseFrames, loadFrames, type FusionMethod, type FusionResult } from './fusion';
 import { MERTENS_DEFAULTS } from './hdr/mertens';
 import { normalizeImageDetailed, type NormalizeMode } from './normalize';
 import { psnr } from './metrics/psnr';
 import { ssim } from './metrics/ssim';
 
-export interface CompareFusionOptions {
+export interface CompareOptions {
   /** 1-based position of the frame to normalise, darkest first (default: the middle exposure) */
   frame?: number;
   method?: FusionMethod;
@@ -23,10 +28,39 @@ export interface CompareFusionOptions {
   times?: number[];
   modes?: NormalizeMode[];
   modelDir?: string;
-  /** panel height of the side-by-side (default 720 px, never upscaled) */
-  panelHeight?: number;
+  /** long side every frame is read at (0 or unset: full size) */
+  maxSide?: number;
   signal?: AbortSignal;
   onProgress?: (stage: string, fraction: number) => void;
+}
+
+/** One image against the fusion: the frame as shot ('original') or a mode's correction of it. */
+export interface ComparedImage {
+  mode: NormalizeMode | 'original';
+  image?: RgbFloat;
+  /** |image - fusion| as a black-red-yellow-white heatmap (diffHeatmap) */
+  heatmap?: RgbFloat;
+  /** dB against the fusion; null when identical */
+  psnr?: number | null;
+  ssim?: number;
+  meanAbsDiff?: number;
+  error?: string;
+}
+
+export interface BracketComparison {
+  fusion: { image: RgbFloat; method: FusionMethod };
+  frame: { index: number; path: string; exposureTime?: number };
+  /** 'original' first, then each mode asked for */
+  compared: ComparedImage[];
+  /** the frames as fused, darkest first */
+  frames: FusionResult['frames'];
+  /** the heatmaps map |result - fusion| (mean of R,G,B, 8-bit codes) 0..heatmapScale to black..white */
+  heatmapScale: number;
+}
+
+export interface CompareFusionOptions extends Omit<CompareOptions, 'maxSide'> {
+  /** panel height of the side-by-side (default 720 px, never upscaled) */
+  panelHeight?: number;
 }
 
 export interface ModeOutcome {
@@ -84,15 +118,10 @@ async function sideBySide(panels: RgbFloat[], height: number, path: string): Pro
   await writeFileAtomic(path, png);
 }
 
-export async function compareFusion(files: string[], outDir: string, opts: CompareFusionOptions = {}): Promise<CompareFusionResult> {
+export async function compareBracket(files: string[], opts: CompareOptions = {}): Promise<BracketComparison> {
   const modes = opts.modes ?? ['ai', 'classic'];
   const progress = opts.onProgress ?? (() => undefined);
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (err) {
-    throw new EvenlightError('OUTPUT_UNWRITABLE', outDir, `cannot create output folder: ${errorMessage(err)}`);
-  }
-  const loaded = await loadFrames(files, { times: opts.times, signal: opts.signal, onProgress: progress });
+  const loaded = await loadFrames(files, { times: opts.times, maxSide: opts.maxSide, signal: opts.signal, onProgress: progress });
   const fused = fuseFrames(loaded, { method: opts.method, align: opts.align, signal: opts.signal, onProgress: progress });
   const n = fused.inputs.length;
   const index = opts.frame === undefined ? (n >> 1) + 1 : opts.frame;
@@ -100,21 +129,12 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
   const frame = fused.inputs[index - 1];
   const frameInfo = fused.frames[index - 1];
 
-  const fusionPath = join(outDir, 'fusion.png');
-  await writeImage(fusionPath, fused.image, { format: 'png' });
-  const framePath = join(outDir, 'frame.png');
-  await writeImage(framePath, frame, { format: 'png' });
-
-  const outcomes: ModeOutcome[] = [];
-  const panels: RgbFloat[] = [frame];
-  const measure = async (mode: ModeOutcome['mode'], img: RgbFloat, path: string): Promise<ModeOutcome> => {
-    const heat = diffHeatmap(img, fused.image);
-    const heatmap = join(outDir, `diff-${mode}.png`);
-    await writeImage(heatmap, heat.image, { format: 'png' });
-    const p = psnr(img, fused.image);
-    return { mode, path, heatmap, psnr: Number.isFinite(p) ? p : null, ssim: ssim(img, fused.image), meanAbsDiff: heat.meanAbsDiff };
+  const measure = (mode: ComparedImage['mode'], image: RgbFloat): ComparedImage => {
+    const heat = diffHeatmap(image, fused.image);
+    const p = psnr(image, fused.image);
+    return { mode, image, heatmap: heat.image, psnr: Number.isFinite(p) ? p : null, ssim: ssim(image, fused.image), meanAbsDiff: heat.meanAbsDiff };
   };
-  outcomes.push(await measure('original', frame, framePath));
+  const compared: ComparedImage[] = [measure('original', frame)];
   for (const [k, mode] of modes.entries()) {
     throwIfAborted(opts.signal);
     progress(`normalize-${mode}`, k / modes.length);
@@ -122,33 +142,63 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
       const { image, report } = await normalizeImageDetailed(frame, { mode, modelDir: opts.modelDir, signal: opts.signal });
       // normalizeImage quietly falls back to classic; here that would mislabel the result
       if (report.mode !== mode) throw new Error((report.fallback ?? `${mode} was not available`).replace(/; used classic$/, ''));
-      const path = join(outDir, `${mode}.png`);
-      await writeImage(path, image, { format: 'png' });
-      outcomes.push(await measure(mode, image, path));
-      panels.push(image);
+      compared.push(measure(mode, image));
     } catch (err) {
       throwIfAborted(opts.signal);
-      outcomes.push({ mode, error: `${mode}: ${errorMessage(err)}` });
+      compared.push({ mode, error: `${mode}: ${errorMessage(err)}` });
     }
   }
-  panels.push(fused.image);
+  return {
+    fusion: { image: fused.image, method: fused.method },
+    frame: { index, path: frameInfo.path, exposureTime: frameInfo.exposureTime },
+    compared,
+    frames: fused.frames,
+    heatmapScale: HEAT_SCALE,
+  };
+}
+
+export async function compareFusion(files: string[], outDir: string, opts: CompareFusionOptions = {}): Promise<CompareFusionResult> {
+  const progress = opts.onProgress ?? (() => undefined);
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new EvenlightError('OUTPUT_UNWRITABLE', outDir, `cannot create output folder: ${errorMessage(err)}`);
+  }
+  const c = await compareBracket(files, opts);
+  const fusionPath = join(outDir, 'fusion.png');
+  await writeImage(fusionPath, c.fusion.image, { format: 'png' });
+  const outcomes: ModeOutcome[] = [];
+  const panels: RgbFloat[] = [];
+  for (const x of c.compared) {
+    if (!x.image || !x.heatmap) {
+      outcomes.push({ mode: x.mode, error: x.error });
+      continue;
+    }
+    const path = join(outDir, x.mode === 'original' ? 'frame.png' : `${x.mode}.png`);
+    await writeImage(path, x.image, { format: 'png' });
+    const heatmap = join(outDir, `diff-${x.mode}.png`);
+    await writeImage(heatmap, x.heatmap, { format: 'png' });
+    outcomes.push({ mode: x.mode, path, heatmap, psnr: x.psnr, ssim: x.ssim, meanAbsDiff: x.meanAbsDiff });
+    panels.push(x.image);
+  }
+  panels.push(c.fusion.image);
   const sbs = join(outDir, 'side-by-side.png');
   await sideBySide(panels, opts.panelHeight ?? 720, sbs);
 
   const result: CompareFusionResult = {
-    fusion: { path: fusionPath, method: fused.method },
-    frame: { index, path: frameInfo.path, exposureTime: frameInfo.exposureTime },
+    fusion: { path: fusionPath, method: c.fusion.method },
+    frame: c.frame,
     outcomes,
     sideBySide: sbs,
     metricsPath: join(outDir, 'metrics.json'),
-    heatmapScale: HEAT_SCALE,
+    heatmapScale: c.heatmapScale,
   };
   const doc = {
     ...result,
     panels: ['frame', ...outcomes.filter((o) => o.mode !== 'original' && !o.error).map((o) => o.mode), 'fusion'],
-    frames: fused.frames.map((f) => ({ file: basename(f.path), exposureTime: f.exposureTime, shift: f.shift })),
+    frames: c.frames.map((f) => ({ file: basename(f.path), exposureTime: f.exposureTime, shift: f.shift })),
     // the app and `fuse` share one default (the paper's weights): say which fusion was the reference
-    fusionWeights: fused.method === 'mertens' ? MERTENS_DEFAULTS : undefined,
+    fusionWeights: c.fusion.method === 'mertens' ? MERTENS_DEFAULTS : undefined,
     metric: 'PSNR (dB, 8-bit sRGB) and SSIM (Gaussian 11x11, sigma 1.5, per-channel mean) of each image against the fusion',
   };
   await writeFileAtomic(result.metricsPath, Buffer.from(JSON.stringify(doc, null, 2) + '\n'));

@@ -3,7 +3,7 @@
 // optionally align (MTB), then fuse by Mertens or Debevec + Reinhard.
 import { extensionOf, outputFormatOfName, type OutputFormat } from '../common/formats';
 import type { RgbFloat } from './image/types';
-import { readImage, writeImage, type ImageMeta } from './image/io';
+import { readFitted, writeImage, type ImageMeta } from './image/io';
 import { readExif } from './image/exif';
 import { EvenlightError, throwIfAborted } from './errors';
 import { mertensFuse } from './hdr/mertens';
@@ -63,8 +63,8 @@ export function fusedOutputFormat(path: string): OutputFormat {
   throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output type "${ext ? '.' + ext : '(none)'}"; use .jpg, .png or .tif`);
 }
 
-/** Reads the frames and their exposure times; checks that sizes agree. */
-export async function loadFrames(paths: string[], opts: Pick<FusionOptions, 'times' | 'signal' | 'onProgress'> = {}): Promise<LoadedFrame[]> {
+/** Reads the frames (at most `maxSide` on the long side when given, image/io.ts readFitted) and their exposure times; checks that sizes agree. */
+export async function loadFrames(paths: string[], opts: Pick<FusionOptions, 'times' | 'signal' | 'onProgress'> & { maxSide?: number } = {}): Promise<LoadedFrame[]> {
   if (paths.length < 2) throw new EvenlightError('INVALID_ARGUMENT', '', `fusion needs at least 2 frames, got ${paths.length}`);
   if (opts.times && opts.times.length !== paths.length) {
     throw new EvenlightError('INVALID_ARGUMENT', '', `${opts.times.length} exposure times given for ${paths.length} files`);
@@ -72,7 +72,7 @@ export async function loadFrames(paths: string[], opts: Pick<FusionOptions, 'tim
   const frames: LoadedFrame[] = [];
   for (const [i, path] of paths.entries()) {
     throwIfAborted(opts.signal, path);
-    const { image, meta } = await readImage(path, { signal: opts.signal });
+    const { image, meta } = await readFitted(path, opts.maxSide ?? 0, { signal: opts.signal });
     let exposureTime = opts.times?.[i];
     if (exposureTime === undefined) {
       const t = (await readExif(path).catch(() => ({ exposureTime: undefined }))).exposureTime;

@@ -16,7 +16,7 @@ export { cancelledError, errorMessage, EvenlightError, fromAbortError, isCancell
 
 // ---- files: reading, writing, listing, EXIF
 export type { ImageMeta } from './image/io';
-export { makeThumbnail, readImage, writeImage } from './image/io';
+export { makeThumbnail, readFitted, readImage, writeImage } from './image/io';
 export type { InputFormat, OutputFormat, Plane, Rect, RgbFloat } from './image/types';
 export { readExif, type ExifSummary } from './image/exif';
 export { sniffFile } from './image/format';
@@ -59,7 +59,7 @@ export { MERTENS_DEFAULTS, mertensFuse } from './hdr/mertens';
 export { calibrateDebevec, mergeDebevec } from './hdr/debevec';
 export { tonemapReinhardDevlin } from './hdr/reinhard';
 export { FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from './fusion';
-export { compareFusion, type CompareFusionResult } from './compare-fusion';
+export { compareBracket, compareFusion, type BracketComparison, type CompareFusionResult } from './compare-fusion';
 
 // ---- metrics
 export { psnr } from './metrics/psnr';

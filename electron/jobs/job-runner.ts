@@ -2,12 +2,23 @@
  * What the engine worker does for each job kind (engine-worker.ts serves them). Kept apart
  * from the worker plumbing so each job reads on its own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EventPayload } from '../common/contract';
-import { encodeTileFrame } from '../common/tile-frame';
-import { compareFusion, downscaleToMaxSide, makeThumbnail, normalizeImage, readImage, rgbFloatToRgba8, roiMask, runBatch, withWritePolicy, writeImage, type RequestContext } from '../engine';
+import { COMPARE_LAYERS, encodeTileFrame } from '../common/tile-frame';
+import {
+  compareBracket,
+  EvenlightError,
+  makeThumbnail,
+  normalizeImage,
+  readFitted,
+  readImage,
+  rgbFloatToRgba8,
+  roiMask,
+  runBatch,
+  withWritePolicy,
+  writeImage,
+  type RequestContext,
+  type RgbFloat,
+} from '../engine';
 import type { EngineJob, JobKind, JobNote, JobOf, JobResults } from './job';
 import { cachedWorkingImage } from './working-image-cache';
 
@@ -36,11 +47,7 @@ async function runThumbnail(job: JobOf<'thumbnail'>, signal: AbortSignal): Promi
  * every Normalise of it (cached), so before and after line up pixel for pixel.
  */
 function workingImage(path: string, maxSide: number, signal: AbortSignal) {
-  return cachedWorkingImage(path, maxSide, signal, async () => {
-    // a half-size RAW demosaic is plenty for a preview of at most maxSide pixels
-    const { image: full } = await readImage(path, { signal, rawHalfSize: maxSide > 0 && maxSide <= 3000 });
-    return downscaleToMaxSide(full, maxSide);
-  });
+  return cachedWorkingImage(path, maxSide, signal, async () => (await readFitted(path, maxSide, { signal })).image);
 }
 
 /** Sends one finished rectangle of the working image to the UI as a binary frame (moved, not copied). */
@@ -48,19 +55,24 @@ function sendTile(note: Note, frame: Uint8Array): void {
   note({ type: 'tile', frame }, [frame.buffer as ArrayBuffer]);
 }
 
-const PREVIEW_STRIP_ROWS = 128;
+const STRIP_ROWS = 128;
+
+/** A whole image to the UI as strips of rows, each its own frame (the preview, Compare's images). */
+function sendStrips(note: Note, jobId: string, image: RgbFloat, layer: number): void {
+  const { width, height } = image;
+  const total = Math.ceil(height / STRIP_ROWS);
+  for (let i = 0; i < total; i++) {
+    const y = i * STRIP_ROWS;
+    const h = Math.min(STRIP_ROWS, height - y);
+    const rgb = image.data.subarray(y * width * 3, (y + h) * width * 3);
+    sendTile(note, encodeTileFrame({ jobId, layer, index: i, total, x: 0, y, w: width, h, imageWidth: width, imageHeight: height, rgba: rgbFloatToRgba8(rgb, width, h) }));
+  }
+}
 
 async function runPreview(job: JobOf<'preview'>, signal: AbortSignal, note: Note): Promise<JobResults['preview']> {
   const image = await workingImage(job.path, job.maxSide, signal);
-  const { width, height } = image;
-  const total = Math.ceil(height / PREVIEW_STRIP_ROWS);
-  for (let i = 0; i < total; i++) {
-    const y = i * PREVIEW_STRIP_ROWS;
-    const h = Math.min(PREVIEW_STRIP_ROWS, height - y);
-    const rgb = image.data.subarray(y * width * 3, (y + h) * width * 3);
-    sendTile(note, encodeTileFrame({ jobId: job.jobId, index: i, total, x: 0, y, w: width, h, imageWidth: width, imageHeight: height, rgba: rgbFloatToRgba8(rgb, width, h) }));
-  }
-  return { jobId: job.jobId, width, height };
+  sendStrips(note, job.jobId, image, 0);
+  return { jobId: job.jobId, width: image.width, height: image.height };
 }
 
 async function runNormalize(job: JobOf<'normalize'>, signal: AbortSignal, note: Note): Promise<JobResults['normalize']> {
@@ -76,7 +88,7 @@ async function runNormalize(job: JobOf<'normalize'>, signal: AbortSignal, note: 
       tiles++;
       const { x, y, w, h } = e.rect;
       const rgba = rgbFloatToRgba8(e.pixels.data, e.pixels.width, e.pixels.height);
-      sendTile(note, encodeTileFrame({ jobId: job.jobId, index: e.index, total: e.total, x, y, w, h, imageWidth: image.width, imageHeight: image.height, rgba }));
+      sendTile(note, encodeTileFrame({ jobId: job.jobId, layer: 0, index: e.index, total: e.total, x, y, w, h, imageWidth: image.width, imageHeight: image.height, rgba }));
     },
   });
   return { jobId: job.jobId, width: image.width, height: image.height, tiles, ms: Date.now() - started };
@@ -128,35 +140,26 @@ async function runBatchJob(job: JobOf<'batch'>, signal: AbortSignal, note: Note)
   return { ok: summary.done + summary.skipped, failed: summary.failed + summary.notStarted, cancelled: summary.cancelled };
 }
 
-async function dataUrl(path: string, maxSide: number): Promise<string> {
-  const jpeg = await makeThumbnail(path, maxSide);
-  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
-}
-
-async function runCompare(job: JobOf<'compare'>, signal: AbortSignal): Promise<JobResults['compare']> {
-  const dir = await mkdtemp(join(tmpdir(), 'evenlight-compare-'));
-  try {
-    const r = await compareFusion(job.frames, dir, { frame: job.frames.indexOf(job.aiFrame) + 1, modes: ['ai', 'classic'], signal });
-    const ai = r.outcomes.find((o) => o.mode === 'ai' && !o.error);
-    const classic = r.outcomes.find((o) => o.mode === 'classic' && !o.error);
-    const shown = ai ?? classic;
-    if (!shown?.path || !shown.heatmap) {
-      const why = r.outcomes.filter((o) => o.error).map((o) => o.error);
-      throw new Error(`compare: no single-frame correction succeeded (${why.join('; ') || 'unknown reason'})`);
-    }
-    const side = job.maxSide > 0 ? job.maxSide : 4096;
-    const [aiUrl, fusionUrl, heatUrl] = await Promise.all([dataUrl(shown.path, side), dataUrl(r.fusion.path, side), dataUrl(shown.heatmap, side)]);
-    return {
-      mode: ai ? 'ai' : 'classic',
-      note: ai ? null : (r.outcomes.find((o) => o.mode === 'ai')?.error ?? 'AI correction unavailable'),
-      frame: r.frame.path,
-      ai: aiUrl,
-      fusion: fusionUrl,
-      heatmap: heatUrl,
-      psnr: shown.psnr ?? null,
-      ssim: shown.ssim ?? 0,
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+/** Compare: one frame corrected on its own vs the bracket's fusion, at the working size; the three images stream as frames. */
+async function runCompare(job: JobOf<'compare'>, signal: AbortSignal, note: Note): Promise<JobResults['compare']> {
+  const c = await compareBracket(job.frames, { frame: job.frames.indexOf(job.aiFrame) + 1, modes: ['ai', 'classic'], maxSide: job.maxSide, signal });
+  const ai = c.compared.find((x) => x.mode === 'ai' && !x.error);
+  const shown = ai ?? c.compared.find((x) => x.mode === 'classic' && !x.error);
+  if (!shown?.image || !shown.heatmap) {
+    const why = c.compared.filter((x) => x.error).map((x) => x.error);
+    throw new EvenlightError('FAILED', '', `compare: no single-frame correction succeeded (${why.join('; ') || 'unknown reason'})`);
   }
+  const layers: Record<(typeof COMPARE_LAYERS)[number], RgbFloat> = { corrected: shown.image, fusion: c.fusion.image, heatmap: shown.heatmap };
+  COMPARE_LAYERS.forEach((name, layer) => sendStrips(note, job.jobId, layers[name], layer));
+  const { width, height } = c.fusion.image;
+  return {
+    jobId: job.jobId,
+    mode: ai ? 'ai' : 'classic',
+    note: ai ? null : (c.compared.find((x) => x.mode === 'ai')?.error ?? 'AI correction unavailable'),
+    frame: c.frame.path,
+    width,
+    height,
+    psnr: shown.psnr ?? null,
+    ssim: shown.ssim ?? 0,
+  };
 }

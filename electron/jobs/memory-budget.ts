@@ -43,8 +43,8 @@ export async function declaredPixels(path: string): Promise<{ pixels: number; ra
 
 /**
  * Bytes a job may hold at its peak: the decoded photo plus the copies it works on
- * (normalize: input, output, tiles; export: the same at full size; compare: every frame and
- * the fusion's pyramids). A batch works through one photo at a time.
+ * (normalize: input, output, tiles; export: the same at full size; compare: the largest
+ * decode, every frame at the working size and the fusion's pyramids). A batch works through one photo at a time.
  */
 export async function estimateJobBytes(job: EngineJob): Promise<number> {
   switch (job.kind) {
@@ -64,9 +64,16 @@ export async function estimateJobBytes(job: EngineJob): Promise<number> {
       return pixels * BYTES_PER_PIXEL * 3;
     }
     case 'compare': {
-      let sum = 0;
-      for (const f of job.frames) sum += (await declaredPixels(f)).pixels;
-      return sum * BYTES_PER_PIXEL * 3;
+      // frames are decoded one at a time and kept at the working size (a square of maxSide
+      // bounds it), with the fusion's pyramids on top
+      let largest = 0;
+      let working = 0;
+      for (const f of job.frames) {
+        const { pixels } = await declaredPixels(f);
+        largest = Math.max(largest, pixels);
+        working += job.maxSide > 0 ? Math.min(pixels, job.maxSide * job.maxSide) : pixels;
+      }
+      return (largest + working * 3) * BYTES_PER_PIXEL;
     }
     case 'batch':
       return UNKNOWN_PIXELS * BYTES_PER_PIXEL * 3;

@@ -20,6 +20,12 @@ import { writeImage } from '../../electron/engine/image/io';
 interface PageNode {
   textContent: string | null;
 }
+/** A canvas as page.evaluate sees it (the tests compile without the DOM library). */
+interface CanvasNode {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
 declare const document: { querySelector(s: string): PageNode | null; querySelectorAll(s: string): ArrayLike<PageNode> & Iterable<PageNode> };
 
 const CHROMIUM = findChromium();
@@ -292,9 +298,23 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
     assert.equal(await page.getByTestId('metrics').count(), 1, `compare failed: ${await page.getByTestId('status').textContent()}`);
     const metrics = (await page.getByTestId('metrics').textContent()) ?? '';
     assert.match(metrics, /PSNR[\d.]+ dB/);
+    // the corrected frame and the fusion arrived as binary frames and were painted: not blank
+    const painted = (sel: string) =>
+      page.evaluate((s) => {
+        return [...(document.querySelectorAll(s) as unknown as Iterable<CanvasNode>)].map((c) => {
+          const px = c.width && c.height ? c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data : new Uint8ClampedArray();
+          let lit = 0;
+          for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] > 30) lit++;
+          return { w: c.width, lit };
+        });
+      }, sel);
+    const pair = await painted('.pair canvas');
+    assert.equal(pair.length, 2);
+    for (const c of pair) assert.ok(c.w > 0 && c.lit > c.w, JSON.stringify(pair));
     await shot('compare');
     await page.getByTestId('heatmap-toggle').check();
     await page.waitForSelector('[data-testid=heatmap]');
+    assert.ok((await painted('[data-testid=heatmap]'))[0]?.w > 0, 'heatmap painted');
     await shot('heatmap');
   });
 

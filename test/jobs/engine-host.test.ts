@@ -1,8 +1,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
+import { tmpdir } from 'node:os';
+import { decodeTileFrame } from '../../electron/common/tile-frame';
+import { writeSmallBracket } from '../helpers/bracket-files';
 import { engineHostStats, runEngineJob, stopEngineHost } from '../../electron/jobs/engine-host';
 import { tmpDir } from '../helpers/paths';
 
@@ -50,4 +53,22 @@ test('cancelling one job leaves a concurrent one running', async () => {
   const pre = new AbortController();
   pre.abort();
   await assert.rejects(runEngineJob({ kind: 'preview', jobId: 'c3', path: f, maxSide: 64 }, { signal: pre.signal }), /cancelled/);
+});
+
+test('compare streams its three images as frames at the working size, writing no file', async () => {
+  const { files } = await writeSmallBracket(tmpDir('evenlight-cmp-'));
+  const temps = () => readdirSync(tmpdir()).filter((n) => n.startsWith('evenlight-compare-')).length;
+  const before = temps();
+  const frames: Uint8Array[] = [];
+  const r = await runEngineJob({ kind: 'compare', jobId: 'cmp1', frames: files, aiFrame: files[1], maxSide: 120 }, { onTile: (f) => frames.push(f) });
+  assert.equal(Math.max(r.width, r.height), 120, 'fused and corrected at the working size');
+  assert.equal(r.frame, files[1]);
+  assert.ok(r.ssim > 0 && r.ssim <= 1);
+  const tiles = frames.map(decodeTileFrame);
+  for (const layer of [0, 1, 2]) {
+    const mine = tiles.filter((t) => t.layer === layer);
+    assert.ok(mine.every((t) => t.jobId === 'cmp1' && t.imageWidth === r.width && t.imageHeight === r.height));
+    assert.equal(mine.reduce((n, t) => n + t.w * t.h, 0), r.width * r.height, `layer ${layer} covered once`);
+  }
+  assert.equal(temps(), before, 'no temp folder of PNGs');
 });

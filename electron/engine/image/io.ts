@@ -22,6 +22,7 @@ import { sniffFile } from './format';
 import { checkHeader, tooLarge } from './header';
 import type { InputFormat, OutputFormat, RgbFloat } from './types';
 import { floatToU16, floatToU8 } from './quantize';
+import { downscaleToMaxSide } from './resize';
 import { defaultMaxPixels } from '../settings';
 
 
@@ -91,6 +92,16 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
   const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts.signal);
   const image = sixteen ? u16ToFloat(data, info.width, info.height, info.channels) : u8ToFloat(data, info.width, info.height, info.channels);
   return { image, meta };
+}
+
+/**
+ * The photo at a working size: long side at most `maxSide` (0: full size), area-downscaled.
+ * A RAW takes a half-size demosaic when that is still plenty (maxSide up to 3000 px). What
+ * the editor works on (jobs/) and what Compare fuses and corrects.
+ */
+export async function readFitted(path: string, maxSide: number, opts: Omit<ReadOptions, 'rawHalfSize'> = {}): Promise<{ image: RgbFloat; meta: ImageMeta }> {
+  const { image, meta } = await readImage(path, { ...opts, rawHalfSize: maxSide > 0 && maxSide <= 3000 });
+  return { image: downscaleToMaxSide(image, maxSide), meta };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Picks the transport: the Electron preload's `window.evenlight` when present, otherwise
 // the WebSocket bridge of `evenlight serve`. Both carry the same typed contract.
-import type { CommandName, EvenlightApi, EventName, EventPayload, Request, Response, Result, WsServerMessage } from '../../../electron/common/contract';
+import type { CommandName, EvenlightApi, EventName, EventPayload, Request, Response, Result, TileFrame, WsServerMessage } from '../../../electron/common/contract';
+import { decodeTileFrame } from '../../../electron/common/tile-frame';
 
 declare global {
   interface Window {
@@ -85,4 +86,12 @@ export async function call<C extends CommandName>(command: C, request: Request<C
   const r = await api.invoke(command, request);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value;
+}
+
+/** The binary frames of one job, decoded, as they arrive; returns the unsubscribe. */
+export function onJobFrames(jobId: string, listener: (frame: TileFrame) => void): () => void {
+  return api.onTile((bytes) => {
+    const frame = decodeTileFrame(bytes);
+    if (frame.jobId === jobId) listener(frame);
+  });
 }
