@@ -63,19 +63,12 @@ export interface CompareFusionOptions extends Omit<CompareOptions, 'maxSide'> {
   panelHeight?: number;
 }
 
-export interface ModeOutcome {
-  mode: NormalizeMode | 'original';
-  path?: string;
-  heatmap?: string;
-  psnr?: number | null;
-  ssim?: number;
-  meanAbsDiff?: number;
-  error?: string;
-}
+/** A ComparedImage as written: its image and heatmap as PNG files. */
+export type ModeOutcome = Omit<ComparedImage, 'image' | 'heatmap'> & { path?: string; heatmap?: string };
 
 export interface CompareFusionResult {
   fusion: { path: string; method: FusionMethod };
-  frame: { index: number; path: string; exposureTime?: number };
+  frame: BracketComparison['frame'];
   outcomes: ModeOutcome[];
   sideBySide: string;
   metricsPath: string;

@@ -1,5 +1,5 @@
 // ROIs sent through IPC, checked in pixels. A rectangle, an ellipse and a brush stroke go
-// through the router (contract validation, roi-mask.ts, the engine worker) with the editor's
+// through the router (contract validation, engine/normalize/roi.ts, the engine worker) with the editor's
 // normalize and with a full-size exportPhoto. Inside each region the photo changes; farther
 // than the feather from every region it is bit-identical to the photo before.
 import { after, before, test } from 'node:test';
