@@ -81,9 +81,10 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
   throwIfAborted(opts.signal, path);
   const { format, head, size } = await sniffFile(path);
   throwIfAborted(opts.signal, path);
-  checkHeader(path, head, format, size, maxPixels, format === 'raw' && opts.rawHalfSize ? 4 : 1);
+  const checked = checkHeader(path, head, format, size, maxPixels, format === 'raw' && opts.rawHalfSize ? 4 : 1);
   if (format === 'raw') {
-    const { image, info } = await decodeRawFile(path, { halfSize: opts.rawHalfSize, signal: opts.signal, maxPixels });
+    // the head read and checked here goes to the decoder: not read or checked again
+    const { image, info } = await decodeRawFile(path, { halfSize: opts.rawHalfSize, signal: opts.signal, maxPixels, rawHead: { head, size, info: checked } });
     const meta: ImageMeta = { path, format, width: image.width, height: image.height, bitDepth: 16, raw: info };
     const exif = extractExifBlock(head);
     if (exif) meta.exif = exif;

@@ -11,9 +11,9 @@ import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, read
 import { delimiter, join, resolve } from 'node:path';
 import { EvenlightError, fromNodeError, throwIfAborted } from '../errors';
 import type { RgbFloat } from '../image/types';
-import { tiffLayout, type TiffLayout } from './detect';
 import { reserveFloats } from '../image/prefault';
-import { tooLarge } from '../image/header';
+import { checkHeader, tooLarge, type HeaderInfo } from '../image/header';
+import { HEAD_BYTES } from '../image/format';
 import { ppmToFloat } from './ppm-stream';
 import { linearToSrgbLut } from '../image/srgb';
 import { decoderTimeoutMs, guardedCommand } from './child-guard';
@@ -42,6 +42,8 @@ export interface RawDecodeOptions {
   decoder?: Decoder | string;
   /** Refuse outputs larger than this many pixels (the header is checked before by io.ts). */
   maxPixels?: number;
+  /** The head as readImage read and checked it: not read or checked again. */
+  rawHead?: RawHead;
 }
 
 export interface RawDecodeInfo {
@@ -264,10 +266,10 @@ export function readBaselineExposure(head: Uint8Array): number {
 export async function decodeRaw(path: string, opts: RawDecodeOptions = {}): Promise<{ image: RgbFloat; info: RawDecodeInfo }> {
   const d = decoderFrom(opts.decoder, path);
   const halfSize = !!opts.halfSize;
-  const { head, layout } = openRawHead(path, halfSize, opts.maxPixels);
+  const { head, info } = opts.rawHead ?? openRawHead(path, halfSize, opts.maxPixels);
   // The decoder computes for seconds before its first byte: fault in the output's pages
   // meanwhile (the sensor size from the header; any other size gets a fresh array).
-  const reserved = reserveFloats(layout ? (halfSize ? (layout.width >> 1) * (layout.height >> 1) : layout.width * layout.height) * 3 : 0);
+  const reserved = reserveFloats(expectedFloats(info, halfSize));
   const baseline = opts.baselineExposure === false ? 0 : readBaselineExposure(head);
   const gain = Math.pow(2, baseline + (opts.exposureEv ?? 0));
   const sink = ppmToFloat(
@@ -324,11 +326,11 @@ function resolveDcrawOnly(): Decoder | null {
   return null;
 }
 
-export function readHead(path: string): { head: Buffer; size: number } {
+function readHead(path: string): { head: Buffer; size: number } {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, 256 * 1024));
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
     const n = readSync(fd, head, 0, head.length, 0);
     return { head: head.subarray(0, n), size };
   } finally {
@@ -336,8 +338,20 @@ export function readHead(path: string): { head: Buffer; size: number } {
   }
 }
 
-/** The head of a RAW file, read and checked before any decoder runs (native or WebAssembly). */
-export function openRawHead(path: string, halfSize: boolean, maxPixels?: number): { head: Buffer; size: number; layout: TiffLayout | null } {
+/** A RAW file's head, read and checked before any decoder runs (native or WebAssembly). */
+export interface RawHead {
+  head: Buffer;
+  size: number;
+  /** what header.ts checkHeader found: the sensor size when the directories give it */
+  info: HeaderInfo;
+}
+
+/**
+ * Reads the head of a RAW file and refuses an empty, truncated or oversized one in the words
+ * readImage uses (header.ts checkHeader). readImage passes the head it already read and
+ * checked instead (RawDecodeOptions.rawHead), so a photo's head is read and checked once.
+ */
+export function openRawHead(path: string, halfSize: boolean, maxPixels?: number): RawHead {
   let head: Buffer;
   let size: number;
   try {
@@ -345,23 +359,12 @@ export function openRawHead(path: string, halfSize: boolean, maxPixels?: number)
   } catch (err) {
     throw fromNodeError(err, path) ?? new EvenlightError('NOT_FOUND', path, `cannot read: ${(err as Error).message}`, { cause: err });
   }
-  return { head, size, layout: checkTiffLayout(path, head, size, halfSize, maxPixels) };
-}
-
-/** Structural checks on TIFF-based raws before spending a decoder run on them. */
-/** Refuses empty, truncated and oversized TIFF-based raws; returns the layout when known. */
-export function checkTiffLayout(path: string, head: Buffer, size: number, halfSize: boolean, maxPixels?: number): TiffLayout | null {
   if (size === 0) throw new EvenlightError('EMPTY', path, 'file is empty (0 bytes)');
-  const t = tiffLayout(head, size);
-  if (!t) return null;
-  if (t.ifdOutside) throw new EvenlightError('TRUNCATED', path, 'RAW file is truncated (its first directory lies past the end of the file)');
-  if (t.dataEnd > size) {
-    throw new EvenlightError('TRUNCATED', path, `RAW file is truncated (image data should end at byte ${t.dataEnd}, the file has ${size} bytes)`);
-  }
-  const px = (t.width * t.height) / (halfSize ? 4 : 1);
-  if (maxPixels && px > maxPixels) {
-    throw tooLarge(path, t.width, t.height, maxPixels);
-  }
-  return t.width > 0 && t.height > 0 ? t : null;
+  return { head, size, info: checkHeader(path, head, 'raw', size, maxPixels ?? Infinity, halfSize ? 4 : 1) };
 }
 
+/** Floats of the decoded image when the head gives the sensor size (to fault its pages in early), else 0. */
+export function expectedFloats(info: HeaderInfo, halfSize: boolean): number {
+  if (!info.width || !info.height) return 0;
+  return (halfSize ? (info.width >> 1) * (info.height >> 1) : info.width * info.height) * 3;
+}

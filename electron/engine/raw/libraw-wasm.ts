@@ -16,7 +16,7 @@ import { EvenlightError, throwIfAborted, type ErrorCode } from '../errors';
 import { tooLarge } from '../image/header';
 import { reserveFloats } from '../image/prefault';
 import type { RgbFloat } from '../image/types';
-import { openRawHead, readBaselineExposure, type RawDecodeInfo, type RawDecodeOptions } from './dcraw';
+import { expectedFloats, openRawHead, readBaselineExposure, type RawDecodeInfo, type RawDecodeOptions } from './dcraw';
 import type { WasmJob } from './libraw-wasm-worker';
 import { wasm, type WasmModule } from './wasm-api';
 import { startWorker } from '../worker-thread';
@@ -122,12 +122,12 @@ async function prepare(path: string): Promise<{ info: WasmDecoderInfo; module: W
 /** Decodes a camera RAW to sRGB-encoded float (values may exceed 1), like dcraw.ts's decodeRaw. */
 export async function decodeRawWasm(path: string, opts: Omit<RawDecodeOptions, 'decoder'> = {}): Promise<{ image: RgbFloat; info: RawDecodeInfo }> {
   const halfSize = !!opts.halfSize;
-  const { head, layout } = openRawHead(path, halfSize, opts.maxPixels);
+  const { head, info: headInfo } = opts.rawHead ?? openRawHead(path, halfSize, opts.maxPixels);
   const { info: wasm, module } = await prepare(path);
   const baseline = opts.baselineExposure === false ? 0 : readBaselineExposure(head);
   const gain = Math.pow(2, baseline + (opts.exposureEv ?? 0));
   // LibRaw computes for a second or more before the first band: fault the output in meanwhile
-  const reserved = reserveFloats(layout ? (halfSize ? (layout.width >> 1) * (layout.height >> 1) : layout.width * layout.height) * 3 : 0);
+  const reserved = reserveFloats(expectedFloats(headInfo, halfSize));
   const job: WasmJob = { file: path, libJs: wasm.libJs, module, halfSize, gain, maxPixels: opts.maxPixels ?? 0 };
   let image: RgbFloat | null = null;
   let filled = 0;
