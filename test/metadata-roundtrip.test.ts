@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { normalizeFile } from '../electron/engine/pipeline';
 import { readExif, type ExifSummary } from '../electron/engine/image/exif';
-import { embedExifInJpeg } from '../electron/engine/image/exif-embed';
+import { embedExifInJpeg } from '../electron/engine/image/embed-metadata';
 import { createRouter } from '../electron/ipc/router';
 import { stopEngineHost } from '../electron/jobs/engine-host';
 import { psnr } from '../electron/engine/metrics/psnr';

@@ -2,10 +2,11 @@
  * Puts the source's EXIF block and ICC profile into an encoded output file. sharp can only
  * attach an ICC profile by converting pixels into it (ours are already in that space) and
  * cannot write a raw EXIF block from raw-pixel input, so both are spliced in here:
- * JPEG APP1/APP2 segments, PNG eXIf/iCCP chunks, TIFF tags in a rewritten IFD0.
+ * JPEG APP1/APP2 segments, PNG eXIf/iCCP chunks, TIFF tags in a rewritten IFD0. The block
+ * comes ready from exif-block.ts; every splice into a file format is here.
  */
 import { crc32, deflateSync } from 'node:zlib';
-import { embedExifInJpeg, embedExifInPng } from './exif-embed';
+import { EXIF_PREFIX } from './exif-block';
 import type { OutputFormat } from './types';
 
 export function embedMetadata(encoded: Buffer, format: OutputFormat, m: { exif?: Buffer; icc?: Buffer }): Buffer {
@@ -20,6 +21,56 @@ export function embedMetadata(encoded: Buffer, format: OutputFormat, m: { exif?:
     out = embedInTiff(out, m.exif, m.icc);
   }
   return out;
+}
+
+/** JPEG with its EXIF APP1 replaced by `tiff` (placed after SOI and any JFIF APP0). */
+export function embedExifInJpeg(jpeg: Buffer, tiff: Buffer): Buffer {
+  const payloadLen = EXIF_PREFIX.length + tiff.length;
+  if (payloadLen + 2 > 0xffff) return jpeg; // APP1 cannot hold it; better no EXIF than a broken file
+  const parts: Buffer[] = [jpeg.subarray(0, 2)];
+  let pos = 2;
+  let inserted = false;
+  const app1 = Buffer.alloc(4);
+  app1.writeUInt16BE(0xffe1, 0);
+  app1.writeUInt16BE(payloadLen + 2, 2);
+  const segment = Buffer.concat([app1, EXIF_PREFIX, tiff]);
+  // Walk the leading APPn markers: keep all but existing EXIF APP1s.
+  while (pos + 4 <= jpeg.length && jpeg[pos] === 0xff) {
+    const marker = jpeg[pos + 1];
+    if (marker < 0xe0 || marker > 0xef) break;
+    const len = jpeg.readUInt16BE(pos + 2);
+    const seg = jpeg.subarray(pos, pos + 2 + len);
+    const isExif = marker === 0xe1 && seg.subarray(4, 10).equals(EXIF_PREFIX);
+    if (marker !== 0xe0 && !inserted) {
+      parts.push(segment);
+      inserted = true;
+    }
+    if (!isExif) parts.push(seg);
+    pos += 2 + len;
+  }
+  if (!inserted) parts.push(segment);
+  parts.push(jpeg.subarray(pos));
+  return Buffer.concat(parts);
+}
+
+/** PNG with an eXIf chunk (replacing any existing one) before the first IDAT. */
+export function embedExifInPng(png: Buffer, tiff: Buffer): Buffer {
+  const parts: Buffer[] = [png.subarray(0, 8)];
+  let pos = 8;
+  let inserted = false;
+  while (pos + 12 <= png.length) {
+    const len = png.readUInt32BE(pos);
+    const type = png.toString('latin1', pos + 4, pos + 8);
+    const chunk = png.subarray(pos, pos + 12 + len);
+    if (type === 'IDAT' && !inserted) {
+      parts.push(pngChunk('eXIf', tiff));
+      inserted = true;
+    }
+    if (type !== 'eXIf') parts.push(chunk);
+    pos += 12 + len;
+  }
+  parts.push(png.subarray(pos));
+  return Buffer.concat(parts);
 }
 
 const ICC_SIG = Buffer.from('ICC_PROFILE\0', 'latin1');

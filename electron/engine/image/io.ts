@@ -15,8 +15,8 @@ import { EvenlightError, fromNodeError, throwIfAborted, toEvenlightError } from 
 import type { RawDecodeInfo } from '../raw/dcraw';
 import { decodeRawFile } from '../raw/decoder';
 import { extractEmbeddedPreview } from '../raw/preview';
-import { embedMetadata, extractExifBlock } from './embed-metadata';
-import { bareExif, embedExifInJpeg, orientationExif, setExifOrientation } from './exif-embed';
+import { embedExifInJpeg, embedMetadata, extractExifBlock } from './embed-metadata';
+import { bareExif, orientationExif, setExifOrientation } from './exif-block';
 import { readExif } from './exif';
 import { sniffFile } from './format';
 import { checkHeader, tooLarge } from './header';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { findBrackets, groupBrackets, scanBracketDir } from '../../../electron/engine/hdr/brackets';
-import { embedExifInJpeg } from '../../../electron/engine/image/exif-embed';
+import { embedExifInJpeg } from '../../../electron/engine/image/embed-metadata';
 import { buildExifBlock, type Field } from '../../fixtures/exif-block';
 import { dataDir, tmpDir } from '../../helpers/paths';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import exifr from 'exifr';
 import { embedIccInJpeg, embedIccInPng, embedInTiff, embedMetadata, extractExifBlock } from '../../../electron/engine/image/embed-metadata';
-import { bareExif, setExifOrientation } from '../../../electron/engine/image/exif-embed';
+import { bareExif, setExifOrientation } from '../../../electron/engine/image/exif-block';
 import { buildSyntheticDng } from '../../fixtures/dng';
 import { sampleCameraExif } from '../../fixtures/exif-block';
 

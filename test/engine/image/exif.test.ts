@@ -4,7 +4,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { readExif, exifDateToIso } from '../../../electron/engine/image/exif';
-import { embedExifInJpeg, embedExifInPng } from '../../../electron/engine/image/exif-embed';
+import { embedExifInJpeg, embedExifInPng } from '../../../electron/engine/image/embed-metadata';
 import { writeImage, readImage } from '../../../electron/engine/image/io';
 import { EvenlightError } from '../../../electron/engine/errors';
 import { dataPath, tmpDir } from '../../helpers/paths';
