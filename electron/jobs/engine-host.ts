@@ -16,8 +16,7 @@
  *   runEngineJob(job, { signal?, onTile?, onEvent? }) -> Promise<JobResults[job.kind]>
  */
 import { cancelledError, connectWorker, isCancelled, startWorker, throwIfAborted, type RpcWorker } from '../engine';
-import type { EventName, EventPayload } from '../common/contract';
-import type { EngineJob, JobKind, JobNote, JobResults } from './job';
+import type { EngineJob, EventNote, JobKind, JobNote, JobResults } from './job';
 import { createMemoryGate, estimateJobBytes, type MemoryGate } from './memory-budget';
 
 const ABORT_GRACE_MS = 5000;
@@ -53,7 +52,7 @@ export function engineHostStats(): { workersStarted: number; running: number } {
 export interface JobOptions {
   signal?: AbortSignal;
   onTile?: (frame: Uint8Array) => void;
-  onEvent?: (event: EventName, payload: EventPayload<EventName>) => void;
+  onEvent?: (note: EventNote) => void;
 }
 
 const memory = createMemoryGate();
@@ -82,7 +81,7 @@ async function runAdmitted<K extends JobKind>(job: EngineJob, opts: JobOptions):
   throwIfAborted(opts.signal);
   const w = engineWorker();
   const call = w.call<JobResults[K]>(job, {
-    onNote: (n) => (n.type === 'tile' ? opts.onTile?.(n.frame) : opts.onEvent?.(n.event, n.payload)),
+    onNote: (n) => (n.type === 'tile' ? opts.onTile?.(n.frame) : opts.onEvent?.(n)),
   });
   let killTimer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {

@@ -31,5 +31,8 @@ export interface JobResults {
 export type JobKind = EngineJob['kind'];
 export type JobOf<K extends JobKind> = Extract<EngineJob, { kind: K }>;
 
+/** A contract event a job reports, its payload typed by its name. */
+export type EventNote = { [E in EventName]: { type: 'event'; event: E; payload: EventPayload<E> } }[EventName];
+
 /** What a running job reports on the way: binary tile frames (common/tile-frame.ts) and contract events. */
-export type JobNote = { type: 'tile'; frame: Uint8Array } | { type: 'event'; event: EventName; payload: EventPayload<EventName> };
+export type JobNote = { type: 'tile'; frame: Uint8Array } | EventNote;

@@ -1,8 +1,8 @@
 // Starts a batch in a worker and returns at once; progress and the end arrive as events.
 import { resolve, sep } from 'node:path';
-import type { EventName, EventPayload } from '../../common/contract';
 import type { Handler } from '../context';
 import { runEngineJob } from '../../jobs/engine-host';
+import type { EventNote } from '../../jobs/job';
 import { defaultOutDir } from '../output-path';
 import { listPhotoFiles } from '../../engine';
 import { registerJob } from '../job-registry';
@@ -26,12 +26,12 @@ export const batchStart: Handler<'batchStart'> = async (req, ctx) => {
   // counted here too, so a worker that had to be killed still reports what it finished
   let ok = 0;
   let failed = 0;
-  const onEvent = (event: EventName, payload: unknown) => {
-    if (event === 'batchProgress') {
-      if ((payload as EventPayload<'batchProgress'>).ok) ok++;
+  const onEvent = (note: EventNote) => {
+    if (note.event === 'batchProgress') {
+      if (note.payload.ok) ok++;
       else failed++;
     }
-    ctx.host.emit(event, payload as never);
+    ctx.host.emit(note.event, note.payload);
   };
   void runEngineJob(
     { kind: 'batch', jobId, folder, outDir, format: req.format, quality: req.quality, mode: req.mode, strength: req.strength, confineTo: ctx.access.roots() },
