@@ -1,7 +1,7 @@
 /**
  * Electron main process, kept thin: one locked-down window, the IPC router (the same one
  * the `serve` bridge uses), native folder dialog and reveal. Engine work runs in worker
- * threads started by the ipc layer, so the window never freezes on a big photo.
+ * threads started by the jobs layer (electron/jobs/), so the window never freezes on a big photo.
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
