@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import applier  # noqa: E402
 import train  # noqa: E402
-from export import MODELS, load  # noqa: E402
+from export import MODELS, load, load_shipped  # noqa: E402
 
 
 def image_like(g, n, h, w, top=1.0):
@@ -71,7 +71,7 @@ def main():
         tinted = torch.round((tgt * tint + 0.02 * torch.rand(1, 3, 48, 64, generator=g)).clamp(0, 1) * 255) / 255
         dump("cast", "training", {"output": tinted, "target": tgt}, {"cast": train.cast(tinted, tgt)})
         if not applier_only:
-            net, _ = load("evenlight2")
+            net = load_shipped()
             thumb = image_like(g, 1, 224, 224)
             curves, color = net(thumb)
             dump("evenlight", "transform", {"thumb": thumb}, {"curves": curves, "color": color})

@@ -94,7 +94,7 @@ def thumbs_of(x):
 def run(net, x, loss_x=None):
     """Model output at x's resolution (or loss_x's: the same photo smaller, where the loss is
     taken; the transform is resolution-free), and the auxiliary tensor the smoothness term reads."""
-    if isinstance(net, models.CurveNet):
+    if getattr(net, "kind", "") == "evenlight2":  # a CurveNet, or the mean of several (export.Mean)
         curves, color = net(thumbs_of(x))
         return applier.apply(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
     out, _ = net(x)
@@ -192,7 +192,8 @@ def evaluate(cfg, net, data):
 
 def selection_score(cfg, dev):
     """What picks the checkpoint, on dev only: PSNR, less w_cast_select dB per unit of mean cast."""
-    return dev["psnr"] - cfg.get("w_cast_select", 0) * dev["cast"]
+    w = cfg.get("w_cast_select", 0)
+    return dev["psnr"] - (w * dev["cast"] if w else 0.0)  # runs before the cast term had no cast figure
 
 
 def save_atomic(obj, path):

@@ -1,0 +1,50 @@
+"""Scores checkpoints, and the mean of their transforms (what export.py ships when given
+several), on the same 160 fixed dev frames train.py selects on: PSNR on 8-bit output, the
+colour cast, and the selection score (PSNR less 0.1 dB per unit of cast).
+
+  /usr/bin/python3 models/training/score_dev.py evenlight2 evenlight2-stage4
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import dataset  # noqa: E402
+import train  # noqa: E402
+from export import Mean, load  # noqa: E402
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("checkpoints", nargs="+")
+    ap.add_argument("--data", default=os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data")))
+    ap.add_argument("--split", default="dev")
+    a = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    items = dataset.build_cache(a.data, log=lambda *x: None)
+    data = train.dev_frames(train.load_items([i for i in items if i["split"] == a.split]), 160)
+    nets = {n: load(n)[0] for n in a.checkpoints}
+    if len(nets) > 1:
+        nets["mean"] = Mean(list(nets.values())).eval()
+    cfg = {"w_cast_select": 0.1}
+    out = {}
+    with torch.no_grad():
+        for name, net in nets.items():
+            ps, cs = [], []
+            for x, y in data:
+                o, _ = train.run(net, x)
+                o = torch.round(o.clamp(0, 1) * 255) / 255
+                ps.append(float(train.psnr(o, y)))
+                cs.append(float(train.cast(o, y)))
+            m = {"psnr": float(np.mean(ps)), "cast": float(np.mean(cs))}
+            out[name] = {**m, "score": train.selection_score(cfg, m), "frames": len(ps)}
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
