@@ -9,7 +9,6 @@ import json
 import os
 import sys
 
-import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,18 +30,12 @@ def main(argv=None):
     nets = {n: load(n)[0] for n in a.checkpoints}
     if len(nets) > 1:
         nets["mean"] = Mean(list(nets.values())).eval()
-    cfg = {"w_cast_select": 0.1}
+    # train.py's own dev evaluation and selection rule (L1 as the loss, the 0.1 dB cast penalty)
+    cfg = {"w_l1": 1.0, "w_cast_select": 0.1}
     out = {}
-    with torch.no_grad():
-        for name, net in nets.items():
-            ps, cs = [], []
-            for x, y in data:
-                o, _ = train.run(net, x)
-                o = torch.round(o.clamp(0, 1) * 255) / 255
-                ps.append(float(train.psnr(o, y)))
-                cs.append(float(train.cast(o, y)))
-            m = {"psnr": float(np.mean(ps)), "cast": float(np.mean(cs))}
-            out[name] = {**m, "score": train.selection_score(cfg, m), "frames": len(ps)}
+    for name, net in nets.items():
+        m = train.evaluate(cfg, net, data)
+        out[name] = {"psnr": m["psnr"], "cast": m["cast"], "score": train.selection_score(cfg, m), "frames": len(data)}
     print(json.dumps(out, indent=1))
 
 
