@@ -4,7 +4,9 @@
  *
  * - `evenlight normalize --mode ai` as a whole process (node start, model load, decode, AI,
  *   encode), peak RSS by /usr/bin/time -v;
- * - the floor: sharp decoding and re-encoding the same file (JPEG q92), as a whole process too;
+ * - the floor: sharp decoding and re-encoding the same file (JPEG q92), as a whole process too:
+ *   with sharp's own JPEG defaults (optimised Huffman tables, the issue's floor), and with the
+ *   settings Evenlight writes with (JPEG_DEFAULTS: standard tables), the like-for-like floor;
  * - the peer: RawTherapee's CLI with auto levels (`rawtherapee-cli`, Debian `rawtherapee`),
  *   when installed;
  * - the AI stage alone (after decode, before encode, in this process) against the in-process
@@ -12,11 +14,12 @@
  * Each is run `REPS` times alternately; the medians are compared.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { normalizeFile } from '../electron/engine';
+import { JPEG_DEFAULTS } from '../electron/common/formats';
 
 const REPS = 3;
 const root = resolve(__dirname, '..');
@@ -56,31 +59,39 @@ export async function run(): Promise<Record<string, unknown>> {
     const floorScript = join(dir, 'floor.js');
     writeFileSync(
       floorScript,
-      `require(${JSON.stringify(require.resolve('sharp'))})(process.argv[2]).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toFile(process.argv[3]).catch((e) => { console.error(e); process.exit(1); });`,
+      // argv[4] 'plain': Evenlight's JPEG settings (standard Huffman tables); else sharp's defaults
+      `require(${JSON.stringify(require.resolve('sharp'))})(process.argv[2]).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4', ...(process.argv[4] === 'plain' ? { optimiseCoding: false } : {}) }).toFile(process.argv[3]).catch((e) => { console.error(e); process.exit(1); });`,
     );
     const pp3 = join(dir, 'autolevels.pp3');
     writeFileSync(pp3, '[Version]\nAppVersion=5.9\nVersion=346\n\n[Exposure]\nAuto=true\nClip=0.02\n');
     const rt = hasRawTherapee();
     const ours: Array<{ ms: number; peakRssMiB: number }> = [];
     const floor: Array<{ ms: number; peakRssMiB: number }> = [];
+    const plainFloor: Array<{ ms: number; peakRssMiB: number }> = [];
     const peer: Array<{ ms: number; peakRssMiB: number }> = [];
     for (let i = 0; i < REPS; i++) {
       floor.push(timedProcess(process.execPath, [floorScript, photo, join(dir, `floor${i}.jpg`)]));
+      plainFloor.push(timedProcess(process.execPath, [floorScript, photo, join(dir, `plain${i}.jpg`), 'plain']));
       ours.push(timedProcess(process.execPath, [join(root, 'bin', 'evenlight.js'), 'normalize', photo, '-o', join(dir, `ai${i}.jpg`), '--mode', 'ai']));
       if (rt) peer.push(timedProcess('rawtherapee-cli', ['-o', join(dir, `rt${i}.jpg`), '-p', pp3, '-j92', '-js3', '-Y', '-c', photo]));
     }
     // the AI stage alone, in this process, against sharp's decode + encode of the same photo here
     const stage: number[] = [];
     const inFloor: number[] = [];
+    const inPlainFloor: number[] = [];
     for (let i = 0; i < REPS; i++) {
       const t = performance.now();
       await sharp(photo).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toFile(join(dir, `f${i}.jpg`));
       inFloor.push(performance.now() - t);
+      const tp = performance.now();
+      await sharp(photo).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4', optimiseCoding: false }).toFile(join(dir, `p${i}.jpg`));
+      inPlainFloor.push(performance.now() - tp);
       const r = await normalizeFile(photo, join(dir, `s${i}.jpg`), { mode: 'ai' });
       if (r.report.mode !== 'ai') throw new Error(`ai did not run: ${r.report.fallback}`);
       stage.push(r.timings.normalize);
     }
     const med = (xs: Array<{ ms: number }>): number => Math.round(median(xs.map((x) => x.ms)));
+    const mb = (f: string): number => Math.round(statSync(join(dir, f)).size / 1e4) / 100;
     const out: Record<string, unknown> = {
       photo: `rawio_d800_align/align_3.jpg ${meta.width}x${meta.height}`,
       reps: REPS,
@@ -88,9 +99,15 @@ export async function run(): Promise<Record<string, unknown>> {
       evenlightPeakRssMiB: Math.max(...ours.map((o) => o.peakRssMiB)),
       sharpFloorMs: med(floor),
       ratioToSharpFloor: Math.round((med(ours) / med(floor)) * 100) / 100,
+      sharpFloorSameEncoderMs: med(plainFloor),
+      ratioToSameEncoderFloor: Math.round((med(ours) / med(plainFloor)) * 100) / 100,
+      jpegOptimizeCoding: JPEG_DEFAULTS.optimizeCoding,
+      outputMB: { evenlight: mb('ai0.jpg'), sharpFloor: mb('floor0.jpg'), sameEncoderFloor: mb('plain0.jpg'), ...(rt ? { rawTherapee: mb('rt0.jpg') } : {}) },
       aiStageMs: Math.round(median(stage)),
       inProcessFloorMs: Math.round(median(inFloor)),
       aiStageRatioToFloor: Math.round((median(stage) / median(inFloor)) * 100) / 100,
+      inProcessSameEncoderFloorMs: Math.round(median(inPlainFloor)),
+      aiStageRatioToSameEncoderFloor: Math.round((median(stage) / median(inPlainFloor)) * 100) / 100,
     };
     if (rt) {
       out.rawTherapeeAutoLevelsMs = med(peer);

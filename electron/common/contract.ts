@@ -6,7 +6,7 @@
  * This file is imported by the renderer too, so it must stay free of Node APIs.
  */
 import { z } from 'zod';
-import { MODES, OUTPUT_FORMATS, PHOTO_TYPES } from './formats';
+import { JPEG_DEFAULTS, MODES, OUTPUT_FORMATS, PHOTO_TYPES } from './formats';
 import { RESULT_CODES } from './errors';
 import { COMPARE_MAX_SIDE, EDITOR_MAX_SIDE } from './settings';
 
@@ -82,7 +82,7 @@ const maxSide = z.number().int().min(0).max(65535);
 /** Output options shared by single-photo export and batch. */
 const renderOptions = {
   format: OutputFormat.default('jpeg'),
-  quality: z.number().int().min(1).max(100).default(92),
+  quality: z.number().int().min(1).max(100).default(JPEG_DEFAULTS.quality),
   mode: Mode,
   strength: z.number().min(0).max(1).default(1),
 };

@@ -21,6 +21,8 @@ import { applyTransformBands } from './normalize/curve-apply-pool';
 export interface NormalizeFileOptions extends Omit<NormalizeOptions, 'onReport'> {
   format?: OutputFormat;
   quality?: number;
+  /** JPEG: optimised Huffman tables (about 25 % smaller, ~10× the encode time) */
+  optimizeJpeg?: boolean;
   maxPixels?: number;
 }
 
@@ -85,7 +87,7 @@ async function normalizeFileFast(
     throw err;
   }
   const t2 = performance.now();
-  await writeRaster(output, dst, { format, quality: opts.quality, meta });
+  await writeRaster(output, dst, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta });
   const t3 = performance.now();
   const report: NormalizeReport = {
     mode: 'ai',
@@ -122,7 +124,7 @@ export async function normalizeFile(input: string, output: string, opts: Normali
   }
   throwIfAborted(opts.signal, input);
   const t2 = performance.now();
-  await writeImage(output, result, { format, quality: opts.quality, meta });
+  await writeImage(output, result, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta });
   const t3 = performance.now();
   return {
     input,

@@ -25,6 +25,10 @@ test('normalize writes a brighter photo of the same size; format follows the inp
   const [a, b] = await Promise.all([sharp(src).stats(), sharp(out).stats()]);
   assert.ok(b.channels[1].mean > a.channels[1].mean + 20, `brighter: ${a.channels[1].mean} -> ${b.channels[1].mean}`);
   assert.equal(createHash('sha256').update(readFileSync(src)).digest('hex'), h, 'original untouched');
+  const small = join(tmpDir(), 'small.jpg');
+  assert.equal(cli(['normalize', src, '-o', small, '--optimize-jpeg']).status, 0);
+  assert.ok((await sharp(small).raw().toBuffer()).equals(await sharp(out).raw().toBuffer()), '--optimize-jpeg: the same pixels');
+  assert.ok(readFileSync(small).length < readFileSync(out).length, '--optimize-jpeg: a smaller file');
 
   const dir = tmpDir();
   const j = cli(['normalize', fx.good[1], '-o', dir, '--format', 'tiff16', '--json', '--strength', '0.5', '--roi', '10,10,50,50']);

@@ -1,5 +1,5 @@
 // `evenlight batch <dir> -o <outdir> [--recursive] [--mode ai|classic] [--format ...]
-//   [--quality Q] [--strength S] [--concurrency N] [--skip-existing] [--json]`
+//   [--quality Q] [--optimize-jpeg] [--strength S] [--concurrency N] [--skip-existing] [--json]`
 // Progress: a bar with ETA on a TTY (stderr), one line per file otherwise; with --json,
 // one JSON object per event on stdout. Always ends with the summary JSON on stdout
 // ({ type: 'summary', done, failed, skipped, ..., results }).
@@ -9,7 +9,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { errorMessage, runBatch, type BatchEvent, type BatchSummary } from '../../engine';
-import type { Mode, OutputFormat } from '../../common/formats';
+import { JPEG_DEFAULTS, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
 import { parseFormat, parseMode, parseQuality, parseStrength } from './normalize';
 
@@ -19,6 +19,7 @@ interface BatchCliOptions {
   mode?: Mode;
   format?: OutputFormat;
   quality?: number;
+  optimizeJpeg?: boolean;
   strength?: number;
   concurrency: number;
   skipExisting?: boolean;
@@ -44,7 +45,8 @@ export function register(program: Command): void {
     .option('-r, --recursive', 'include subfolders')
     .option('--mode <mode>', 'ai | classic (default: ai when a model is installed)', parseMode)
     .option('--format <format>', 'jpeg | png | tiff16 (default: the input family)', parseFormat)
-    .option('--quality <q>', 'JPEG quality 1..100 (default 92)', parseQuality)
+    .option('--quality <q>', `JPEG quality 1..100 (default ${JPEG_DEFAULTS.quality})`, parseQuality)
+    .option('--optimize-jpeg', 'JPEG: optimised Huffman tables, about 25% smaller files for the same pixels, ~10x the encode time')
     .option('--strength <s>', 'blend with the original, 0..1 (default 1)', parseStrength)
     .option('--concurrency <n>', 'photos in parallel (default 1; the model already uses every core)', parseConcurrency, 1)
     .option('--skip-existing', 'leave outputs that already exist (resume an interrupted batch)')
@@ -99,6 +101,7 @@ export function register(program: Command): void {
           mode,
           format: opts.format,
           quality: opts.quality,
+          optimizeJpeg: opts.optimizeJpeg,
           strength: opts.strength,
           concurrency: opts.concurrency,
           skipExisting: opts.skipExisting,

@@ -1,12 +1,12 @@
 // `evenlight normalize <in> -o <out> [--mode ai|classic] [--strength S] [--roi x,y,w,h]...
-//   [--format jpeg|png|tiff16] [--quality Q] [--json]`: normalise one photo.
+//   [--format jpeg|png|tiff16] [--quality Q] [--optimize-jpeg] [--json]`: normalise one photo.
 // Exit codes: 0 written, 1 the file failed, 2 usage error. Also exports the option
 // parsers that `batch` shares.
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { errorMessage, normalizeFile, outputFormatFor, type Rect } from '../../engine';
-import { listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type Mode, type OutputFormat } from '../../common/formats';
+import { JPEG_DEFAULTS, listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
 
 // checked against the formats table, the same lists the app's contract takes
@@ -50,6 +50,7 @@ interface NormalizeCliOptions {
   feather?: number;
   format?: OutputFormat;
   quality?: number;
+  optimizeJpeg?: boolean;
   modelDir?: string;
   json?: boolean;
 }
@@ -69,7 +70,8 @@ export function register(program: Command): void {
       return n;
     })
     .option('--format <format>', 'jpeg | png | tiff16 (default: from the output name, else the input family)', parseFormat)
-    .option('--quality <q>', 'JPEG quality 1..100 (default 92)', parseQuality)
+    .option('--quality <q>', `JPEG quality 1..100 (default ${JPEG_DEFAULTS.quality})`, parseQuality)
+    .option('--optimize-jpeg', 'JPEG: optimised Huffman tables, about 25% smaller files for the same pixels, ~10x the encode time')
     .option('--model-dir <dir>', 'model folder with manifest.json (default: the shipped models/)')
     .option('--json', 'print one JSON object')
     .action(async (input: string, opts: NormalizeCliOptions) => {
@@ -86,6 +88,7 @@ export function register(program: Command): void {
           feather: opts.feather,
           format: opts.format,
           quality: opts.quality,
+          optimizeJpeg: opts.optimizeJpeg,
           modelDir: opts.modelDir,
         });
         if (r.report.fallback) console.error(`evenlight normalize: warning: ${r.report.fallback}`);

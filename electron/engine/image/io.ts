@@ -24,6 +24,7 @@ import type { InputFormat, OutputFormat, RgbFloat } from './types';
 import { floatToU16, floatToU8 } from './quantize';
 import { downscaleToMaxSide } from './resize';
 import { defaultMaxPixels } from '../settings';
+import { JPEG_DEFAULTS } from '../../common/formats';
 
 
 export interface ImageMeta {
@@ -50,8 +51,10 @@ export interface ReadOptions {
 
 export interface WriteOptions {
   format: OutputFormat;
-  /** JPEG quality 1..100 (default 92). */
+  /** JPEG quality 1..100 (default JPEG_DEFAULTS.quality). */
   quality?: number;
+  /** JPEG: optimised Huffman tables (smaller file, slower encode; default JPEG_DEFAULTS.optimizeCoding) */
+  optimizeJpeg?: boolean;
   /** Metadata of the source: EXIF/ICC are carried over; its path is never overwritten. */
   meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif'>>;
 }
@@ -257,8 +260,10 @@ export async function writeRaster(path: string, raster: Raster, opts: WriteOptio
     } else if (opts.format === 'png') {
       encoded = await input.png({ compressionLevel: 6 }).toBuffer();
     } else if (opts.format === 'jpeg') {
-      const quality = Math.max(1, Math.min(100, Math.round(opts.quality ?? 92)));
-      encoded = await input.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();
+      const quality = Math.max(1, Math.min(100, Math.round(opts.quality ?? JPEG_DEFAULTS.quality)));
+      encoded = await input
+        .jpeg({ quality, chromaSubsampling: quality >= JPEG_DEFAULTS.fullChromaFrom ? '4:4:4' : '4:2:0', optimiseCoding: opts.optimizeJpeg ?? JPEG_DEFAULTS.optimizeCoding })
+        .toBuffer();
     } else {
       throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output format ${String(opts.format)}`);
     }

@@ -45,28 +45,28 @@ export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, ga
   const g = scale === 1 ? lg : (v: number) => lg(v * scale);
   // horizontal pass: r.h rows × size columns × 3
   const tmp = new Float32Array(r.h * size * 3);
-  // integer samples are in range by construction: plain weighted sums, scaled once (the
-  // per-sample gain call would cost more than the rest at 36 MP)
-  const plain = gain === 1 && (d instanceof Uint8Array || d instanceof Uint16Array);
-  const post = plain ? scale : 1;
-  const at = (p: number): number => (plain ? d[p] : Math.min(1, Math.max(0, g(d[p]))));
-  for (let y = 0; y < r.h; y++) {
-    const row = ((r.y + y) * W + r.x) * 3;
-    for (let i = 0; i < size; i++) {
-      const k0 = wx.k0[i];
-      const w = wx.w[i];
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      for (let k = 0, p = row + k0 * 3; k < w.length; k++, p += 3) {
-        s0 += w[k] * at(p);
-        s1 += w[k] * at(p + 1);
-        s2 += w[k] * at(p + 2);
+  // integer samples are in range by construction: plain sums, scaled once (the per-sample
+  // gain call would cost more than the rest at 36 MP)
+  if (gain === 1 && (d instanceof Uint8Array || d instanceof Uint16Array)) areaRowsInt(d, W, r, wx, size, tmp, scale);
+  else {
+    const at = (p: number): number => Math.min(1, Math.max(0, g(d[p])));
+    for (let y = 0; y < r.h; y++) {
+      const row = ((r.y + y) * W + r.x) * 3;
+      for (let i = 0; i < size; i++) {
+        const w = wx.w[i];
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        for (let k = 0, p = row + wx.k0[i] * 3; k < w.length; k++, p += 3) {
+          s0 += w[k] * at(p);
+          s1 += w[k] * at(p + 1);
+          s2 += w[k] * at(p + 2);
+        }
+        const o = (y * size + i) * 3;
+        tmp[o] = s0;
+        tmp[o + 1] = s1;
+        tmp[o + 2] = s2;
       }
-      const o = (y * size + i) * 3;
-      tmp[o] = s0 * post;
-      tmp[o + 1] = s1 * post;
-      tmp[o + 2] = s2 * post;
     }
   }
   const out = new Float32Array(3 * size * size);
@@ -90,6 +90,47 @@ export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, ga
     }
   }
   return out;
+}
+
+/**
+ * The thumbnail's horizontal pass on integer samples: inside a cell every source column has
+ * the same weight, so its samples are summed as integers and weighted once; only the two
+ * edge columns carry their own fractional weights. A third of the generic loop's time at 36 MP.
+ */
+function areaRowsInt(d: Uint8Array | Uint16Array, W: number, r: Rect, wx: ReturnType<typeof areaWeights>, size: number, tmp: Float32Array, scale: number): void {
+  for (let y = 0; y < r.h; y++) {
+    const row = ((r.y + y) * W + r.x) * 3;
+    for (let i = 0; i < size; i++) {
+      const w = wx.w[i];
+      const n = w.length;
+      let p = row + wx.k0[i] * 3;
+      const wa = w[0];
+      let s0 = wa * d[p];
+      let s1 = wa * d[p + 1];
+      let s2 = wa * d[p + 2];
+      if (n > 1) {
+        let i0 = 0;
+        let i1 = 0;
+        let i2 = 0;
+        for (let k = 1; k < n - 1; k++) {
+          p += 3;
+          i0 += d[p];
+          i1 += d[p + 1];
+          i2 += d[p + 2];
+        }
+        p += 3;
+        const wi = n > 2 ? w[1] : 0;
+        const wb = w[n - 1];
+        s0 += wi * i0 + wb * d[p];
+        s1 += wi * i1 + wb * d[p + 1];
+        s2 += wi * i2 + wb * d[p + 2];
+      }
+      const o = (y * size + i) * 3;
+      tmp[o] = s0 * scale;
+      tmp[o + 1] = s1 * scale;
+      tmp[o + 2] = s2 * scale;
+    }
+  }
 }
 
 export interface AiOptions {

@@ -67,6 +67,24 @@ test('round trips: PNG, TIFF 8-bit and lossless WebP read back exactly; JPEG clo
   }
 });
 
+test('JPEG Huffman optimisation is opt-in: same pixels, smaller file', async () => {
+  // a noisy photo-like frame, large enough for the tables to matter
+  const w = 256;
+  const h = 192;
+  const img: RgbFloat = { width: w, height: h, data: new Float32Array(w * h * 3) };
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = 0.3 + 0.3 * Math.sin(i / 97) + 0.1 * rnd();
+  const plain = join(dir, 'plain.jpg');
+  const small = join(dir, 'small.jpg');
+  await writeImage(plain, img, { format: 'jpeg' });
+  await writeImage(small, img, { format: 'jpeg', optimizeJpeg: true });
+  const [a, b] = await Promise.all([sharp(plain).raw().toBuffer(), sharp(small).raw().toBuffer()]);
+  assert.ok(a.equals(b), 'the tables change the coding, not the pixels');
+  const [sa, sb] = [readFileSync(plain).length, readFileSync(small).length];
+  assert.ok(sb < sa * 0.97, `optimised ${sb} B vs standard tables ${sa} B`);
+});
+
 test('16-bit TIFF keeps 16-bit precision in and out', async () => {
   const u16 = new Uint16Array(W * H * 3);
   for (let i = 0; i < u16.length; i++) u16[i] = (i * 977 + 13) % 65536;

@@ -26,6 +26,21 @@ test('areaResizeNchw keeps the mean, handles up- and down-scaling and crops', ()
   assert.ok(Math.abs(crop[0] - 0.9) < 1e-6 && Math.abs(crop[3] - 0.9) < 1e-6);
 });
 
+test('areaResizeNchw on 8- and 16-bit samples (summed as integers) equals the float path', () => {
+  for (const [w, h, rect] of [[1001, 333, undefined], [300, 500, { x: 7, y: 11, w: 250, h: 401 }], [224, 224, undefined], [100, 60, undefined], [1, 1, undefined]] as const) {
+    for (const max of [255, 65535]) {
+      const ints = max === 255 ? new Uint8Array(w * h * 3) : new Uint16Array(w * h * 3);
+      for (let i = 0; i < ints.length; i++) ints[i] = (i * 7919 + (i >> 5) * 104729) % (max + 1);
+      const floats = Float32Array.from(ints, (v) => v / max);
+      const a = areaResizeNchw({ width: w, height: h, data: ints }, 224, rect, 1, 1 / max);
+      const b = areaResizeNchw({ width: w, height: h, data: floats }, 224, rect);
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      assert.ok(worst < 1e-5, `${w}x${h} ${max}: ${worst}`);
+    }
+  }
+});
+
 test('RAW headroom is fitted into the network range in linear light, keeping hue', async () => {
   const s = await loadModel(makeTestModel({ noContext: true }), { provider: 'cpu' });
   // one bright, coloured highlight (2, 1.5, 0.4) among mid-tones
