@@ -1,7 +1,7 @@
 """Runs the PyTorch checkpoints and the applier twin on fixed seeded inputs and dumps inputs
 + outputs for the parity tests: test/models/parity.test.ts (ONNX Runtime vs the checkpoints),
 test/engine/normalize/curve-apply.test.ts (the TypeScript applier vs applier.py) and
-test/models/training-cast.test.ts (train.py's colour-cast term vs electron/engine/metrics/cast.ts).
+test/models/training-cast.test.ts (train.py's colour-cast and log-MSE terms vs electron/engine/metrics/).
 
   /usr/bin/python3 models/training/parity_dump.py OUT_DIR [--applier-only]   (only the cases that need no checkpoint)
 
@@ -69,7 +69,8 @@ def main():
         tgt = torch.round((grey + 0.04 * image_like(g, 1, 48, 64) * (torch.rand(1, 1, 48, 64, generator=g) > 0.8)).clamp(0, 1) * 255) / 255
         tint = torch.tensor([1.06, 0.99, 0.9])[None, :, None, None]
         tinted = torch.round((tgt * tint + 0.02 * torch.rand(1, 3, 48, 64, generator=g)).clamp(0, 1) * 255) / 255
-        dump("cast", "training", {"output": tinted, "target": tgt}, {"cast": train.cast(tinted, tgt)})
+        dump("cast", "training", {"output": tinted, "target": tgt},
+             {"cast": train.cast(tinted, tgt), "log_mse": train.log_mse(tinted, tgt).reshape(1)})
         if not applier_only:
             net = load_shipped()
             thumb = image_like(g, 1, 224, 224)

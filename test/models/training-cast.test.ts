@@ -1,16 +1,17 @@
-// The training loss's colour-cast term (models/training/train.py `cast`) must measure what
-// `evenlight eval` reports (electron/engine/metrics/cast.ts): otherwise the model is trained
-// against one cast and scored against another.
+// The training loss's colour-cast and log-MSE terms (models/training/train.py `cast`,
+// `log_mse`) must measure what `evenlight eval` reports (electron/engine/metrics/): otherwise
+// the model is trained against one figure and scored against another.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { colourCast } from '../../electron/engine/metrics/cast';
+import { psnr } from '../../electron/engine/metrics/psnr';
 import { repoRoot, tmpDir } from '../helpers/paths';
 import { interleave, readCases, readF32 } from '../helpers/tensor-dump';
 
-test('the training cast term equals the eval cast metric on the same 8-bit images', { timeout: 180_000 }, () => {
+test('the training cast and log-MSE terms equal the eval cast and PSNR on the same 8-bit images', { timeout: 180_000 }, () => {
   const out = tmpDir('evenlight-cast-');
   try {
     const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'parity_dump.py'), out, '--applier-only'], { encoding: 'utf8', timeout: 150_000 });
@@ -24,6 +25,11 @@ test('the training cast term equals the eval cast metric on the same 8-bit image
     assert.ok(got.n > 100, `the target has near-neutral mid-tones (${got.n})`);
     assert.ok(got.cast > 1, `the tint is a visible cast (${got.cast})`);
     assert.ok(Math.abs(got.cast - want) <= 0.02, `train.py cast ${want} vs eval cast ${got.cast}`);
+    // the log-MSE term is the eval's PSNR in other units: ln(10^(-PSNR/10) + 1e-4)
+    const p = psnr(image('output'), image('target'));
+    const logMse = readF32(out, c.outputs.log_mse)[0];
+    assert.ok(p > 15 && p < 45, `a PSNR the term is sensitive to (${p})`);
+    assert.ok(Math.abs(logMse - Math.log(10 ** (-p / 10) + 1e-4)) <= 1e-3, `train.py log_mse ${logMse} vs eval PSNR ${p} dB`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
