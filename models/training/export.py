@@ -28,13 +28,13 @@ import train  # noqa: E402  (the checkpoint selection rule)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "2.1.0"
+VERSION = "2.2.0"
 
 
 # The shipped evenlight model: the mean of these checkpoints' transforms (chosen on dev,
-# models/MODEL_CARD.md). Two fine-tunings of one network err differently on hard frames;
-# their mean curves and colour step score better than either.
-SHIPPED = ("evenlight2", "evenlight2-stage4")
+# models/MODEL_CARD.md). Fine-tunings of one network err differently on hard frames;
+# their mean curves and colour step score better than any one of them.
+SHIPPED = ("evenlight2", "evenlight2-stage4", "evenlight2-stage5")
 
 
 class Mean(nn.Module):
