@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { errorMessage, runBatch, type BatchEvent, type BatchSummary } from '../../engine';
 import { JPEG_DEFAULTS, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
-import { parseFormat, parseMode, parseQuality, parseStrength } from './normalize';
+import { OPTIMIZE_JPEG_HELP, parseFormat, parseMode, parseQuality, parseStrength } from './normalize';
 
 interface BatchCliOptions {
   output: string;
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('--mode <mode>', 'ai | classic (default: ai when a model is installed)', parseMode)
     .option('--format <format>', 'jpeg | png | tiff16 (default: the input family)', parseFormat)
     .option('--quality <q>', `JPEG quality 1..100 (default ${JPEG_DEFAULTS.quality})`, parseQuality)
-    .option('--optimize-jpeg', 'JPEG: optimised Huffman tables, about 25% smaller files for the same pixels, ~10x the encode time')
+    .option('--optimize-jpeg', OPTIMIZE_JPEG_HELP)
     .option('--strength <s>', 'blend with the original, 0..1 (default 1)', parseStrength)
     .option('--concurrency <n>', 'photos in parallel (default 1; the model already uses every core)', parseConcurrency, 1)
     .option('--skip-existing', 'leave outputs that already exist (resume an interrupted batch)')

@@ -42,6 +42,9 @@ export function parseRoi(v: string, prev: Rect[] = []): Rect[] {
   return [...prev, { x: parts[0], y: parts[1], w: parts[2], h: parts[3] }];
 }
 
+/** `--optimize-jpeg` (normalize and batch): the trade, measured (README, Benchmarks) */
+export const OPTIMIZE_JPEG_HELP = 'JPEG: optimised Huffman tables: the same pixels in a 12-25% smaller file, ~10x the encode time';
+
 interface NormalizeCliOptions {
   output: string;
   mode?: Mode;
@@ -71,7 +74,7 @@ export function register(program: Command): void {
     })
     .option('--format <format>', 'jpeg | png | tiff16 (default: from the output name, else the input family)', parseFormat)
     .option('--quality <q>', `JPEG quality 1..100 (default ${JPEG_DEFAULTS.quality})`, parseQuality)
-    .option('--optimize-jpeg', 'JPEG: optimised Huffman tables, about 25% smaller files for the same pixels, ~10x the encode time')
+    .option('--optimize-jpeg', OPTIMIZE_JPEG_HELP)
     .option('--model-dir <dir>', 'model folder with manifest.json (default: the shipped models/)')
     .option('--json', 'print one JSON object')
     .action(async (input: string, opts: NormalizeCliOptions) => {
