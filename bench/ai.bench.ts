@@ -76,15 +76,16 @@ export async function run(): Promise<Record<string, unknown>> {
       if (rt) peer.push(timedProcess('rawtherapee-cli', ['-o', join(dir, `rt${i}.jpg`), '-p', pp3, '-j92', '-js3', '-Y', '-c', photo]));
     }
     // the AI stage alone, in this process, against sharp's decode + encode of the same photo here
+    const q92 = { quality: 92, chromaSubsampling: '4:4:4' } as const;
     const stage: number[] = [];
     const inFloor: number[] = [];
     const inPlainFloor: number[] = [];
     for (let i = 0; i < REPS; i++) {
       const t = performance.now();
-      await sharp(photo).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toFile(join(dir, `f${i}.jpg`));
+      await sharp(photo).rotate().jpeg(q92).toFile(join(dir, `f${i}.jpg`));
       inFloor.push(performance.now() - t);
       const tp = performance.now();
-      await sharp(photo).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4', optimiseCoding: false }).toFile(join(dir, `p${i}.jpg`));
+      await sharp(photo).rotate().jpeg({ ...q92, optimiseCoding: false }).toFile(join(dir, `p${i}.jpg`));
       inPlainFloor.push(performance.now() - tp);
       const r = await normalizeFile(photo, join(dir, `s${i}.jpg`), { mode: 'ai' });
       if (r.report.mode !== 'ai') throw new Error(`ai did not run: ${r.report.fallback}`);

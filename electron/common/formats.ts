@@ -51,7 +51,8 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
  * make the same pixels 12–25 % smaller, but sharp's mozjpeg build then makes a second full pass
  * (36 MP, q92 4:4:4: sharp's decode + encode takes ~1.85 s with them, ~0.63 s without; both are
  * rows of `npm run bench -- ai`), which was half of a whole normalise run. The pixels are the
- * same either way: the tables only change the lossless entropy coding. 4:4:4 chroma from q90 up: no colour bleed at edges.
+ * same either way: the tables only change the lossless entropy coding. 4:4:4 chroma from q90
+ * up: no colour bleed at edges.
  */
 export const JPEG_DEFAULTS = { quality: 92, optimizeCoding: false, fullChromaFrom: 90 } as const;
 

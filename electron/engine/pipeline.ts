@@ -21,7 +21,7 @@ import { applyTransformBands } from './normalize/curve-apply-pool';
 export interface NormalizeFileOptions extends Omit<NormalizeOptions, 'onReport'> {
   format?: OutputFormat;
   quality?: number;
-  /** JPEG: optimised Huffman tables (about 25 % smaller, ~10× the encode time) */
+  /** JPEG: optimised Huffman tables (smaller file, slower encode; common/formats.ts JPEG_DEFAULTS says by how much) */
   optimizeJpeg?: boolean;
   maxPixels?: number;
 }

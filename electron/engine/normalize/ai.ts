@@ -94,9 +94,10 @@ export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, ga
 
 /**
  * The thumbnail's horizontal pass on integer samples: inside a cell every source column has
- * the same weight, so its samples are summed as integers and weighted once; only the two
- * edge columns carry their own fractional weights (areaWeights gives every inner column 1/s, s source columns per cell).
- * Warm, at 36 MP, about a third of the generic loop's time; a first call gains little.
+ * the same weight (areaWeights gives every inner column 1/s, s source columns per cell), so
+ * its samples are summed as integers and weighted once; only the two edge columns carry
+ * their own fractional weights. Warm, at 36 MP, about a third of the generic loop's time; a
+ * first call gains little.
  */
 function areaRowsInt(d: Uint8Array | Uint16Array, W: number, r: Rect, wx: ReturnType<typeof areaWeights>, size: number, tmp: Float32Array, scale: number): void {
   for (let y = 0; y < r.h; y++) {
