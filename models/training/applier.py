@@ -4,7 +4,11 @@ pixels at any resolution. Training uses it to score the network's transform on r
 pixels; test/models/applier-parity.test.ts holds the TypeScript applier to it (<= 1e-4).
 
 Transform, per pixel (sRGB-encoded values, x/y normalised to the photo):
-  1. white balance   c = rgb * wb                      (wb: 3 gains, bounded, luminance-neutral)
+  1. white balance   c = rgb * (wb + (wb_dark - wb) * e(Y0)),  Y0 = luma(rgb),
+                     e(Y0) = (1 - (Y0 / dark_wb)^2)^2 below dark_wb, 0 above (smooth, and no
+                     work for the pixels above it)  (wb, wb_dark: 3 gains each, bounded,
+                     luminance-neutral; the dark end of a camera JPEG has channel balance of its
+                     own. A 6-value colour vector has no wb_dark: wb throughout)
   2. luminance       Y = 0.2126 c.r + 0.7152 c.g + 0.0722 c.b
   3. tone            f = curve(x, y, Y): the GHxGW grid of piecewise-linear curves (knots KNOTS),
                      bilinear between cell centres (clamped at the border), linear beyond the
@@ -65,13 +69,20 @@ def tone(curves, xk, y):
 
 
 def apply(rgb, curves, xk, color):
-    """rgb [N,3,H,W] (>= 0, may exceed 1), curves [N,K,GH,GW], xk [K], color [N,6] = (wb r,g,b, sat, sat_dark, dark)."""
+    """rgb [N,3,H,W] (>= 0, may exceed 1), curves [N,K,GH,GW], xk [K], color [N,6] = (wb r,g,b,
+    sat, sat_dark, dark) or [N,10] = those + (wb_dark r,g,b, dark_wb)."""
     wb = color[:, :3, None, None]
     sat = color[:, 3:4, None, None]
     sat_dark = color[:, 4:5, None, None]
     dark = color[:, 5:6, None, None]
-    c = rgb.clamp(min=0) * wb
     luma = torch.tensor(LUMA, device=rgb.device, dtype=rgb.dtype)[None, :, None, None]
+    rgb = rgb.clamp(min=0)
+    if color.shape[1] == 10:
+        wbd = color[:, 6:9, None, None]
+        y0 = (rgb * luma).sum(1, keepdim=True)
+        e = (1 - (y0 / color[:, 9:10, None, None]) ** 2).clamp(min=0) ** 2
+        wb = wb + (wbd - wb) * e
+    c = rgb * wb
     y = (c * luma).sum(1, keepdim=True)
     f = tone(curves, xk, y)
     g = f / y.clamp(min=1e-6)

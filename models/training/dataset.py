@@ -155,14 +155,16 @@ def srgb_to_lin(x):
     return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
 
 
+def lin_to_srgb(x):
+    x = np.clip(x, 0, 1)
+    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.maximum(x, 0.0031308) ** (1 / 2.4) - 0.055)
+
+
 def random_response(rng):
     """A camera response (linear -> display): gamma, sRGB, filmic shoulder, or sRGB + S contrast."""
     kind = rng.choice(["gamma", "srgb", "filmic", "contrast"])
     g = rng.uniform(1.8, 2.6)
-
-    def srgb(x):
-        x = np.clip(x, 0, 1)
-        return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.maximum(x, 0.0031308) ** (1 / 2.4) - 0.055)
+    srgb = lin_to_srgb
 
     if kind == "gamma":
         return lambda x: np.clip(x, 0, 1) ** (1 / g)

@@ -5,7 +5,7 @@ models/manifest.json.
   /usr/bin/python3 models/training/export.py --checkpoint evenlight2-stage4 --out-dir /tmp/candidate
       (a candidate, to score with `evenlight eval --model-dir /tmp/candidate` before it ships)
 
-- evenlight (v2): models/evenlight2.onnx (thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,6]),
+- evenlight (v2): models/evenlight2.onnx (thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,6] or [1,10]),
   applied to the photo by electron/engine/normalize/curve-apply.ts.
 - seed-vgg:  models/seed-vgg/tile.onnx (tile [N,3,H,W] -> output; H, W multiples of 32), plus a
   one-model manifest in models/seed-vgg/ so the same ORT loader can open it.
@@ -28,44 +28,23 @@ import train  # noqa: E402  (the checkpoint selection rule)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "2.2.0"
+VERSION = "2.3.0"
 
 
-# The shipped evenlight model: the mean of these checkpoints' transforms (chosen on dev,
-# models/MODEL_CARD.md). Fine-tunings of one network err differently on hard frames;
-# their mean curves and colour step score better than any one of them.
-SHIPPED = ("evenlight2", "evenlight2-stage4", "evenlight2-stage5")
-
-
-class Mean(nn.Module):
-    """Several CurveNets as one: the mean of their curves (monotone stays monotone) and colour outputs."""
-    kind = "evenlight2"
-
-    def __init__(self, nets):
-        super().__init__()
-        self.nets = nn.ModuleList(nets)
-        self.register_buffer("xk", nets[0].xk.clone())
-        for n in nets:
-            if not torch.equal(n.xk, self.xk):
-                raise ValueError("the ensembled checkpoints must share their knots")
-
-    def forward(self, thumb):
-        outs = [n(thumb) for n in self.nets]
-        return (torch.stack([o[0] for o in outs]).mean(0), torch.stack([o[1] for o in outs]).mean(0))
+# The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): the dark balance head on the
+# mean of three fine-tunings of one network (its config's "base": fine-tunings err differently on
+# hard frames, and their mean curves and colour step score better than any one of them).
+# Several names, comma-separated on the command line, export the mean of their transforms.
+SHIPPED = ("evenlight2-balance4",)
 
 
 def load_shipped(names=SHIPPED):
     """The evenlight model as it ships: one checkpoint, or the mean of several."""
-    nets = [load(n)[0] for n in names]
-    return nets[0] if len(nets) == 1 else Mean(nets).eval()
+    return models.load_transform(names)
 
 
 def load(name, ck_dir=None):
-    ck = torch.load(os.path.join(ck_dir or os.path.join(MODELS, "checkpoints"), f"{name}.pt"), map_location="cpu")
-    net = models.build(ck["config"])
-    net.load_state_dict(ck["state_dict"])
-    net.eval()
-    return net, ck
+    return models.load_checkpoint(name, ck_dir)
 
 
 class TileGraph(nn.Module):
@@ -131,12 +110,13 @@ def training_summary(name):
              "sources": "brackets and brackets_sice (real, every frame, target: Mertens(1,1,1) of the bracket), "
                         "hdr (synthetic -6..+6 EV brackets from radiance maps through a sensor model, target: their "
                         "Mertens(1,1,1)), photos (the sensor model at -6..+6 EV, target: the original); split by "
-                        "scene (models/training/split.json)"},
+                        "scene (models/training/split.json)",
+             **({"blackError": m["config"]["black_error"]} if m["config"].get("black_error") else {})},
             {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "ssim", "loss", "cast") if k in best["dev"]}})
 
 
 class TransformGraph(nn.Module):
-    """v2: thumb [1,3,224,224] -> curves [1,K,GH,GW], color [1,6] (applied by normalize/curve-apply.ts)."""
+    """v2: thumb [1,3,224,224] -> curves [1,K,GH,GW], color [1,6|10] (applied by normalize/curve-apply.ts)."""
 
     def __init__(self, net):
         super().__init__()
@@ -187,22 +167,24 @@ def main(argv=None):
     names = a.checkpoint.split(",")
     net = load_shipped(names)
     thumb = torch.rand(1, 3, 224, 224)
-    curves, _ = net(thumb)
+    curves, color = net(thumb)
     k, gh, gw = curves.shape[1:]
     f = export(TransformGraph(net), (thumb,), os.path.join(out_dir, "evenlight2.onnx"), ["thumb"], ["curves", "color"], None)
-    summaries = [training_summary(n) for n in names]
-    tr = summaries[0][0] if len(names) == 1 else {n: t for n, (t, _) in zip(names, summaries)}
-    dm = summaries[0][1] if len(names) == 1 else None  # the mean's dev score: score_dev.py
+    # every training run behind the graph: a balance head's frozen base counts too
+    runs = [b for n in names for b in load(n)[1]["config"].get("base", [])] + names
+    summaries = [training_summary(n) for n in runs]
+    tr = summaries[0][0] if len(runs) == 1 else {n: t for n, (t, _) in zip(runs, summaries)}
+    dm = summaries[-1][1] if len(names) == 1 else None  # a mean's dev score: score_dev.py
     g = gflops(TransformGraph(net), thumb)
     ev = {
         "name": "evenlight", "version": VERSION, "kind": "evenlight2",
         "files": {"transform": f},
         "transform": {"file": f, "size": 224, "input": "thumb", "outputs": {"curves": "curves", "color": "color"},
                       "grid": [gh, gw], "knots": [float(v) for v in net.xk]},
-        "io": {"thumb": [1, 3, 224, 224], "curves": [1, k, gh, gw], "color": [1, 6]},
+        "io": {"thumb": [1, 3, 224, 224], "curves": [1, k, gh, gw], "color": list(color.shape)},
         "params": models.n_params(net), "gflopsPerPhoto": round(g, 4),
         "applier": "electron/engine/normalize/curve-apply.ts (PyTorch twin: models/training/applier.py)",
-        "opset": OPSET, "checkpoint": ", ".join(f"models/checkpoints/{n}.pt" for n in names), "training": tr,
+        "opset": OPSET, "checkpoint": ", ".join(f"models/checkpoints/{n}.pt" for n in runs), "training": tr,
         "metrics": {**(dm or {}), **(evals.get("evenlight") or {})},
     }
     entries.append(ev)

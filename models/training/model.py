@@ -9,10 +9,13 @@ SeedVGG = the seed's architecture (VGG-16 style encoder, six skips, deconvolutio
           leaky ReLU, sigmoid output) with channel widths divided by `width_div`.
 """
 import math
+import os
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from applier import LUMA  # models/training is on sys.path wherever this module is imported
 
 
 def conv(cin, cout, k=3, s=1):
@@ -128,7 +131,11 @@ class SeedVGG(nn.Module):
         return y, y
 
 
-def build(cfg):
+def build(cfg, ck_dir=None):
+    """The network a config describes; a "balance" config also loads its frozen base
+    checkpoints from ck_dir (models/checkpoints)."""
+    if cfg["arch"] == "evenlight2-balance":
+        return Balanced(load_transform(cfg["base"], ck_dir), DarkBalance(cfg.get("bands", 6), cfg.get("hidden", 32)))
     if cfg["arch"] == "evenlight":
         return Evenlight(cfg.get("dim", 64), cfg.get("ch", 32), cfg.get("iters", 8), cfg.get("down", 4))
     if cfg["arch"] == "evenlight2":
@@ -225,3 +232,104 @@ class CurveNet(nn.Module):
 def build2(cfg):
     return CurveNet(cfg.get("k", 24), tuple(cfg.get("widths", (16, 32, 48, 64))), cfg.get("dim", 64), cfg.get("power", 2.5),
                     cfg.get("wb_range", 0.12), tuple(cfg.get("sat_range", (0.6, 1.3))), cfg.get("dark_sat", False))
+
+
+class Mean(nn.Module):
+    """Several CurveNets as one: the mean of their curves (monotone stays monotone) and colour outputs."""
+    kind = "evenlight2"
+
+    def __init__(self, nets):
+        super().__init__()
+        self.nets = nn.ModuleList(nets)
+        self.register_buffer("xk", nets[0].xk.clone())
+        for n in nets:
+            if not torch.equal(n.xk, self.xk):
+                raise ValueError("the ensembled checkpoints must share their knots")
+
+    def forward(self, thumb):
+        outs = [n(thumb) for n in self.nets]
+        return (torch.stack([o[0] for o in outs]).mean(0), torch.stack([o[1] for o in outs]).mean(0))
+
+
+def load_checkpoint(name, ck_dir=None):
+    """models/checkpoints/<name>.pt as an eval-mode network, and the checkpoint dict."""
+    ck_dir = ck_dir or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "checkpoints")
+    ck = torch.load(os.path.join(ck_dir, f"{name}.pt"), map_location="cpu")
+    net = build(ck["config"], ck_dir)
+    missing, unexpected = net.load_state_dict(ck["state_dict"], strict=False)
+    # a balance checkpoint stores its head only: the base comes from its own checkpoints
+    prefix = getattr(net, "frozen_prefix", None)
+    if unexpected or any(not (prefix and k.startswith(prefix)) for k in missing):
+        raise ValueError(f"checkpoint {name}: keys do not match its config ({missing[:3]}, {unexpected[:3]})")
+    net.eval()
+    return net, ck
+
+
+def load_transform(names, ck_dir=None):
+    """One transform network from checkpoint names: one checkpoint, or the mean of several."""
+    nets = [load_checkpoint(n, ck_dir)[0] for n in names]
+    return nets[0] if len(nets) == 1 else Mean(nets).eval()
+
+
+class DarkBalance(nn.Module):
+    """A global colour step for the dark end of the input, predicted from the thumbnail's
+    chroma per luminance band. Dark camera JPEGs lose blue and red against green in their
+    lowest codes (black-level clipping of noisy channels, the camera's toe); one gain for R, G
+    and B then turns a night scene's greys yellow or green once it is brightened. The head
+    sees, per band of log2 luminance, how much of the photo lies there and its mean
+    log(R/G), log(B/G), and predicts white-balance gains for dark input values (relative to
+    the base's, luminance-neutral, each within exp(+-0.5)), the luminance below which they
+    blend in (0.02..0.6; applier.py) and a saturation factor (exp(+-0.3)). Zero-initialised:
+    identity.
+    """
+
+    def __init__(self, bands=6, hidden=32):
+        super().__init__()
+        self.register_buffer("centres", torch.linspace(-8.5, -1, bands))
+        self.mlp = nn.Sequential(nn.Linear(3 * bands, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden),
+                                 nn.LeakyReLU(0.2), nn.Linear(hidden, 5))
+        nn.init.zeros_(self.mlp[-1].weight)
+        nn.init.zeros_(self.mlp[-1].bias)
+
+    def features(self, thumb):
+        x = thumb.clamp(0, 1)[:, :, ::2, ::2]  # every 2nd pixel each way: the same statistics, a quarter of the work
+        y = LUMA[0] * x[:, 0] + LUMA[1] * x[:, 1] + LUMA[2] * x[:, 2]
+        ly = torch.log2(y + 1 / 512).flatten(1)[:, :, None]
+        w = torch.exp(-((ly - self.centres) ** 2) / (2 * 0.75 ** 2))  # [N,P,B] soft band membership
+        e = 1 / 255
+        rg = torch.log((x[:, 0] + e) / (x[:, 1] + e)).flatten(1)[:, :, None]
+        bg = torch.log((x[:, 2] + e) / (x[:, 1] + e)).flatten(1)[:, :, None]
+        mass = w.mean(1)
+        norm = w.sum(1) + 1e-3
+        return torch.cat([mass, (w * rg).sum(1) / norm, (w * bg).sum(1) / norm], dim=1)
+
+    def forward(self, thumb):
+        z = self.mlp(self.features(thumb))
+        rel = torch.exp(0.5 * torch.tanh(z[:, :3]))
+        p = (0.2 - 0.02) / 0.58  # 0.2 at init
+        scale = 0.02 + 0.58 * torch.sigmoid(z[:, 3:4] + math.log(p / (1 - p)))
+        return rel, scale, torch.exp(0.3 * torch.tanh(z[:, 4:5]))
+
+
+class Balanced(nn.Module):
+    """A frozen transform network (base) with a DarkBalance head: color grows from 6 values to
+    10 = (wb r,g,b, sat, sat_dark, dark, wb_dark r,g,b, dark_wb), applier.apply's long form. The
+    base is loaded from its own checkpoints, so a checkpoint of this module holds the head alone
+    (frozen_prefix)."""
+    kind = "evenlight2"
+    frozen_prefix = "base."
+
+    def __init__(self, base, head):
+        super().__init__()
+        self.base, self.head = base, head
+        for p in base.parameters():
+            p.requires_grad_(False)
+        self.register_buffer("xk", base.xk.clone())
+
+    def forward(self, thumb):
+        curves, color = self.base(thumb)
+        rel, scale, satmul = self.head(thumb)
+        wb = color[:, :3]
+        wbd = wb * rel
+        wbd = wbd / (LUMA[0] * wbd[:, 0:1] + LUMA[1] * wbd[:, 1:2] + LUMA[2] * wbd[:, 2:3])
+        return curves, torch.cat([wb, color[:, 3:5] * satmul, color[:, 5:6], wbd, scale], dim=1)

@@ -29,13 +29,16 @@ def image_like(g, n, h, w, top=1.0):
     return ((x ** 2.2 + 0.05 * torch.rand(n, 3, h, w, generator=g)) * top).clamp(0, top)
 
 
-def random_transform(g, k=24, gh=5, gw=7):
-    """A transform like the network's: monotone curves per cell, bounded colour step."""
+def random_transform(g, k=24, gh=5, gw=7, dark_balance=False):
+    """A transform like the network's: monotone curves per cell, bounded colour step (the
+    10-value form, with a dark white balance, when dark_balance)."""
     xk = applier.knots(k)
     slopes = torch.exp(2 * torch.rand(1, k - 1, gh, gw, generator=g) - 0.5)
     incr = slopes * (xk[1:] - xk[:-1])[None, :, None, None]
     curves = torch.cumsum(torch.cat([torch.zeros(1, 1, gh, gw), incr], 1), 1)
     color = torch.tensor([[1.08, 0.97, 1.1, 0.8, 0.3, 0.02]])
+    if dark_balance:
+        color = torch.cat([color, torch.tensor([[0.8, 1.0, 1.5, 0.12]])], dim=1)
     return curves, xk, color
 
 
@@ -58,9 +61,12 @@ def main():
     torch.set_num_threads(1)
     with torch.no_grad():
         # the applier twin: odd sizes, a grid that does not divide them, RAW-like values above 1
-        for name, (h, w, top, gh, gw) in {"small": (37, 53, 1.0, 5, 7), "headroom": (64, 41, 1.6, 14, 14)}.items():
+        # and a dark frame through the 10-value colour form (a dark white balance)
+        shapes = {"small": (37, 53, 1.0, 5, 7, False), "headroom": (64, 41, 1.6, 14, 14, False),
+                  "dark-balance": (40, 48, 0.35, 6, 6, True)}
+        for name, (h, w, top, gh, gw, dark_balance) in shapes.items():
             rgb = image_like(g, 1, h, w, top)
-            curves, xk, color = random_transform(g, 24, gh, gw)
+            curves, xk, color = random_transform(g, 24, gh, gw, dark_balance)
             dump("applier", name, {"rgb": rgb, "curves": curves, "knots": xk, "color": color},
                  {"output": applier.apply(rgb, curves, xk, color)})
         # the training loss's cast term against the eval's metric: a grey-ish 8-bit target with

@@ -15,7 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dataset  # noqa: E402
 import train  # noqa: E402
-from export import Mean, load  # noqa: E402
+from export import load  # noqa: E402
+from model import Mean  # noqa: E402
 
 
 def main(argv=None):

@@ -2,7 +2,7 @@
 real bracket in memory (no cache), fits each architecture to one fixed batch of random crops
 for a few steps (the classic "can it overfit one batch" check of the whole loss/gradient
 path, through the applier twin for evenlight2) and prints JSON with the loss on that batch
-before and after. The loss must fall.
+before and after. The loss must fall; a frozen base (the balance head's) must not move.
 
   /usr/bin/python3 models/training/smoke_train.py DATA_DIR [--steps 40]
 """
@@ -39,12 +39,16 @@ def main():
         items.append({"scene": sid, "source": "brackets_sice", "groups": dataset.build_bracket(sdir, sj)})
     pools = {"brackets_sice": items}
     out = {"scenes": SCENES, "steps": a.steps, "models": {}}
+    shipped = json.load(open(os.path.join(HERE, "configs", "evenlight2-balance.json")))["base"]
     for cfg in ({"arch": "evenlight2", "lr": 0.005, "size": 96, "w_l1": 1, "w_tv": 0.02, "w_ssim": 0.2},
+                {"arch": "evenlight2-balance", "base": shipped, "lr": 0.01, "size": 96, "w_l1": 1, "w_cast": 0.05},
                 {"arch": "seed-vgg", "width_div": 16, "lr": 0.01, "size": 64, "w_l1": 1, "w_tv": 0, "w_ssim": 0}):
         torch.manual_seed(0)
         net = models.build(cfg)
         held = train.sample_batch(random.Random(99), pools, {"brackets_sice": 1}, cfg["size"], 8)
-        opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
+        opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"])
+        prefix = getattr(net, "frozen_prefix", None)
+        frozen = {k: v.clone() for k, v in net.state_dict().items() if prefix and k.startswith(prefix)}
 
         def held_loss():
             with torch.no_grad():
@@ -58,7 +62,8 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
-        out["models"][cfg["arch"]] = {"before": before, "after": held_loss()}
+        moved = sum(not torch.equal(v, net.state_dict()[k]) for k, v in frozen.items())
+        out["models"][cfg["arch"]] = {"before": before, "after": held_loss(), "frozenMoved": moved, "frozen": len(frozen)}
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
 

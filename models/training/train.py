@@ -154,11 +154,27 @@ def crop_resize(rng, inp, tgt, size):
     return res
 
 
+def black_error(rng, img, aug):
+    """Training-time only: the input frame as a camera with its black level off per channel
+    would have written it (an offset in linear light, clipped at 0), the target unchanged.
+    Real dark JPEGs lose one channel against another in their lowest codes; the synthetic
+    sensor's small errors and the real training brackets show too little of it for the
+    network to learn to undo it."""
+    if rng.random() >= aug.get("p", 0):
+        return img
+    # per channel (R, G, B): [lo, hi] for all three, or three ranges
+    rs = aug["range"] if isinstance(aug["range"][0], list) else [aug["range"]] * 3
+    off = np.array([rng.uniform(lo, hi) for lo, hi in rs], np.float32)
+    off -= off.min() * rng.random()  # partly common to all channels: a level error, not only a tint
+    lin = dataset.srgb_to_lin(img.astype(np.float32) / 255)
+    return dataset.to_u8(dataset.lin_to_srgb(lin - off))
+
+
 def to_t(xs):
     return torch.from_numpy(np.ascontiguousarray(np.stack(xs))).permute(0, 3, 1, 2).float() / 255
 
 
-def sample_batch(rng, pools, weights, size, batch):
+def sample_batch(rng, pools, weights, size, batch, aug=None):
     ins, tgts = [], []
     srcs = [s for s in pools if weights.get(s, 0) > 0]
     for _ in range(batch):
@@ -166,6 +182,8 @@ def sample_batch(rng, pools, weights, size, batch):
         it = rng.choice(pools[src])
         frames, tgt = rng.choice(it["groups"])
         i, t = crop_resize(rng, frames[rng.randrange(len(frames))], tgt, size)
+        if aug:
+            i = black_error(rng, i, aug)
         ins.append(i), tgts.append(t)
     return to_t(ins), to_t(tgts)
 
@@ -258,7 +276,8 @@ def main(argv=None):
     devd = dev_frames(dev_items, cfg.get("dev_frames", 160))
     traind = dev_frames(train_items, cfg.get("dev_frames", 160), seed=1)
 
-    net = models.build(cfg)
+    ck_dir = os.path.join(a.out_dir, "models", "checkpoints")
+    net = models.build(cfg, os.path.join(REPO, "models", "checkpoints"))  # a balance head's base: the repo's checkpoints
     if a.init:
         # heads added since the checkpoint start at their identity initialisation
         state = {k: v for k, v in torch.load(a.init, map_location="cpu")["state_dict"].items()
@@ -266,22 +285,22 @@ def main(argv=None):
         missing, unexpected = net.load_state_dict(state, strict=False)
         if unexpected or any(not k.startswith("glob_dark") for k in missing):
             raise SystemExit(f"--init {a.init}: incompatible checkpoint ({missing}, {unexpected})")
-    opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
+    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"])
+    frozen = getattr(net, "frozen_prefix", None)  # a frozen base is not saved again: it has its own checkpoints
     steps = cfg["steps"]
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (cfg["lr_final"] / cfg["lr"]) ** (s / max(1, steps)))
-    ck_dir = os.path.join(a.out_dir, "models", "checkpoints")
     rep_dir = os.path.join(a.out_dir, "models", "training", "report")
     os.makedirs(ck_dir, exist_ok=True)
     os.makedirs(rep_dir, exist_ok=True)
     hist, t0, run_loss, best = [], time.time(), [], -float("inf")
     n_pairs = sum(len(g[0]) for it in train_items for g in it["groups"])
-    print(f"{cfg['name']}: {models.n_params(net)} params, {len(train_items)} train scenes / {n_pairs} pairs, "
+    print(f"{cfg['name']}: {models.n_params(net)} params ({sum(p.numel() for p in net.parameters() if p.requires_grad)} trained), {len(train_items)} train scenes / {n_pairs} pairs, "
           f"dev {len(devd)} frames", flush=True)
     if a.init:  # where the fine-tuning starts from, on the same dev frames
         hist.append({"step": 0, "minutes": 0.0, "train": evaluate(cfg, net, traind), "dev": evaluate(cfg, net, devd)})
         print(f"init: dev psnr {hist[0]['dev']['psnr']:.2f} cast {hist[0]['dev']['cast']:.2f}", flush=True)
     for step in range(1, steps + 1):
-        x, y = sample_batch(rng, pools, weights, cfg["size"], cfg["batch"])
+        x, y = sample_batch(rng, pools, weights, cfg["size"], cfg["batch"], cfg.get("black_error"))
         lx = None
         if cfg.get("loss_size"):
             # the applier's per-pixel work dominates a step; the loss at a smaller size costs a
@@ -308,7 +327,8 @@ def main(argv=None):
             score = selection_score(cfg, dv)
             if score > best:  # model selection on dev only; test and heldout are never read here
                 best = score
-                save_atomic({"config": cfg, "state_dict": net.state_dict(), "step": step},
+                sd = {k: v for k, v in net.state_dict().items() if not (frozen and k.startswith(frozen))}
+                save_atomic({"config": cfg, "state_dict": sd, "step": step},
                             os.path.join(ck_dir, f"{cfg['name']}.pt"))
             metrics = {"name": cfg["name"], "config": cfg, "params": models.n_params(net), "threads": a.threads,
                        "train_pairs": n_pairs, "train_scenes": len(train_items), "best_dev_score": best,

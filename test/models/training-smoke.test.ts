@@ -6,15 +6,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of both architectures', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, and leaves a frozen base alone', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 170_000,
   });
   assert.equal(r.status, 0, `smoke_train.py failed: ${r.stderr}`);
-  const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { models: Record<string, { before: number; after: number }> };
-  for (const arch of ['evenlight2', 'seed-vgg']) {
+  const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }> };
+  const balance = res.models['evenlight2-balance'];
+  assert.ok(balance && balance.frozen > 0, 'the balance head has a frozen base');
+  assert.equal(balance.frozenMoved, 0, 'training the head leaves its base untouched');
+  for (const arch of ['evenlight2', 'evenlight2-balance', 'seed-vgg']) {
     const m = res.models[arch];
     assert.ok(m, `${arch} was trained`);
     assert.ok(Number.isFinite(m.before) && Number.isFinite(m.after), `${arch}: finite losses`);

@@ -6,7 +6,7 @@
  * {
  *   "name": "evenlight-net", "version": "1.0.0",
  *   "transform": { "file": "t.onnx", "size": 224, "grid": [14, 14], "knots": [0, …, 1] },
- *                 // v2: thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,4] (normalize/curve-apply.ts)
+ *                 // v2: thumb [1,3,224,224] -> curves [1,K,GH,GW] + color [1,6|10] (normalize/curve-apply.ts)
  *   "tile":    { "file": "tile.onnx", "size": 224 },     // v1 (seed baseline): tile [N,3,H,W] (+ context [N,K]) -> output
  *   "context": { "file": "context.onnx", "dim": 16 },    // optional with tile: thumb [1,3,224,224] -> context [1,K]
  *   ...any other keys (metrics, training info) are kept and ignored
@@ -51,7 +51,7 @@ const contextGraph = z.preprocess(
 
 /**
  * v2: one graph from the thumbnail to a transform the engine applies itself
- * (normalize/curve-apply.ts): curves [1,K,GH,GW] at `knots`, colour [1,4].
+ * (normalize/curve-apply.ts): curves [1,K,GH,GW] at `knots`, colour [1,6] or [1,10].
  */
 const transformGraph = z.looseObject({
   file: fileName,

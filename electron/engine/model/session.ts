@@ -154,9 +154,9 @@ async function loadTransformModel(ort: Ort, dir: string, manifest: ModelManifest
   }
   const [gh, gw] = tg.grid;
   const k = tg.knots.length;
-  const read = (res: OrtSession.ReturnType, name: string, n: number): Float32Array => {
+  const read = (res: OrtSession.ReturnType, name: string, n: readonly number[]): Float32Array => {
     const t = res[name];
-    if (!t || t.type !== 'float32' || t.data.length !== n) throw new EvenlightError('UNSUPPORTED', path, `output "${name}" is not float32 with ${n} values`);
+    if (!t || t.type !== 'float32' || !n.includes(t.data.length)) throw new EvenlightError('UNSUPPORTED', path, `output "${name}" is not float32 with ${n.join(' or ')} values`);
     return t.data as Float32Array;
   };
   return {
@@ -170,7 +170,8 @@ async function loadTransformModel(ort: Ort, dir: string, manifest: ModelManifest
     contextSize: tg.size,
     async runTransform(thumb) {
       const res = await session.run({ [tg.input]: new ort.Tensor('float32', thumb, [1, 3, tg.size, tg.size]) });
-      return { curves: read(res, tg.outputs.curves, k * gh * gw), color: read(res, tg.outputs.color, 6) };
+      // colour: 6 values, or 10 with a dark white balance (normalize/curve-apply.ts)
+      return { curves: read(res, tg.outputs.curves, [k * gh * gw]), color: read(res, tg.outputs.color, [6, 10]) };
     },
     runContext() {
       return Promise.reject(new Error('this model has no context graph'));

@@ -6,7 +6,11 @@
  * the two together).
  *
  * Per pixel (sRGB-encoded values in 0..1, RAW headroom above 1 allowed):
- *   c = rgb·wb;  Y = luma(c);  f = the cell curves around the pixel at Y (bilinear between
+ *   c = rgb·(wb + (wbDark − wb)·e(Y₀)), Y₀ = luma(rgb), e(Y₀) = (1 − (Y₀ / darkWb)²)² below darkWb
+ *   and 0 above: the dark end of a camera JPEG has a channel balance of its own (black clipping,
+ *   the camera's toe), which one gain for R, G and B would carry into the brightened result as a
+ *   cast (compact, so pixels above darkWb cost one comparison);
+ *   Y = luma(c);  f = the cell curves around the pixel at Y (bilinear between
  *   cell centres, piecewise linear between knots, linear past the last knot);
  *   g = min(f / max(Y, 1e-6), 1 / max(c));  out = g·Y + s·(g·c − g·Y), clamped to 0..1,
  *   s = sat + (satDark − sat)·d(Y), d(Y) = 1 / (1 + (Y / dark)²): the darkest input values get
@@ -38,6 +42,10 @@ export interface CurveTransform {
   satDark: number;
   /** input luminance below which satDark takes over: d(Y) = 1 / (1 + (Y / dark)²) */
   dark: number;
+  /** white-balance gains of the darkest input values (equal to wb when the model has none) */
+  wbDark: [number, number, number];
+  /** input luminance below which wbDark blends in: e(Y₀) = (1 − (Y₀ / darkWb)²)², 0 above darkWb */
+  darkWb: number;
 }
 
 /** How the samples of a buffer map to 0..1 and back, and what else is folded into the pass. */
@@ -60,16 +68,24 @@ export interface PixelIo {
 
 type Samples = Float32Array | Uint8Array | Uint16Array | Uint8ClampedArray;
 
-/** CumSum'd knot values [1,K,GH,GW] and colour [1,4] as the network returns them. */
+/**
+ * CumSum'd knot values [1,K,GH,GW] and colour as the network returns them: 6 values (wb, sat,
+ * satDark, dark) or 10 (those, wbDark, darkWb).
+ */
 export function transformFromOutputs(curves: Float32Array, color: Float32Array, knots: ArrayLike<number>, gh: number, gw: number): CurveTransform {
   const k = knots.length;
   if (curves.length !== k * gh * gw) throw new RangeError(`curves have ${curves.length} values, expected ${k}×${gh}×${gw}`);
-  if (color.length !== 6) throw new RangeError(`colour has ${color.length} values, expected 6`);
+  if (color.length !== 6 && color.length !== 10) throw new RangeError(`colour has ${color.length} values, expected 6 or 10`);
   // NCHW [K,GH,GW] -> cell-major [GH,GW,K]: the per-pixel loop reads one cell's knots together
   const cm = new Float32Array(k * gh * gw);
   const plane = gh * gw;
   for (let c = 0; c < plane; c++) for (let j = 0; j < k; j++) cm[c * k + j] = curves[j * plane + c];
-  return { gh, gw, knots: Float32Array.from(knots), curves: cm, wb: [color[0], color[1], color[2]], sat: color[3], satDark: color[4], dark: color[5] };
+  const wb: [number, number, number] = [color[0], color[1], color[2]];
+  const long = color.length === 10;
+  return {
+    gh, gw, knots: Float32Array.from(knots), curves: cm, wb, sat: color[3], satDark: color[4], dark: color[5],
+    wbDark: long ? [color[6], color[7], color[8]] : wb, darkWb: long ? color[9] : 1,
+  };
 }
 
 /** Segment lookup for non-uniform knots: a table over 0..1 gives the segment to within one. */
@@ -144,6 +160,12 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
   const invDark = 1 / t.dark;
   const oneSat = sat === satDark;
   const [wbR, wbG, wbB] = t.wb;
+  // the dark balance's change from wb; a model without one skips its per-pixel work
+  const dR = t.wbDark[0] - wbR;
+  const dG = t.wbDark[1] - wbG;
+  const dB = t.wbDark[2] - wbB;
+  const oneWb = dR === 0 && dG === 0 && dB === 0;
+  const invDarkWb = 1 / t.darkWb;
   const gr = io.gridRect ?? { x: 0, y: 0, w: width, h: io.height };
   const cols = cachedWeights(width, gw, gr.x, gr.w);
   const rowW = cachedWeights(io.height, gh, gr.y, gr.h);
@@ -173,9 +195,27 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       let r = pre ? pre(inR) : inR;
       let g = pre ? pre(inG) : inG;
       let b = pre ? pre(inB) : inB;
-      r = (r > 0 ? r : 0) * wbR;
-      g = (g > 0 ? g : 0) * wbG;
-      b = (b > 0 ? b : 0) * wbB;
+      r = r > 0 ? r : 0;
+      g = g > 0 ? g : 0;
+      b = b > 0 ? b : 0;
+      if (oneWb) {
+        r *= wbR;
+        g *= wbG;
+        b *= wbB;
+      } else {
+        const q0 = (LUMA_R * r + LUMA_G * g + LUMA_B * b) * invDarkWb;
+        if (q0 < 1) {
+          const a = 1 - q0 * q0;
+          const e = a * a;
+          r *= wbR + dR * e;
+          g *= wbG + dG * e;
+          b *= wbB + dB * e;
+        } else {
+          r *= wbR;
+          g *= wbG;
+          b *= wbB;
+        }
+      }
       const Y = LUMA_R * r + LUMA_G * g + LUMA_B * b;
       let i = Y >= 1 ? last : seg[(Y * SEG_BINS) | 0];
       if (i < last && Y >= knots[i + 1]) i++;

@@ -13,7 +13,7 @@ function transform(): CurveTransform {
   const gw = 4;
   const curves = new Float32Array(gh * gw * k);
   for (let c = 0; c < gh * gw; c++) for (let j = 0; j < k; j++) curves[c * k + j] = Math.min(1.2, knots[j] ** (0.4 + 0.1 * (c % 5)));
-  return { gh, gw, knots, curves, wb: [1.05, 0.98, 1.1], sat: 0.9, satDark: 0.5, dark: 0.02 };
+  return { gh, gw, knots, curves, wb: [1.05, 0.98, 1.1], sat: 0.9, satDark: 0.5, dark: 0.02, wbDark: [0.9, 1.0, 1.3], darkWb: 0.1 };
 }
 
 function noise(n: number, max: number, seed: number): number[] {

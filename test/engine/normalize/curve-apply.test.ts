@@ -58,7 +58,7 @@ test('any banding of the photo gives the same pixels (seamless by construction),
 
 test('neutrals stay neutral, hue is kept, and values above 1 are compressed to at most 1', () => {
   const { t } = caseTransform(cases[1]);
-  const neutral: CurveTransform = { ...t, wb: [1, 1, 1], sat: 1, satDark: 1, dark: 0.01 };
+  const neutral: CurveTransform = { ...t, wb: [1, 1, 1], sat: 1, satDark: 1, dark: 0.01, wbDark: [1, 1, 1], darkWb: 1 };
   const w = 50;
   const src = new Float32Array(w * 3);
   for (let x = 0; x < w; x++) {
@@ -78,6 +78,36 @@ test('neutrals stay neutral, hue is kept, and values above 1 are compressed to a
   }
   const top = out.subarray((w - 1) * 3, w * 3);
   assert.ok(Math.abs(top[0] - 1) < 1e-6, 'the brightest pixel lands at 1, compressed rather than clipped per channel');
+});
+
+test('the dark white balance holds in the shadows and fades out above its scale; 6 values mean none', () => {
+  const c = cases.find((x) => x.graph === 'dark-balance');
+  assert.ok(c, 'the dump has a dark-balance case');
+  const { t } = caseTransform(c);
+  assert.notDeepEqual(t.wbDark, t.wb);
+  // identity curves: the output is the colour step alone
+  const k = t.knots.length;
+  const flat: CurveTransform = { ...t, gh: 1, gw: 1, curves: Float32Array.from(t.knots), sat: 1, satDark: 1 };
+  const ratio = (v: number, tr: CurveTransform): number => {
+    const out = new Float32Array(3);
+    applyTransformRows(Float32Array.of(v, v, v), out, 1, 0, 1, tr, { inMax: 1, outMax: 1, height: 1 });
+    return out[2] / out[0];
+  };
+  const want = (w: [number, number, number]): number => w[2] / w[0];
+  assert.ok(Math.abs(ratio(0.002, flat) - want(t.wbDark)) < 0.01, `deep shadows take wbDark (${ratio(0.002, flat)})`);
+  assert.ok(Math.abs(ratio(0.95, flat) - want(t.wb)) < 0.05, `highlights keep wb (${ratio(0.95, flat)})`);
+  assert.equal(k, 24);
+  // a 6-value colour output is the same transform as a 10-value one whose wbDark is wb
+  const color6 = Float32Array.of(...t.wb, t.sat, t.satDark, t.dark);
+  const short = transformFromOutputs(Float32Array.from(t.knots), color6, t.knots, 1, 1);
+  const long = transformFromOutputs(Float32Array.from(t.knots), Float32Array.of(...color6, ...t.wb, 0.1), t.knots, 1, 1);
+  const src = Float32Array.from({ length: 300 }, (_, i) => ((i * 37) % 101) / 100);
+  const a = new Float32Array(src.length);
+  const b = new Float32Array(src.length);
+  applyTransformRows(src, a, 100, 0, 1, short, { inMax: 1, outMax: 1, height: 1 });
+  applyTransformRows(src, b, 100, 0, 1, long, { inMax: 1, outMax: 1, height: 1 });
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `sample ${i}`);
+  assert.throws(() => transformFromOutputs(Float32Array.from(t.knots), new Float32Array(7), t.knots, 1, 1), /6 or 10/);
 });
 
 test('8- and 16-bit samples give the float result, rounded', () => {
