@@ -1,7 +1,7 @@
 """The PyTorch twin of electron/engine/normalize/curve-apply.ts: applies the v2 model's
 transform (a grid of local tone curves on luminance + a bounded global colour step) to
 pixels at any resolution. Training uses it to score the network's transform on real
-pixels; test/models/applier-parity.test.ts holds the TypeScript applier to it (<= 1e-4).
+pixels; test/engine/normalize/curve-apply.test.ts holds the TypeScript applier to it (<= 1e-4).
 
 Transform, per pixel (sRGB-encoded values, x/y normalised to the photo):
   1. white balance   c = rgb * (wb + (wb_dark - wb) * e(Y0)),  Y0 = luma(rgb),

@@ -47,6 +47,16 @@ def load(name, ck_dir=None):
     return models.load_checkpoint(name, ck_dir)
 
 
+def base_of(name):
+    """The checkpoints a balance head sits on (its config's "base"); none for a plain network."""
+    return models.read_checkpoint(name)["config"].get("base", [])
+
+
+def shipped_base():
+    """The networks under the shipped head: the 2.2.0 mean."""
+    return base_of(SHIPPED[0])
+
+
 class TileGraph(nn.Module):
     def __init__(self, net):
         super().__init__()
@@ -171,7 +181,7 @@ def main(argv=None):
     k, gh, gw = curves.shape[1:]
     f = export(TransformGraph(net), (thumb,), os.path.join(out_dir, "evenlight2.onnx"), ["thumb"], ["curves", "color"], None)
     # every training run behind the graph: a balance head's frozen base counts too
-    runs = [b for n in names for b in load(n)[1]["config"].get("base", [])] + names
+    runs = [b for n in names for b in base_of(n)] + names
     summaries = [training_summary(n) for n in runs]
     tr = summaries[0][0] if len(runs) == 1 else {n: t for n, (t, _) in zip(runs, summaries)}
     dm = summaries[-1][1] if len(names) == 1 else None  # a mean's dev score: score_dev.py

@@ -251,10 +251,15 @@ class Mean(nn.Module):
         return (torch.stack([o[0] for o in outs]).mean(0), torch.stack([o[1] for o in outs]).mean(0))
 
 
+def read_checkpoint(name, ck_dir=None):
+    """models/checkpoints/<name>.pt as saved by train.py (config, state_dict, step); no network built."""
+    ck_dir = ck_dir or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "checkpoints")
+    return torch.load(os.path.join(ck_dir, f"{name}.pt"), map_location="cpu")
+
+
 def load_checkpoint(name, ck_dir=None):
     """models/checkpoints/<name>.pt as an eval-mode network, and the checkpoint dict."""
-    ck_dir = ck_dir or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "checkpoints")
-    ck = torch.load(os.path.join(ck_dir, f"{name}.pt"), map_location="cpu")
+    ck = read_checkpoint(name, ck_dir)
     net = build(ck["config"], ck_dir)
     missing, unexpected = net.load_state_dict(ck["state_dict"], strict=False)
     # a balance checkpoint stores its head only: the base comes from its own checkpoints
@@ -303,12 +308,25 @@ class DarkBalance(nn.Module):
         norm = w.sum(1) + 1e-3
         return torch.cat([mass, (w * rg).sum(1) / norm, (w * bg).sum(1) / norm], dim=1)
 
-    def forward(self, thumb):
-        z = self.mlp(self.features(thumb))
+    @staticmethod
+    def outputs(z):
+        """Raw outputs z [N,5] -> (gains relative to the base's wb [N,3], scale [N,1], saturation
+        factor [N,1]); z = 0 gives the identity (and a scale of 0.2)."""
         rel = torch.exp(0.5 * torch.tanh(z[:, :3]))
-        p = (0.2 - 0.02) / 0.58  # 0.2 at init
+        p = (0.2 - 0.02) / 0.58
         scale = 0.02 + 0.58 * torch.sigmoid(z[:, 3:4] + math.log(p / (1 - p)))
         return rel, scale, torch.exp(0.3 * torch.tanh(z[:, 4:5]))
+
+    def forward(self, thumb):
+        return self.outputs(self.mlp(self.features(thumb)))
+
+
+def balanced_color(color, rel, scale, satmul):
+    """The base's 6 colour values and the head's outputs -> applier.apply's 10-value form."""
+    wb = color[:, :3]
+    wbd = wb * rel
+    wbd = wbd / (LUMA[0] * wbd[:, 0:1] + LUMA[1] * wbd[:, 1:2] + LUMA[2] * wbd[:, 2:3])  # luminance-neutral
+    return torch.cat([wb, color[:, 3:5] * satmul, color[:, 5:6], wbd, scale], dim=1)
 
 
 class Balanced(nn.Module):
@@ -328,8 +346,4 @@ class Balanced(nn.Module):
 
     def forward(self, thumb):
         curves, color = self.base(thumb)
-        rel, scale, satmul = self.head(thumb)
-        wb = color[:, :3]
-        wbd = wb * rel
-        wbd = wbd / (LUMA[0] * wbd[:, 0:1] + LUMA[1] * wbd[:, 1:2] + LUMA[2] * wbd[:, 2:3])
-        return curves, torch.cat([wb, color[:, 3:5] * satmul, color[:, 5:6], wbd, scale], dim=1)
+        return curves, balanced_color(color, *self.head(thumb))

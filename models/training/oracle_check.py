@@ -16,7 +16,6 @@ predict it (models/MODEL_CARD.md):
 """
 import glob
 import json
-import math
 import os
 import sys
 
@@ -30,7 +29,7 @@ import applier  # noqa: E402
 import dataset  # noqa: E402
 import model as models  # noqa: E402
 import train  # noqa: E402
-from export import load_shipped  # noqa: E402
+from export import load_shipped, shipped_base  # noqa: E402
 
 DATA = os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data"))
 
@@ -75,9 +74,7 @@ def stats(split):
 
 
 def fit_dark(args):
-    cfg = json.load(open(os.path.join(HERE, "configs", "evenlight2-balance4.json")))
-    base = models.load_transform(cfg["base"])
-    luma = torch.tensor(applier.LUMA)
+    base = models.load_transform(shipped_base())
     for a in args:
         scene, frame = a.split(":")
         names, frames = bracket(scene, 512)
@@ -85,14 +82,12 @@ def fit_dark(args):
         x = torch.from_numpy(frames[names.index(frame)]).permute(2, 0, 1)[None].float() / 255
         with torch.no_grad():
             curves, color = base(train.thumbs_of(x))
-        p = torch.zeros(4, requires_grad=True)
+        p = torch.zeros(4, requires_grad=True)  # the head's raw outputs, saturation factor held at 1
         opt = torch.optim.Adam([p], lr=0.05)
 
         def out():
-            # the head's parametrisation (model.py DarkBalance, Balanced)
-            wbd = color[0, :3] * torch.exp(0.5 * torch.tanh(p[:3]))
-            scale = 0.02 + 0.58 * torch.sigmoid(p[3:4] + math.log(0.18 / 0.4))  # 0.2 at the start
-            return applier.apply(x, curves, base.xk, torch.cat([color[0], wbd / (wbd * luma).sum(), scale])[None])
+            z = torch.cat([p, torch.zeros(1)])[None]
+            return applier.apply(x, curves, base.xk, models.balanced_color(color, *models.DarkBalance.outputs(z)))
 
         with torch.no_grad():
             before = out()

@@ -20,6 +20,7 @@ sys.path.insert(0, HERE)
 import dataset  # noqa: E402
 import model as models  # noqa: E402
 import train  # noqa: E402
+from export import shipped_base  # noqa: E402
 
 SCENES = ["brackets_sice/sice_001"]
 
@@ -39,7 +40,7 @@ def main():
         items.append({"scene": sid, "source": "brackets_sice", "groups": dataset.build_bracket(sdir, sj)})
     pools = {"brackets_sice": items}
     out = {"scenes": SCENES, "steps": a.steps, "models": {}}
-    shipped = json.load(open(os.path.join(HERE, "configs", "evenlight2-balance.json")))["base"]
+    shipped = shipped_base()
     for cfg in ({"arch": "evenlight2", "lr": 0.005, "size": 96, "w_l1": 1, "w_tv": 0.02, "w_ssim": 0.2},
                 {"arch": "evenlight2-balance", "base": shipped, "lr": 0.01, "size": 96, "w_l1": 1, "w_cast": 0.05},
                 {"arch": "seed-vgg", "width_div": 16, "lr": 0.01, "size": 64, "w_l1": 1, "w_tv": 0, "w_ssim": 0}):

@@ -276,7 +276,6 @@ def main(argv=None):
     devd = dev_frames(dev_items, cfg.get("dev_frames", 160))
     traind = dev_frames(train_items, cfg.get("dev_frames", 160), seed=1)
 
-    ck_dir = os.path.join(a.out_dir, "models", "checkpoints")
     net = models.build(cfg, os.path.join(REPO, "models", "checkpoints"))  # a balance head's base: the repo's checkpoints
     if a.init:
         # heads added since the checkpoint start at their identity initialisation
@@ -289,6 +288,7 @@ def main(argv=None):
     frozen = getattr(net, "frozen_prefix", None)  # a frozen base is not saved again: it has its own checkpoints
     steps = cfg["steps"]
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (cfg["lr_final"] / cfg["lr"]) ** (s / max(1, steps)))
+    ck_dir = os.path.join(a.out_dir, "models", "checkpoints")
     rep_dir = os.path.join(a.out_dir, "models", "training", "report")
     os.makedirs(ck_dir, exist_ok=True)
     os.makedirs(rep_dir, exist_ok=True)

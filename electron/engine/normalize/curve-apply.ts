@@ -198,24 +198,20 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       r = r > 0 ? r : 0;
       g = g > 0 ? g : 0;
       b = b > 0 ? b : 0;
-      if (oneWb) {
-        r *= wbR;
-        g *= wbG;
-        b *= wbB;
-      } else {
-        const q0 = (LUMA_R * r + LUMA_G * g + LUMA_B * b) * invDarkWb;
-        if (q0 < 1) {
-          const a = 1 - q0 * q0;
-          const e = a * a;
-          r *= wbR + dR * e;
-          g *= wbG + dG * e;
-          b *= wbB + dB * e;
-        } else {
-          r *= wbR;
-          g *= wbG;
-          b *= wbB;
-        }
+      let kR = wbR;
+      let kG = wbG;
+      let kB = wbB;
+      const q0 = oneWb ? 1 : (LUMA_R * r + LUMA_G * g + LUMA_B * b) * invDarkWb;
+      if (q0 < 1) {
+        const a = 1 - q0 * q0;
+        const e = a * a;
+        kR += dR * e;
+        kG += dG * e;
+        kB += dB * e;
       }
+      r *= kR;
+      g *= kG;
+      b *= kB;
       const Y = LUMA_R * r + LUMA_G * g + LUMA_B * b;
       let i = Y >= 1 ? last : seg[(Y * SEG_BINS) | 0];
       if (i < last && Y >= knots[i + 1]) i++;
