@@ -83,6 +83,8 @@ const maxSide = z.number().int().min(0).max(65535);
 const renderOptions = {
   format: OutputFormat.default('jpeg'),
   quality: z.number().int().min(1).max(100).default(JPEG_DEFAULTS.quality),
+  /** JPEG: optimised Huffman tables, the same pixels in a smaller file for a slower encode (formats.ts) */
+  optimizeJpeg: z.boolean().default(JPEG_DEFAULTS.optimizeCoding),
   mode: Mode,
   strength: z.number().min(0).max(1).default(1),
 };

@@ -105,7 +105,7 @@ async function runExport(job: JobOf<'export'>, signal: AbortSignal): Promise<Job
   });
   // never replace a file (a sibling original, an earlier export): take a suffix instead;
   // and the output folder is checked again right before the rename
-  const { written } = await withWritePolicy({ noClobber: true, confineTo: job.confineTo }, () => writeImage(job.output, out, { format: job.format, quality: job.quality, meta }));
+  const { written } = await withWritePolicy({ noClobber: true, confineTo: job.confineTo }, () => writeImage(job.output, out, { format: job.format, quality: job.quality, optimizeJpeg: job.optimizeJpeg, meta }));
   return { output: written[0] ?? job.output };
 }
 
@@ -116,6 +116,7 @@ async function runBatchJob(job: JobOf<'batch'>, signal: AbortSignal, note: Note)
     writePolicy: { noClobber: true, confineTo: job.confineTo },
     format: job.format,
     quality: job.quality,
+    optimizeJpeg: job.optimizeJpeg,
     mode: job.mode,
     strength: job.strength,
     signal,

@@ -5,7 +5,7 @@
 // one of them can run, fail or be skipped alone.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import sharp from 'sharp';
 import { basename, extname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import { artifactsDir, dataPath, tmpDir } from '../helpers/paths';
 import { CHROMIUM_HINT, findChromium } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
 import { makeTestModel } from '../helpers/onnx-models';
+import { hasOptimisedTables } from '../helpers/jpeg-tables';
 import { writeImage } from '../../electron/engine/image/io';
 
 // Functions passed to page.waitForFunction run in the browser; the test tsconfig has no DOM
@@ -277,6 +278,7 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
     const out = join(folder, 'out-batch');
     await page.getByTestId('batch-out').fill(out);
     await page.locator('.batch select').nth(1).selectOption('classic');
+    await page.getByTestId('optimize-jpeg').check(); // the option reaches the encoder (checked below)
     await page.getByTestId('batch-start').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=batch-done]') || document.querySelector('.statusbar.error'), null, { timeout: 480_000 });
     assert.equal(await page.getByTestId('batch-done').count(), 1, `batch did not finish: ${await page.getByTestId('status').textContent()}`);
@@ -285,6 +287,7 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
     const inputs = readdirSync(folder).filter((n) => /\.(png|jpg|dng)$/i.test(n));
     assert.equal(inputs.length, TOTAL);
     assert.deepEqual(readdirSync(out).sort(), inputs.map((n) => `${basename(n, extname(n))}.jpg`).sort());
+    for (const n of readdirSync(out)) assert.ok(hasOptimisedTables(readFileSync(join(out, n))), `${n}: written with optimised Huffman tables`);
     await shot('batch');
     rmSync(out, { recursive: true, force: true });
   });

@@ -4,8 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { createRouter } from '../../electron/ipc/router';
 import type { Host } from '../../electron/ipc/context';
 import { createDropRegistry } from '../../electron/ipc/dropped';
@@ -16,6 +17,7 @@ import { writeImage } from '../../electron/engine/image/io';
 import { tmpDir } from '../helpers/paths';
 import { gradient } from '../helpers/photos';
 import { waitFor } from '../helpers/wait';
+import { hasOptimisedTables } from '../helpers/jpeg-tables';
 
 let root = '';
 let photos = '';
@@ -215,6 +217,14 @@ test('exportPhoto writes a full-size output next to the photos; the original is 
   assert.deepEqual([...readFileSync(res.value.output).subarray(0, 2)], [0xff, 0xd8]);
   assert.equal(sha(src), hash);
   assert.deepEqual(readdirSync(join(photos, 'evenlight')), ['dark.jpg'], 'no temp files left');
+  assert.ok(!hasOptimisedTables(readFileSync(res.value.output)), "libjpeg's standard tables unless asked");
+  // the app's "Smaller file": the same pixels with optimised tables (the export takes a suffix, never replacing)
+  const small = await r.call('exportPhoto', { path: src, mode: 'classic', format: 'jpeg', quality: 80, optimizeJpeg: true });
+  assert.ok(small.ok, JSON.stringify(small));
+  assert.ok(hasOptimisedTables(readFileSync(small.value.output)));
+  assert.ok(statSync(small.value.output).size < statSync(res.value.output).size, 'a smaller file');
+  const pixels = (p: string) => sharp(p).raw().toBuffer();
+  assert.ok((await pixels(small.value.output)).equals(await pixels(res.value.output)), 'the same pixels');
   rmSync(join(photos, 'evenlight'), { recursive: true });
 });
 

@@ -24,6 +24,7 @@ export const exportPhoto: Handler<'exportPhoto'> = async (req, ctx) => {
         output,
         format: req.format,
         quality: req.quality,
+        optimizeJpeg: req.optimizeJpeg,
         mode: req.mode,
         strength: req.strength,
         rois: req.rois,
