@@ -10,9 +10,11 @@ predict it (models/MODEL_CARD.md):
       gains, their scale) fitted to that frame's fusion by gradient descent: PSNR and cast
       before and after, at a long side of 512
   /usr/bin/python3 models/training/oracle_check.py fit-global EVAL.json BUCKET [EVERY]
-      every EVERY-th ai frame of an EV bucket in an `evenlight eval --json` result: the shipped
-      transform, then the best of five global multipliers of its curves (exposure) and the best
-      of five saturation factors, each alone, at a long side of 384
+      every EVERY-th ai frame of an EV bucket (or "all") in an `evenlight eval --json` result:
+      the shipped transform, then the best of five global multipliers of its curves (exposure)
+      and the best of five saturation factors, each alone, at a long side of 384; and which
+      multiplier won, by scene and by the frame's darkness (mean log2 luminance), as geometric
+      means: a systematic error shows as one direction, scatter as both
 """
 import glob
 import json
@@ -103,10 +105,17 @@ def fit_dark(args):
               f"cast {float(train.cast(before, fus)):.2f} -> {float(train.cast(after, fus)):.2f}")
 
 
+def geo_means(groups, title):
+    for key in sorted(groups):
+        v = groups[key]
+        print(f"  {title} {key}: {len(v)} frames, best multiplier {np.exp(np.mean(np.log(v))):.2f}")
+
+
 def fit_global(path, bucket, every=6):
     net = load_shipped()
-    rows = [r for r in json.load(open(path))["rows"] if r["method"] == "ai" and r["bucket"] == bucket][::every]
+    rows = [r for r in json.load(open(path))["rows"] if r["method"] == "ai" and bucket in ("all", r["bucket"])][::every]
     res = []
+    by_scene, by_dark = {}, {}
     for r in rows:
         names, frames = bracket(r["scene"], 384)
         if frames is None:
@@ -123,10 +132,17 @@ def fit_global(path, bucket, every=6):
 
             grid = (0.8, 1.0, 1.25, 1.5, 1.8)
             base = score()
-            res.append((base, max(score(cm=m) for m in grid), max(score(sm=m) for m in (0.8, 1.0, 1.2, 1.4, 1.6))))
-        print(f"{r['scene']}:{r['frame']}: {base:.2f} dB; best exposure {res[-1][1]:.2f}, best saturation {res[-1][2]:.2f}")
+            by_m = [score(cm=m) for m in grid]
+            res.append((base, max(by_m), max(score(sm=m) for m in (0.8, 1.0, 1.2, 1.4, 1.6))))
+        best = grid[int(np.argmax(by_m))]
+        by_scene.setdefault(r["scene"], []).append(best)
+        dark = int(np.clip(np.floor(float(torch.log2(x.mean(1) + 1e-3).mean())), -8, -1))  # -8 = -8 and below
+        by_dark.setdefault(dark, []).append(best)
+        print(f"{r['scene']}:{r['frame']}: {base:.2f} dB; best exposure {res[-1][1]:.2f} (x{best}), best saturation {res[-1][2]:.2f}")
     m = np.array(res).mean(0)
     print(f"{len(res)} frames of {bucket}: shipped {m[0]:.2f} dB, best global exposure {m[1]:.2f}, best saturation {m[2]:.2f}")
+    geo_means(by_scene, "scene")
+    geo_means(by_dark, "mean log2 luminance")
 
 
 if __name__ == "__main__":
