@@ -116,11 +116,14 @@ def fit_global(path, bucket, every=6):
     rows = [r for r in json.load(open(path))["rows"] if r["method"] == "ai" and bucket in ("all", r["bucket"])][::every]
     res = []
     by_scene, by_dark = {}, {}
+    scene = None  # rows come scene by scene: one fusion per bracket, not one per frame
     for r in rows:
-        names, frames = bracket(r["scene"], 384)
-        if frames is None:
+        if r["scene"] != scene:
+            scene = r["scene"]
+            names, frames = bracket(scene, 384)
+            fus = None if frames is None else torch.from_numpy(dataset.mertens(frames)).permute(2, 0, 1)[None].float() / 255
+        if fus is None:
             continue
-        fus = torch.from_numpy(dataset.mertens(frames)).permute(2, 0, 1)[None].float() / 255
         x = torch.from_numpy(frames[names.index(r["frame"])]).permute(2, 0, 1)[None].float() / 255
         with torch.no_grad():
             curves, color = net(train.thumbs_of(x))

@@ -7,7 +7,7 @@
 const STANDARD_LUMA_DC = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
 
 /** The luminance DC table's 16 code-length counts, or undefined when the file has none. */
-export function lumaDcCounts(jpeg: Uint8Array): number[] | undefined {
+function lumaDcCounts(jpeg: Uint8Array): number[] | undefined {
   let p = 2; // after SOI
   while (p + 4 <= jpeg.length && jpeg[p] === 0xff) {
     const marker = jpeg[p + 1];

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { errorMessage, normalizeFile, outputFormatFor, type Rect } from '../../engine';
-import { JPEG_DEFAULTS, listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type Mode, type OutputFormat } from '../../common/formats';
+import { JPEG_DEFAULTS, JPEG_OPTIMIZE_TRADE, listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
 
 // checked against the formats table, the same lists the app's contract takes
@@ -42,8 +42,8 @@ export function parseRoi(v: string, prev: Rect[] = []): Rect[] {
   return [...prev, { x: parts[0], y: parts[1], w: parts[2], h: parts[3] }];
 }
 
-/** `--optimize-jpeg` (normalize and batch): the trade, measured (README, Benchmarks) */
-export const OPTIMIZE_JPEG_HELP = 'JPEG: optimised Huffman tables: the same pixels in a 12-25% smaller file, ~10x the encode time';
+/** `--optimize-jpeg` (normalize and batch) */
+export const OPTIMIZE_JPEG_HELP = `JPEG: ${JPEG_OPTIMIZE_TRADE}`;
 
 interface NormalizeCliOptions {
   output: string;
