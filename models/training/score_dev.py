@@ -3,6 +3,7 @@ several), on the same 160 fixed dev frames train.py selects on: PSNR on 8-bit ou
 colour cast, and the selection score (PSNR less 0.1 dB per unit of cast).
 
   /usr/bin/python3 models/training/score_dev.py evenlight2 evenlight2-stage4
+  /usr/bin/python3 models/training/score_dev.py evenlight2-balance5   # a head on its base: the shipped model
 """
 import argparse
 import json
@@ -15,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dataset  # noqa: E402
 import train  # noqa: E402
-from export import load  # noqa: E402
+from export import base_of, load  # noqa: E402
 from model import Mean  # noqa: E402
 
 
@@ -29,8 +30,10 @@ def main(argv=None):
     items = dataset.build_cache(a.data, log=lambda *x: None)
     data = train.dev_frames(train.load_items([i for i in items if i["split"] == a.split]), 160)
     nets = {n: load(n)[0] for n in a.checkpoints}
-    if len(nets) > 1:
-        nets["mean"] = Mean(list(nets.values())).eval()
+    # a balance checkpoint (its config's "base") is already a whole model: only plain networks are averaged
+    plain = [n for n in a.checkpoints if not base_of(n)]
+    if len(plain) > 1:
+        nets["mean"] = Mean([nets[n] for n in plain]).eval()
     # train.py's own dev evaluation and selection rule (L1 as the loss, the 0.1 dB cast penalty)
     cfg = {"w_l1": 1.0, "w_cast_select": 0.1}
     out = {}
