@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dataset  # noqa: E402
 import train  # noqa: E402
-from export import base_of, load  # noqa: E402
+from export import load  # noqa: E402
 from model import Mean  # noqa: E402
 
 
@@ -29,9 +29,10 @@ def main(argv=None):
     torch.set_num_threads(2)
     items = dataset.build_cache(a.data, log=lambda *x: None)
     data = train.dev_frames(train.load_items([i for i in items if i["split"] == a.split]), 160)
-    nets = {n: load(n)[0] for n in a.checkpoints}
+    loaded = {n: load(n) for n in a.checkpoints}
+    nets = {n: net for n, (net, _) in loaded.items()}
     # a balance checkpoint (its config's "base") is already a whole model: only plain networks are averaged
-    plain = [n for n in a.checkpoints if not base_of(n)]
+    plain = [n for n, (_, ck) in loaded.items() if not ck["config"].get("base")]
     if len(plain) > 1:
         nets["mean"] = Mean([nets[n] for n in plain]).eval()
     # train.py's own dev evaluation and selection rule (L1 as the loss, the 0.1 dB cast penalty)
