@@ -31,7 +31,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CACHE_DIR = os.path.join(HERE, "cache")
+CACHE_DIR = os.environ.get("EVENLIGHT_CACHE", os.path.join(HERE, "cache"))  # another folder for another data copy
 SPLIT_PATH = os.path.join(HERE, "split.json")
 CACHE_VERSION = 2
 LONG_SIDE = 384
@@ -342,8 +342,9 @@ def load_pairs(path):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data")))
+    ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
-    items = build_cache(a.data)
+    items = build_cache(a.data, workers=a.workers)
     from collections import Counter
     print(Counter((i["source"], i["split"]) for i in items))
     sys.exit(0)

@@ -65,8 +65,23 @@ def main():
             opt.step()
         moved = sum(not torch.equal(v, net.state_dict()[k]) for k, v in frozen.items())
         out["models"][cfg["arch"]] = {"before": before, "after": held_loss(), "frozenMoved": moved, "frozen": len(frozen)}
+    out["loader"] = loader_check(pools)
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
+
+
+def first_batch(pools, seed, workers):
+    it = iter(torch.utils.data.DataLoader(train.Batches(seed, pools, {"brackets_sice": 1}, 64, 4, None),
+                                          batch_size=None, num_workers=workers))
+    return next(it)
+
+
+def loader_check(pools):
+    """train.py --workers: batches drawn in a DataLoader worker are uint8 [B,H,W,3] pairs, the
+    same for the same seed, and another seed draws others."""
+    a, b, c = first_batch(pools, 1, 1), first_batch(pools, 1, 1), first_batch(pools, 2, 1)
+    return {"shape": list(a[0].shape), "dtype": str(a[0].dtype), "sameSeedEqual": all(torch.equal(x, y) for x, y in zip(a, b)),
+            "otherSeedDiffers": not torch.equal(a[0], c[0])}
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Trains one model from a JSON config; deterministic for a given seed and thread count.
 
   /usr/bin/python3 models/training/train.py --config models/training/configs/evenlight2.json
+  (on a lent GPU: models/training/gpu_train.sh, i.e. --device cuda --workers 2 --lr-by-time)
 
 evenlight2 (the shipped model): the network sees a 224x224 thumbnail of the photo and predicts
 a transform; applier.py (the twin of the TypeScript applier) applies it to the photo's pixels
@@ -170,11 +171,22 @@ def black_error(rng, img, aug):
     return dataset.to_u8(dataset.lin_to_srgb(lin - off))
 
 
-def to_t(xs):
-    return torch.from_numpy(np.ascontiguousarray(np.stack(xs))).permute(0, 3, 1, 2).float() / 255
+def to_t(xs, device="cpu"):
+    return u8_to_t(torch.from_numpy(np.ascontiguousarray(np.stack(xs))), device)
+
+
+def u8_to_t(t, device="cpu"):
+    """uint8 [N,H,W,3] -> float [N,3,H,W] 0..1; moved while still uint8 (a quarter of the bytes),
+    so the cast runs on the device."""
+    return t.to(device).permute(0, 3, 1, 2).float() / 255
 
 
 def sample_batch(rng, pools, weights, size, batch, aug=None):
+    return tuple(to_t(a) for a in sample_arrays(rng, pools, weights, size, batch, aug))
+
+
+def sample_arrays(rng, pools, weights, size, batch, aug=None):
+    """One training batch as uint8 [B,H,W,3] input frames and targets."""
     ins, tgts = [], []
     srcs = [s for s in pools if weights.get(s, 0) > 0]
     for _ in range(batch):
@@ -185,7 +197,25 @@ def sample_batch(rng, pools, weights, size, batch, aug=None):
         if aug:
             i = black_error(rng, i, aug)
         ins.append(i), tgts.append(t)
-    return to_t(ins), to_t(tgts)
+    return np.stack(ins), np.stack(tgts)
+
+
+class Batches(torch.utils.data.IterableDataset):
+    """sample_arrays in DataLoader workers (--workers), each with its own seeded stream, so
+    the CPU work of drawing crops keeps up with a GPU; the order is fixed for a given seed
+    and worker count."""
+
+    def __init__(self, seed, *args):
+        super().__init__()
+        self.seed, self.args = seed, args
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        cv2.setNumThreads(1)
+        torch.set_num_threads(1)
+        rng = random.Random(self.seed * 1000 + (info.id if info else 0))
+        while True:
+            yield tuple(torch.from_numpy(a) for a in sample_arrays(rng, *self.args))
 
 
 def dev_frames(items, n, seed=0):
@@ -205,8 +235,10 @@ def dev_frames(items, n, seed=0):
 @torch.no_grad()
 def evaluate(cfg, net, data):
     net.eval()
+    dev = net.xk.device
     ls, ps, ss, cs = [], [], [], []
     for x, y in data:
+        x, y = x.to(dev), y.to(dev)
         out, aux = run(net, x)
         out = torch.round(out.clamp(0, 1) * 255) / 255  # metrics on 8-bit output, like the product
         ls.append(float(loss_fn(cfg, out, aux, y)))
@@ -257,11 +289,18 @@ def main(argv=None):
     ap.add_argument("--init", help="start from this checkpoint's weights (fine-tuning stage)")
     ap.add_argument("--minutes", type=float, default=0, help="stop after this wall time (the best checkpoint is kept)")
     ap.add_argument("--stop-after", type=int, default=0, help="stop after this step without changing the LR schedule")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda where a GPU is lent (models/training/gpu_train.sh)")
+    ap.add_argument("--workers", type=int, default=0, help="DataLoader workers drawing the batches (0: in the training loop)")
+    ap.add_argument("--lr-by-time", action="store_true",
+                    help="the LR schedule runs over --minutes of wall time instead of the config's steps "
+                         "(for a machine whose speed is not known ahead)")
     a = ap.parse_args(argv)
     with open(a.config) as f:
         cfg = json.load(f)
     if a.steps:
         cfg["steps"] = a.steps
+    if a.lr_by_time and not a.minutes:
+        raise SystemExit("--lr-by-time needs --minutes")
     torch.set_num_threads(a.threads)
     torch.manual_seed(cfg["seed"])
     rng = random.Random(cfg["seed"])
@@ -284,10 +323,21 @@ def main(argv=None):
         missing, unexpected = net.load_state_dict(state, strict=False)
         if unexpected or any(not k.startswith("glob_dark") for k in missing):
             raise SystemExit(f"--init {a.init}: incompatible checkpoint ({missing}, {unexpected})")
+    batches = None
+    if a.workers:  # started before the network moves to a GPU: the workers are forked
+        batches = iter(torch.utils.data.DataLoader(
+            Batches(cfg["seed"], pools, weights, cfg["size"], cfg["batch"], cfg.get("black_error")),
+            batch_size=None, num_workers=a.workers, prefetch_factor=4, persistent_workers=True))
+    net.to(a.device)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"])
     frozen = getattr(net, "frozen_prefix", None)  # a frozen base is not saved again: it has its own checkpoints
     steps = cfg["steps"]
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (cfg["lr_final"] / cfg["lr"]) ** (s / max(1, steps)))
+    t_start = time.time()
+
+    def progress(s):
+        return min(1.0, (time.time() - t_start) / (60 * a.minutes)) if a.lr_by_time else s / max(1, steps)
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (cfg["lr_final"] / cfg["lr"]) ** progress(s))
     ck_dir = os.path.join(a.out_dir, "models", "checkpoints")
     rep_dir = os.path.join(a.out_dir, "models", "training", "report")
     os.makedirs(ck_dir, exist_ok=True)
@@ -300,7 +350,10 @@ def main(argv=None):
         hist.append({"step": 0, "minutes": 0.0, "train": evaluate(cfg, net, traind), "dev": evaluate(cfg, net, devd)})
         print(f"init: dev psnr {hist[0]['dev']['psnr']:.2f} cast {hist[0]['dev']['cast']:.2f}", flush=True)
     for step in range(1, steps + 1):
-        x, y = sample_batch(rng, pools, weights, cfg["size"], cfg["batch"], cfg.get("black_error"))
+        if batches is not None:
+            x, y = (u8_to_t(t, a.device) for t in next(batches))
+        else:
+            x, y = (t.to(a.device) for t in sample_batch(rng, pools, weights, cfg["size"], cfg["batch"], cfg.get("black_error")))
         lx = None
         if cfg.get("loss_size"):
             # the applier's per-pixel work dominates a step; the loss at a smaller size costs a
@@ -327,12 +380,12 @@ def main(argv=None):
             score = selection_score(cfg, dv)
             if score > best:  # model selection on dev only; test and heldout are never read here
                 best = score
-                sd = {k: v for k, v in net.state_dict().items() if not (frozen and k.startswith(frozen))}
+                sd = {k: v.cpu() for k, v in net.state_dict().items() if not (frozen and k.startswith(frozen))}
                 save_atomic({"config": cfg, "state_dict": sd, "step": step},
                             os.path.join(ck_dir, f"{cfg['name']}.pt"))
             metrics = {"name": cfg["name"], "config": cfg, "params": models.n_params(net), "threads": a.threads,
                        "train_pairs": n_pairs, "train_scenes": len(train_items), "best_dev_score": best,
-                       "command": " ".join(["/usr/bin/python3", "models/training/train.py"] + (argv or sys.argv[1:])),
+                       "device": a.device, "command": " ".join(["/usr/bin/python3", "models/training/train.py"] + (argv or sys.argv[1:])),
                        "history": hist}
             tmp = os.path.join(rep_dir, f"{cfg['name']}.metrics.json.tmp")
             with open(tmp, "w") as f:
