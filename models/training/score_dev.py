@@ -4,6 +4,10 @@ colour cast, and the selection score (PSNR less 0.1 dB per unit of cast).
 
   /usr/bin/python3 models/training/score_dev.py evenlight2 evenlight2-stage4
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance5   # a head on its base: the shipped model
+  /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --by-darkness   # + PSNR per darkness bin
+
+--by-darkness adds the PSNR of each bin of the input's mean log2 luminance: the 160 frames are
+drawn at random, so the darkest bins hold few of them and the overall score barely sees them.
 """
 import argparse
 import json
@@ -17,7 +21,25 @@ sys.path.insert(0, HERE)
 import dataset  # noqa: E402
 import train  # noqa: E402
 from export import load  # noqa: E402
+from applier import LUMA  # noqa: E402
 from model import Mean  # noqa: E402
+
+
+DARK_BINS = ((-99, -6), (-6, -4), (-4, -2.5), (-2.5, 1))  # log2(Y + 1/512): a clipped white frame is just above 0
+
+
+@torch.no_grad()
+def by_darkness(net, data):
+    """{"lo..hi": {"frames", "psnr"}} over bins of the input's mean log2 luminance (8-bit output)."""
+    per = {f"{lo}..{hi}": [] for lo, hi in DARK_BINS}
+    for x, y in data:
+        ly = float(torch.log2(LUMA[0] * x[:, 0] + LUMA[1] * x[:, 1] + LUMA[2] * x[:, 2] + 1 / 512).mean())
+        out, _ = train.run(net, x)
+        p = float(train.psnr(torch.round(out.clamp(0, 1) * 255) / 255, y))
+        for lo, hi in DARK_BINS:
+            if lo < ly <= hi:
+                per[f"{lo}..{hi}"].append(p)
+    return {k: {"frames": len(v), "psnr": sum(v) / len(v) if v else None} for k, v in per.items()}
 
 
 def main(argv=None):
@@ -25,6 +47,7 @@ def main(argv=None):
     ap.add_argument("checkpoints", nargs="+")
     ap.add_argument("--data", default=os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data")))
     ap.add_argument("--split", default="dev")
+    ap.add_argument("--by-darkness", action="store_true", help="also PSNR per bin of the input's mean log2 luminance")
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     items = dataset.build_cache(a.data, log=lambda *x: None)
@@ -41,6 +64,8 @@ def main(argv=None):
     for name, net in nets.items():
         m = train.evaluate(cfg, net, data)
         out[name] = {"psnr": m["psnr"], "cast": m["cast"], "score": train.selection_score(cfg, m), "frames": len(data)}
+        if a.by_darkness:
+            out[name]["byDarkness"] = by_darkness(net, data)
     print(json.dumps(out, indent=1))
 
 
