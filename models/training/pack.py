@@ -70,6 +70,10 @@ def main(argv=None):
     a = ap.parse_args(argv)
     where = dataset.split_of(dataset.load_split(a.data))
     if os.path.isdir(a.out):
+        # only an earlier pack is replaced: --out pointed at anything else is left alone
+        other = set(os.listdir(a.out)) - {"sice", "rest"}
+        if other:
+            raise SystemExit(f"{a.out}: not a pack folder (holds {sorted(other)[:3]}); nothing was changed")
         shutil.rmtree(a.out)
     for sid, sdir, sj in dataset.scene_dirs(a.data):
         cat = sid.split("/")[0]

@@ -2,7 +2,7 @@
 // scenes, every one of them, each part within what one device call can carry.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -29,6 +29,20 @@ test('the training pack holds every train and dev scene, no test or held-out sce
       const mib = bytesUnder(join(out, part)) / 2 ** 20;
       assert.ok(mib < 50, `${part}: ${mib.toFixed(1)} MiB, over what one device call carries beside the repository`);
     }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('pack.py refuses to replace a folder that is not an earlier pack, and leaves it as it was', { timeout: 60_000 }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'evenlight-notpack-'));
+  try {
+    writeFileSync(join(out, 'keep.txt'), 'mine');
+    const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'pack.py'), '--data', dataDir, '--out', out], { encoding: 'utf8', timeout: 50_000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr.trim(), /not a pack folder/);
+    assert.deepEqual(readdirSync(out), ['keep.txt']);
+    assert.equal(readFileSync(join(out, 'keep.txt'), 'utf8'), 'mine');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
