@@ -32,9 +32,9 @@ VERSION = "2.5.0"
 
 
 # The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): the dark balance head on the
-# mean of four runs of one network, four from-scratch runs of one recipe with different seeds, three
-# of them on a lent GPU (its config's "base": they err differently on hard frames, and their mean
-# curves and colour step score better than any one of them).
+# mean of four from-scratch runs of one recipe with different seeds, three of them on a lent GPU
+# (its config's "base": they err differently on hard frames, and their mean curves and colour step
+# score better than any one of them).
 # Several names, comma-separated on the command line, export the mean of their transforms.
 SHIPPED = ("evenlight2-balance6",)
 

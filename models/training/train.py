@@ -233,7 +233,9 @@ def dev_frames(items, n, seed=0):
 
 
 @torch.no_grad()
-def evaluate(cfg, net, data):
+def evaluate(cfg, net, data, frame_psnrs=None):
+    """Mean loss, PSNR, SSIM and cast over data; each frame's PSNR is also appended to
+    frame_psnrs when given (score_dev.py --by-darkness)."""
     net.eval()
     dev = net.xk.device
     ls, ps, ss, cs = [], [], [], []
@@ -243,6 +245,8 @@ def evaluate(cfg, net, data):
         out = torch.round(out.clamp(0, 1) * 255) / 255  # metrics on 8-bit output, like the product
         ls.append(float(loss_fn(cfg, out, aux, y)))
         ps.append(float(psnr(out, y)))
+        if frame_psnrs is not None:
+            frame_psnrs.append(ps[-1])
         ss.append(float(ssim(out, y)))
         cs.append(float(cast(out, y)))
     net.train()
