@@ -28,15 +28,15 @@ import train  # noqa: E402  (the checkpoint selection rule)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "2.5.0"
+VERSION = "2.6.0"
 
 
-# The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): the dark balance head on the
-# mean of four from-scratch runs of one recipe with different seeds, three of them on a lent GPU
-# (its config's "base": they err differently on hard frames, and their mean curves and colour step
-# score better than any one of them).
+# The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): a tone head (a global
+# exponent on the curves) on the dark balance head, on the mean of four from-scratch runs of one
+# recipe with different seeds, three of them on a lent GPU (each config's "base": they err
+# differently on hard frames, and their mean curves and colour step score better than any one).
 # Several names, comma-separated on the command line, export the mean of their transforms.
-SHIPPED = ("evenlight2-balance6",)
+SHIPPED = ("evenlight2-tone3",)
 
 
 def load_shipped(names=SHIPPED):
@@ -49,13 +49,17 @@ def load(name, ck_dir=None):
 
 
 def base_of(name):
-    """The checkpoints a balance head sits on (its config's "base"); none for a plain network."""
-    return models.read_checkpoint(name)["config"].get("base", [])
+    """Every checkpoint a head sits on, deepest first (its config's "base", and theirs); none
+    for a plain network."""
+    out = []
+    for b in models.read_checkpoint(name)["config"].get("base", []):
+        out += [n for n in base_of(b) + [b] if n not in out]
+    return out
 
 
 def shipped_base():
-    """The networks under the shipped head, whose mean it sits on."""
-    return base_of(SHIPPED[0])
+    """The plain networks at the bottom of the shipped model, whose mean its heads sit on."""
+    return [n for n in base_of(SHIPPED[0]) if not models.read_checkpoint(n)["config"].get("base")]
 
 
 class TileGraph(nn.Module):
@@ -123,7 +127,7 @@ def training_summary(name):
                         "Mertens(1,1,1)), photos (the sensor model at -6..+6 EV, target: the original); split by "
                         "scene (models/training/split.json)",
              **({"blackError": m["config"]["black_error"]} if m["config"].get("black_error") else {})},
-            {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "ssim", "loss", "cast") if k in best["dev"]}})
+            {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "psnr_bins", "ssim", "loss", "cast") if k in best["dev"]}})
 
 
 class TransformGraph(nn.Module):

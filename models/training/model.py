@@ -136,6 +136,13 @@ def build(cfg, ck_dir=None):
     checkpoints from ck_dir (models/checkpoints)."""
     if cfg["arch"] == "evenlight2-balance":
         return Balanced(load_transform(cfg["base"], ck_dir), DarkBalance(cfg.get("bands", 6), cfg.get("hidden", 32)))
+    if cfg["arch"] == "evenlight2-finetune":
+        return FineTuned(load_transform(cfg["base"], ck_dir))
+    if cfg["arch"] == "evenlight2-lift":
+        return Toned(load_transform(cfg["base"], ck_dir), DarkLift(cfg.get("gamma_range", 0.7)))
+    if cfg["arch"] == "evenlight2-tone":
+        base = load_transform(cfg["base"], ck_dir)
+        return Toned(base, ToneHead(base.xk.numel(), cfg.get("bands", 10), cfg.get("hidden", 32), cfg.get("gamma_range", 0.7)))
     if cfg["arch"] == "evenlight":
         return Evenlight(cfg.get("dim", 64), cfg.get("ch", 32), cfg.get("iters", 8), cfg.get("down", 4))
     if cfg["arch"] == "evenlight2":
@@ -331,11 +338,9 @@ def balanced_color(color, rel, scale, satmul):
     return torch.cat([wb, color[:, 3:5] * satmul, color[:, 5:6], wbd, scale], dim=1)
 
 
-class Balanced(nn.Module):
-    """A frozen transform network (base) with a DarkBalance head: color grows from 6 values to
-    10 = (wb r,g,b, sat, sat_dark, dark, wb_dark r,g,b, dark_wb), applier.apply's long form. The
-    base is loaded from its own checkpoints, so a checkpoint of this module holds the head alone
-    (frozen_prefix)."""
+class OnFrozenBase(nn.Module):
+    """A head trained on a frozen transform network (base). The base is loaded from its own
+    checkpoints, so a checkpoint of such a module holds the head alone (frozen_prefix)."""
     kind = "evenlight2"
     frozen_prefix = "base."
 
@@ -346,6 +351,96 @@ class Balanced(nn.Module):
             p.requires_grad_(False)
         self.register_buffer("xk", base.xk.clone())
 
+
+class Balanced(OnFrozenBase):
+    """A DarkBalance head on its base: color grows from 6 values to 10 = (wb r,g,b, sat,
+    sat_dark, dark, wb_dark r,g,b, dark_wb), applier.apply's long form."""
+
     def forward(self, thumb):
         curves, color = self.base(thumb)
         return curves, balanced_color(color, *self.head(thumb))
+
+
+class ToneHead(nn.Module):
+    """One global exponent on the base's tone curves, from the thumbnail's log2-luminance
+    histogram and the base's mean curve. The networks under it leave the darkest frames too dark
+    (median log2 luminance bias -0.7 on the dev frames of mean log2 luminance <= -6, about -1.1
+    on test and held-out): a frame with a few codes of content is ambiguous, and L1 pulls
+    towards the cautious answer. curve ** gamma keeps every curve monotone and 0 at 0, and moves
+    values near 1 least, so it lifts the mid-tones without clipping highlights; gamma lies in
+    exp(+-gamma_range).
+    Zero-initialised: identity.
+    """
+
+    def __init__(self, k=24, bands=10, hidden=32, gamma_range=0.7):
+        super().__init__()
+        self.gamma_range = gamma_range
+        self.register_buffer("centres", torch.linspace(-9, 0, bands))
+        self.mlp = nn.Sequential(nn.Linear(bands + k, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden),
+                                 nn.LeakyReLU(0.2), nn.Linear(hidden, 1))
+        nn.init.zeros_(self.mlp[-1].weight)
+        nn.init.zeros_(self.mlp[-1].bias)
+
+    def forward(self, thumb, curves):
+        x = thumb.clamp(0, 1)[:, :, ::2, ::2]  # a quarter of the pixels: the same histogram
+        y = LUMA[0] * x[:, 0] + LUMA[1] * x[:, 1] + LUMA[2] * x[:, 2]
+        ly = torch.log2(y + 1 / 512).flatten(1)[:, :, None]
+        mass = torch.exp(-((ly - self.centres) ** 2) / (2 * 0.6 ** 2)).mean(1)
+        mean_curve = torch.log2(curves.mean(dim=(2, 3)).clamp_min(1 / 512))  # [N,K]: where the base puts each knot
+        return torch.exp(self.gamma_range * torch.tanh(self.mlp(torch.cat([mass, mean_curve / 9], dim=1))))
+
+
+class DarkLift(nn.Module):
+    """A global exponent on the base's tone curves from the photo's darkness alone:
+    log gamma = -a * max(0, t - z), z = the thumbnail's mean log2(Y + 1/512), bounded to
+    exp(-gamma_range). Two numbers, fitted on dev by calibrate.py, not learned on train: on the
+    train frames the networks under it are about right in the darkest frames they were fitted
+    to (median log2 luminance bias -0.25 at z <= -6), and a learned head there (ToneHead) learns
+    to leave them be; on frames they never saw they are too dark (dev -0.72, test -1.11,
+    held-out -1.13). a = 0 is the identity.
+    """
+
+    def __init__(self, gamma_range=0.7):
+        super().__init__()
+        self.gamma_range = gamma_range
+        self.register_buffer("a", torch.tensor(0.0))
+        self.register_buffer("t", torch.tensor(-4.0))
+
+    @staticmethod
+    def darkness(thumb):
+        x = thumb.clamp(0, 1)
+        y = LUMA[0] * x[:, 0] + LUMA[1] * x[:, 1] + LUMA[2] * x[:, 2]
+        return torch.log2(y + 1 / 512).mean(dim=(1, 2))[:, None]  # [N,1]
+
+    def forward(self, thumb, curves=None):
+        lift = (self.a * (self.t - self.darkness(thumb)).clamp_min(0)).clamp(max=self.gamma_range)
+        return torch.exp(-lift)
+
+
+class Toned(OnFrozenBase):
+    """A ToneHead (or DarkLift) on its base (a plain network, a mean, or a balanced one): the
+    base's tone curves raised to a global power; the colour step passes through."""
+
+    def forward(self, thumb):
+        curves, color = self.base(thumb)
+        gamma = self.head(thumb, curves)[:, :, None, None]
+        # the first knot is 0, where x ** gamma has no finite slope: the floor keeps gradients
+        # finite, and taking its own power off keeps 0 at 0
+        return curves.clamp_min(1e-6) ** gamma - 1e-6 ** gamma, color
+
+
+class FineTuned(nn.Module):
+    """A whole model (a head on the mean of its networks, as its checkpoints load) trained on as
+    one: every parameter, heads and networks, is trainable, and a checkpoint of this module
+    holds all of them."""
+    kind = "evenlight2"
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        for p in net.parameters():
+            p.requires_grad_(True)
+        self.register_buffer("xk", net.xk.clone())
+
+    def forward(self, thumb):
+        return self.net(thumb)

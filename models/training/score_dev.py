@@ -1,43 +1,51 @@
 """Scores checkpoints, and the mean of their transforms (what export.py ships when given
-several), on the same 160 fixed dev frames train.py selects on: PSNR on 8-bit output, the
-colour cast, and the selection score (PSNR less 0.1 dB per unit of cast).
+several), on the dev frames train.py selects on: PSNR on 8-bit output, the colour cast, and
+the selection score (PSNR less 0.1 dB per unit of cast). The default rule is the 160 fixed
+random frames; --rule darkness is every dev frame, scored on the mean of the darkness bins'
+PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were trained.
 
   /usr/bin/python3 models/training/score_dev.py evenlight2 evenlight2-stage4
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance5   # a head on its base: the shipped model
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --by-darkness   # + PSNR per darkness bin
+  /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness
+  /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
 
 --by-darkness adds the PSNR of each bin of the input's mean log2 luminance: the 160 frames are
 drawn at random, so the darkest bins hold few of them and the overall score barely sees them.
 """
 import argparse
 import json
+import math
 import os
+import statistics
 import sys
 
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import applier  # noqa: E402
 import dataset  # noqa: E402
 import train  # noqa: E402
 from export import load  # noqa: E402
-from applier import LUMA  # noqa: E402
 from model import Mean  # noqa: E402
 
 
-DARK_BINS = ((-99, -6), (-6, -4), (-4, -2.5), (-2.5, 1))  # log2(Y + 1/512): a clipped white frame is just above 0
-
-
-def by_darkness(data, psnrs):
-    """{"lo..hi": {"frames", "psnr"}} over bins of the input's mean log2 luminance, from the
-    per-frame PSNRs train.evaluate gave for the same frames."""
-    per = {f"{lo}..{hi}": [] for lo, hi in DARK_BINS}
-    for (x, _), p in zip(data, psnrs):
-        ly = float(torch.log2(LUMA[0] * x[:, 0] + LUMA[1] * x[:, 1] + LUMA[2] * x[:, 2] + 1 / 512).mean())
-        for lo, hi in DARK_BINS:
-            if lo < ly <= hi:
-                per[f"{lo}..{hi}"].append(p)
-    return {k: {"frames": len(v), "psnr": sum(v) / len(v) if v else None} for k, v in per.items()}
+@torch.no_grad()
+def exposure_bias(net, data):
+    """Per darkness bin: the median log2 ratio of the output's mean luminance to the target's
+    (how much too dark or bright), the mean PSNR, and the mean PSNR after each frame's best
+    single gain (least squares): how much of the error one exposure change per frame would fix."""
+    per = {f"{lo}..{hi}": [] for lo, hi in train.DARK_BINS}
+    for x, y in data:
+        out = torch.round(train.run(net, x)[0].clamp(0, 1) * 255) / 255
+        lum = [float((applier.LUMA[0] * t[:, 0] + applier.LUMA[1] * t[:, 1] + applier.LUMA[2] * t[:, 2]).mean()) for t in (out, y)]
+        g = float((out * y).sum() / (out * out).sum().clamp_min(1e-9))
+        per[train.dark_bin(x)].append((math.log2(max(lum[0], 1e-6) / max(lum[1], 1e-6)), float(train.psnr(out, y)),
+                       float(train.psnr((out * g).clamp(0, 1), y))))
+    return {b: {"frames": len(v), "medianLog2Bias": statistics.median(r[0] for r in v),
+                "psnr": statistics.fmean(r[1] for r in v), "psnrBestGain": statistics.fmean(r[2] for r in v)}
+            for b, v in per.items() if v}
 
 
 def main(argv=None):
@@ -46,25 +54,32 @@ def main(argv=None):
     ap.add_argument("--data", default=os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data")))
     ap.add_argument("--split", default="dev")
     ap.add_argument("--by-darkness", action="store_true", help="also PSNR per bin of the input's mean log2 luminance")
+    ap.add_argument("--bias", action="store_true",
+                    help="instead: every frame of --split, each darkness bin's median exposure bias and PSNR at each frame's best gain")
+    ap.add_argument("--rule", choices=["random", "darkness"], default="random",
+                    help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule)")
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     items = dataset.build_cache(a.data, log=lambda *x: None)
-    data = train.dev_frames(train.load_items([i for i in items if i["split"] == a.split]), 160)
+    # train.py's own dev frames and selection rule (L1 as the loss, the 0.1 dB cast penalty)
+    cfg = {"w_l1": 1.0, "w_cast_select": 0.1, **({"dev_rule": "darkness"} if a.rule == "darkness" or a.bias else {})}
+    data = train.dev_set(cfg, train.load_items([i for i in items if i["split"] == a.split]))
     loaded = {n: load(n) for n in a.checkpoints}
     nets = {n: net for n, (net, _) in loaded.items()}
-    # a balance checkpoint (its config's "base") is already a whole model: only plain networks are averaged
+    # a head on a base (its config's "base") is already a whole model: only plain networks are averaged
     plain = [n for n, (_, ck) in loaded.items() if not ck["config"].get("base")]
     if len(plain) > 1:
         nets["mean"] = Mean([nets[n] for n in plain]).eval()
-    # train.py's own dev evaluation and selection rule (L1 as the loss, the 0.1 dB cast penalty)
-    cfg = {"w_l1": 1.0, "w_cast_select": 0.1}
     out = {}
     for name, net in nets.items():
-        psnrs = []
-        m = train.evaluate(cfg, net, data, psnrs)
-        out[name] = {"psnr": m["psnr"], "cast": m["cast"], "score": train.selection_score(cfg, m), "frames": len(data)}
-        if a.by_darkness:
-            out[name]["byDarkness"] = by_darkness(data, psnrs)
+        if a.bias:
+            out[name] = exposure_bias(net, data)
+            continue
+        m = train.dev_metrics(cfg, net, data)
+        out[name] = {"psnr": m["psnr"], "psnrBins": m["psnr_bins"], "cast": m["cast"], "score": train.selection_score(cfg, m),
+                     "frames": len(data)}
+        if a.by_darkness or a.rule == "darkness":
+            out[name]["byDarkness"] = m["by_darkness"]
     print(json.dumps(out, indent=1))
 
 

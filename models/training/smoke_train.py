@@ -2,7 +2,7 @@
 real bracket in memory (no cache), fits each architecture to one fixed batch of random crops
 for a few steps (the classic "can it overfit one batch" check of the whole loss/gradient
 path, through the applier twin for evenlight2) and prints JSON with the loss on that batch
-before and after. The loss must fall; a frozen base (the balance head's) must not move.
+before and after. The loss must fall; a frozen base (the heads') must not move.
 
   /usr/bin/python3 models/training/smoke_train.py DATA_DIR [--steps 40]
 """
@@ -43,6 +43,7 @@ def main():
     shipped = shipped_base()
     for cfg in ({"arch": "evenlight2", "lr": 0.005, "size": 96, "w_l1": 1, "w_tv": 0.02, "w_ssim": 0.2},
                 {"arch": "evenlight2-balance", "base": shipped, "lr": 0.01, "size": 96, "w_l1": 1, "w_cast": 0.05},
+                {"arch": "evenlight2-tone", "base": shipped, "lr": 0.01, "size": 96, "w_l1": 1},
                 {"arch": "seed-vgg", "width_div": 16, "lr": 0.01, "size": 64, "w_l1": 1, "w_tv": 0, "w_ssim": 0}):
         torch.manual_seed(0)
         net = models.build(cfg)
@@ -66,8 +67,18 @@ def main():
         moved = sum(not torch.equal(v, net.state_dict()[k]) for k, v in frozen.items())
         out["models"][cfg["arch"]] = {"before": before, "after": held_loss(), "frozenMoved": moved, "frozen": len(frozen)}
     out["loader"] = loader_check(pools)
+    out["darken"] = darken_check(pools)
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
+
+
+def darken_check(pools):
+    """train.py's darken augmentation: the same crop, two stops down in linear light, comes out
+    darker and 8-bit; its target is untouched."""
+    w = {"brackets_sice": 1}
+    x, y = train.sample_arrays(random.Random(5), pools, w, 64, 1)
+    xd, yd = train.sample_arrays(random.Random(5), pools, w, 64, 1, {"darken": {"p": 1, "stops": [2, 2]}})
+    return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all())}
 
 
 def first_batch(pools, seed, workers):

@@ -171,6 +171,35 @@ def black_error(rng, img, aug):
     return dataset.to_u8(dataset.lin_to_srgb(lin - off))
 
 
+def darken(rng, img, spec):
+    """Training-time only: spec {"p", "stops": [lo, hi]}: the input crop as a shot lo..hi stops
+    darker would have come out (linear light scaled down, fresh Poisson-Gaussian sensor noise,
+    8-bit sRGB), the target unchanged. The networks fit the few darkest train frames they see
+    (1 % of them at mean log2 luminance <= -6) and stay a stop too dark on unseen ones; real
+    scenes pushed down give them many more such inputs, each with its own content."""
+    if rng.random() >= spec["p"]:
+        return img
+    nprng = np.random.default_rng(rng.randrange(1 << 30))
+    lin = dataset.srgb_to_lin(img.astype(np.float32) / 255) * 2.0 ** -rng.uniform(*spec["stops"])
+    full_well, read = rng.uniform(300, 4000), rng.uniform(0.0003, 0.003)  # dataset.Sensor's ranges
+    lin = nprng.poisson(lin * full_well).astype(np.float32) / full_well + nprng.normal(0, read, lin.shape).astype(np.float32)
+    return dataset.to_u8(dataset.lin_to_srgb(lin))
+
+
+def augmentations(cfg):
+    """The config's input augmentations, as sample_arrays takes them (None: none)."""
+    aug = {k: cfg[k] for k in ("darken", "black_error") if cfg.get(k)}
+    return aug or None
+
+
+def augment(rng, img, aug):
+    if aug.get("darken"):
+        img = darken(rng, img, aug["darken"])
+    if aug.get("black_error"):
+        img = black_error(rng, img, aug["black_error"])
+    return img
+
+
 def to_t(xs, device="cpu"):
     return u8_to_t(torch.from_numpy(np.ascontiguousarray(np.stack(xs))), device)
 
@@ -195,7 +224,7 @@ def sample_arrays(rng, pools, weights, size, batch, aug=None):
         frames, tgt = rng.choice(it["groups"])
         i, t = crop_resize(rng, frames[rng.randrange(len(frames))], tgt, size)
         if aug:
-            i = black_error(rng, i, aug)
+            i = augment(rng, i, aug)
         ins.append(i), tgts.append(t)
     return np.stack(ins), np.stack(tgts)
 
@@ -218,13 +247,28 @@ class Batches(torch.utils.data.IterableDataset):
             yield tuple(torch.from_numpy(a) for a in sample_arrays(rng, *self.args))
 
 
+def add_dark_pool(pools, weights, spec):
+    """spec {"share", "below"}: a further pool of every train frame whose mean log2 luminance is
+    at most "below", one pseudo-scene per frame, drawn for "share" of the batch (on top of their
+    draws in their own scenes). Night brackets are mostly such frames; at -4 they are 12 % of
+    the train frames, and at -6 1 %."""
+    dark = [{"groups": [([f], tgt)]} for src in list(pools) for it in pools[src] for frames, tgt in it["groups"]
+            for f in frames if mean_log2_luma(to_t([f])) <= spec["below"]]
+    pools["dark"] = dark
+    weights["dark"] = spec["share"] / (1 - spec["share"]) * sum(weights.values())
+    print(f"dark pool: {len(dark)} frames at mean log2 luminance <= {spec['below']}, {spec['share']:.0%} of each batch", flush=True)
+
+
 def dev_frames(items, n, seed=0):
-    """Fixed whole frames at their stored size (long side 384), as the product sees a photo."""
+    """Fixed whole frames at their stored size (long side 384), as the product sees a photo:
+    n drawn at random, or every frame when n is None."""
     rng = random.Random(seed)
     cands = [(it, g, i) for it in items for g in range(len(it["groups"])) for i in range(len(it["groups"][g][0]))]
-    rng.shuffle(cands)
+    if n is not None:
+        rng.shuffle(cands)
+        cands = cands[:n]
     out = []
-    for it, g, i in cands[:n]:
+    for it, g, i in cands:
         frames, tgt = it["groups"][g]
         h, w = tgt.shape[:2]
         h, w = h - h % 32, w - w % 32  # the seed architecture needs multiples of 32
@@ -253,16 +297,65 @@ def evaluate(cfg, net, data, frame_psnrs=None):
     return {"loss": float(np.mean(ls)), "psnr": float(np.mean(ps)), "ssim": float(np.mean(ss)), "cast": float(np.mean(cs))}
 
 
+# Bins of a frame's mean log2(Y + 1/512) (Y: the input's luminance, 0..1); a clipped white frame
+# sits just above 0. Dev frames drawn at random put 2 of 160 in the darkest bin, where the hidden
+# night brackets live, so the "darkness" rule weighs every bin the same.
+DARK_BINS = ((-99, -6), (-6, -4), (-4, -2.5), (-2.5, 1))
+
+
+def mean_log2_luma(x):
+    return float(torch.log2(applier.LUMA[0] * x[:, 0] + applier.LUMA[1] * x[:, 1] + applier.LUMA[2] * x[:, 2] + 1 / 512).mean())
+
+
+def dark_bin(x):
+    """The DARK_BINS label ("lo..hi") of a frame [1,3,H,W]."""
+    ly = mean_log2_luma(x)
+    return next(f"{lo}..{hi}" for lo, hi in DARK_BINS if lo < ly <= hi)
+
+
+def bin_psnrs(labels, psnrs):
+    """{"lo..hi": {"frames", "psnr"}} from each frame's bin label and PSNR, and the unweighted
+    mean of the bins' PSNRs (what the "darkness" rule selects on)."""
+    per = {f"{lo}..{hi}": [] for lo, hi in DARK_BINS}
+    for b, p in zip(labels, psnrs):
+        per[b].append(p)
+    by = {k: {"frames": len(v), "psnr": float(np.mean(v)) if v else None} for k, v in per.items()}
+    return by, float(np.mean([b["psnr"] for b in by.values() if b["psnr"] is not None]))
+
+
+def dev_set(cfg, dev_items):
+    """The dev frames a config is selected on: 160 at random, or for the "darkness" rule every
+    dev frame (620), so that each darkness bin holds enough of them."""
+    return dev_frames(dev_items, None if cfg.get("dev_rule") == "darkness" else cfg.get("dev_frames", 160))
+
+
+def dev_metrics(cfg, net, data):
+    """evaluate() on the dev frames, plus the PSNR per darkness bin and the bins' unweighted
+    mean ("psnr_bins", what the "darkness" rule selects on)."""
+    psnrs = []
+    m = evaluate(cfg, net, data, psnrs)
+    m["by_darkness"], m["psnr_bins"] = bin_psnrs([dark_bin(x) for x, _ in data], psnrs)
+    return m
+
+
 def selection_score(cfg, dev):
-    """What picks the checkpoint, on dev only: PSNR, less w_cast_select dB per unit of mean cast."""
+    """What picks the checkpoint, on dev only: PSNR (per frame, or under the "darkness" rule the
+    mean of the darkness bins' PSNRs), less w_cast_select dB per unit of mean cast."""
     w = cfg.get("w_cast_select", 0)
-    return dev["psnr"] - (w * dev["cast"] if w else 0.0)  # runs before the cast term had no cast figure
+    p = dev["psnr_bins"] if cfg.get("dev_rule") == "darkness" else dev["psnr"]
+    return p - (w * dev["cast"] if w else 0.0)  # runs before the cast term had no cast figure
 
 
 def save_atomic(obj, path):
     tmp = path + ".tmp"
     torch.save(obj, tmp)
     os.replace(tmp, path)
+
+
+def save_atomic_json(obj, path):
+    with open(path + ".tmp", "w") as f:
+        json.dump(obj, f, indent=1)
+    os.replace(path + ".tmp", path)
 
 
 def plot(hist, path, title):
@@ -315,8 +408,10 @@ def main(argv=None):
     pools = {}
     for it in train_items:
         pools.setdefault(it["source"], []).append(it)
-    weights = cfg["source_weights"]
-    devd = dev_frames(dev_items, cfg.get("dev_frames", 160))
+    weights = dict(cfg["source_weights"])
+    if cfg.get("dark_frames"):
+        add_dark_pool(pools, weights, cfg["dark_frames"])
+    devd = dev_set(cfg, dev_items)
     traind = dev_frames(train_items, cfg.get("dev_frames", 160), seed=1)
 
     net = models.build(cfg, os.path.join(REPO, "models", "checkpoints"))  # a balance head's base: the repo's checkpoints
@@ -330,7 +425,7 @@ def main(argv=None):
     batches = None
     if a.workers:  # started before the network moves to a GPU: the workers are forked
         batches = iter(torch.utils.data.DataLoader(
-            Batches(cfg["seed"], pools, weights, cfg["size"], cfg["batch"], cfg.get("black_error")),
+            Batches(cfg["seed"], pools, weights, cfg["size"], cfg["batch"], augmentations(cfg)),
             batch_size=None, num_workers=a.workers, prefetch_factor=4, persistent_workers=True))
     net.to(a.device)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"])
@@ -351,13 +446,13 @@ def main(argv=None):
     print(f"{cfg['name']}: {models.n_params(net)} params ({sum(p.numel() for p in net.parameters() if p.requires_grad)} trained), {len(train_items)} train scenes / {n_pairs} pairs, "
           f"dev {len(devd)} frames", flush=True)
     if a.init:  # where the fine-tuning starts from, on the same dev frames
-        hist.append({"step": 0, "minutes": 0.0, "train": evaluate(cfg, net, traind), "dev": evaluate(cfg, net, devd)})
+        hist.append({"step": 0, "minutes": 0.0, "train": evaluate(cfg, net, traind), "dev": dev_metrics(cfg, net, devd)})
         print(f"init: dev psnr {hist[0]['dev']['psnr']:.2f} cast {hist[0]['dev']['cast']:.2f}", flush=True)
     for step in range(1, steps + 1):
         if batches is not None:
             x, y = (u8_to_t(t, a.device) for t in next(batches))
         else:
-            x, y = (t.to(a.device) for t in sample_batch(rng, pools, weights, cfg["size"], cfg["batch"], cfg.get("black_error")))
+            x, y = (t.to(a.device) for t in sample_batch(rng, pools, weights, cfg["size"], cfg["batch"], augmentations(cfg)))
         lx = None
         if cfg.get("loss_size"):
             # the applier's per-pixel work dominates a step; the loss at a smaller size costs a
@@ -374,13 +469,13 @@ def main(argv=None):
         out_of_time = (a.minutes and (time.time() - t0) / 60 > a.minutes) or (a.stop_after and step >= a.stop_after)
         if step % cfg["eval_every"] == 0 or step == steps or out_of_time:
             tr = evaluate(cfg, net, traind)
-            dv = evaluate(cfg, net, devd)
+            dv = dev_metrics(cfg, net, devd)
             tr["batch_loss"] = float(np.mean(run_loss))
             run_loss = []
             hist.append({"step": step, "minutes": (time.time() - t0) / 60, "train": tr, "dev": dv})
             print(f"step {step} {hist[-1]['minutes']:.1f} min train loss {tr['batch_loss']:.4f} "
                   f"psnr {tr['psnr']:.2f} | dev loss {dv['loss']:.4f} psnr {dv['psnr']:.2f} ssim {dv['ssim']:.4f} "
-                  f"cast {dv['cast']:.2f}", flush=True)
+                  f"cast {dv['cast']:.2f} bins {dv['psnr_bins']:.2f}", flush=True)
             score = selection_score(cfg, dv)
             if score > best:  # model selection on dev only; test and heldout are never read here
                 best = score
@@ -391,10 +486,7 @@ def main(argv=None):
                        "train_pairs": n_pairs, "train_scenes": len(train_items), "best_dev_score": best,
                        "device": a.device, "command": " ".join(["/usr/bin/python3", "models/training/train.py"] + (argv or sys.argv[1:])),
                        "history": hist}
-            tmp = os.path.join(rep_dir, f"{cfg['name']}.metrics.json.tmp")
-            with open(tmp, "w") as f:
-                json.dump(metrics, f, indent=1)
-            os.replace(tmp, os.path.join(rep_dir, f"{cfg['name']}.metrics.json"))
+            save_atomic_json(metrics, os.path.join(rep_dir, f"{cfg['name']}.metrics.json"))
             plot(hist, os.path.join(rep_dir, f"{cfg['name']}.curves.png"), cfg["name"])
         if out_of_time:
             break

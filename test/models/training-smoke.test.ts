@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of every architecture, leaves a frozen base alone, and draws reproducible batches in workers', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -16,16 +16,23 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
     models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }>;
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
+    darken: { ratio: number; dtype: string; targetSame: boolean };
   };
+  // train.py's darken augmentation: two stops down in linear light is about half the sRGB codes
+  assert.ok(res.darken.ratio > 0.3 && res.darken.ratio < 0.75, `darkened crop at ${res.darken.ratio.toFixed(2)} of the original`);
+  assert.equal(res.darken.dtype, 'uint8');
+  assert.ok(res.darken.targetSame, 'the target is not augmented');
   // train.py --workers (the GPU recipe): batches from a DataLoader worker, reproducible per seed
   assert.deepEqual(res.loader.shape, [4, 64, 64, 3]);
   assert.equal(res.loader.dtype, 'torch.uint8');
   assert.ok(res.loader.sameSeedEqual, 'the same seed draws the same batch');
   assert.ok(res.loader.otherSeedDiffers, 'another seed draws another batch');
-  const balance = res.models['evenlight2-balance'];
-  assert.ok(balance && balance.frozen > 0, 'the balance head has a frozen base');
-  assert.equal(balance.frozenMoved, 0, 'training the head leaves its base untouched');
-  for (const arch of ['evenlight2', 'evenlight2-balance', 'seed-vgg']) {
+  for (const head of ['evenlight2-balance', 'evenlight2-tone']) {
+    const m = res.models[head];
+    assert.ok(m && m.frozen > 0, `${head}: the head has a frozen base`);
+    assert.equal(m.frozenMoved, 0, `${head}: training the head leaves its base untouched`);
+  }
+  for (const arch of ['evenlight2', 'evenlight2-balance', 'evenlight2-tone', 'seed-vgg']) {
     const m = res.models[arch];
     assert.ok(m, `${arch} was trained`);
     assert.ok(Number.isFinite(m.before) && Number.isFinite(m.after), `${arch}: finite losses`);
