@@ -15,7 +15,6 @@ import argparse
 import itertools
 import json
 import os
-import random
 import sys
 import time
 
@@ -93,8 +92,7 @@ def main(argv=None):
         table = {(ga, gt): frame_scores(net, frames, ga, gt) for ga, gt in itertools.product(cfg["grid"]["a"], cfg["grid"]["t"])}
     # 2-fold cross-validation by scene: fit on one half, score the other
     scenes = sorted({f["scene"] for f in frames})
-    random.Random(cfg["seed"]).shuffle(scenes)
-    half = set(scenes[: len(scenes) // 2])
+    half, _ = train.scene_halves(scenes, cfg["seed"])
     folds = []
     for k in (0, 1):
         fit_on = [f for f in frames if (f["scene"] in half) == (k == 0)]

@@ -7,7 +7,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2 evenlight2-stage4
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance5   # a head on its base: the shipped model
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --by-darkness   # + PSNR per darkness bin
-  /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness
+  /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness [--halves 71]
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
 
 --by-darkness adds the PSNR of each bin of the input's mean log2 luminance: the 160 frames are
@@ -28,7 +28,7 @@ import applier  # noqa: E402
 import dataset  # noqa: E402
 import train  # noqa: E402
 from export import load  # noqa: E402
-from model import Mean  # noqa: E402
+from model import Mean, Toned  # noqa: E402
 
 
 @torch.no_grad()
@@ -37,14 +37,19 @@ def exposure_bias(net, data):
     (how much too dark or bright), the mean PSNR, and the mean PSNR after each frame's best
     single gain (least squares): how much of the error one exposure change per frame would fix."""
     per = {f"{lo}..{hi}": [] for lo, hi in train.DARK_BINS}
+    gammas = {b: [] for b in per}
     for x, y in data:
         out = torch.round(train.run(net, x)[0].clamp(0, 1) * 255) / 255
+        if isinstance(net, Toned):  # what the tone head does to this frame's curves
+            thumb = train.thumbs_of(x)
+            gammas[train.dark_bin(x)].append(float(net.head(thumb, net.base(thumb)[0])))
         lum = [float((applier.LUMA[0] * t[:, 0] + applier.LUMA[1] * t[:, 1] + applier.LUMA[2] * t[:, 2]).mean()) for t in (out, y)]
         g = float((out * y).sum() / (out * out).sum().clamp_min(1e-9))
         per[train.dark_bin(x)].append((math.log2(max(lum[0], 1e-6) / max(lum[1], 1e-6)), float(train.psnr(out, y)),
                        float(train.psnr((out * g).clamp(0, 1), y))))
     return {b: {"frames": len(v), "medianLog2Bias": statistics.median(r[0] for r in v),
-                "psnr": statistics.fmean(r[1] for r in v), "psnrBestGain": statistics.fmean(r[2] for r in v)}
+                "psnr": statistics.fmean(r[1] for r in v), "psnrBestGain": statistics.fmean(r[2] for r in v),
+                **({"medianGamma": statistics.median(gammas[b])} if gammas[b] else {})}
             for b, v in per.items() if v}
 
 
@@ -56,6 +61,8 @@ def main(argv=None):
     ap.add_argument("--by-darkness", action="store_true", help="also PSNR per bin of the input's mean log2 luminance")
     ap.add_argument("--bias", action="store_true",
                     help="instead: every frame of --split, each darkness bin's median exposure bias and PSNR at each frame's best gain")
+    ap.add_argument("--halves", type=int, metavar="SEED",
+                    help="also the score on each half of the split's scenes (train.scene_halves with SEED)")
     ap.add_argument("--rule", choices=["random", "darkness"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule)")
     a = ap.parse_args(argv)
@@ -63,7 +70,10 @@ def main(argv=None):
     items = dataset.build_cache(a.data, log=lambda *x: None)
     # train.py's own dev frames and selection rule (L1 as the loss, the 0.1 dB cast penalty)
     cfg = {"w_l1": 1.0, "w_cast_select": 0.1, **({"dev_rule": "darkness"} if a.rule == "darkness" or a.bias else {})}
-    data = train.dev_set(cfg, train.load_items([i for i in items if i["split"] == a.split]))
+    split_items = train.load_items([i for i in items if i["split"] == a.split])
+    data = train.dev_set(cfg, split_items)
+    halves = [train.dev_set(cfg, [it for it in split_items if it["scene"] in h])
+              for h in train.scene_halves([it["scene"] for it in split_items], a.halves)] if a.halves is not None else []
     loaded = {n: load(n) for n in a.checkpoints}
     nets = {n: net for n, (net, _) in loaded.items()}
     # a head on a base (its config's "base") is already a whole model: only plain networks are averaged
@@ -80,6 +90,10 @@ def main(argv=None):
                      "frames": len(data)}
         if a.by_darkness or a.rule == "darkness":
             out[name]["byDarkness"] = m["by_darkness"]
+        for h in halves:
+            mh = train.dev_metrics(cfg, net, h)
+            out[name].setdefault("halves", []).append({"frames": len(h), "psnrBins": mh["psnr_bins"], "cast": mh["cast"],
+                                                       "score": train.selection_score(cfg, mh)})
     print(json.dumps(out, indent=1))
 
 

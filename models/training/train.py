@@ -323,6 +323,14 @@ def bin_psnrs(labels, psnrs):
     return by, float(np.mean([b["psnr"] for b in by.values() if b["psnr"] is not None]))
 
 
+def scene_halves(scenes, seed):
+    """The scene names shuffled with seed and cut in two: a check that a dev gain, or a fit on
+    dev, is not one half's alone (calibrate.py, score_dev.py --halves)."""
+    s = sorted(set(scenes))
+    random.Random(seed).shuffle(s)
+    return set(s[: len(s) // 2]), set(s[len(s) // 2:])
+
+
 def dev_set(cfg, dev_items):
     """The dev frames a config is selected on: 160 at random, or for the "darkness" rule every
     dev frame (620), so that each darkness bin holds enough of them."""
