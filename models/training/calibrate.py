@@ -35,11 +35,11 @@ def frame_scores(net, frames, a, t):
     net.head.t.fill_(t)
     out = []
     for f in frames:
-        gamma = net.head(f["thumb"])[:, :, None, None]
+        gamma = net.head(f["thumb"])
         if float(gamma) == 1.0 and f.get("base") is not None:
             out.append(f["base"])  # the identity: the base's own figures
             continue
-        curves = f["curves"].clamp_min(1e-6) ** gamma - 1e-6 ** gamma
+        curves = models.raise_curves(f["curves"], gamma)
         o = torch.round(applier.apply(f["x"], curves, net.xk, f["color"]).clamp(0, 1) * 255) / 255
         out.append((float(train.psnr(o, f["y"])), float(train.cast(o, f["y"]))))
     return out

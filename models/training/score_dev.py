@@ -40,12 +40,13 @@ def exposure_bias(net, data):
     gammas = {b: [] for b in per}
     for x, y in data:
         out = torch.round(train.run(net, x)[0].clamp(0, 1) * 255) / 255
+        b = train.dark_bin(x)
         if isinstance(net, Toned):  # what the tone head does to this frame's curves
             thumb = train.thumbs_of(x)
-            gammas[train.dark_bin(x)].append(float(net.head(thumb, net.base(thumb)[0])))
+            gammas[b].append(float(net.head(thumb, net.base(thumb)[0])))
         lum = [float((applier.LUMA[0] * t[:, 0] + applier.LUMA[1] * t[:, 1] + applier.LUMA[2] * t[:, 2]).mean()) for t in (out, y)]
         g = float((out * y).sum() / (out * out).sum().clamp_min(1e-9))
-        per[train.dark_bin(x)].append((math.log2(max(lum[0], 1e-6) / max(lum[1], 1e-6)), float(train.psnr(out, y)),
+        per[b].append((math.log2(max(lum[0], 1e-6) / max(lum[1], 1e-6)), float(train.psnr(out, y)),
                        float(train.psnr((out * g).clamp(0, 1), y))))
     return {b: {"frames": len(v), "medianLog2Bias": statistics.median(r[0] for r in v),
                 "psnr": statistics.fmean(r[1] for r in v), "psnrBestGain": statistics.fmean(r[2] for r in v),
