@@ -23,6 +23,7 @@ module.exports = {
   files: [
     'dist/electron/**/*.js',
     'dist/renderer/**/*',
+    'dist/wasm/*.wasm',
     'package.json',
     '!dist/**/*.map',
     '!**/*.ts',
@@ -45,8 +46,9 @@ module.exports = {
     // the renderer is served from app://, so file:// pages need no extra privileges
     grantFileProtocolExtraPrivileges: false,
   },
-  // libraw-wasm: its ES module and .wasm are loaded by a worker thread, from plain files
-  asarUnpack: ['node_modules/sharp/**/*', 'node_modules/@img/**/*', 'node_modules/onnxruntime-node/**/*', 'node_modules/libraw-wasm/**/*'],
+  // libraw-wasm (its ES module and .wasm) and Evenlight's own curve kernel are loaded by worker
+  // threads, from plain files
+  asarUnpack: ['node_modules/sharp/**/*', 'node_modules/@img/**/*', 'node_modules/onnxruntime-node/**/*', 'node_modules/libraw-wasm/**/*', 'dist/wasm/*.wasm'],
   extraResources: [
     { from: 'native-bin', to: 'native-bin', filter: ['**/*', '!fill.sh'] },
     { from: 'models', to: 'models', filter: ['**/*', '!training/**', '!checkpoints/**'] },

@@ -15,8 +15,9 @@ import type { OutputFormat } from './image/types';
 import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
 import { checkStrength, defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
-import { areaResizeNchw, predictTransform } from './normalize/ai';
+import { predictTransform } from './normalize/ai';
 import { applyTransformBands } from './normalize/curve-apply-pool';
+import { areaResizeNchw } from './normalize/thumbnail';
 
 export interface NormalizeFileOptions extends Omit<NormalizeOptions, 'onReport'> {
   format?: OutputFormat;

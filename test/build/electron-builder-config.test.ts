@@ -39,6 +39,8 @@ test('native modules are unpacked from the asar; dcraw binaries and models ship 
   for (const mod of ['sharp', '@img', 'onnxruntime-node', 'libraw-wasm']) {
     assert.ok((c.asarUnpack as string[]).some((g) => g.startsWith(`node_modules/${mod}/`)), `${mod} unpacked`);
   }
+  // the SIMD kernels are read by worker threads from plain files (engine/normalize/simd.ts)
+  assert.ok(c.files.includes('dist/wasm/*.wasm') && (c.asarUnpack as string[]).includes('dist/wasm/*.wasm'), 'dist/wasm packaged, unpacked');
   // the .deb installs without a native RAW decoder and keeps electron-builder's default depends
   assert.equal(c.deb.depends, undefined);
   assert.ok((c.deb.recommends as string[]).includes('libraw-bin | dcraw'));
@@ -94,6 +96,7 @@ function checkLayout(resources: string): void {
   for (const f of ['/dist/electron/main.js', '/dist/electron/preload.js', '/dist/renderer/index.html', '/package.json']) assert.ok(inAsar.includes(f), `${f} in app.asar`);
   assert.ok(!inAsar.some((f) => f.startsWith('/test/') || f.startsWith('/electron/')), 'no sources or tests in the package');
   for (const m of ['sharp', 'onnxruntime-node', '@img', 'libraw-wasm']) assert.ok(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', m)), `${m} unpacked`);
+  for (const k of ['curve-apply8', 'area8']) assert.ok(existsSync(join(resources, 'app.asar.unpacked', 'dist', 'wasm', `${k}.wasm`)), `${k}.wasm unpacked`);
   assert.ok(existsSync(join(resources, 'native-bin')), 'native-bin shipped as a resource');
 }
 

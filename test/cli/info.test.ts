@@ -18,6 +18,8 @@ test('info --json reports version, provider, decoder and model status', () => {
   assert.ok(typeof a.decoder.path === 'string');
   assert.ok(['dcraw_emu', 'dcraw', 'libraw-wasm'].includes(a.decoder.name));
   assert.ok(a.decoder.reason.length > 10, a.decoder.reason);
+  // the built CLI carries its SIMD kernels (npm run build)
+  assert.deepEqual(a.simd, { loaded: ['curve-apply8', 'area8'], missing: [] });
 
   // EVENLIGHT_EP=cpu: the same answer with or without CUDA installed
   const withModel = spawnSync(process.execPath, [cliPath, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: makeTestModel(), EVENLIGHT_EP: 'cpu' } });
@@ -31,4 +33,5 @@ test('info --json reports version, provider, decoder and model status', () => {
   assert.equal(text.status, 0);
   assert.match(text.stdout, /execution provider: /);
   assert.match(text.stdout, /raw decoder: \S+ .* \((native-bin|PATH|npm); .+\)\n/);
+  assert.match(text.stdout, /pixel kernels: WebAssembly SIMD for 8-bit photos\n/);
 });

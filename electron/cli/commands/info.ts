@@ -1,6 +1,6 @@
-// `evenlight info [--json]`: version, execution provider, RAW decoder, model status.
+// `evenlight info [--json]`: version, execution provider, RAW decoder, model status, pixel kernels.
 import type { Command } from 'commander';
-import { defaultModelDir, errorMessage, findManifest, getModel, packageVersion, rawDecoderInfo, resolveExecutionProvider } from '../../engine';
+import { defaultModelDir, errorMessage, findManifest, getModel, packageVersion, rawDecoderInfo, resolveExecutionProvider, simdStatus } from '../../engine';
 
 export interface InfoReport {
   version: string;
@@ -10,6 +10,8 @@ export interface InfoReport {
   decoder: ReturnType<typeof rawDecoderInfo>;
   model: { dir: string; loaded: boolean; name?: string; version?: string; hasContext?: boolean; error?: string };
   defaultMode: 'ai' | 'classic';
+  /** the WebAssembly SIMD kernels for 8-bit photos that load, and those that do not */
+  simd: ReturnType<typeof simdStatus>;
 }
 
 export async function collectInfo(modelDir = defaultModelDir()): Promise<InfoReport> {
@@ -35,6 +37,7 @@ export async function collectInfo(modelDir = defaultModelDir()): Promise<InfoRep
     decoder: rawDecoderInfo(),
     model,
     defaultMode: model.loaded ? 'ai' : 'classic',
+    simd: simdStatus(),
   };
 }
 
@@ -56,6 +59,7 @@ export function register(program: Command): void {
         `raw decoder: ${r.decoder ? `${r.decoder.name} ${r.decoder.version} at ${r.decoder.path} (${r.decoder.source}; ${r.decoder.reason})` : 'none found (RAW files cannot be read)'}`,
         `model: ${r.model.loaded ? `${r.model.name}@${r.model.version} from ${r.model.dir}` : `not loaded — ${r.model.error}`}`,
         `default mode: ${r.defaultMode}`,
+        `pixel kernels: ${r.simd.missing.length ? `JavaScript for ${r.simd.missing.join(', ')} (WebAssembly SIMD not available: run npm run build)` : 'WebAssembly SIMD for 8-bit photos'}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
     });

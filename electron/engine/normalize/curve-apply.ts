@@ -89,18 +89,19 @@ export function transformFromOutputs(curves: Float32Array, color: Float32Array, 
 }
 
 /** Segment lookup for non-uniform knots: a table over 0..1 gives the segment to within one. */
-const SEG_BINS = 4096;
+export const SEG_BINS = 4096;
 
-interface Prepared {
+export interface KnotTables {
   k: number;
   knots: Float32Array;
   invDx: Float32Array;
   seg: Uint8Array;
 }
 
-const prepared = new WeakMap<Float32Array, Prepared>();
+const prepared = new WeakMap<Float32Array, KnotTables>();
 
-function prepare(knots: Float32Array): Prepared {
+/** 1 / knot spacing per segment, and the segment of each of SEG_BINS + 1 bins over 0..1. */
+export function knotTables(knots: Float32Array): KnotTables {
   let p = prepared.get(knots);
   if (p) return p;
   const k = knots.length;
@@ -150,13 +151,19 @@ function cachedWeights(size: number, cells: number, offset: number, span: number
   return w;
 }
 
+/** Bilinear weights of the transform's grid along the photo's columns and rows (io.gridRect, else the whole photo). */
+export function gridAxes(width: number, t: CurveTransform, io: PixelIo): { cols: ReturnType<typeof axisWeights>; rows: ReturnType<typeof axisWeights> } {
+  const gr = io.gridRect ?? { x: 0, y: 0, w: width, h: io.height };
+  return { cols: cachedWeights(width, t.gw, gr.x, gr.w), rows: cachedWeights(io.height, t.gh, gr.y, gr.h) };
+}
+
 /**
  * Rows y0 (inclusive) to y1 (exclusive) of an interleaved RGB photo `width` wide, from `src`
  * to `dst` (the same buffer is fine: each pixel is read before it is written).
  */
 export function applyTransformRows(src: Samples, dst: Samples, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void {
-  const { k, knots, invDx, seg } = prepare(t.knots);
-  const { gh, gw, curves, sat, satDark } = t;
+  const { k, knots, invDx, seg } = knotTables(t.knots);
+  const { gw, curves, sat, satDark } = t;
   const invDark = 1 / t.dark;
   const oneSat = sat === satDark;
   const [wbR, wbG, wbB] = t.wb;
@@ -166,17 +173,26 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
   const dB = t.wbDark[2] - wbB;
   const oneWb = dR === 0 && dG === 0 && dB === 0;
   const invDarkWb = 1 / t.darkWb;
-  const gr = io.gridRect ?? { x: 0, y: 0, w: width, h: io.height };
-  const cols = cachedWeights(width, gw, gr.x, gr.w);
-  const rowW = cachedWeights(io.height, gh, gr.y, gr.h);
+  const { cols, rows: rowW } = gridAxes(width, t, io);
   const { i0: ci0, i1: ci1, f: cf } = cols;
+  // offsets of each column's two cells in the blended row, once per call, not per pixel
+  const cell0 = new Int32Array(width);
+  const cell1 = new Int32Array(width);
+  for (let x = 0; x < width; x++) {
+    cell0[x] = ci0[x] * k;
+    cell1[x] = ci1[x] * k;
+  }
   const row0 = io.bufferRow0 ?? 0;
   const row = new Float32Array(gw * k); // the grid's curves blended for this row
   const inScale = 1 / io.inMax;
   const outMax = io.outMax;
   const round = outMax !== 1;
   const s = io.strength ?? 1;
+  const blend = s !== 1;
   const pre = io.pre;
+  // integer samples are never negative: only float input needs the clamp at 0
+  const signed = src instanceof Float32Array;
+  const dSat = satDark - sat;
   const last = k - 2;
   for (let y = y0; y < y1; y++) {
     const r0 = rowW.i0[y] * gw * k;
@@ -192,57 +208,85 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       const inR = src[p] * inScale;
       const inG = src[p + 1] * inScale;
       const inB = src[p + 2] * inScale;
-      let r = pre ? pre(inR) : inR;
-      let g = pre ? pre(inG) : inG;
-      let b = pre ? pre(inB) : inB;
-      r = r > 0 ? r : 0;
-      g = g > 0 ? g : 0;
-      b = b > 0 ? b : 0;
-      let kR = wbR;
-      let kG = wbG;
-      let kB = wbB;
-      const q0 = oneWb ? 1 : (LUMA_R * r + LUMA_G * g + LUMA_B * b) * invDarkWb;
-      if (q0 < 1) {
-        const a = 1 - q0 * q0;
-        const e = a * a;
-        kR += dR * e;
-        kG += dG * e;
-        kB += dB * e;
+      let r = inR;
+      let g = inG;
+      let b = inB;
+      if (pre) {
+        r = pre(r);
+        g = pre(g);
+        b = pre(b);
       }
-      r *= kR;
-      g *= kG;
-      b *= kB;
+      if (signed) {
+        r = r > 0 ? r : 0;
+        g = g > 0 ? g : 0;
+        b = b > 0 ? b : 0;
+      }
+      if (oneWb) {
+        r *= wbR;
+        g *= wbG;
+        b *= wbB;
+      } else {
+        const q0 = (LUMA_R * r + LUMA_G * g + LUMA_B * b) * invDarkWb;
+        if (q0 < 1) {
+          const a = 1 - q0 * q0;
+          const e = a * a;
+          r *= wbR + dR * e;
+          g *= wbG + dG * e;
+          b *= wbB + dB * e;
+        } else {
+          r *= wbR;
+          g *= wbG;
+          b *= wbB;
+        }
+      }
       const Y = LUMA_R * r + LUMA_G * g + LUMA_B * b;
       let i = Y >= 1 ? last : seg[(Y * SEG_BINS) | 0];
       if (i < last && Y >= knots[i + 1]) i++;
       const tt = (Y - knots[i]) * invDx[i];
-      const c0 = ci0[x] * k + i;
-      const c1 = ci1[x] * k + i;
+      const c0 = cell0[x] + i;
+      const c1 = cell1[x] + i;
       const left = row[c0] + (row[c0 + 1] - row[c0]) * tt;
       const right = row[c1] + (row[c1 + 1] - row[c1]) * tt;
       const f = left + (right - left) * cf[x];
-      let gain = f / (Y > 1e-6 ? Y : 1e-6);
+      const Yc = Y > 1e-6 ? Y : 1e-6;
+      // gain = f / Y and the saturation's 1 / (1 + (Y / dark)²) from one division
+      let gain;
+      let sp = sat;
+      if (oneSat) gain = f / Yc;
+      else {
+        const q = Y * invDark;
+        const u = 1 + q * q;
+        const inv = 1 / (Yc * u);
+        gain = f * u * inv;
+        sp += dSat * Yc * inv;
+      }
       const m = r > g ? (r > b ? r : b) : g > b ? g : b;
       if (gain * m > 1) gain = 1 / m; // (m > 0 here) the brightest channel lands at 1
       const gy = gain * Y;
-      const q = Y * invDark;
-      const sp = oneSat ? sat : sat + (satDark - sat) / (1 + q * q);
-      let oR = gy + sp * (gain * r - gy);
-      let oG = gy + sp * (gain * g - gy);
-      let oB = gy + sp * (gain * b - gy);
+      const sg = sp * gain;
+      // gy + sp·(gain·c − gy), with the gain taken out of the bracket
+      let oR = gy + sg * (r - Y);
+      let oG = gy + sg * (g - Y);
+      let oB = gy + sg * (b - Y);
       oR = oR > 0 ? (oR < 1 ? oR : 1) : 0;
       oG = oG > 0 ? (oG < 1 ? oG : 1) : 0;
       oB = oB > 0 ? (oB < 1 ? oB : 1) : 0;
-      if (s !== 1) {
+      if (blend) {
+        // the photo as it came may lie outside 0..1 (float input): clamp again
         oR = inR + s * (oR - inR);
         oG = inG + s * (oG - inG);
         oB = inB + s * (oB - inB);
+        if (round) {
+          oR = oR > 0 ? (oR < 1 ? oR : 1) : 0;
+          oG = oG > 0 ? (oG < 1 ? oG : 1) : 0;
+          oB = oB > 0 ? (oB < 1 ? oB : 1) : 0;
+        }
       }
       if (round) {
         // round half up, as Math.round does for these non-negative values, without the call
-        dst[p] = ((oR > 0 ? (oR < 1 ? oR : 1) : 0) * outMax + 0.5) | 0;
-        dst[p + 1] = ((oG > 0 ? (oG < 1 ? oG : 1) : 0) * outMax + 0.5) | 0;
-        dst[p + 2] = ((oB > 0 ? (oB < 1 ? oB : 1) : 0) * outMax + 0.5) | 0;
+        dst[p] = (oR * outMax + 0.5) | 0;
+        dst[p + 1] = (oG * outMax + 0.5) | 0;
+        dst[p + 2] = (oB * outMax + 0.5) | 0;
       } else {
         dst[p] = oR;
         dst[p + 1] = oG;

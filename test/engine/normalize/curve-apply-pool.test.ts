@@ -1,6 +1,8 @@
-// The transform on every core (curve-apply-pool.ts) gives exactly the pixels of one pass of
+// The transform on every core (curve-apply-pool.ts) gives the pixels of one pass of
 // applyTransformRows over the whole photo: any number of bands (the last one short), in place
-// or into an output of another depth, with band buffers reused across bands.
+// or into an output of another depth, with band buffers reused across bands. Exactly, except
+// 8-bit in and out, which the SIMD kernel runs in float32: within one code there
+// (curve-apply-wasm.test.ts holds how rarely).
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { applyTransformRows, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
@@ -43,7 +45,7 @@ for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16], [16, 8]] as const) {
     assert.deepEqual(seen, Array.from({ length: 6 }, (_, b) => [b * 40, Math.min(height, b * 40 + 40)]), 'bands reported once each, in order');
     let diff = 0;
     for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    assert.equal(diff, 0, 'pool and one pass differ');
+    assert.ok(diff <= (inBits === 8 && outBits === 8 ? 1 : 0), `pool and one pass differ by ${diff}`);
     if (dst) assert.deepEqual(photo.data, src, 'the source is left as it was when the output is separate');
   });
 }

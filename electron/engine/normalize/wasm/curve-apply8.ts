@@ -1,0 +1,175 @@
+/**
+ * AssemblyScript (compiled by `npm run build:wasm` to dist/wasm/curve-apply8.wasm, loaded by
+ * ../curve-apply-wasm.ts): curve-apply.ts's per-pixel pass for 8-bit RGB in and out, four
+ * pixels per step in 128-bit SIMD. The same transform in float32 instead of float64: against
+ * applyTransformRows a sample may land one code apart (about 1 in 10⁵; a test holds it there).
+ *
+ * The JavaScript loop is bound by scalar work per pixel; here the arithmetic runs four-wide and
+ * what stays scalar are the table reads that depend on each pixel's luminance (its segment,
+ * and the two cells' line through that segment). Two choices keep those few:
+ * - per row, each cell's blended curve is rewritten as intercept + slope per segment, so a
+ *   pixel reads one (A, S) pair per cell and no knots;
+ * - 8-bit codes are rounded by adding 2²³ (the integer lands in the low mantissa bits), as
+ *   a float-to-int conversion with saturation costs several instructions per lane on x64.
+ *
+ * Memory: the caller lays out every table and both bands (see curve-apply-wasm.ts). The input
+ * is read 16 bytes per 12-byte step and the output written the same way, so both need 16
+ * bytes of slack past the band, and the output must not overlap the input.
+ */
+
+const LR: f32 = 0.2126;
+const LG: f32 = 0.7152;
+const LB: f32 = 0.0722;
+/** segment lookup table size, as curve-apply.ts's SEG_BINS */
+const BINS: f32 = 4096;
+
+/** A + S·Y for four pixels whose (A, S) float pairs sit at base + 8·idx. */
+@inline function line(base: usize, idx: v128, Y: v128): v128 {
+  let lo = v128.load64_zero(base + ((<usize>i32x4.extract_lane(idx, 0)) << 3));
+  lo = v128.load64_lane(base + ((<usize>i32x4.extract_lane(idx, 1)) << 3), lo, 1);
+  let hi = v128.load64_zero(base + ((<usize>i32x4.extract_lane(idx, 2)) << 3));
+  hi = v128.load64_lane(base + ((<usize>i32x4.extract_lane(idx, 3)) << 3), hi, 1);
+  const A = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const S = i8x16.shuffle(lo, hi, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  return f32x4.add(A, f32x4.mul(S, Y));
+}
+
+@inline function gatherF32(base: usize, idx: v128): v128 {
+  let v = f32x4.splat(load<f32>(base + ((<usize>i32x4.extract_lane(idx, 0)) << 2)));
+  v = f32x4.replace_lane(v, 1, load<f32>(base + ((<usize>i32x4.extract_lane(idx, 1)) << 2)));
+  v = f32x4.replace_lane(v, 2, load<f32>(base + ((<usize>i32x4.extract_lane(idx, 2)) << 2)));
+  return f32x4.replace_lane(v, 3, load<f32>(base + ((<usize>i32x4.extract_lane(idx, 3)) << 2)));
+}
+
+@inline function gatherU8(base: usize, idx: v128): v128 {
+  let v = i32x4.splat(load<u8>(base + <usize>i32x4.extract_lane(idx, 0)));
+  v = i32x4.replace_lane(v, 1, load<u8>(base + <usize>i32x4.extract_lane(idx, 1)));
+  v = i32x4.replace_lane(v, 2, load<u8>(base + <usize>i32x4.extract_lane(idx, 2)));
+  return i32x4.replace_lane(v, 3, load<u8>(base + <usize>i32x4.extract_lane(idx, 3)));
+}
+
+@inline function luma(r: v128, g: v128, b: v128): v128 {
+  return f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(LR), r), f32x4.mul(f32x4.splat(LG), g)), f32x4.mul(f32x4.splat(LB), b));
+}
+
+/**
+ * Rows y0..y1 of the photo: band `inPtr` (row y0 first) to band `outPtr`.
+ * Tables: knots f32[k], invDx f32[k-1], seg u8[BINS+1] (segment of each bin), curves f32 in
+ * cell-major [gh·gw·k], line f32 scratch [gw·(k-1)·2], per column cell0/cell1 i32 (cell·(k-1))
+ * and cf f32 (weight of cell1), padded by 3 columns; per photo row rowI0/rowI1 i32 (cell row)
+ * and rowF f32 (weight of rowI1).
+ */
+export function applyRows8(
+  inPtr: usize, outPtr: usize, width: i32, y0: i32, y1: i32,
+  knotsPtr: usize, invDxPtr: usize, segPtr: usize, curvesPtr: usize, linePtr: usize,
+  cell0Ptr: usize, cell1Ptr: usize, cfPtr: usize, rowI0Ptr: usize, rowI1Ptr: usize, rowFPtr: usize,
+  k: i32, gw: i32,
+  wbR: f32, wbG: f32, wbB: f32, dR: f32, dG: f32, dB: f32, invDarkWb: f32, oneWb: bool,
+  sat: f32, dSat: f32, invDark: f32, oneSat: bool, strength: f32,
+): void {
+  // byte 3·p + c of the 12 holds channel c of pixel p: move each channel into its own lanes
+  const mR = i8x16(0, -128, -128, -128, 3, -128, -128, -128, 6, -128, -128, -128, 9, -128, -128, -128);
+  const mG = i8x16(1, -128, -128, -128, 4, -128, -128, -128, 7, -128, -128, -128, 10, -128, -128, -128);
+  const mB = i8x16(2, -128, -128, -128, 5, -128, -128, -128, 8, -128, -128, -128, 11, -128, -128, -128);
+  const inScale = f32x4.splat(<f32>1 / 255);
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  const vwbR = f32x4.splat(wbR), vwbG = f32x4.splat(wbG), vwbB = f32x4.splat(wbB);
+  const vdR = f32x4.splat(dR), vdG = f32x4.splat(dG), vdB = f32x4.splat(dB);
+  const vInvDarkWb = f32x4.splat(invDarkWb);
+  const vInvDark = f32x4.splat(invDark);
+  const vSat = f32x4.splat(sat);
+  const vDSat = f32x4.splat(dSat);
+  const vS = f32x4.splat(strength);
+  const blend = strength != 1;
+  const bins = f32x4.splat(BINS);
+  const tiny = f32x4.splat(1e-6);
+  const last = i32x4.splat(k - 2);
+  const v255 = f32x4.splat(255);
+  const magic = f32x4.splat(8388608);
+  const magicBits = i32x4.splat(0x4b000000);
+  const gk = gw * k;
+  for (let y = y0; y < y1; y++) {
+    const r0 = <usize>(load<i32>(rowI0Ptr + (<usize>y << 2)) * gk);
+    const r1 = <usize>(load<i32>(rowI1Ptr + (<usize>y << 2)) * gk);
+    const fy = load<f32>(rowFPtr + (<usize>y << 2));
+    // this row's curve per cell, as intercept and slope per segment: f = A + S·Y
+    for (let c = 0; c < gw; c++) {
+      const base = <usize>(c * k);
+      let a = load<f32>(curvesPtr + ((r0 + base) << 2));
+      let prev = a + (load<f32>(curvesPtr + ((r1 + base) << 2)) - a) * fy;
+      for (let i = 0; i < k - 1; i++) {
+        const j = base + <usize>i + 1;
+        a = load<f32>(curvesPtr + ((r0 + j) << 2));
+        const next = a + (load<f32>(curvesPtr + ((r1 + j) << 2)) - a) * fy;
+        const slope = (next - prev) * load<f32>(invDxPtr + (<usize>i << 2));
+        const o = linePtr + ((<usize>(c * (k - 1) + i)) << 3);
+        store<f32>(o, prev - slope * load<f32>(knotsPtr + (<usize>i << 2)));
+        store<f32>(o + 4, slope);
+        prev = next;
+      }
+    }
+    let pi = inPtr + <usize>(y - y0) * width * 3;
+    let po = outPtr + <usize>(y - y0) * width * 3;
+    for (let x = 0; x < width; x += 4, pi += 12, po += 12) {
+      const v = v128.load(pi);
+      const R = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mR)), inScale);
+      const G = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mG)), inScale);
+      const B = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mB)), inScale);
+      let r = R;
+      let g = G;
+      let b = B;
+      if (oneWb) {
+        r = f32x4.mul(r, vwbR);
+        g = f32x4.mul(g, vwbG);
+        b = f32x4.mul(b, vwbB);
+      } else {
+        // e = (1 − (Y₀/darkWb)²)² below darkWb, 0 above
+        const q0 = f32x4.mul(luma(r, g, b), vInvDarkWb);
+        const a = f32x4.pmax(f32x4.sub(one, f32x4.mul(q0, q0)), zero);
+        const e = f32x4.mul(a, a);
+        r = f32x4.mul(r, f32x4.add(vwbR, f32x4.mul(vdR, e)));
+        g = f32x4.mul(g, f32x4.add(vwbG, f32x4.mul(vdG, e)));
+        b = f32x4.mul(b, f32x4.add(vwbB, f32x4.mul(vdB, e)));
+      }
+      const Y = luma(r, g, b);
+      // the segment: the bin's, then one on where the pixel lies past its upper knot
+      let seg = gatherU8(segPtr, i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.pmin(Y, one), bins)));
+      seg = i32x4.min_s(i32x4.sub(seg, f32x4.ge(Y, gatherF32(knotsPtr + 4, seg))), last);
+      const f0 = line(linePtr, i32x4.add(v128.load(cell0Ptr + (<usize>x << 2)), seg), Y);
+      const f1 = line(linePtr, i32x4.add(v128.load(cell1Ptr + (<usize>x << 2)), seg), Y);
+      const f = f32x4.add(f0, f32x4.mul(f32x4.sub(f1, f0), v128.load(cfPtr + (<usize>x << 2))));
+      const Yc = f32x4.pmax(Y, tiny);
+      let gain: v128;
+      let sp: v128 = vSat;
+      if (oneSat) gain = f32x4.div(f, Yc);
+      else {
+        // gain = f / Y and the saturation's 1 / (1 + (Y/dark)²) from one division
+        const q = f32x4.mul(Y, vInvDark);
+        const u = f32x4.add(one, f32x4.mul(q, q));
+        const inv = f32x4.div(one, f32x4.mul(Yc, u));
+        gain = f32x4.mul(f32x4.mul(f, u), inv);
+        sp = f32x4.add(vSat, f32x4.mul(vDSat, f32x4.mul(Yc, inv)));
+      }
+      // the brightest channel lands at 1 at most (m = 0 never passes the test)
+      const m = f32x4.pmax(f32x4.pmax(r, g), b);
+      gain = v128.bitselect(f32x4.div(one, m), gain, f32x4.gt(f32x4.mul(gain, m), one));
+      const gy = f32x4.mul(gain, Y);
+      const sg = f32x4.mul(sp, gain);
+      let oR = f32x4.pmin(f32x4.pmax(f32x4.add(gy, f32x4.mul(sg, f32x4.sub(r, Y))), zero), one);
+      let oG = f32x4.pmin(f32x4.pmax(f32x4.add(gy, f32x4.mul(sg, f32x4.sub(g, Y))), zero), one);
+      let oB = f32x4.pmin(f32x4.pmax(f32x4.add(gy, f32x4.mul(sg, f32x4.sub(b, Y))), zero), one);
+      if (blend) {
+        oR = f32x4.add(R, f32x4.mul(vS, f32x4.sub(oR, R)));
+        oG = f32x4.add(G, f32x4.mul(vS, f32x4.sub(oG, G)));
+        oB = f32x4.add(B, f32x4.mul(vS, f32x4.sub(oB, B)));
+      }
+      const iR = i32x4.sub(f32x4.add(f32x4.mul(oR, v255), magic), magicBits);
+      const iG = i32x4.sub(f32x4.add(f32x4.mul(oG, v255), magic), magicBits);
+      const iB = i32x4.sub(f32x4.add(f32x4.mul(oB, v255), magic), magicBits);
+      // bytes 0, 4, 8, 12 of each hold the codes: interleave them back to RGBRGB…
+      const rg = i8x16.shuffle(iR, iG, 0, 16, 0, 4, 20, 4, 8, 24, 8, 12, 28, 12, 0, 0, 0, 0);
+      v128.store(po, i8x16.shuffle(rg, iB, 0, 1, 16, 3, 4, 20, 6, 7, 24, 9, 10, 28, 12, 13, 14, 15));
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// The SIMD kernel (wasm/curve-apply8.ts, built by `npm run build`) against applyTransformRows,
+// the reference that the PyTorch parity test holds: every 8-bit sample within one code, and
+// hardly any off by one (float32 against float64). Odd widths exercise the last step of four,
+// bands the row offset, and the variants the branches (dark balance, dark saturation,
+// strength, a metering rectangle).
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { applyTransformRows, type CurveTransform, type PixelIo } from '../../../electron/engine/normalize/curve-apply';
+import { wasmKernel } from '../../../electron/engine/normalize/curve-apply-wasm';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** The shipped shape (24 knots at power 2.5) with random monotone curves that end above 1. */
+function transform(seed: number, gh = 3, gw = 5): CurveTransform {
+  const rand = rng(seed);
+  const k = 24;
+  const knots = Float32Array.from({ length: k }, (_, j) => (j / (k - 1)) ** 2.5);
+  const curves = new Float32Array(gh * gw * k);
+  for (let c = 0; c < gh * gw; c++) {
+    let v = 0;
+    for (let j = 1; j < k; j++) curves[c * k + j] = v += (knots[j] - knots[j - 1]) * (0.2 + 3 * rand());
+  }
+  return { gh, gw, knots, curves, wb: [1.04, 0.99, 0.97], sat: 0.8, satDark: 0.3, dark: 0.02, wbDark: [0.93, 1.01, 1.12], darkWb: 0.2 };
+}
+
+/** Pixels of every kind: noise over all codes, deep shadows, pure black and clipped white. */
+function photo(n: number, seed: number): Uint8Array {
+  const rand = rng(seed);
+  const out = new Uint8Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const kind = p % 4;
+    for (let c = 0; c < 3; c++) out[p * 3 + c] = kind === 0 ? (rand() * 256) | 0 : kind === 1 ? (rand() * 12) | 0 : kind === 2 ? 0 : 255 - ((rand() * 3) | 0);
+  }
+  return out;
+}
+
+function compare(got: Uint8Array, want: Uint8Array, label: string): void {
+  let worst = 0;
+  let off = 0;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    if (d) off++;
+    worst = Math.max(worst, d);
+  }
+  assert.ok(worst <= 1, `${label}: a sample is ${worst} codes from the reference`);
+  assert.ok(off <= Math.max(2, want.length * 1e-3), `${label}: ${off} of ${want.length} samples differ`);
+}
+
+test('the kernel is built and loads', () => {
+  assert.ok(wasmKernel(), 'dist/wasm/curve-apply8.wasm missing or not loadable: run npm run build');
+});
+
+const variants: Array<[string, (t: CurveTransform) => CurveTransform, Partial<PixelIo>]> = [
+  ['full transform', (t) => t, {}],
+  ['no dark balance', (t) => ({ ...t, wbDark: t.wb }), {}],
+  ['one saturation', (t) => ({ ...t, satDark: t.sat }), {}],
+  ['strength 0.6', (t) => t, { strength: 0.6 }],
+  ['metering rectangle', (t) => t, { gridRect: { x: 3, y: 2, w: 11, h: 9 } }],
+];
+
+for (const width of [1, 2, 3, 5, 37, 64]) {
+  for (const [name, vary, extra] of variants) {
+    test(`width ${width}, ${name}: within one code of applyTransformRows`, () => {
+      const kernel = wasmKernel();
+      assert.ok(kernel);
+      const height = 23;
+      const t = vary(transform(width * 7 + name.length));
+      const src = photo(width * height, width);
+      const io: PixelIo = { inMax: 255, outMax: 255, height, ...extra };
+      const want = new Uint8Array(src.length);
+      applyTransformRows(src, want, width, 0, height, t, io);
+      const got = new Uint8Array(src.length);
+      kernel.applyRows(src, got, width, 0, height, t, io);
+      compare(got, want, `${width} px ${name}`);
+      // a band of rows 9..17, held in a buffer of its own and written over in place
+      const band = src.slice(9 * width * 3, 17 * width * 3);
+      kernel.applyRows(band, band, width, 9, 17, t, { ...io, bufferRow0: 9 });
+      compare(band, want.subarray(9 * width * 3, 17 * width * 3), `${width} px ${name}, band in place`);
+    });
+  }
+}
+
+test('a photo taller than one kernel call is applied in chunks', () => {
+  const kernel = wasmKernel();
+  assert.ok(kernel);
+  const width = 13;
+  const height = 600;
+  const t = transform(5, 4, 4);
+  const src = photo(width * height, 3);
+  const io: PixelIo = { inMax: 255, outMax: 255, height };
+  const want = new Uint8Array(src.length);
+  applyTransformRows(src, want, width, 0, height, t, io);
+  kernel.applyRows(src, src, width, 0, height, t, io);
+  compare(src, want, 'tall photo');
+});
+
+test('other depths are refused, not misread', () => {
+  const kernel = wasmKernel();
+  assert.ok(kernel);
+  const t = transform(1);
+  assert.throws(() => kernel.applyRows(new Uint8Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 65535, outMax: 255, height: 1 }), /8-bit/);
+});
