@@ -37,11 +37,17 @@ VERSION = "2.6.0"
 # differently on hard frames, and their mean curves and colour step score better than any one).
 # Several names, comma-separated on the command line, export the mean of their transforms.
 SHIPPED = ("evenlight2-tone3",)
+# Orientations of the thumbnail the shipped graph averages over (model.Dihedral); 1: none. Four
+# scored better on dev (score_dev.py --tta) but not on test or held-out, for four times the
+# network's time: not shipped (models/MODEL_CARD.md, Training)
+ORIENTATIONS = 1
 
 
-def load_shipped(names=SHIPPED):
-    """The evenlight model as it ships: one checkpoint, or the mean of several."""
-    return models.load_transform(names)
+def load_shipped(names=SHIPPED, orientations=ORIENTATIONS):
+    """The evenlight model as it ships: one checkpoint, or the mean of several, averaged over
+    `orientations` orientations of its thumbnail."""
+    net = models.load_transform(names)
+    return models.Dihedral(net, orientations).eval() if orientations > 1 else net
 
 
 def load(name, ck_dir=None):
@@ -190,6 +196,8 @@ def main(argv=None):
     summaries = [training_summary(n) for n in runs]
     tr = summaries[0][0] if len(runs) == 1 else {n: t for n, (t, _) in zip(runs, summaries)}
     dm = summaries[-1][1] if len(names) == 1 else None  # a mean's dev score: score_dev.py
+    if dm and ORIENTATIONS > 1:  # training scored the network alone; score_dev.py --tta scores the orientation mean
+        dm = {"devOneOrientation": dm["dev"]} if "dev" in dm else None
     g = gflops(TransformGraph(net), thumb)
     ev = {
         "name": "evenlight", "version": VERSION, "kind": "evenlight2",
@@ -197,7 +205,7 @@ def main(argv=None):
         "transform": {"file": f, "size": 224, "input": "thumb", "outputs": {"curves": "curves", "color": "color"},
                       "grid": [gh, gw], "knots": [float(v) for v in net.xk]},
         "io": {"thumb": [1, 3, 224, 224], "curves": [1, k, gh, gw], "color": list(color.shape)},
-        "params": models.n_params(net), "gflopsPerPhoto": round(g, 4),
+        "params": models.n_params(net), "gflopsPerPhoto": round(g, 4), "orientations": ORIENTATIONS,
         "applier": "electron/engine/normalize/curve-apply.ts (PyTorch twin: models/training/applier.py)",
         "opset": OPSET, "checkpoint": ", ".join(f"models/checkpoints/{n}.pt" for n in runs), "training": tr,
         "metrics": {**(dm or {}), **(evals.get("evenlight") or {})},

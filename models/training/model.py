@@ -447,3 +447,47 @@ class FineTuned(nn.Module):
 
     def forward(self, thumb):
         return self.net(thumb)
+
+
+# the eight orientations training shows every crop in (train.crop_resize: rot90 k times, then a
+# left-right flip), as (k, flip); a subset by count keeps the cheap ones first
+DIHEDRAL = ((0, False), (0, True), (2, False), (2, True), (1, False), (1, True), (3, False), (3, True))
+
+
+def turn(x, k):
+    """torch.rot90(x, k, dims=(2, 3)) from flips and a transpose, which ONNX exports (rot90 it
+    does not)."""
+    k %= 4
+    if k == 0:
+        return x
+    if k == 2:
+        return torch.flip(x, dims=(2, 3))
+    return torch.flip(x.transpose(2, 3), dims=(2,) if k == 1 else (3,))
+
+
+class Dihedral(nn.Module):
+    """A transform network averaged over orientations of its thumbnail: each orientation's
+    predicted curve grid is turned back before the mean (a mean of monotone curves is
+    monotone), the colour steps are averaged. Training showed every crop in all eight, so the
+    network should answer alike; where it does not, the mean evens out its orientation noise.
+    No parameters: the orientations run as one batch."""
+    kind = "evenlight2"
+
+    def __init__(self, net, n=8):
+        super().__init__()
+        self.net, self.orientations = net, DIHEDRAL[:n]
+        self.register_buffer("xk", net.xk.clone())
+
+    def forward(self, thumb):
+        views = []
+        for k, flip in self.orientations:
+            v = turn(thumb, k)
+            views.append(torch.flip(v, dims=(3,)) if flip else v)
+        n = thumb.shape[0]
+        curves, color = self.net(torch.cat(views, 0))
+        back = []
+        for i, (k, flip) in enumerate(self.orientations):
+            c = curves[i * n:(i + 1) * n]
+            c = torch.flip(c, dims=(3,)) if flip else c
+            back.append(turn(c, -k))
+        return torch.stack(back).mean(0), color.reshape(len(self.orientations), n, -1).mean(0)

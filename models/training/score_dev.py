@@ -28,7 +28,7 @@ import applier  # noqa: E402
 import dataset  # noqa: E402
 import train  # noqa: E402
 from export import load  # noqa: E402
-from model import Mean, Toned  # noqa: E402
+from model import Dihedral, Mean, Toned  # noqa: E402
 
 
 @torch.no_grad()
@@ -64,6 +64,8 @@ def main(argv=None):
                     help="instead: every frame of --split, each darkness bin's median exposure bias and PSNR at each frame's best gain")
     ap.add_argument("--halves", type=int, metavar="SEED",
                     help="also the score on each half of the split's scenes (train.scene_halves with SEED)")
+    ap.add_argument("--tta", type=int, nargs="*", default=[], metavar="N",
+                    help="also each model averaged over its first N orientations (model.Dihedral: 2, 4 or 8)")
     ap.add_argument("--rule", choices=["random", "darkness"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule)")
     a = ap.parse_args(argv)
@@ -81,6 +83,9 @@ def main(argv=None):
     plain = [n for n, (_, ck) in loaded.items() if not ck["config"].get("base")]
     if len(plain) > 1:
         nets["mean"] = Mean([nets[n] for n in plain]).eval()
+    for name in list(nets):
+        for n in a.tta:
+            nets[f"{name}+dihedral{n}"] = Dihedral(nets[name], n).eval()
     out = {}
     for name, net in nets.items():
         if a.bias:

@@ -68,6 +68,7 @@ def main():
         out["models"][cfg["arch"]] = {"before": before, "after": held_loss(), "frozenMoved": moved, "frozen": len(frozen)}
     out["loader"] = loader_check(pools)
     out["darken"] = darken_check(pools)
+    out["dihedral"] = dihedral_check()
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
 
@@ -79,6 +80,31 @@ def darken_check(pools):
     x, y = train.sample_arrays(random.Random(5), pools, w, 64, 1)
     xd, yd = train.sample_arrays(random.Random(5), pools, w, 64, 1, {"darken": {"p": 1, "stops": [2, 2]}})
     return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all())}
+
+
+def dihedral_check():
+    """model.Dihedral (the shipped orientation mean): `turn` is rot90; one orientation is the
+    network itself; and the mean over a group of orientations answers a mirrored thumbnail with
+    the mirrored grid (the same colour step), which no single orientation of a network does."""
+    torch.manual_seed(3)
+    net = models.build({"arch": "evenlight2"})
+    with torch.no_grad():  # a network that is not the identity at init
+        for m in net.modules():
+            if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+                m.weight.normal_(0, 0.05)
+                m.bias.normal_(0, 0.05)
+    net.eval()
+    x = torch.rand(2, 3, 224, 224)
+    turns = all(torch.equal(models.turn(x, k), torch.rot90(x, k, dims=(2, 3))) for k in range(-3, 5))
+    with torch.no_grad():
+        c1, k1 = net(x)
+        d1, e1 = models.Dihedral(net, 1)(x)
+        c4, k4 = models.Dihedral(net, 4)(x)
+        m4, n4 = models.Dihedral(net, 4)(torch.flip(x, dims=(3,)))
+        mc, _ = net(torch.flip(x, dims=(3,)))
+    return {"turnIsRot90": turns, "oneIsNetwork": bool(torch.equal(c1, d1) and torch.equal(k1, e1)),
+            "mirrorError": float((m4 - torch.flip(c4, dims=(3,))).abs().max()), "colorError": float((n4 - k4).abs().max()),
+            "networkMirrorError": float((mc - torch.flip(c1, dims=(3,))).abs().max())}
 
 
 def first_batch(pools, seed, workers):

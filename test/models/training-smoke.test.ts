@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops; the orientation mean is mirror-symmetric', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -17,7 +17,14 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }>;
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
     darken: { ratio: number; dtype: string; targetSame: boolean };
+    dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
   };
+  // model.Dihedral, the shipped graph's orientation mean: a mirrored thumbnail gets the mirrored
+  // grid, which the bare network (a random one here) does not give
+  assert.ok(res.dihedral.turnIsRot90, 'turn() is rot90');
+  assert.ok(res.dihedral.oneIsNetwork, 'one orientation is the network itself');
+  assert.ok(res.dihedral.mirrorError < 1e-5 && res.dihedral.colorError < 1e-5, `orientation mean not mirror-symmetric: ${res.dihedral.mirrorError}, ${res.dihedral.colorError}`);
+  assert.ok(res.dihedral.networkMirrorError > 1e-4, 'the check cannot fail: the bare network is already symmetric');
   // train.py's darken augmentation: two stops down in linear light is about half the sRGB codes
   assert.ok(res.darken.ratio > 0.3 && res.darken.ratio < 0.75, `darkened crop at ${res.darken.ratio.toFixed(2)} of the original`);
   assert.equal(res.darken.dtype, 'uint8');
