@@ -40,6 +40,8 @@ export { applyClassic, classicParams, meterExposure } from './normalize/classic'
 export { normalizeAi, photoTransform, predictTransform } from './normalize/ai';
 export { areaResizeNchw } from './normalize/thumbnail';
 export { simdStatus } from './normalize/simd';
+export { wasmKernel } from './normalize/curve-apply-wasm';
+export { areaResize8 } from './normalize/thumbnail-wasm';
 export { applyTransformRows } from './normalize/curve-apply';
 export { applyTransformBands } from './normalize/curve-apply-pool';
 export { normalizeFile, outputFormatFor, type NormalizeFileOptions, type NormalizeFileResult } from './pipeline';

@@ -167,7 +167,7 @@ def export_seed(entries, evals, tile):
     entries.append(se)
     sub = {k: v for k, v in se.items() if k not in ("files", "tile")}
     sub["tile"] = {**se["tile"], "file": fs}
-    write_json(os.path.join(MODELS, "seed-vgg", "manifest.json"), sub)
+    train.save_atomic_json(sub, os.path.join(MODELS, "seed-vgg", "manifest.json"))
 
 
 def main(argv=None):
@@ -216,20 +216,13 @@ def main(argv=None):
     top = {k: v for k, v in ev.items()}
     top["models"] = entries
     top["contract"] = "docs/ARCHITECTURE.md#model-io-contract"
-    write_json(os.path.join(out_dir, "manifest.json"), top)
+    train.save_atomic_json(top, os.path.join(out_dir, "manifest.json"))
     for e in entries:
         print(e["name"], e["params"], "params", e.get("gflopsPerPhoto", e.get("gflopsPerTile")), "GFLOPs")
 
 
 def snet_div(snet):
     return 64 // snet.enc[0][0].out_channels
-
-
-def write_json(path, obj):
-    with open(path + ".tmp", "w") as f:
-        json.dump(obj, f, indent=1)
-        f.write("\n")
-    os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":

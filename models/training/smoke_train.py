@@ -83,7 +83,7 @@ def darken_check(pools):
 
 
 def dihedral_check():
-    """model.Dihedral (the shipped orientation mean): `turn` is rot90; one orientation is the
+    """model.Dihedral (the orientation mean score_dev.py --tta scores; not shipped): `turn` is rot90; one orientation is the
     network itself; and the mean over a group of orientations answers a mirrored thumbnail with
     the mirrored grid (the same colour step), which no single orientation of a network does."""
     torch.manual_seed(3)

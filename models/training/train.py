@@ -304,7 +304,7 @@ DARK_BINS = ((-99, -6), (-6, -4), (-4, -2.5), (-2.5, 1))
 
 
 def mean_log2_luma(x):
-    return float(torch.log2(applier.LUMA[0] * x[:, 0] + applier.LUMA[1] * x[:, 1] + applier.LUMA[2] * x[:, 2] + 1 / 512).mean())
+    return float(models.log2_luma(x).mean())
 
 
 def dark_bin(x):
@@ -363,6 +363,7 @@ def save_atomic(obj, path):
 def save_atomic_json(obj, path):
     with open(path + ".tmp", "w") as f:
         json.dump(obj, f, indent=1)
+        f.write("\n")
     os.replace(path + ".tmp", path)
 
 

@@ -1,9 +1,10 @@
 /**
  * The SIMD kernel for 8-bit photos: wasm/curve-apply8.ts (AssemblyScript, loaded by simd.ts).
  * This lays the transform's tables and a band of rows out in the module's memory and runs it.
- * About twice the speed of applyTransformRows on the same core (`npm run bench -- ai`); its
- * float32 arithmetic puts a sample one code apart from it about once in 10⁵. The transform workers use it for 8-bit in and out; any other
- * depth, or an install without the .wasm, takes applyTransformRows.
+ * About twice the speed of applyTransformRows on the same core (`npm run bench -- simd`); its
+ * float32 arithmetic puts a sample one code apart from it about once in 10⁵. The transform
+ * workers use it for 8-bit in and out; any other depth, or an install without the .wasm,
+ * takes applyTransformRows.
  *
  *   wasmKernel() -> Kernel8 | undefined   compiled once per thread, undefined when unavailable
  *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows, 8-bit samples

@@ -1,8 +1,8 @@
 /**
  * The network's thumbnail of an 8-bit photo with the SIMD kernel wasm/area8.ts (loaded by
  * simd.ts): the same area weights as thumbnail.ts, summed columns first (see the kernel), each
- * thumbnail row's source rows copied into the module's memory in turn. At 36 MP about a third
- * of the JavaScript pass's time (`npm run bench -- ai`); equal to it but for float rounding.
+ * thumbnail row's source rows copied into the module's memory in turn. At 36 MP about a sixth
+ * of the JavaScript pass's time (`npm run bench -- simd`); equal to it but for float rounding.
  *
  *   areaResize8(data, width, rect, size, scale) -> Float32Array [1,3,size,size] | undefined (no kernel)
  */

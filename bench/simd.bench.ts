@@ -1,0 +1,93 @@
+/**
+ * The WebAssembly SIMD kernels against the JavaScript loops they stand in for, on one core, on
+ * the 36 MP Nikon D800 JPEG of the shared data with the shipped model's transform for it:
+ *
+ * - the transform (curve-apply-wasm.ts vs applyTransformRows), 8-bit in and out, in bands of
+ *   224 rows as the pool's workers run it: ns per pixel;
+ * - the network's thumbnail (thumbnail-wasm.ts vs thumbnail.ts's integer pass, fed the same
+ *   samples as 16-bit so that it takes the JavaScript path): ms.
+ * One warm-up each, then the median of REPS, alternating; both kernels' output differences are
+ * printed too (the tests hold them).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { applyTransformRows, areaResize8, areaResizeNchw, defaultModelDir, getModel, predictTransform, wasmKernel } from '../electron/engine';
+
+const REPS = 5;
+const BAND = 224;
+const root = resolve(__dirname, '..');
+const dataDir = resolve(process.env.EVENLIGHT_DATA ?? join(root, '..', 'shared', 'data'));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timed(f: () => void): number {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const photo = join(dataDir, 'brackets', 'rawio_d800_align', 'align_3.jpg');
+  if (!existsSync(photo)) return { skipped: `no ${photo}` };
+  const kernel = wasmKernel();
+  if (!kernel || !areaResize8(new Uint8Array(3), 1, { x: 0, y: 0, w: 1, h: 1 }, 1, 1)) return { skipped: 'no WebAssembly kernels (npm run build)' };
+  const { data, info } = await sharp(photo).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const { width, height } = info;
+  const session = await getModel(defaultModelDir());
+  const size = session.contextSize;
+  const t = await predictTransform(session, areaResizeNchw({ width, height, data: src }, size, undefined, 1, 1 / 255));
+  const io = { inMax: 255, outMax: 255, height };
+  const js = new Uint8Array(src.length);
+  const simd = new Uint8Array(src.length);
+  const bands = (f: (y0: number, y1: number) => void) => () => {
+    for (let y = 0; y < height; y += BAND) f(y, Math.min(height, y + BAND));
+  };
+  const jsPass = bands((y0, y1) => applyTransformRows(src, js, width, y0, y1, t, io));
+  const simdPass = bands((y0, y1) => kernel.applyRows(src, simd, width, y0, y1, t, io));
+  const src16 = Uint16Array.from(src);
+  const whole = { x: 0, y: 0, w: width, h: height };
+  let thumbJs: Float32Array = new Float32Array(0);
+  let thumbSimd: Float32Array = new Float32Array(0);
+  const thumbJsPass = () => void (thumbJs = areaResizeNchw({ width, height, data: src16 }, size, undefined, 1, 1 / 255));
+  const thumbSimdPass = () => void (thumbSimd = areaResize8(src, width, whole, size, 1 / 255) as Float32Array);
+  for (const f of [jsPass, simdPass, thumbJsPass, thumbSimdPass]) f(); // warm-up: JIT and wasm tier-up
+  const ms = { js: [] as number[], simd: [] as number[], thumbJs: [] as number[], thumbSimd: [] as number[] };
+  for (let i = 0; i < REPS; i++) {
+    ms.js.push(timed(jsPass));
+    ms.simd.push(timed(simdPass));
+    ms.thumbJs.push(timed(thumbJsPass));
+    ms.thumbSimd.push(timed(thumbSimdPass));
+  }
+  let codesOff = 0;
+  let worstCode = 0;
+  for (let i = 0; i < js.length; i++) {
+    const d = Math.abs(js[i] - simd[i]);
+    if (d) codesOff++;
+    worstCode = Math.max(worstCode, d);
+  }
+  let thumbWorst = 0;
+  for (let i = 0; i < thumbJs.length; i++) thumbWorst = Math.max(thumbWorst, Math.abs(thumbJs[i] - thumbSimd[i]));
+  const nsPerPx = (m: number) => Math.round((m * 1e7) / (width * height)) / 10;
+  return {
+    photo: `rawio_d800_align/align_3.jpg ${width}x${height}`,
+    reps: REPS,
+    transformOneCore: {
+      javascriptNsPerPixel: nsPerPx(median(ms.js)),
+      simdNsPerPixel: nsPerPx(median(ms.simd)),
+      ratio: Math.round((median(ms.simd) / median(ms.js)) * 100) / 100,
+      samplesOneCodeApart: codesOff,
+      worstCodes: worstCode,
+    },
+    thumbnail: {
+      javascriptMs: Math.round(median(ms.thumbJs)),
+      simdMs: Math.round(median(ms.thumbSimd)),
+      ratio: Math.round((median(ms.thumbSimd) / median(ms.thumbJs)) * 100) / 100,
+      maxAbsDiff: thumbWorst,
+    },
+  };
+}
