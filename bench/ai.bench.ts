@@ -20,15 +20,10 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { normalizeFile } from '../electron/engine';
 import { JPEG_DEFAULTS } from '../electron/common/formats';
+import { dataDir, median } from './common';
 
 const REPS = 3;
 const root = resolve(__dirname, '..');
-const dataDir = resolve(process.env.EVENLIGHT_DATA ?? join(root, '..', 'shared', 'data'));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** Wall ms and peak RSS (MiB) of a whole process, by GNU time. */
 function timedProcess(cmd: string, args: string[]): { ms: number; peakRssMiB: number } {

@@ -5,9 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { calibrateDebevec, mergeDebevec, mertensFuse, tonemapReinhardDevlin, type RgbFloat } from '../electron/engine';
+import { dataDir } from './common';
 
 const SCENE = 'rawio_canon5d3_foyer';
 
@@ -47,7 +48,6 @@ function child(dir: string, w: number, h: number, method: string, times: number[
 
 export async function run(): Promise<Record<string, unknown>> {
   const mp = Number(process.env.EVENLIGHT_BENCH_MP) > 0 ? Number(process.env.EVENLIGHT_BENCH_MP) : 24;
-  const dataDir = resolve(process.env.EVENLIGHT_DATA ?? join(__dirname, '..', '..', 'shared', 'data'));
   const sceneDir = join(dataDir, 'brackets', SCENE);
   const scene = JSON.parse(readFileSync(join(sceneDir, 'scene.json'), 'utf8')) as { exposures: Array<{ file: string; exposure_time_s: number }> };
   const w = Math.round(Math.sqrt((mp * 1e6 * 3) / 2));

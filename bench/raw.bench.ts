@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { chooseRawDecoder, decoderArgs, decodeRaw, decodeRawWasm, decoderInfo, makeThumbnail, readImage, resolveDecoder, wasmDecoderInfo, type Decoder } from '../electron/engine';
 import { writeSyntheticDng } from '../tools/synthetic-dng';
+import { median } from './common';
 
 const DATA = process.env.EVENLIGHT_DATA ?? join(__dirname, '..', '..', 'shared', 'data');
 const REAL_DNG = join(DATA, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
@@ -43,11 +44,6 @@ function bareDecode(d: Decoder, file: string): Promise<{ ms: number; bytes: numb
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, bytes }) : reject(new Error(`${d.name} exit ${code}`))));
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function best<T>(n: number, f: () => Promise<T>, ms: (r: T) => number): Promise<{ ms: number; last: T }> {

@@ -10,19 +10,13 @@
  * printed too (the tests hold them).
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { applyTransformRows, areaResize8, areaResizeNchw, defaultModelDir, getModel, predictTransform, wasmKernel } from '../electron/engine';
+import { dataDir, median } from './common';
 
 const REPS = 5;
 const BAND = 224;
-const root = resolve(__dirname, '..');
-const dataDir = resolve(process.env.EVENLIGHT_DATA ?? join(root, '..', 'shared', 'data'));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function timed(f: () => void): number {
   const t = performance.now();
