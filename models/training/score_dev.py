@@ -9,6 +9,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --by-darkness   # + PSNR per darkness bin
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness [--halves 71]
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
+  /usr/bin/python3 models/training/score_dev.py evenlight2-tone3 --bias --split train --darken 5 9   # frames pushed darker
 
 --by-darkness adds the PSNR of each bin of the input's mean log2 luminance: the 160 frames are
 drawn at random, so the darkest bins hold few of them and the overall score barely sees them.
@@ -17,6 +18,7 @@ import argparse
 import json
 import math
 import os
+import random
 import statistics
 import sys
 
@@ -54,6 +56,16 @@ def exposure_bias(net, data):
             for b, v in per.items() if v}
 
 
+def darkened(data, stops, seed=5):
+    """The frames as shots LO..HI stops darker would have come out (train.darken, one seeded stream)."""
+    rng = random.Random(seed)
+    out = []
+    for x, y in data:
+        u8 = (x[0].permute(1, 2, 0).numpy() * 255 + 0.5).astype("uint8")
+        out.append((train.to_t([train.darken(rng, u8, {"p": 1, "stops": list(stops)})]), y))
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoints", nargs="+")
@@ -62,6 +74,9 @@ def main(argv=None):
     ap.add_argument("--by-darkness", action="store_true", help="also PSNR per bin of the input's mean log2 luminance")
     ap.add_argument("--bias", action="store_true",
                     help="instead: every frame of --split, each darkness bin's median exposure bias and PSNR at each frame's best gain")
+    ap.add_argument("--darken", type=float, nargs=2, metavar=("LO", "HI"),
+                    help="with --bias: each frame first pushed LO..HI stops darker with fresh sensor noise (train.darken, "
+                         "seeded), so train frames the networks have not fitted stand in for unseen dark ones")
     ap.add_argument("--halves", type=int, metavar="SEED",
                     help="also the score on each half of the split's scenes (train.scene_halves with SEED)")
     ap.add_argument("--tta", type=int, nargs="*", default=[], metavar="N",
@@ -69,12 +84,16 @@ def main(argv=None):
     ap.add_argument("--rule", choices=["random", "darkness"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule)")
     a = ap.parse_args(argv)
+    if a.darken and not a.bias:
+        ap.error("--darken goes with --bias")
     torch.set_num_threads(2)
     items = dataset.build_cache(a.data, log=lambda *x: None)
     # train.py's own dev frames and selection rule (L1 as the loss, the 0.1 dB cast penalty)
     cfg = {"w_l1": 1.0, "w_cast_select": 0.1, **({"dev_rule": "darkness"} if a.rule == "darkness" or a.bias else {})}
     split_items = train.load_items([i for i in items if i["split"] == a.split])
     data = train.dev_set(cfg, split_items)
+    if a.darken:
+        data = darkened(data, a.darken)
     halves = [train.dev_set(cfg, [it for it in split_items if it["scene"] in h])
               for h in train.scene_halves([it["scene"] for it in split_items], a.halves)] if a.halves is not None else []
     loaded = {n: load(n) for n in a.checkpoints}

@@ -66,11 +66,25 @@ def main():
             opt.step()
         moved = sum(not torch.equal(v, net.state_dict()[k]) for k, v in frozen.items())
         out["models"][cfg["arch"]] = {"before": before, "after": held_loss(), "frozenMoved": moved, "frozen": len(frozen)}
+        if cfg["arch"] == "evenlight2-tone":
+            out["headInit"] = head_init_check(cfg, net, held[0])
     out["loader"] = loader_check(pools)
     out["darken"] = darken_check(pools)
     out["dihedral"] = dihedral_check()
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
+
+
+def head_init_check(cfg, net, x):
+    """train.py --init from a head's checkpoint (the head alone, train.trained_state): a fresh head
+    on the same base answers as the trained one; a fresh head without it does not."""
+    torch.manual_seed(1)
+    fresh = models.build(cfg)
+    with torch.no_grad():
+        before = float((train.run(fresh, x)[0] - train.run(net, x)[0]).abs().max())
+        train.init_from(fresh, cfg, train.trained_state(net), "smoke")
+        after = float((train.run(fresh, x)[0] - train.run(net, x)[0]).abs().max())
+    return {"before": before, "after": after, "keys": len(train.trained_state(net))}
 
 
 def darken_check(pools):

@@ -259,6 +259,23 @@ def add_dark_pool(pools, weights, spec):
     print(f"dark pool: {len(dark)} frames at mean log2 luminance <= {spec['below']}, {spec['share']:.0%} of each batch", flush=True)
 
 
+def init_from(net, cfg, state, name):
+    """--init: start from a checkpoint's weights. Heads added since it start at their identity
+    initialisation; a head's checkpoint holds the head alone (trained_state), its base already
+    loaded from its own checkpoints, so a head can start from another head of the same base."""
+    own = net.state_dict()
+    missing, unexpected = net.load_state_dict({k: v for k, v in state.items() if k in own and v.shape == own[k].shape},
+                                              strict=False)
+    if unexpected or any(not (k.startswith("glob_dark") or (cfg.get("base") and k.startswith("base."))) for k in missing):
+        raise SystemExit(f"--init {name}: incompatible checkpoint ({missing}, {unexpected})")
+
+
+def trained_state(net):
+    """What a checkpoint holds: every weight but a frozen base's (the heads'), which has its own checkpoints."""
+    frozen = getattr(net, "frozen_prefix", None)
+    return {k: v.cpu() for k, v in net.state_dict().items() if not (frozen and k.startswith(frozen))}
+
+
 def dev_frames(items, n, seed=0):
     """Fixed whole frames at their stored size (long side 384), as the product sees a photo:
     n drawn at random, or every frame when n is None."""
@@ -425,12 +442,7 @@ def main(argv=None):
 
     net = models.build(cfg, os.path.join(REPO, "models", "checkpoints"))  # a balance head's base: the repo's checkpoints
     if a.init:
-        # heads added since the checkpoint start at their identity initialisation
-        state = {k: v for k, v in torch.load(a.init, map_location="cpu")["state_dict"].items()
-                 if k in net.state_dict() and v.shape == net.state_dict()[k].shape}
-        missing, unexpected = net.load_state_dict(state, strict=False)
-        if unexpected or any(not k.startswith("glob_dark") for k in missing):
-            raise SystemExit(f"--init {a.init}: incompatible checkpoint ({missing}, {unexpected})")
+        init_from(net, cfg, torch.load(a.init, map_location="cpu")["state_dict"], a.init)
     batches = None
     if a.workers:  # started before the network moves to a GPU: the workers are forked
         batches = iter(torch.utils.data.DataLoader(
@@ -438,7 +450,6 @@ def main(argv=None):
             batch_size=None, num_workers=a.workers, prefetch_factor=4, persistent_workers=True))
     net.to(a.device)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"])
-    frozen = getattr(net, "frozen_prefix", None)  # a frozen base is not saved again: it has its own checkpoints
     steps = cfg["steps"]
     t_start = time.time()
 
@@ -488,8 +499,7 @@ def main(argv=None):
             score = selection_score(cfg, dv)
             if score > best:  # model selection on dev only; test and heldout are never read here
                 best = score
-                sd = {k: v.cpu() for k, v in net.state_dict().items() if not (frozen and k.startswith(frozen))}
-                save_atomic({"config": cfg, "state_dict": sd, "step": step},
+                save_atomic({"config": cfg, "state_dict": trained_state(net), "step": step},
                             os.path.join(ck_dir, f"{cfg['name']}.pt"))
             metrics = {"name": cfg["name"], "config": cfg, "params": models.n_params(net), "threads": a.threads,
                        "train_pairs": n_pairs, "train_scenes": len(train_items), "best_dev_score": best,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops; the orientation mean is mirror-symmetric', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops; a head can start from another head; the orientation mean is mirror-symmetric', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -17,6 +17,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }>;
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
     darken: { ratio: number; dtype: string; targetSame: boolean };
+    headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
   };
   // model.Dihedral, the shipped graph's orientation mean: a mirrored thumbnail gets the mirrored
@@ -29,6 +30,10 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   assert.ok(res.darken.ratio > 0.3 && res.darken.ratio < 0.75, `darkened crop at ${res.darken.ratio.toFixed(2)} of the original`);
   assert.equal(res.darken.dtype, 'uint8');
   assert.ok(res.darken.targetSame, 'the target is not augmented');
+  // train.py --init from a head's checkpoint, which holds the head alone (tone 7 started from tone 3)
+  assert.ok(res.headInit.before > 1e-4, 'the check cannot fail: a fresh head already answers as the trained one');
+  assert.ok(res.headInit.after < 1e-6, `a head started from a head's checkpoint differs by ${res.headInit.after}`);
+  assert.ok(res.headInit.keys > 0 && res.headInit.keys < 20, `a head's checkpoint holds ${res.headInit.keys} tensors, not the head alone`);
   // train.py --workers (the GPU recipe): batches from a DataLoader worker, reproducible per seed
   assert.deepEqual(res.loader.shape, [4, 64, 64, 3]);
   assert.equal(res.loader.dtype, 'torch.uint8');
