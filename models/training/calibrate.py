@@ -83,24 +83,26 @@ def main(argv=None):
     t0 = time.time()
     cache = dataset.build_cache(a.data)
     dev = train.load_items([i for i in cache if i["split"] == "dev"])
+    dev_pairs = [(it["scene"], xy) for it in dev for xy in train.dev_frames([it], None)]
     net = models.build(cfg, os.path.join(train.REPO, "models", "checkpoints"))
     net.eval()
-    frames, table = scored_frames(cfg, net, [(it["scene"], xy) for it in dev for xy in train.dev_frames([it], None)])
+    grid = list(itertools.product(cfg["grid"]["a"], cfg["grid"]["t"]))
     if a.fit_on_darkened:
         lo, hi, every = a.fit_on_darkened
-        from score_dev import darkened
         tr = [(it["scene"], xy) for it in train.load_items([i for i in cache if i["split"] == "train"])
               for xy in train.dev_frames([it], None)][::int(every)]
-        pushed = darkened([xy for _, xy in tr], (lo, hi))
-        tframes, ttable = scored_frames(cfg, net, [(sc, xy) for (sc, _), xy in zip(tr, pushed)])
-        s, ga, gt, m = fit(cfg, tframes, ttable)
+        pushed = train.darkened([xy for _, xy in tr], (lo, hi))
+        tframes, ttable = scored_frames(net, [(sc, xy) for (sc, _), xy in zip(tr, pushed)], grid)
+        s, ga, gt, _ = fit(cfg, tframes, ttable)
+        frames, table = scored_frames(net, dev_pairs, [(ga, gt)])  # dev only scores the fit
         s_dev, m_dev = score(cfg, frames, [table[(ga, gt)][f["i"]] for f in frames])
         s_base, m_base = score(cfg, frames, [f["base"] for f in frames])
         print(f"fitted on {len(tframes)} pushed-down train frames: a={ga} t={gt} (their score {s:.3f}); dev {s_base:.3f} -> {s_dev:.3f} "
               f"(bins {m_base['psnr_bins']:.2f} -> {m_dev['psnr_bins']:.2f}, cast {m_base['cast']:.2f} -> {m_dev['cast']:.2f})", flush=True)
-        save(a, argv, cfg, net, ga, gt, t0, len(tframes), len({f["scene"] for f in tframes}), "train, pushed darker",
-             s_dev, m_dev, s_base, m_base, [])
+        save(a, argv, cfg, net, (ga, gt), t0, {"train_pairs": len(tframes), "train_scenes": len({f["scene"] for f in tframes}),
+                                               "fitted_on": "train, pushed darker"}, (s_base, m_base), (s_dev, m_dev))
         return
+    frames, table = scored_frames(net, dev_pairs, grid)
     # 2-fold cross-validation by scene: fit on one half, score the other
     scenes = sorted({f["scene"] for f in frames})
     half, _ = train.scene_halves(scenes, cfg["seed"])
@@ -119,11 +121,13 @@ def main(argv=None):
     s_base, m_base = score(cfg, frames, [f["base"] for f in frames])
     print(f"all dev: a={ga} t={gt}: score {s_base:.3f} -> {s:.3f} (bins {m_base['psnr_bins']:.2f} -> {m['psnr_bins']:.2f}, "
           f"psnr {m_base['psnr']:.2f} -> {m['psnr']:.2f}, cast {m_base['cast']:.2f} -> {m['cast']:.2f})", flush=True)
-    save(a, argv, cfg, net, ga, gt, t0, len(frames), len(scenes), "dev", s, m, s_base, m_base, folds)
+    save(a, argv, cfg, net, (ga, gt), t0, {"train_pairs": len(frames), "train_scenes": len(scenes), "fitted_on": "dev",
+                                           "folds": folds}, (s_base, m_base), (s, m))
 
 
-def scored_frames(cfg, net, pairs):
-    """Frames (scene, (x, y)) with the base's transform computed once, and each grid point's per-frame scores."""
+def scored_frames(net, pairs, grid):
+    """Frames (scene, (x, y)) with the base's transform computed once, and the per-frame scores at each
+    (a, t) of grid."""
     frames = []
     with torch.no_grad():
         for scene, (x, y) in pairs:
@@ -133,28 +137,28 @@ def scored_frames(cfg, net, pairs):
                            "curves": curves, "color": color, "bin": train.dark_bin(x), "base": None})
         for f, s in zip(frames, frame_scores(net, frames, 0.0, 0.0)):
             f["base"] = s
-        table = {(ga, gt): frame_scores(net, frames, ga, gt) for ga, gt in itertools.product(cfg["grid"]["a"], cfg["grid"]["t"])}
+        table = {(ga, gt): frame_scores(net, frames, ga, gt) for ga, gt in grid}
     return frames, table
 
 
-def save(a, argv, cfg, net, ga, gt, t0, n_frames, n_scenes, fitted_on, s, m, s_base, m_base, folds):
-    """The checkpoint and report in train.py's form (export.py reads it); "dev" is the fit's dev score."""
+def save(a, argv, cfg, net, fitted, t0, report, base, lifted):
+    """The checkpoint and report in train.py's form (export.py reads it): report adds what the fit
+    was made on; base and lifted are the (score, metrics) on dev without and with the lift."""
+    ga, gt = fitted
     net.head.a.fill_(ga)
     net.head.t.fill_(gt)
     ck_dir = os.path.join(a.out_dir, "models", "checkpoints")
     rep_dir = os.path.join(a.out_dir, "models", "training", "report")
     os.makedirs(ck_dir, exist_ok=True)
     os.makedirs(rep_dir, exist_ok=True)
-    sd = {k: v.cpu() for k, v in net.state_dict().items() if not k.startswith(net.frozen_prefix)}
-    train.save_atomic({"config": cfg, "state_dict": sd, "step": 1}, os.path.join(ck_dir, f"{cfg['name']}.pt"))
+    train.save_atomic({"config": cfg, "state_dict": train.trained_state(net), "step": 1}, os.path.join(ck_dir, f"{cfg['name']}.pt"))
     minutes = (time.time() - t0) / 60
-    # the report in train.py's form (export.py reads it), with the folds; the fit reads dev only
-    metrics = {"name": cfg["name"], "config": cfg, "params": 2, "threads": a.threads, "train_pairs": n_frames,
-               "train_scenes": n_scenes, "fitted_on": fitted_on, "best_dev_score": s, "device": "cpu",
+    metrics = {"name": cfg["name"], "config": cfg, "params": 2, "threads": a.threads, **report,
+               "best_dev_score": lifted[0], "device": "cpu",
                "command": " ".join(["/usr/bin/python3", "models/training/calibrate.py"] + (argv or sys.argv[1:])),
-               "folds": folds, "fit": {"a": ga, "t": gt},
-               "history": [{"step": 0, "minutes": 0.0, "dev": {"score": s_base, **m_base}},
-                           {"step": 1, "minutes": minutes, "dev": {"score": s, **m}}]}
+               "fit": {"a": ga, "t": gt},
+               "history": [{"step": 0, "minutes": 0.0, "dev": {"score": base[0], **base[1]}},
+                           {"step": 1, "minutes": minutes, "dev": {"score": lifted[0], **lifted[1]}}]}
     train.save_atomic_json(metrics, os.path.join(rep_dir, f"{cfg['name']}.metrics.json"))
     print(f"{cfg['name']}: {minutes:.1f} min", flush=True)
 

@@ -18,7 +18,6 @@ import argparse
 import json
 import math
 import os
-import random
 import statistics
 import sys
 
@@ -56,16 +55,6 @@ def exposure_bias(net, data):
             for b, v in per.items() if v}
 
 
-def darkened(data, stops, seed=5):
-    """The frames as shots LO..HI stops darker would have come out (train.darken, one seeded stream)."""
-    rng = random.Random(seed)
-    out = []
-    for x, y in data:
-        u8 = (x[0].permute(1, 2, 0).numpy() * 255 + 0.5).astype("uint8")
-        out.append((train.to_t([train.darken(rng, u8, {"p": 1, "stops": list(stops)})]), y))
-    return out
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoints", nargs="+")
@@ -93,7 +82,7 @@ def main(argv=None):
     split_items = train.load_items([i for i in items if i["split"] == a.split])
     data = train.dev_set(cfg, split_items)
     if a.darken:
-        data = darkened(data, a.darken)
+        data = train.darkened(data, a.darken)
     halves = [train.dev_set(cfg, [it for it in split_items if it["scene"] in h])
               for h in train.scene_halves([it["scene"] for it in split_items], a.halves)] if a.halves is not None else []
     loaded = {n: load(n) for n in a.checkpoints}

@@ -186,6 +186,17 @@ def darken(rng, img, spec):
     return dataset.to_u8(dataset.lin_to_srgb(lin))
 
 
+def darkened(frames, stops, seed=5):
+    """Whole frames [(x, y)] as shots stops[0]..stops[1] darker would have come out (darken, one
+    seeded stream; the targets unchanged): for measuring, where darken is for training crops."""
+    rng = random.Random(seed)
+    out = []
+    for x, y in frames:
+        u8 = (x[0].permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
+        out.append((to_t([darken(rng, u8, {"p": 1, "stops": list(stops)})]), y))
+    return out
+
+
 def augmentations(cfg):
     """The config's input augmentations, as sample_arrays takes them (None: none)."""
     aug = {k: cfg[k] for k in ("darken", "black_error") if cfg.get(k)}
