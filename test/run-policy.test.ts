@@ -1,9 +1,10 @@
 // The runner's own rules (test/run.mjs), run on a throwaway folder of tests: a default
-// per-test timeout, and skips that fail the run under CI unless allow-listed.
+// per-test timeout, skips that fail the run under CI unless allow-listed, and no temporary
+// folders left behind.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tmpDir } from './helpers/paths';
 
@@ -63,4 +64,20 @@ test('a test that needs the shared data fails, naming what is missing, when the 
   assert.match(r.out, /test data missing: .*no-data-here\/raw\/x\.dng/);
   assert.doesNotMatch(r.out, /skipped or todo/);
   rmSync(join(dir, 'data.test.ts'));
+});
+
+test("a test's temporary folders are removed with the run, even when the test fails before its own cleanup", () => {
+  const mark = join(dir, 'tmp-path.txt');
+  writeFileSync(
+    join(dir, 'leak.test.ts'),
+    `import { test } from 'node:test';\nimport { mkdtempSync, writeFileSync } from 'node:fs';\nimport { tmpdir } from 'node:os';\nimport { join } from 'node:path';\n` +
+      `test('leaks', () => { const d = mkdtempSync(join(tmpdir(), 'leak-')); writeFileSync(${JSON.stringify(mark)}, d); throw new Error('failed before cleanup'); });\n`,
+  );
+  const r = runner({});
+  assert.equal(r.status, 1, r.out);
+  const leaked = readFileSync(mark, 'utf8');
+  assert.match(leaked, /evenlight-run-.*leak-/, 'the folder was made under the run\'s scratch folder');
+  assert.equal(existsSync(leaked), false, `${leaked} is gone`);
+  rmSync(join(dir, 'leak.test.ts'));
+  rmSync(mark);
 });

@@ -3,7 +3,7 @@
 // Node 20's --test takes no globs, so the file list is collected here.
 // Every test gets a default timeout (test/setup/default-timeout.cjs). Skipped tests are
 // listed at the end; with CI set, a skip not on test/skip-allow.json fails the run.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -32,6 +32,10 @@ if (!files.length) {
 }
 const scratch = mkdtempSync(join(tmpdir(), 'evenlight-run-'));
 const skipLog = join(scratch, 'skips.jsonl');
+// The tests' temporary folders (theirs, the CLI's and Python's) go under the run's scratch
+// folder, removed at the end: a test that fails before its own cleanup leaves nothing behind.
+const testTmp = join(scratch, 'tmp');
+mkdirSync(testTmp);
 const r = spawnSync(
   process.execPath,
   [
@@ -51,7 +55,7 @@ const r = spawnSync(
     `--test-reporter-destination=${skipLog}`,
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, EVENLIGHT_TEST: '1' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, EVENLIGHT_TEST: '1', TMPDIR: testTmp, TMP: testTmp, TEMP: testTmp } },
 );
 let status = r.status ?? 1;
 

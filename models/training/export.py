@@ -56,10 +56,11 @@ def load(name, ck_dir=None):
 
 
 def base_of(name):
-    """Every checkpoint a head sits on, deepest first (its config's "base", and theirs); none
-    for a plain network."""
+    """Every checkpoint a head sits on or is built from, deepest first (its config's "base"
+    and "above", and theirs); none for a plain network."""
     out = []
-    for b in models.read_checkpoint(name)["config"].get("base", []):
+    cfg = models.read_checkpoint(name)["config"]
+    for b in cfg.get("base", []) + ([cfg["above"]] if cfg.get("above") else []):
         out += [n for n in base_of(b) + [b] if n not in out]
     return out
 

@@ -142,7 +142,11 @@ def build(cfg, ck_dir=None):
         return Toned(load_transform(cfg["base"], ck_dir), DarkLift(cfg.get("gamma_range", 0.7)))
     if cfg["arch"] == "evenlight2-tone":
         base = load_transform(cfg["base"], ck_dir)
-        return Toned(base, ToneHead(base.xk.numel(), cfg.get("bands", 10), cfg.get("hidden", 32), cfg.get("gamma_range", 0.7)))
+        return Toned(base, tone_head(cfg, base))
+    if cfg["arch"] == "evenlight2-gated-tone":
+        base = load_transform(cfg["base"], ck_dir)
+        return Toned(base, GatedTone(tone_head_of(cfg["above"], cfg["base"], base, ck_dir), tone_head(cfg, base),
+                                     cfg["gate"]["below"], cfg["gate"]["width"]))
     if cfg["arch"] == "evenlight":
         return Evenlight(cfg.get("dim", 64), cfg.get("ch", 32), cfg.get("iters", 8), cfg.get("down", 4))
     if cfg["arch"] == "evenlight2":
@@ -150,6 +154,21 @@ def build(cfg, ck_dir=None):
     if cfg["arch"] == "seed-vgg":
         return SeedVGG(cfg.get("width_div", 8))
     raise ValueError(f"unknown arch {cfg['arch']}")
+
+
+def tone_head(cfg, base):
+    return ToneHead(base.xk.numel(), cfg.get("bands", 10), cfg.get("hidden", 32), cfg.get("gamma_range", 0.7))
+
+
+def tone_head_of(name, base_names, base, ck_dir=None):
+    """The trained ToneHead of a tone checkpoint (which holds the head alone), checked to sit on
+    the same base."""
+    ck = read_checkpoint(name, ck_dir)
+    if ck["config"]["arch"] != "evenlight2-tone" or ck["config"]["base"] != base_names:
+        raise ValueError(f"checkpoint {name}: not a tone head on {base_names}")
+    head = tone_head(ck["config"], base)
+    head.load_state_dict({k[len("head."):]: v for k, v in ck["state_dict"].items() if k.startswith("head.")})
+    return head.eval()
 
 
 def n_params(m):
@@ -421,6 +440,27 @@ class DarkLift(nn.Module):
         z = log2_luma(thumb).mean(dim=(1, 2))[:, None]  # [N,1]
         lift = (self.a * (self.t - z).clamp_min(0)).clamp(max=self.gamma_range)
         return torch.exp(-lift)
+
+
+class GatedTone(nn.Module):
+    """Two ToneHeads split by the photo's darkness: the exponent of a trained head (above,
+    frozen) for frames brighter than the gate and of a new head (dark) for darker ones,
+    blended in log gamma by sigmoid((below - z) / width), z = the thumbnail's mean
+    log2(Y + 1/512). A head trained on frames pushed darker lifts unseen dark frames but also
+    nudges bright ones (2.7.0's tone 5: middle frames -0.2 dB, MODEL_CARD.md); with the gate
+    the dark head's training reaches only dark frames, and frames two stops above the gate keep
+    98 % of the old head's log exponent. The dark head starts at the identity (zero-initialised)."""
+
+    def __init__(self, above, dark, below=-4.0, width=0.5):
+        super().__init__()
+        self.above, self.dark, self.below, self.width = above, dark, below, width
+        for p in above.parameters():
+            p.requires_grad_(False)
+
+    def forward(self, thumb, curves):
+        z = log2_luma(thumb).mean(dim=(1, 2))[:, None]  # [N,1]
+        w = torch.sigmoid((self.below - z) / self.width)
+        return torch.exp((1 - w) * torch.log(self.above(thumb, curves)) + w * torch.log(self.dark(thumb, curves)))
 
 
 class Toned(OnFrozenBase):

@@ -20,7 +20,7 @@ sys.path.insert(0, HERE)
 import dataset  # noqa: E402
 import model as models  # noqa: E402
 import train  # noqa: E402
-from export import shipped_base  # noqa: E402
+from export import SHIPPED, base_of, shipped_base  # noqa: E402
 
 SCENES = ["brackets_sice/sice_001"]
 
@@ -71,6 +71,7 @@ def main():
     out["loader"] = loader_check(pools)
     out["darken"] = darken_check(pools)
     out["dihedral"] = dihedral_check()
+    out["gate"] = gate_check()
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
 
@@ -119,6 +120,26 @@ def dihedral_check():
     return {"turnIsRot90": turns, "oneIsNetwork": bool(torch.equal(c1, d1) and torch.equal(k1, e1)),
             "mirrorError": float((m4 - torch.flip(c4, dims=(3,))).abs().max()), "colorError": float((n4 - k4).abs().max()),
             "networkMirrorError": float((mc - torch.flip(c1, dims=(3,))).abs().max())}
+
+
+def gate_check():
+    """model.GatedTone: a flat thumbnail two stops above the gate takes (almost) the frozen
+    head's exponent, one four stops below it the dark head's; the frozen head is not trained."""
+    tone = next(n for n in base_of(SHIPPED[0]) + list(SHIPPED) if models.read_checkpoint(n)["config"]["arch"] == "evenlight2-tone")
+    cfg = {"arch": "evenlight2-gated-tone", "base": models.read_checkpoint(tone)["config"]["base"], "above": tone,
+           "gate": {"below": -4.0, "width": 0.5}}
+    torch.manual_seed(4)
+    net = models.build(cfg)
+    with torch.no_grad():
+        net.head.dark.mlp[-1].weight.normal_(0, 0.5)  # a dark head that is not the identity
+    out = {"frozenTrainable": sum(p.requires_grad for p in net.head.above.parameters())}
+    with torch.no_grad():
+        for key, z in (("bright", -2.0), ("dark", -8.0)):
+            thumb = torch.full((1, 3, 224, 224), 2 ** z - 1 / 512)  # a flat grey whose mean log2(Y + 1/512) is z
+            curves, _ = net.base(thumb)
+            g, ga, gd = (torch.log(h(thumb, curves)).item() for h in (net.head, net.head.above, net.head.dark))
+            out[key] = {"z": float(models.log2_luma(thumb).mean()), "fromAbove": (g - gd) / (ga - gd)}
+    return out
 
 
 def first_batch(pools, seed, workers):

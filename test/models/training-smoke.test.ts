@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops; a head can start from another head; the orientation mean is mirror-symmetric', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops; a head can start from another head; the orientation mean is mirror-symmetric; a gated tone head splits by darkness', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -19,7 +19,13 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     darken: { ratio: number; dtype: string; targetSame: boolean };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
+    gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
   };
+  // model.GatedTone: frames above the gate keep the trained head's exponent, dark ones take the new head's
+  assert.equal(res.gate.frozenTrainable, 0, 'the head above the gate is frozen');
+  assert.ok(Math.abs(res.gate.bright.z + 2) < 0.01 && Math.abs(res.gate.dark.z + 8) < 0.01, 'the thumbnails sit where meant');
+  assert.ok(res.gate.bright.fromAbove > 0.97 && res.gate.bright.fromAbove < 1.001, `two stops above the gate: ${res.gate.bright.fromAbove} of the exponent from the head above`);
+  assert.ok(res.gate.dark.fromAbove > -0.001 && res.gate.dark.fromAbove < 0.01, `four stops below: ${res.gate.dark.fromAbove} from the head above`);
   // model.Dihedral, the shipped graph's orientation mean: a mirrored thumbnail gets the mirrored
   // grid, which the bare network (a random one here) does not give
   assert.ok(res.dihedral.turnIsRot90, 'turn() is rot90');
