@@ -3,7 +3,7 @@
 // Node 20's --test takes no globs, so the file list is collected here.
 // Every test gets a default timeout (test/setup/default-timeout.cjs). Skipped tests are
 // listed at the end; with CI set, a skip not on test/skip-allow.json fails the run.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -36,6 +36,10 @@ const skipLog = join(scratch, 'skips.jsonl');
 // folder, removed at the end: a test that fails before its own cleanup leaves nothing behind.
 const testTmp = join(scratch, 'tmp');
 mkdirSync(testTmp);
+// as /tmp is: tests that drop a child to an unprivileged user (bad-input.test.ts) need to
+// reach their files and write tsx's cache there
+chmodSync(scratch, 0o755);
+chmodSync(testTmp, 0o1777);
 const r = spawnSync(
   process.execPath,
   [

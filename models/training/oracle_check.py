@@ -15,9 +15,20 @@ predict it (models/MODEL_CARD.md):
       and the best of five saturation factors, each alone, at a long side of 384; and which
       multiplier won, by scene and by the frame's darkness (mean log2 luminance), as geometric
       means: a systematic error shows as one direction, scatter as both
+  /usr/bin/python3 models/training/oracle_check.py smooth dev
+      every frame of a split at the dev rule's size (long side 384): the shipped output against
+      the same output smoothed (a Gaussian of sigma 0.7 / 1.5 px on all channels, 0.7 px on
+      luminance only, 1.5 / 3 px on chroma only), PSNR per darkness bin and its frames by
+      source: what a noise reduction after the curves could gain where they lift sensor noise
+  /usr/bin/python3 models/training/oracle_check.py lift dev
+      every frame of a split at the dev rule's size: the shipped model with an extra dark lift
+      (model.DarkLift's form, t = -4, a = 0 / 0.1 / 0.2 / 0.3), PSNR per darkness bin, apart
+      for real brackets (brackets, brackets_sice) and for frames pushed down with modelled noise
+      (photos, hdr): whether the two kinds of frame ask for the same lift
 """
 import glob
 import json
+import math
 import os
 import sys
 
@@ -148,12 +159,91 @@ def fit_global(path, bucket, every=6):
     geo_means(by_dark, "mean log2 luminance")
 
 
+def gaussian(x, sigma):
+    """Separable Gaussian blur of [N,C,H,W], edges replicated."""
+    r = int(3 * sigma + 0.5)
+    t = torch.arange(-r, r + 1, dtype=x.dtype)
+    k = torch.exp(-t ** 2 / (2 * sigma ** 2))
+    k = k / k.sum()
+    c = x.shape[1]
+    x = torch.nn.functional.pad(x, (r, r, r, r), mode="replicate")
+    x = torch.nn.functional.conv2d(x, k.view(1, 1, 1, -1).repeat(c, 1, 1, 1), groups=c)
+    return torch.nn.functional.conv2d(x, k.view(1, 1, -1, 1).repeat(c, 1, 1, 1), groups=c)
+
+
+def smooth(split):
+    items = dataset.build_cache(DATA, log=lambda *x: None)
+    split_items = train.load_items([i for i in items if i["split"] == split])
+    data = train.dev_set({"dev_rule": "darkness"}, split_items)
+    sources = {}  # bin -> source -> frames: which of them are real brackets, which pushed down with modelled noise
+    for it in split_items:
+        for frames, _ in it["groups"]:
+            for f in frames:
+                b = sources.setdefault(train.dark_bin(train.to_t([f])), {})
+                b[it["source"]] = b.get(it["source"], 0) + 1
+    net = load_shipped().eval()
+    luma = torch.tensor(applier.LUMA).view(1, 3, 1, 1)
+    variants = {
+        "all 0.7": lambda o: gaussian(o, 0.7), "all 1.5": lambda o: gaussian(o, 1.5),
+        "luma 0.7": lambda o: o + gaussian((o * luma).sum(1, keepdim=True), 0.7) - (o * luma).sum(1, keepdim=True),
+        "chroma 1.5": lambda o: (o * luma).sum(1, keepdim=True) + gaussian(o - (o * luma).sum(1, keepdim=True), 1.5),
+        "chroma 3": lambda o: (o * luma).sum(1, keepdim=True) + gaussian(o - (o * luma).sum(1, keepdim=True), 3),
+    }
+    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731  (8-bit, as the eval scores)
+    per = {}
+    with torch.no_grad():
+        for x, y in data:
+            out = train.run(net, x)[0].clamp(0, 1)
+            per.setdefault(train.dark_bin(x), []).append([float(train.psnr(q(out), y))] + [float(train.psnr(q(f(out)), y)) for f in variants.values()])
+    print(f"{split}, PSNR per bin of mean log2 luminance: shipped | " + " | ".join(variants))
+    for lo, hi in train.DARK_BINS:
+        v = np.array(per.get(f"{lo}..{hi}", []))
+        if len(v):
+            print(f"{lo}..{hi} ({len(v)} frames: {sources.get(f'{lo}..{hi}')}): " + " | ".join(f"{m:.2f}" for m in v.mean(0)))
+
+
+def lift(split):
+    items = dataset.build_cache(DATA, log=lambda *x: None)
+    net = load_shipped().eval()
+    grid = (0.0, 0.1, 0.2, 0.3)
+    luma = torch.tensor(applier.LUMA).view(1, 3, 1, 1)
+    per = {}
+    with torch.no_grad():
+        for it in train.load_items([i for i in items if i["split"] == split]):
+            kind = "real" if it["source"] in ("brackets", "brackets_sice") else "pushed down"
+            for x, y in train.dev_frames([it], None):
+                thumb = train.thumbs_of(x)
+                curves, color = net(thumb)
+                z = models.log2_luma(thumb).mean(dim=(1, 2))[:, None]
+                row = []
+                for a in grid:
+                    gamma = torch.exp(-(a * (-4.0 - z).clamp_min(0)).clamp(max=0.7))
+                    out = applier.apply(x, models.raise_curves(curves, gamma), net.xk, color)
+                    row.append(float(train.psnr(torch.round(out * 255) / 255, y)))
+                    if a == 0:  # the shipped output's exposure bias, and how far the target is from the input
+                        lum = [float((t * luma).sum(1).mean().clamp_min(1e-6)) for t in (out, y, x)]
+                        row[:0] = [math.log2(lum[0] / lum[1]), math.log2(lum[1] / lum[2])]
+                per.setdefault((kind, train.dark_bin(x)), []).append(row)
+    print(f"{split}, per darkness bin: the shipped output's median log2 exposure bias; the target's median log2 "
+          f"brightness over the input's; PSNR with an extra lift a * max(0, -4 - z), a = " + " | ".join(map(str, grid)))
+    for kind in ("real", "pushed down"):
+        for lo, hi in train.DARK_BINS:
+            v = np.array(per.get((kind, f"{lo}..{hi}"), []))
+            if len(v):
+                print(f"{kind} {lo}..{hi} ({len(v)} frames): bias {np.median(v[:, 0]):+.2f}, target {np.median(v[:, 1]):+.2f}; "
+                      + " | ".join(f"{m:.2f}" for m in v[:, 2:].mean(0)))
+
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
     if len(sys.argv) >= 3 and sys.argv[1] == "stats":
         stats(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "fit-dark":
         fit_dark(sys.argv[2:])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "lift":
+        lift(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "smooth":
+        smooth(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "fit-global":
         fit_global(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 6)
     else:
