@@ -25,6 +25,10 @@ predict it (models/MODEL_CARD.md):
       (model.DarkLift's form, t = -4, a = 0 / 0.1 / 0.2 / 0.3), PSNR per darkness bin, apart
       for real brackets (brackets, brackets_sice) and for frames pushed down with modelled noise
       (photos, hdr): whether the two kinds of frame ask for the same lift
+  /usr/bin/python3 models/training/oracle_check.py noise dev,train
+      the stored frames' noise (Immerkaer's estimate on 8-bit luminance, texture included) and
+      mean level per darkness bin, real brackets against synthetic pairs: whether the sensor
+      model, applied at the stored size, makes dark frames noisier than real ones downscaled
 """
 import glob
 import json
@@ -234,12 +238,35 @@ def lift(split):
                       + " | ".join(f"{m:.2f}" for m in v[:, 2:].mean(0)))
 
 
+def noise(splits):
+    items = dataset.build_cache(DATA, log=lambda *x: None)
+    lap = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+    per = {}
+    for it in train.load_items([i for i in items if i["split"] in splits.split(",")]):
+        kind = "real" if it["source"] in ("brackets", "brackets_sice") else "synthetic"
+        for frames, _ in it["groups"]:
+            for f in frames:
+                y = f.astype(np.float32) @ np.array(applier.LUMA, np.float32)
+                h, w = y.shape
+                sigma = math.sqrt(math.pi / 2) * np.abs(cv2.filter2D(y, -1, lap)[1:-1, 1:-1]).sum() / (6 * (w - 2) * (h - 2))
+                per.setdefault((kind, train.dark_bin(train.to_t([f]))), []).append((sigma, y.mean()))
+    print(f"{splits}, per darkness bin: median noise (8-bit codes), median mean level, median noise / level")
+    for kind in ("real", "synthetic"):
+        for lo, hi in train.DARK_BINS:
+            v = np.array(per.get((kind, f"{lo}..{hi}"), []))
+            if len(v):
+                print(f"{kind} {lo}..{hi} ({len(v)} frames): {np.median(v[:, 0]):.2f} | {np.median(v[:, 1]):.1f} | "
+                      f"{np.median(v[:, 0] / np.maximum(v[:, 1], 1)):.3f}")
+
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
     if len(sys.argv) >= 3 and sys.argv[1] == "stats":
         stats(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "fit-dark":
         fit_dark(sys.argv[2:])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "noise":
+        noise(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "lift":
         lift(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "smooth":
