@@ -28,16 +28,18 @@ import train  # noqa: E402  (the checkpoint selection rule)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "2.7.0"
+VERSION = "2.8.0"
 
 
 # The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): a tone head (a global
-# exponent on the curves; tone 7 is tone 3 trained on with train frames pushed darker, which the
-# networks have not fitted) on the dark balance head, on the mean of four from-scratch runs of one
+# exponent on the curves; real 1 is tone 7 trained on with real brackets alone, and chosen on
+# dev's real frames, whose dark ones want more lift than the synthetic ones; tone 7 is tone 3
+# trained on with train frames pushed darker, which the networks have not fitted) on the dark
+# balance head, on the mean of four from-scratch runs of one
 # recipe with different seeds, three of them on a lent GPU (each config's "base": they err
 # differently on hard frames, and their mean curves and colour step score better than any one).
 # Several names, comma-separated on the command line, export the mean of their transforms.
-SHIPPED = ("evenlight2-tone7",)
+SHIPPED = ("evenlight2-real1",)
 # Orientations of the thumbnail the shipped graph averages over (model.Dihedral); 1: none. Four
 # scored better on dev (score_dev.py --tta) but not on test or held-out, for four times the
 # network's time: not shipped (models/MODEL_CARD.md, Training)
@@ -119,6 +121,24 @@ def export(module, args, path, in_names, out_names, dyn):
     return os.path.basename(path)
 
 
+SOURCES = {
+    "brackets": "brackets (real, every frame, target: Mertens(1,1,1) of the bracket)",
+    "brackets_sice": "brackets_sice (real, every frame, target: Mertens(1,1,1) of the bracket)",
+    "hdr": "hdr (synthetic -6..+6 EV brackets from radiance maps through a sensor model, target: their Mertens(1,1,1))",
+    "photos": "photos (the sensor model at -6..+6 EV, target: the original)",
+}
+
+
+def started_from(name):
+    """The checkpoint a run's --init started it from (its metrics' command), or None."""
+    p = os.path.join(HERE, "report", f"{name}.metrics.json")
+    if not os.path.isfile(p):
+        return None
+    with open(p) as f:
+        cmd = (json.load(f).get("command") or "").split()
+    return os.path.splitext(os.path.basename(cmd[cmd.index("--init") + 1]))[0] if "--init" in cmd[:-1] else None
+
+
 def training_summary(name):
     p = os.path.join(HERE, "report", f"{name}.metrics.json")
     if not os.path.isfile(p):
@@ -130,10 +150,10 @@ def training_summary(name):
     return ({"pairs": m["train_pairs"], "scenes": m["train_scenes"], "steps": last["step"], "bestStep": best["step"],
              "minutes": round(last["minutes"], 1), "threads": m["threads"], "device": m.get("device", "cpu"),
              "command": m.get("command"),
-             "sources": "brackets and brackets_sice (real, every frame, target: Mertens(1,1,1) of the bracket), "
-                        "hdr (synthetic -6..+6 EV brackets from radiance maps through a sensor model, target: their "
-                        "Mertens(1,1,1)), photos (the sensor model at -6..+6 EV, target: the original); split by "
-                        "scene (models/training/split.json)",
+             "sources": "; ".join(SOURCES[k] for k in SOURCES if k in m["config"].get("source_weights", SOURCES))
+                        + "; split by scene (models/training/split.json)",
+             **({"devRule": m["config"]["dev_rule"]} if m["config"].get("dev_rule") else {}),
+             **({"startedFrom": f"models/checkpoints/{started_from(name)}.pt"} if started_from(name) else {}),
              **({"blackError": m["config"]["black_error"]} if m["config"].get("black_error") else {})},
             {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "psnr_bins", "ssim", "loss", "cast") if k in best["dev"]}})
 
@@ -193,8 +213,13 @@ def main(argv=None):
     curves, color = net(thumb)
     k, gh, gw = curves.shape[1:]
     f = export(TransformGraph(net), (thumb,), os.path.join(out_dir, "evenlight2.onnx"), ["thumb"], ["curves", "color"], None)
-    # every training run behind the graph: a balance head's frozen base counts too
-    runs = [b for n in names for b in base_of(n)] + names
+    # every training run behind the graph: a head's frozen base counts too, and the runs a head was started from
+    runs = [b for n in names for b in base_of(n)]
+    for n in names:
+        chain = [n]
+        while started_from(chain[0]) and started_from(chain[0]) not in runs + chain:
+            chain.insert(0, started_from(chain[0]))
+        runs += chain
     summaries = [training_summary(n) for n in runs]
     tr = summaries[0][0] if len(runs) == 1 else {n: t for n, (t, _) in zip(runs, summaries)}
     dm = summaries[-1][1] if len(names) == 1 else None  # a mean's dev score: score_dev.py

@@ -8,6 +8,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance5   # a head on its base: the shipped model
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --by-darkness   # + PSNR per darkness bin
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness [--halves 71]
+  /usr/bin/python3 models/training/score_dev.py evenlight2-tone7 --rule darkness-real --halves 71   # real brackets only
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone3 --bias --split train --darken 5 9   # frames pushed darker
 
@@ -70,15 +71,17 @@ def main(argv=None):
                     help="also the score on each half of the split's scenes (train.scene_halves with SEED)")
     ap.add_argument("--tta", type=int, nargs="*", default=[], metavar="N",
                     help="also each model averaged over its first N orientations (model.Dihedral: 2, 4 or 8)")
-    ap.add_argument("--rule", choices=["random", "darkness"], default="random",
-                    help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule)")
+    ap.add_argument("--rule", choices=["random", "darkness", "darkness-real"], default="random",
+                    help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule); "
+                         "darkness-real: the same on the real brackets' frames alone")
     a = ap.parse_args(argv)
     if a.darken and not a.bias:
         ap.error("--darken goes with --bias")
     torch.set_num_threads(2)
     items = dataset.build_cache(a.data, log=lambda *x: None)
     # train.py's own dev frames and selection rule (L1 as the loss, the 0.1 dB cast penalty)
-    cfg = {"w_l1": 1.0, "w_cast_select": 0.1, **({"dev_rule": "darkness"} if a.rule == "darkness" or a.bias else {})}
+    rule = "darkness" if a.bias and a.rule == "random" else a.rule  # --bias: every frame of the split
+    cfg = {"w_l1": 1.0, "w_cast_select": 0.1, **({"dev_rule": rule} if rule != "random" else {})}
     split_items = train.load_items([i for i in items if i["split"] == a.split])
     data = train.dev_set(cfg, split_items)
     if a.darken:
@@ -102,7 +105,7 @@ def main(argv=None):
         m = train.dev_metrics(cfg, net, data)
         out[name] = {"psnr": m["psnr"], "psnrBins": m["psnr_bins"], "cast": m["cast"], "score": train.selection_score(cfg, m),
                      "frames": len(data)}
-        if a.by_darkness or a.rule == "darkness":
+        if a.by_darkness or a.rule != "random":
             out[name]["byDarkness"] = m["by_darkness"]
         for h in halves:
             mh = train.dev_metrics(cfg, net, h)

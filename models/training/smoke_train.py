@@ -72,6 +72,7 @@ def main():
     out["darken"] = darken_check(pools)
     out["dihedral"] = dihedral_check()
     out["gate"] = gate_check()
+    out["realRule"] = real_rule_check(items)
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
 
@@ -120,6 +121,13 @@ def dihedral_check():
     return {"turnIsRot90": turns, "oneIsNetwork": bool(torch.equal(c1, d1) and torch.equal(k1, e1)),
             "mirrorError": float((m4 - torch.flip(c4, dims=(3,))).abs().max()), "colorError": float((n4 - k4).abs().max()),
             "networkMirrorError": float((mc - torch.flip(c1, dims=(3,))).abs().max())}
+
+
+def real_rule_check(items):
+    """train.dev_set under the "darkness-real" rule: every frame of the real brackets, none of a
+    synthetic source; "darkness" takes them all."""
+    mixed = items + [{**items[0], "scene": "photo", "source": "photos"}]
+    return {name: len(train.dev_set({"dev_rule": name}, mixed)) for name in ("darkness", "darkness-real")}
 
 
 def gate_check():

@@ -359,10 +359,23 @@ def scene_halves(scenes, seed):
     return set(s[: len(s) // 2]), set(s[len(s) // 2:])
 
 
+# Sources whose frames are real photographs (their targets the fusion of a real bracket); the
+# others are pushed down or up through dataset.Sensor
+REAL_SOURCES = ("brackets", "brackets_sice")
+
+
+def binned_rule(cfg):
+    return cfg.get("dev_rule") in ("darkness", "darkness-real")
+
+
 def dev_set(cfg, dev_items):
-    """The dev frames a config is selected on: 160 at random, or for the "darkness" rule every
-    dev frame (620), so that each darkness bin holds enough of them."""
-    return dev_frames(dev_items, None if cfg.get("dev_rule") == "darkness" else cfg.get("dev_frames", 160))
+    """The dev frames a config is selected on: 160 at random; for the "darkness" rule every
+    dev frame (620), so that each darkness bin holds enough of them; for "darkness-real" every
+    frame of the real brackets (331): dev's synthetic dark frames ask for the opposite lift of
+    its real ones (MODEL_CARD.md, Limits), and the product is judged on real brackets."""
+    if cfg.get("dev_rule") == "darkness-real":
+        return dev_frames([it for it in dev_items if it["source"] in REAL_SOURCES], None)
+    return dev_frames(dev_items, None if binned_rule(cfg) else cfg.get("dev_frames", 160))
 
 
 def dev_metrics(cfg, net, data):
@@ -378,7 +391,7 @@ def selection_score(cfg, dev):
     """What picks the checkpoint, on dev only: PSNR (per frame, or under the "darkness" rule the
     mean of the darkness bins' PSNRs), less w_cast_select dB per unit of mean cast."""
     w = cfg.get("w_cast_select", 0)
-    p = dev["psnr_bins"] if cfg.get("dev_rule") == "darkness" else dev["psnr"]
+    p = dev["psnr_bins"] if binned_rule(cfg) else dev["psnr"]
     return p - (w * dev["cast"] if w else 0.0)  # runs before the cast term had no cast figure
 
 
@@ -442,10 +455,11 @@ def main(argv=None):
     items = dataset.build_cache(a.data)
     train_items = load_items([i for i in items if i["split"] == "train"])
     dev_items = load_items([i for i in items if i["split"] == "dev"])
+    weights = dict(cfg["source_weights"])
     pools = {}
     for it in train_items:
-        pools.setdefault(it["source"], []).append(it)
-    weights = dict(cfg["source_weights"])
+        if it["source"] in weights:  # a source left out of the weights is not drawn, nor in the dark pool
+            pools.setdefault(it["source"], []).append(it)
     if cfg.get("dark_frames"):
         add_dark_pool(pools, weights, cfg["dark_frames"])
     devd = dev_set(cfg, dev_items)

@@ -20,7 +20,11 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
+    realRule: { darkness: number; 'darkness-real': number };
   };
+  // the "darkness-real" dev rule leaves the synthetic sources' frames out
+  assert.ok(res.realRule['darkness-real'] > 0, 'the real frames are in');
+  assert.equal(res.realRule.darkness, 2 * res.realRule['darkness-real'], 'the copy marked synthetic is left out');
   // model.GatedTone: frames above the gate keep the trained head's exponent, dark ones take the new head's
   assert.equal(res.gate.frozenTrainable, 0, 'the head above the gate is frozen');
   assert.ok(Math.abs(res.gate.bright.z + 2) < 0.01 && Math.abs(res.gate.dark.z + 8) < 0.01, 'the thumbnails sit where meant');
