@@ -153,7 +153,7 @@ def training_summary(name):
              "sources": "; ".join(SOURCES[k] for k in SOURCES if k in m["config"].get("source_weights", SOURCES))
                         + "; split by scene (models/training/split.json)",
              **({"devRule": m["config"]["dev_rule"]} if m["config"].get("dev_rule") else {}),
-             **({"startedFrom": f"models/checkpoints/{started_from(name)}.pt"} if started_from(name) else {}),
+             **({"startedFrom": f"models/checkpoints/{start}.pt"} if (start := started_from(name)) else {}),
              **({"blackError": m["config"]["black_error"]} if m["config"].get("black_error") else {})},
             {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "psnr_bins", "ssim", "loss", "cast") if k in best["dev"]}})
 
@@ -217,8 +217,8 @@ def main(argv=None):
     runs = [b for n in names for b in base_of(n)]
     for n in names:
         chain = [n]
-        while started_from(chain[0]) and started_from(chain[0]) not in runs + chain:
-            chain.insert(0, started_from(chain[0]))
+        while (start := started_from(chain[0])) and start not in runs + chain:
+            chain.insert(0, start)
         runs += chain
     summaries = [training_summary(n) for n in runs]
     tr = summaries[0][0] if len(runs) == 1 else {n: t for n, (t, _) in zip(runs, summaries)}

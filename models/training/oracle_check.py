@@ -164,15 +164,11 @@ def fit_global(path, bucket, every=6):
 
 
 def gaussian(x, sigma):
-    """Separable Gaussian blur of [N,C,H,W], edges replicated."""
+    """Gaussian blur of [N,C,H,W] (C <= 3; SSIM's window, train.gauss_window), edges replicated."""
     r = int(3 * sigma + 0.5)
-    t = torch.arange(-r, r + 1, dtype=x.dtype)
-    k = torch.exp(-t ** 2 / (2 * sigma ** 2))
-    k = k / k.sum()
     c = x.shape[1]
     x = torch.nn.functional.pad(x, (r, r, r, r), mode="replicate")
-    x = torch.nn.functional.conv2d(x, k.view(1, 1, 1, -1).repeat(c, 1, 1, 1), groups=c)
-    return torch.nn.functional.conv2d(x, k.view(1, 1, -1, 1).repeat(c, 1, 1, 1), groups=c)
+    return torch.nn.functional.conv2d(x, train.gauss_window(2 * r + 1, sigma)[:c], groups=c)
 
 
 def smooth(split):
@@ -210,19 +206,19 @@ def lift(split):
     items = dataset.build_cache(DATA, log=lambda *x: None)
     net = load_shipped().eval()
     grid = (0.0, 0.1, 0.2, 0.3)
+    dark_lift = models.DarkLift()  # t = -4
     luma = torch.tensor(applier.LUMA).view(1, 3, 1, 1)
     per = {}
     with torch.no_grad():
         for it in train.load_items([i for i in items if i["split"] == split]):
-            kind = "real" if it["source"] in ("brackets", "brackets_sice") else "pushed down"
+            kind = "real" if it["source"] in train.REAL_SOURCES else "pushed down"
             for x, y in train.dev_frames([it], None):
                 thumb = train.thumbs_of(x)
                 curves, color = net(thumb)
-                z = models.log2_luma(thumb).mean(dim=(1, 2))[:, None]
                 row = []
                 for a in grid:
-                    gamma = torch.exp(-(a * (-4.0 - z).clamp_min(0)).clamp(max=0.7))
-                    out = applier.apply(x, models.raise_curves(curves, gamma), net.xk, color)
+                    dark_lift.a.fill_(a)
+                    out = applier.apply(x, models.raise_curves(curves, dark_lift(thumb)), net.xk, color)
                     row.append(float(train.psnr(torch.round(out * 255) / 255, y)))
                     if a == 0:  # the shipped output's exposure bias, and how far the target is from the input
                         lum = [float((t * luma).sum(1).mean().clamp_min(1e-6)) for t in (out, y, x)]
@@ -243,7 +239,7 @@ def noise(splits):
     lap = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
     per = {}
     for it in train.load_items([i for i in items if i["split"] in splits.split(",")]):
-        kind = "real" if it["source"] in ("brackets", "brackets_sice") else "synthetic"
+        kind = "real" if it["source"] in train.REAL_SOURCES else "synthetic"
         for frames, _ in it["groups"]:
             for f in frames:
                 y = f.astype(np.float32) @ np.array(applier.LUMA, np.float32)
