@@ -13,16 +13,43 @@ Transform, per pixel (sRGB-encoded values, x/y normalised to the photo):
   3. tone            f = curve(x, y, Y): the GHxGW grid of piecewise-linear curves (knots KNOTS),
                      bilinear between cell centres (clamped at the border), linear beyond the
                      last knot
-  4. one gain        g = min(f / max(Y, 1e-6), 1 / max(c))   same for R, G and B: hue and
-                     neutrals are kept, and no channel is pushed past 1
-  5. saturation      out = g*Y + s * (g*c - g*Y),  s = sat + (sat_dark - sat) * d(Y),
+  4. one gain        G = min(T(f) / T(max(Y, 1e-6)), 1 / max(T(c)))  same for R, G and B, in
+                     light (T: encoded values to light, below), so hue and neutrals are kept
+                     as the scene had them, and no channel is pushed past 1; o = E(G * T(c))
+  5. saturation      out = f + s * (o - f),  s = sat + (sat_dark - sat) * d(Y),
                      d(Y) = 1 / (1 + (Y / dark)^2): the darkest input values (noise, JPEG
                      chroma) get their own bounded saturation; sat, sat_dark and dark are global
   6. clamp to 0..1
+
+T(e) = e (e + TOE) / (1 + TOE): linear near black, about gamma 1.8 at the top, T(1) = 1; E is
+its inverse (one square root). A gain on the encoded values keeps their ratios, but near black
+a camera's encoding is close to linear while its mid-tones are compressed (about gamma 2.2): a
+dark frame's R:G:B at 8 codes is nearly the scene's, at code 120 it is the scene's ** (1/2.2).
+Brightening the first with one encoded gain keeps the uncompressed ratio, which reads as added
+saturation and a hue pulled toward the strongest channel (red-orange candle light came out
+magenta, MODEL_CARD.md). The same gain in light keeps the scene's ratio. A pure power law
+would cancel out of the gain; only the toe matters.
+
+Saturation is taken about f, the luminance the curve asked for: where the cap lowered the
+gain, s < 1 moves the pixel toward that luminance instead of toward the capped one.
 """
 import torch
 
 LUMA = (0.2126, 0.7152, 0.0722)
+# the scale of to_light's toe: chosen on dev's real bracket frames under the darkness-real rule,
+# against 0.1, 0.2 and 0.5 and against gamma 2 with a linear toe (which costs a branch to undo;
+# MODEL_CARD.md, Training)
+TOE = 0.3
+
+
+def to_light(e):
+    """Encoded 0..1 (or above; >= 0) -> light: e (e + TOE) / (1 + TOE)."""
+    return e * (e + TOE) / (1 + TOE)
+
+
+def from_light(v):
+    """to_light's inverse, for v >= 0."""
+    return (torch.sqrt(TOE * TOE + 4 * (1 + TOE) * v) - TOE) / 2
 
 
 def knots(k=24, power=2.5):
@@ -68,9 +95,12 @@ def tone(curves, xk, y):
     return (top + (bot - top) * fy).reshape(n, 1, h, w)
 
 
-def apply(rgb, curves, xk, color):
+def apply(rgb, curves, xk, color, light=None, about_f=True):
     """rgb [N,3,H,W] (>= 0, may exceed 1), curves [N,K,GH,GW], xk [K], color [N,6] = (wb r,g,b,
-    sat, sat_dark, dark) or [N,10] = those + (wb_dark r,g,b, dark_wb)."""
+    sat, sat_dark, dark) or [N,10] = those + (wb_dark r,g,b, dark_wb).
+    light (a (to, from) pair) and about_f=False stand in other forms of step 4 and 5 for
+    oracle_check.py light: (identity, identity) with about_f=False is the applier before 2.9.0."""
+    to, back = light or (to_light, from_light)
     wb = color[:, :3, None, None]
     sat = color[:, 3:4, None, None]
     sat_dark = color[:, 4:5, None, None]
@@ -85,9 +115,10 @@ def apply(rgb, curves, xk, color):
     c = rgb * wb
     y = (c * luma).sum(1, keepdim=True)
     f = tone(curves, xk, y)
-    g = f / y.clamp(min=1e-6)
-    g = torch.minimum(g, 1 / c.amax(1, keepdim=True).clamp(min=1e-6))
-    gy = g * y
+    lc, ly = to(c), to(y.clamp(min=1e-6))
+    g = to(f) / ly
+    g = torch.minimum(g, 1 / lc.amax(1, keepdim=True).clamp(min=1e-6))
     s = sat + (sat_dark - sat) / (1 + (y / dark) ** 2)
-    out = gy + s * (g * c - gy)
+    about = f if about_f else back(g * ly)
+    out = about + s * (back(g * lc) - about)
     return out.clamp(0, 1)

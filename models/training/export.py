@@ -28,7 +28,7 @@ import train  # noqa: E402  (the checkpoint selection rule)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "2.8.0"
+VERSION = "2.9.0"  # 2.8.0's weights; the applier's gain in light (applier.py) from 2.9.0
 
 
 # The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): a tone head (a global
@@ -233,7 +233,7 @@ def main(argv=None):
                       "grid": [gh, gw], "knots": [float(v) for v in net.xk]},
         "io": {"thumb": [1, 3, 224, 224], "curves": [1, k, gh, gw], "color": list(color.shape)},
         "params": models.n_params(net), "gflopsPerPhoto": round(g, 4), "orientations": ORIENTATIONS,
-        "applier": "electron/engine/normalize/curve-apply.ts (PyTorch twin: models/training/applier.py)",
+        "applier": "electron/engine/normalize/curve-apply.ts, one gain in light, T(e) = e(e + 0.3)/1.3, from 2.9.0 (PyTorch twin: models/training/applier.py)",
         "opset": OPSET, "checkpoint": ", ".join(f"models/checkpoints/{n}.pt" for n in runs), "training": tr,
         "metrics": {**(dm or {}), **(evals.get("evenlight") or {})},
     }

@@ -29,6 +29,12 @@ predict it (models/MODEL_CARD.md):
       the stored frames' noise (Immerkaer's estimate on 8-bit luminance, texture included) and
       mean level per darkness bin, real brackets against synthetic pairs: whether the sensor
       model, applied at the stored size, makes dark frames noisier than real ones downscaled
+  /usr/bin/python3 models/training/oracle_check.py light dev
+      the real brackets' frames of a split at the dev rule's size, the shipped transform through
+      other forms of the applier's gain: on encoded values (before 2.9.0), in light through gamma
+      2 with a linear toe at 0.08, through e (e + a) / (1 + a) for a = 0.1 / 0.2 / 0.3 / 0.5,
+      saturation about the capped luminance or about f; the darkness-real rule's score, bins,
+      cast and PSNR per bin
 """
 import glob
 import json
@@ -255,6 +261,43 @@ def noise(splits):
                       f"{np.median(v[:, 0] / np.maximum(v[:, 1], 1)):.3f}")
 
 
+def toe_light(a):
+    """Gamma 2 with a linear toe below a (C1 there), and its inverse: the first form tried."""
+    k = 4 * a / (1 + a) ** 2
+    return (lambda e: torch.where(e < a, e * k, ((e + a) / (1 + a)) ** 2),
+            lambda v: torch.where(v < a * k, v / k, torch.sqrt(v.clamp(min=a * k)) * (1 + a) - a))
+
+
+def soft_light(a):
+    """e (e + a) / (1 + a) and its inverse (applier.py's form, a = TOE)."""
+    return lambda e: e * (e + a) / (1 + a), lambda v: (torch.sqrt(a * a + 4 * (1 + a) * v.clamp(min=0)) - a) / 2
+
+
+def light(split):
+    items = dataset.build_cache(DATA, log=lambda *x: None)
+    net = load_shipped().eval()
+    same = (lambda e: e, lambda v: v)
+    variants = {"encoded, about the capped Y (before 2.9.0)": (same, False),
+                "toe 0.08, about the capped Y": (toe_light(0.08), False), "toe 0.08, about f": (toe_light(0.08), True),
+                **{f"e(e+{a}), about f": (soft_light(a), True) for a in (0.1, 0.2, 0.3, 0.5)},
+                "e(e+0.3), about the capped Y": (soft_light(0.3), False)}
+    cfg = {"w_l1": 1.0, "w_cast_select": 0.1, "dev_rule": "darkness-real"}
+    res = {v: ([], [], []) for v in variants}
+    with torch.no_grad():
+        for x, y in train.dev_set(cfg, train.load_items([i for i in items if i["split"] == split])):
+            curves, color = net(train.thumbs_of(x))
+            for name, (pair, about_f) in variants.items():
+                out = torch.round(applier.apply(x, curves, net.xk, color, pair, about_f) * 255) / 255
+                res[name][0].append(train.dark_bin(x))
+                res[name][1].append(float(train.psnr(out, y)))
+                res[name][2].append(float(train.cast(out, y)))
+    print(f"{split}, real brackets' frames ({len(res[next(iter(res))][0])}): score = bins - 0.1 cast | bins | cast | PSNR per bin")
+    for name, (bins, ps, cs) in res.items():
+        by, pb = train.bin_psnrs(bins, ps)
+        print(f"{name}: {pb - 0.1 * np.mean(cs):.3f} | {pb:.3f} | {np.mean(cs):.3f} | "
+              + " ".join(f"{k} {v['psnr']:.2f}" for k, v in by.items() if v["psnr"] is not None))
+
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
     if len(sys.argv) >= 3 and sys.argv[1] == "stats":
@@ -263,6 +306,8 @@ if __name__ == "__main__":
         fit_dark(sys.argv[2:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "noise":
         noise(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "light":
+        light(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "lift":
         lift(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "smooth":

@@ -12,12 +12,22 @@
  *   cast (compact, so pixels above darkWb cost one comparison);
  *   Y = luma(c);  f = the cell curves around the pixel at Y (bilinear between
  *   cell centres, piecewise linear between knots, linear past the last knot);
- *   g = min(f / max(Y, 1e-6), 1 / max(c));  out = g·Y + s·(g·c − g·Y), clamped to 0..1,
+ *   G = min(T(f) / T(max(Y, 1e-6)), 1 / max(T(c))), one gain in light (T below);
+ *   out = f + s·(E(G·T(c)) − f), clamped to 0..1,
  *   s = sat + (satDark − sat)·d(Y), d(Y) = 1 / (1 + (Y / dark)²): the darkest input values get
  *   their own (global, bounded) saturation, so noise chroma is not amplified into a cast.
- * One gain for R, G and B keeps hue and keeps neutrals neutral; capping it at 1/max(c)
- * compresses highlights instead of clipping a channel. The result is a continuous function
- * of position, so any tiling of the photo gives the same pixels: no seams by construction.
+ * One gain for R, G and B keeps hue and keeps neutrals neutral; capping it at 1/max(T(c))
+ * compresses highlights instead of clipping a channel (saturation is taken about f, the
+ * luminance the curve asked for, so where the cap bit, s < 1 gives some of it back). The
+ * result is a continuous function of position, so any tiling of the photo gives the same
+ * pixels: no seams by construction.
+ *
+ * T (toLight) = e·(e + TOE)/(1 + TOE), E (fromLight) its inverse. A camera's encoding is near
+ * linear at the black end and about gamma 2.2 above it, so a dark frame's channel ratios near
+ * black are nearly the scene's uncompressed ones: one gain on encoded values would carry them
+ * into the mid-tones as extra saturation and a hue pulled toward the strongest channel. The
+ * gain in light keeps the scene's ratio. A pure power law would cancel out of the gain; only
+ * the toe matters, and this one costs a square root per channel to undo, with no branch.
  *
  *   applyTransformRows(src, dst, width, y0, y1, t, io)   rows y0..y1 of an interleaved photo
  *   transformFromOutputs(curves, color, knots, gh, gw)   the ONNX outputs as a CurveTransform
@@ -26,6 +36,22 @@
 export const LUMA_R = 0.2126;
 export const LUMA_G = 0.7152;
 export const LUMA_B = 0.0722;
+/** the scale of toLight's toe (applier.py's TOE; the parity test holds the two together) */
+export const TOE = 0.3;
+const ONE_T = 1 + TOE;
+const INV_1T = 1 / ONE_T;
+const TOE2 = TOE * TOE;
+const FOUR_1T = 4 * ONE_T;
+
+/** Encoded 0..1 (or above; ≥ 0) to light: e·(e + TOE)/(1 + TOE), near linear at black, 0 at 0, 1 at 1. */
+export function toLight(e: number): number {
+  return e * (e + TOE) * INV_1T;
+}
+
+/** toLight's inverse, for v ≥ 0. */
+export function fromLight(v: number): number {
+  return (Math.sqrt(TOE2 + FOUR_1T * v) - TOE) * 0.5;
+}
 
 export interface CurveTransform {
   /** grid rows and columns (cells cover the photo evenly; values sit at cell centres) */
@@ -248,26 +274,34 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       const left = row[c0] + (row[c0 + 1] - row[c0]) * tt;
       const right = row[c1] + (row[c1 + 1] - row[c1]) * tt;
       const f = left + (right - left) * cf[x];
+      // light as e·(e + TOE): toLight without its 1/(1 + TOE), which cancels from the gain and
+      // goes into the cap (gain·light ≤ 1 + TOE) and the way back: E = (√(TOE² + 4·gain·light) − TOE)/2
       const Yc = Y > 1e-6 ? Y : 1e-6;
-      // gain = f / Y and the saturation's 1 / (1 + (Y / dark)²) from one division
+      const lY = Yc * (Yc + TOE);
+      const lf = f * (f + TOE);
+      // gain = T(f) / T(Y) and the saturation's 1 / (1 + (Y / dark)²) from one division
       let gain;
       let sp = sat;
-      if (oneSat) gain = f / Yc;
+      if (oneSat) gain = lf / lY;
       else {
         const q = Y * invDark;
         const u = 1 + q * q;
-        const inv = 1 / (Yc * u);
-        gain = f * u * inv;
-        sp += dSat * Yc * inv;
+        const inv = 1 / (lY * u);
+        gain = lf * u * inv;
+        sp += dSat * lY * inv;
       }
-      const m = r > g ? (r > b ? r : b) : g > b ? g : b;
-      if (gain * m > 1) gain = 1 / m; // (m > 0 here) the brightest channel lands at 1
-      const gy = gain * Y;
-      const sg = sp * gain;
-      // gy + sp·(gain·c − gy), with the gain taken out of the bracket
-      let oR = gy + sg * (r - Y);
-      let oG = gy + sg * (g - Y);
-      let oB = gy + sg * (b - Y);
+      const lR = r * (r + TOE);
+      const lG = g * (g + TOE);
+      const lB = b * (b + TOE);
+      const m = lR > lG ? (lR > lB ? lR : lB) : lG > lB ? lG : lB;
+      if (gain * m > ONE_T) gain = ONE_T / m; // (m > 0 here) the brightest channel lands at 1
+      // f + sp·(E − f), with the constants of E taken out of the bracket
+      const g4 = 4 * gain;
+      const half = 0.5 * sp;
+      const a0 = f - sp * (0.5 * TOE + f);
+      let oR = a0 + half * Math.sqrt(TOE2 + g4 * lR);
+      let oG = a0 + half * Math.sqrt(TOE2 + g4 * lG);
+      let oB = a0 + half * Math.sqrt(TOE2 + g4 * lB);
       oR = oR > 0 ? (oR < 1 ? oR : 1) : 0;
       oG = oG > 0 ? (oG < 1 ? oG : 1) : 0;
       oB = oB > 0 ? (oB < 1 ? oB : 1) : 0;

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { applyTransformRows, transformFromOutputs, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
+import { applyTransformRows, fromLight, toLight, transformFromOutputs, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
 import { repoRoot, tmpDir } from '../../helpers/paths';
 import { interleave, readCases, readF32, type DumpCase as Case } from '../../helpers/tensor-dump';
 
@@ -72,12 +72,44 @@ test('neutrals stay neutral, hue is kept, and values above 1 are compressed to a
     assert.ok(Math.max(r, g, b) <= 1, `x=${x}: no channel past 1`);
     if (x % 2) assert.ok(Math.abs(r - g) < 1e-6 && Math.abs(g - b) < 1e-6, `x=${x}: grey stays grey (${r}, ${g}, ${b})`);
     else {
-      // one gain for all channels: the input's channel ratios survive, also where it was above 1
-      assert.ok(Math.abs(g / r - 0.5) < 1e-4 && Math.abs(b / r - 0.25) < 1e-4, `x=${x}: hue kept (${r}, ${g}, ${b})`);
+      // one gain for all channels, in light: the input's ratios in light survive, also where it was above 1
+      const v = src[x * 3];
+      const [lr, lg, lb] = [toLight(r), toLight(g), toLight(b)];
+      const want = [toLight(v * 0.5) / toLight(v), toLight(v * 0.25) / toLight(v)];
+      assert.ok(Math.abs(lg / lr - want[0]) < 1e-4 && Math.abs(lb / lr - want[1]) < 1e-4, `x=${x}: hue kept (${r}, ${g}, ${b})`);
     }
   }
   const top = out.subarray((w - 1) * 3, w * 3);
   assert.ok(Math.abs(top[0] - 1) < 1e-6, 'the brightest pixel lands at 1, compressed rather than clipped per channel');
+});
+
+test('toLight is 0 at 0 and 1 at 1, near linear at black, increasing, and fromLight undoes it', () => {
+  assert.equal(toLight(0), 0);
+  assert.ok(Math.abs(toLight(1) - 1) < 1e-12);
+  // local gamma d ln T / d ln e: 1 at black (ratios kept as they are), larger above (compressed)
+  const gamma = (e: number): number => (Math.log(toLight(e * 1.0001)) - Math.log(toLight(e))) / Math.log(1.0001);
+  assert.ok(Math.abs(gamma(1e-4) - 1) < 1e-3 && gamma(0.5) > 1.5, `local gamma ${gamma(1e-4)} at black, ${gamma(0.5)} at 0.5`);
+  let prev = -1;
+  for (let e = 0; e <= 1.8; e += 0.0137) {
+    const v = toLight(e);
+    assert.ok(v > prev, 'increasing');
+    prev = v;
+    assert.ok(Math.abs(fromLight(v) - e) < 1e-9, `fromLight(toLight(${e}))`);
+  }
+});
+
+test('a dark warm pixel brightened keeps its ratios in light, not its encoded ones', () => {
+  // identity colour step, a flat curve that lifts everything to 0.5
+  const { t } = caseTransform(cases[1]);
+  const k = t.knots.length;
+  const lift: CurveTransform = { ...t, gh: 1, gw: 1, curves: new Float32Array(k).fill(0.5).map((v, j) => (j ? v + j * 1e-4 : 0)), wb: [1, 1, 1], sat: 1, satDark: 1, dark: 0.01, wbDark: [1, 1, 1], darkWb: 1 };
+  const src = Float32Array.of(0.06, 0.03, 0.012); // near black, where a camera's encoding is near linear
+  const out = new Float32Array(3);
+  applyTransformRows(src, out, 1, 0, 1, lift, { inMax: 1, outMax: 1, height: 1 });
+  const want = toLight(src[1]) / toLight(src[0]);
+  assert.ok(Math.abs(toLight(out[1]) / toLight(out[0]) - want) < 1e-4, 'G:R in light kept');
+  // encoded, the mid-tone result is less extreme than the input: a gain on encoded values would have kept 0.5
+  assert.ok(out[1] / out[0] > 0.58, `encoded G:R ${out[1] / out[0]}`);
 });
 
 test('the dark white balance holds in the shadows and fades out above its scale; 6 values mean none', () => {

@@ -22,6 +22,13 @@ const LG: f32 = 0.7152;
 const LB: f32 = 0.0722;
 /** segment lookup table size, as curve-apply.ts's SEG_BINS */
 const BINS: f32 = 4096;
+/** curve-apply.ts's TOE. Light here is e·(e + TOE), toLight without its 1/(1 + TOE): the scale
+ * cancels from the gain, and the cap and the way back take it in their constants. */
+const TOE: f32 = 0.3;
+
+@inline function light(e: v128): v128 {
+  return f32x4.mul(e, f32x4.add(e, f32x4.splat(TOE)));
+}
 
 /** A + S·Y for four pixels whose (A, S) float pairs sit at base + 8·idx. */
 @inline function line(base: usize, idx: v128, Y: v128): v128 {
@@ -84,6 +91,11 @@ export function applyRows8(
   const blend = strength != 1;
   const bins = f32x4.splat(BINS);
   const tiny = f32x4.splat(1e-6);
+  const onePlusToe = f32x4.splat(1 + TOE);
+  const four = f32x4.splat(4);
+  const halfV = f32x4.splat(0.5);
+  const halfToe = f32x4.splat(0.5 * TOE);
+  const toe2 = f32x4.splat(TOE * TOE);
   const last = i32x4.splat(k - 2);
   const v255 = f32x4.splat(255);
   const magic = f32x4.splat(8388608);
@@ -139,26 +151,33 @@ export function applyRows8(
       const f0 = line(linePtr, i32x4.add(v128.load(cell0Ptr + (<usize>x << 2)), seg), Y);
       const f1 = line(linePtr, i32x4.add(v128.load(cell1Ptr + (<usize>x << 2)), seg), Y);
       const f = f32x4.add(f0, f32x4.mul(f32x4.sub(f1, f0), v128.load(cfPtr + (<usize>x << 2))));
-      const Yc = f32x4.pmax(Y, tiny);
+      const lY = light(f32x4.pmax(Y, tiny));
       let gain: v128;
       let sp: v128 = vSat;
-      if (oneSat) gain = f32x4.div(f, Yc);
+      if (oneSat) gain = f32x4.div(light(f), lY);
       else {
-        // gain = f / Y and the saturation's 1 / (1 + (Y/dark)²) from one division
+        // gain = T(f) / T(Y) and the saturation's 1 / (1 + (Y/dark)²) from one division
         const q = f32x4.mul(Y, vInvDark);
         const u = f32x4.add(one, f32x4.mul(q, q));
-        const inv = f32x4.div(one, f32x4.mul(Yc, u));
-        gain = f32x4.mul(f32x4.mul(f, u), inv);
-        sp = f32x4.add(vSat, f32x4.mul(vDSat, f32x4.mul(Yc, inv)));
+        const inv = f32x4.div(one, f32x4.mul(lY, u));
+        gain = f32x4.mul(f32x4.mul(light(f), u), inv);
+        sp = f32x4.add(vSat, f32x4.mul(vDSat, f32x4.mul(lY, inv)));
       }
-      // the brightest channel lands at 1 at most (m = 0 never passes the test)
-      const m = f32x4.pmax(f32x4.pmax(r, g), b);
-      gain = v128.bitselect(f32x4.div(one, m), gain, f32x4.gt(f32x4.mul(gain, m), one));
-      const gy = f32x4.mul(gain, Y);
-      const sg = f32x4.mul(sp, gain);
-      let oR = f32x4.pmin(f32x4.pmax(f32x4.add(gy, f32x4.mul(sg, f32x4.sub(r, Y))), zero), one);
-      let oG = f32x4.pmin(f32x4.pmax(f32x4.add(gy, f32x4.mul(sg, f32x4.sub(g, Y))), zero), one);
-      let oB = f32x4.pmin(f32x4.pmax(f32x4.add(gy, f32x4.mul(sg, f32x4.sub(b, Y))), zero), one);
+      // one gain in light; the brightest channel lands at 1 at most: gain·light ≤ 1 + TOE
+      // (m = 0 never passes the test; the division only where a lane is capped)
+      const lR = light(r);
+      const lG = light(g);
+      const lB = light(b);
+      const m = f32x4.pmax(f32x4.pmax(lR, lG), lB);
+      const capped = f32x4.gt(f32x4.mul(gain, m), onePlusToe);
+      if (v128.any_true(capped)) gain = v128.bitselect(f32x4.div(onePlusToe, m), gain, capped);
+      // out = f + s·(E − f), E = (√(TOE² + 4·gain·light) − TOE) / 2: a0 + half·√(…) per channel
+      const g4 = f32x4.mul(gain, four);
+      const half = f32x4.mul(sp, halfV);
+      const a0 = f32x4.sub(f, f32x4.mul(sp, f32x4.add(halfToe, f)));
+      let oR = f32x4.pmin(f32x4.pmax(f32x4.add(a0, f32x4.mul(half, f32x4.sqrt(f32x4.add(toe2, f32x4.mul(g4, lR))))), zero), one);
+      let oG = f32x4.pmin(f32x4.pmax(f32x4.add(a0, f32x4.mul(half, f32x4.sqrt(f32x4.add(toe2, f32x4.mul(g4, lG))))), zero), one);
+      let oB = f32x4.pmin(f32x4.pmax(f32x4.add(a0, f32x4.mul(half, f32x4.sqrt(f32x4.add(toe2, f32x4.mul(g4, lB))))), zero), one);
       if (blend) {
         oR = f32x4.add(R, f32x4.mul(vS, f32x4.sub(oR, R)));
         oG = f32x4.add(G, f32x4.mul(vS, f32x4.sub(oG, G)));
