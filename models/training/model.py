@@ -137,7 +137,7 @@ def build(cfg, ck_dir=None):
     if cfg["arch"] == "evenlight2-balance":
         return Balanced(load_transform(cfg["base"], ck_dir), DarkBalance(cfg.get("bands", 6), cfg.get("hidden", 32)))
     if cfg["arch"] == "evenlight2-finetune":
-        return FineTuned(load_transform(cfg["base"], ck_dir))
+        return FineTuned(load_transform(cfg["base"], ck_dir), cfg.get("trainable"))
     if cfg["arch"] == "evenlight2-lift":
         return Toned(load_transform(cfg["base"], ck_dir), DarkLift(cfg.get("gamma_range", 0.7)))
     if cfg["arch"] == "evenlight2-tone":
@@ -474,15 +474,15 @@ class Toned(OnFrozenBase):
 
 class FineTuned(nn.Module):
     """A whole model (a head on the mean of its networks, as its checkpoints load) trained on as
-    one: every parameter, heads and networks, is trainable, and a checkpoint of this module
-    holds all of them."""
+    one: every parameter, heads and networks, is trainable (or those whose names contain one of
+    `trainable`, e.g. the colour outputs alone), and a checkpoint of this module holds all of them."""
     kind = "evenlight2"
 
-    def __init__(self, net):
+    def __init__(self, net, trainable=None):
         super().__init__()
         self.net = net
-        for p in net.parameters():
-            p.requires_grad_(True)
+        for name, p in net.named_parameters():
+            p.requires_grad_(not trainable or any(t in name for t in trainable))
         self.register_buffer("xk", net.xk.clone())
 
     def forward(self, thumb):
