@@ -136,13 +136,19 @@ export function applyRows8(
         g = f32x4.mul(g, vwbG);
         b = f32x4.mul(b, vwbB);
       } else {
-        // e = (1 − (Y₀/darkWb)²)² below darkWb, 0 above
+        // e = (1 − (Y₀/darkWb)²)² below darkWb, 0 above: four pixels all above it take wb alone
         const q0 = f32x4.mul(luma(r, g, b), vInvDarkWb);
-        const a = f32x4.pmax(f32x4.sub(one, f32x4.mul(q0, q0)), zero);
-        const e = f32x4.mul(a, a);
-        r = f32x4.mul(r, f32x4.add(vwbR, f32x4.mul(vdR, e)));
-        g = f32x4.mul(g, f32x4.add(vwbG, f32x4.mul(vdG, e)));
-        b = f32x4.mul(b, f32x4.add(vwbB, f32x4.mul(vdB, e)));
+        if (v128.any_true(f32x4.lt(q0, one))) {
+          const a = f32x4.pmax(f32x4.sub(one, f32x4.mul(q0, q0)), zero);
+          const e = f32x4.mul(a, a);
+          r = f32x4.mul(r, f32x4.add(vwbR, f32x4.mul(vdR, e)));
+          g = f32x4.mul(g, f32x4.add(vwbG, f32x4.mul(vdG, e)));
+          b = f32x4.mul(b, f32x4.add(vwbB, f32x4.mul(vdB, e)));
+        } else {
+          r = f32x4.mul(r, vwbR);
+          g = f32x4.mul(g, vwbG);
+          b = f32x4.mul(b, vwbB);
+        }
       }
       const Y = luma(r, g, b);
       // the segment: the bin's, then one on where the pixel lies past its upper knot
