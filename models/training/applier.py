@@ -42,14 +42,14 @@ LUMA = (0.2126, 0.7152, 0.0722)
 TOE = 0.3
 
 
-def to_light(e):
-    """Encoded 0..1 (or above; >= 0) -> light: e (e + TOE) / (1 + TOE)."""
-    return e * (e + TOE) / (1 + TOE)
+def to_light(e, toe=TOE):
+    """Encoded 0..1 (or above; >= 0) -> light: e (e + toe) / (1 + toe)."""
+    return e * (e + toe) / (1 + toe)
 
 
-def from_light(v):
+def from_light(v, toe=TOE):
     """to_light's inverse, for v >= 0."""
-    return (torch.sqrt(TOE * TOE + 4 * (1 + TOE) * v) - TOE) / 2
+    return (torch.sqrt(toe * toe + 4 * (1 + toe) * v) - toe) / 2
 
 
 def knots(k=24, power=2.5):

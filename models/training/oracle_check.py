@@ -269,8 +269,8 @@ def toe_light(a):
 
 
 def soft_light(a):
-    """e (e + a) / (1 + a) and its inverse (applier.py's form, a = TOE)."""
-    return lambda e: e * (e + a) / (1 + a), lambda v: (torch.sqrt(a * a + 4 * (1 + a) * v.clamp(min=0)) - a) / 2
+    """applier.py's to_light and from_light with their toe at a."""
+    return lambda e: applier.to_light(e, a), lambda v: applier.from_light(v, a)
 
 
 def light(split):
