@@ -67,6 +67,9 @@ def main(argv=None):
     ap.add_argument("--darken", type=float, nargs=2, metavar=("LO", "HI"),
                     help="with --bias: each frame first pushed LO..HI stops darker with fresh sensor noise (train.darken, "
                          "seeded), so train frames the networks have not fitted stand in for unseen dark ones")
+    ap.add_argument("--exposed-targets", action="store_true",
+                    help="leave out brackets whose fusion is itself dark (train.EXPOSED_TARGET_LUMA), as configs with "
+                         "\"exposed_targets\" train and select")
     ap.add_argument("--halves", type=int, metavar="SEED",
                     help="also the score on each half of the split's scenes (train.scene_halves with SEED)")
     ap.add_argument("--tta", type=int, nargs="*", default=[], metavar="N",
@@ -82,7 +85,7 @@ def main(argv=None):
     # train.py's own dev frames and selection rule (L1 as the loss, the 0.1 dB cast penalty)
     rule = "darkness" if a.bias and a.rule == "random" else a.rule  # --bias: every frame of the split
     cfg = {"w_l1": 1.0, "w_cast_select": 0.1, **({"dev_rule": rule} if rule != "random" else {})}
-    split_items = train.load_items([i for i in items if i["split"] == a.split])
+    split_items = train.load_items([i for i in items if i["split"] == a.split], a.exposed_targets)
     data = train.dev_set(cfg, split_items)
     if a.darken:
         data = train.darkened(data, a.darken)

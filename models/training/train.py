@@ -128,10 +128,26 @@ def loss_fn(cfg, out, aux, tgt):
     return loss
 
 
-def load_items(items):
+# A bracket whose fusion is itself dark never reached a normal exposure (SICE's automatic
+# grouping left some sequences as two or three dark frames): its fusion is no reference for a
+# well-exposed photo, and training on it teaches the network not to lift nearly black frames.
+# Mean encoded luminance of the target below this: not a reference ("exposed_targets").
+EXPOSED_TARGET_LUMA = 0.1
+
+
+def target_luma(tgt):
+    return float((tgt.astype(np.float32) / 255 @ np.asarray(applier.LUMA, np.float32)).mean())
+
+
+def load_items(items, exposed_targets=False):
+    """Each item's (frames, target) groups; with exposed_targets, a real bracket's groups whose
+    target is itself dark (EXPOSED_TARGET_LUMA) are left out, and items left with none (a
+    photo's target is the photo as its author exposed it, a night sky included)."""
     out = []
     for it in items:
         groups = dataset.load_pairs(it["path"])
+        if exposed_targets and it["source"] in REAL_SOURCES:
+            groups = [g for g in groups if target_luma(g[1]) >= EXPOSED_TARGET_LUMA]
         if groups:
             out.append({**it, "groups": groups})
     return out
@@ -453,8 +469,9 @@ def main(argv=None):
     rng = random.Random(cfg["seed"])
 
     items = dataset.build_cache(a.data)
-    train_items = load_items([i for i in items if i["split"] == "train"])
-    dev_items = load_items([i for i in items if i["split"] == "dev"])
+    exposed = cfg.get("exposed_targets", False)
+    train_items = load_items([i for i in items if i["split"] == "train"], exposed)
+    dev_items = load_items([i for i in items if i["split"] == "dev"], exposed)
     weights = dict(cfg["source_weights"])
     pools = {}
     for it in train_items:
