@@ -129,7 +129,7 @@ def loss_fn(cfg, out, aux, tgt):
 
 
 # A bracket whose fusion is itself dark never reached a normal exposure (SICE's automatic
-# grouping left some sequences as two or three dark frames): its fusion is no reference for a
+# grouping left some sequences as two to seven dark frames): its fusion is no reference for a
 # well-exposed photo, and training on it teaches the network not to lift nearly black frames.
 # Mean encoded luminance of the target below this: not a reference ("exposed_targets").
 EXPOSED_TARGET_LUMA = 0.1
