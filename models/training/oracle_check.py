@@ -5,6 +5,10 @@ predict it (models/MODEL_CARD.md):
       per real bracket of a split: the darkest frame's R/G and B/G against its Mertens(1,1,1)
       fusion on the fusion's near-neutral mid-tones where that frame is dark (luminance
       0.004-0.1), and the median over the split (1.0 = the dark end is balanced)
+  /usr/bin/python3 models/training/oracle_check.py dark-cues train,test
+      how well what a dark frame shows of itself (its B/G in its shadows and brighter tones, their
+      ratio, black clipping per channel) predicts its B/G against its fusion: correlations over
+      the real brackets of the splits
   /usr/bin/python3 models/training/oracle_check.py fit-dark brackets_sice/sice_230:02.jpg ...
       the dark balance head's base transform on one frame, then the head's four outputs (dark
       gains, their scale) fitted to that frame's fusion by gradient descent: PSNR and cast
@@ -75,25 +79,58 @@ def neutral_mask(fus):
     return (np.hypot(lab[..., 1], lab[..., 2]) < 8) & (lab[..., 0] > 15) & (lab[..., 0] < 95)
 
 
-def stats(split):
+def dark_balance(split):
+    """Per real bracket of a split: its darkest frame (RGB 0..1, and 8-bit), the luminance of
+    that frame, and its R/G, B/G against its fusion on the fusion's near-neutral mid-tones where
+    the frame is dark (1.0 = balanced); brackets with under 100 such pixels are skipped."""
     scenes = [s for s in json.load(open(os.path.join(HERE, "split.json")))[split] if s.startswith("brackets")]
-    ratios = []
     for sc in scenes:
         _, frames = bracket(sc, 512)
         if frames is None:
             continue
         fus = dataset.mertens(frames).astype(np.float32) / 255
-        dark = min(frames, key=lambda f: f.mean()).astype(np.float32) / 255
+        d8 = min(frames, key=lambda f: f.mean())
+        dark = d8.astype(np.float32) / 255
         y = dark @ np.array(applier.LUMA, np.float32)
         m = neutral_mask(fus) & (y > 0.004) & (y < 0.1)
         if m.sum() < 100:
             continue
         a, b = dark[m].mean(0), fus[m].mean(0)
-        r = (a / a[1]) / (b / b[1])
+        yield sc, d8, dark, y, (a / a[1]) / (b / b[1]), int(m.sum())
+
+
+def stats(split):
+    ratios = []
+    for sc, _, _, _, r, n in dark_balance(split):
         ratios.append(r)
-        print(f"{sc:50s} R/G {r[0]:.2f}  B/G {r[2]:.2f}  ({m.sum()} px)")
+        print(f"{sc:50s} R/G {r[0]:.2f}  B/G {r[2]:.2f}  ({n} px)")
     med = np.median(np.array(ratios), 0)
     print(f"{split}: {len(ratios)} brackets, median R/G {med[0]:.3f}, B/G {med[2]:.3f}")
+
+
+def dark_cues(splits):
+    """How well what a dark frame shows of itself predicts its imbalance against its fusion (the
+    cast a lift carries into the mid-tones): the correlation, over the real brackets of the
+    splits, of log B/G against the fusion (stats) with the frame's own log B/G at luminance
+    0.004-0.03 and 0.03-0.3 (all pixels: the neutrals are not known without the fusion), their
+    ratio (a toe that crushes blue shows as blue falling with level), and the share of pixels at
+    code 0 in blue less that in green (black clipping); the same for R/G with its ratio."""
+    rows = []
+    for split in splits.split(","):
+        for _, d8, dark, y, r, _ in dark_balance(split):
+            bands = [(y > 0.004) & (y < 0.03), (y >= 0.03) & (y < 0.3)]
+            if min(b.sum() for b in bands) < 50:
+                continue
+            lo, hi = (dark[b].mean(0) for b in bands)
+            zero = (d8 == 0).mean((0, 1))
+            rows.append([math.log(r[2]), math.log(r[0]), math.log(lo[2] / lo[1]), math.log(hi[2] / hi[1]),
+                         math.log((lo[2] / lo[1]) / (hi[2] / hi[1])), zero[2] - zero[1],
+                         math.log((lo[0] / lo[1]) / (hi[0] / hi[1]))])
+    a = np.array(rows)
+    c = lambda i, t=0: np.corrcoef(a[:, i], a[:, t])[0, 1]  # noqa: E731
+    print(f"{splits}: {len(a)} brackets; correlation with log B/G against the fusion: own B/G dark {c(2):.2f}, "
+          f"bright {c(3):.2f}, dark/bright {c(4):.2f}, blue-less-green black share {c(5):.2f}; "
+          f"log R/G against the fusion with own R/G dark/bright {c(6, 1):.2f}")
 
 
 def fit_dark(args):
@@ -302,6 +339,8 @@ if __name__ == "__main__":
     torch.set_num_threads(2)
     if len(sys.argv) >= 3 and sys.argv[1] == "stats":
         stats(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "dark-cues":
+        dark_cues(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "fit-dark":
         fit_dark(sys.argv[2:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "noise":
