@@ -41,8 +41,8 @@ import {
   type ModelSession,
   type RgbFloat,
 } from '../engine';
-import { EV_BUCKETS, evBucket, frameEvs, type EvBucket } from './ev';
-import { listBracketScenes, middleFrame, readSplit, SPLIT_NAMES, splitOf, type SplitName } from './scenes';
+import { EV_BUCKETS, evBucket, frameEvs, meanLuma, type EvBucket } from './ev';
+import { listBracketScenes, listFolderScenes, middleFrame, ORDER_BY_IMAGES, readSplit, SPLIT_NAMES, splitOf, type SplitName } from './scenes';
 import { pickSheetCases, SHEET_COLUMNS, sheetPanel, writeContactSheet, type SheetPanel } from './sheet';
 
 export type EvalMethod = 'as-shot' | 'classic' | 'ai' | 'seed-arch';
@@ -283,6 +283,8 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
     }
   }
   let scenes = listBracketScenes(datasetDir);
+  // no scene.json anywhere: the folders of photos are the brackets
+  if (!scenes.length) scenes = await listFolderScenes(datasetDir);
   if (opts.only?.length) scenes = scenes.filter((s) => opts.only?.some((o) => s.id.includes(o)));
   if (opts.splits?.length) scenes = scenes.filter((s) => opts.splits?.includes(splitOf(split, s.id)));
   const result: EvalResult = {
@@ -314,10 +316,17 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
     const sp = splitOf(split, scene.id);
     let file = scene.frames[0];
     try {
-      const imgs: RgbFloat[] = [];
+      let imgs: RgbFloat[] = [];
       for (const f of scene.frames) {
         file = f;
         imgs.push(downscaleToMaxSide((await readImage(f, { signal: opts.signal })).image, maxSide));
+      }
+      // darkest first, as scene.json lists them: the middle frame and the EV chain depend on it
+      let framePaths = scene.frames;
+      if (scene.flags.includes(ORDER_BY_IMAGES)) {
+        const order = imgs.map((im, i) => ({ i, l: meanLuma(im) })).sort((a, b) => a.l - b.l).map((o) => o.i);
+        imgs = order.map((i) => imgs[i]);
+        framePaths = order.map((i) => scene.frames[i]);
       }
       file = scene.dir;
       const reference = clamp01(mertensFuse(imgs, { signal: opts.signal }));
@@ -330,13 +339,13 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
         return Number.isFinite(c) ? c : null;
       };
       for (const i of chosen) {
-        file = scene.frames[i];
+        file = framePaths[i];
         const input = imgs[i];
         const inputCast = castOf(input);
         const row = (method: EvalMethod, out: RgbFloat): EvalRow => ({
           scene: scene.id,
           split: sp,
-          frame: basename(scene.frames[i]),
+          frame: basename(framePaths[i]),
           frameIndex: i,
           frameCount: imgs.length,
           middle: i === mid,
@@ -363,7 +372,7 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
             if (r.report.mode !== 'ai') throw new Error(r.report.fallback ?? 'ai normaliser did not run');
             out = r.image;
             if (opts.tiledCheck && aiSession) {
-              result.tiledVsWhole.push({ scene: scene.id, frame: basename(scene.frames[i]), psnr: psnr(out, await wholeFramePass(input, aiSession)) });
+              result.tiledVsWhole.push({ scene: scene.id, frame: basename(framePaths[i]), psnr: psnr(out, await wholeFramePass(input, aiSession)) });
             }
           } else out = await normalizeAi(input, seedSession as ModelSession, { signal: opts.signal });
           outputs.set(m, out);
@@ -386,8 +395,8 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
               return r ? ` ${m} ${Math.min(100, r.psnr).toFixed(1)} dB` : '';
             };
             const ev = evs.ev[i];
-            const label = `${scene.id} ${basename(scene.frames[i])}  EV ${ev >= 0 ? '+' : ''}${ev.toFixed(1)} (${evs.source})${db('as-shot')}${db('ai')}${db('classic')}`;
-            const cand: SheetCandidate = { scene: scene.id, frame: basename(scene.frames[i]), psnr: p, label, panels };
+            const label = `${scene.id} ${basename(framePaths[i])}  EV ${ev >= 0 ? '+' : ''}${ev.toFixed(1)} (${evs.source})${db('as-shot')}${db('ai')}${db('classic')}`;
+            const cand: SheetCandidate = { scene: scene.id, frame: basename(framePaths[i]), psnr: p, label, panels };
             worst = [...worst, cand].sort((a, b) => a.psnr - b.psnr).slice(0, sheetK);
             best = [...best, cand].sort((a, b) => b.psnr - a.psnr).slice(0, sheetK);
           }

@@ -5,13 +5,14 @@
  * out of training and model selection; older split files without it are accepted).
  *
  *   listBracketScenes(datasetDir) -> BracketScene[]   (kind "bracket", >= 1 frame)
+ *   listFolderScenes(datasetDir) -> Promise<BracketScene[]>   a tree without scene.json: its folders of photos
  *   readSplit(path) -> Map<sceneId, 'train'|'dev'|'test'|'heldout'>
  *   splitOf(split, sceneId) -> 'train'|'dev'|'test'|'heldout'|'unsplit'
  *   middleFrame(n) -> index of the middle exposure (lower middle for even counts)
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { EvenlightError } from '../engine';
+import { EvenlightError, findBrackets, listPhotoFiles } from '../engine';
 
 export type SplitName = 'train' | 'dev' | 'test' | 'heldout' | 'unsplit';
 /** every split name, in report order */
@@ -76,6 +77,55 @@ export function listBracketScenes(datasetDir: string): BracketScene[] {
     const exposures = (sj.exposures ?? []).map((e) => ({ timeS: pos(e.exposure_time_s), iso: pos(e.iso), fNumber: pos(e.f_number) }));
     const flags = Array.isArray(sj.flags) ? sj.flags.filter((f): f is string => typeof f === 'string') : [];
     scenes.push({ id: relative(datasetDir, dir).split(sep).join('/') || '.', dir, frames, exposures, flags });
+  }
+  return scenes;
+}
+
+/** The flag of a scene whose frame order is not known before decoding: evaluate sorts its frames by brightness. */
+export const ORDER_BY_IMAGES = 'order_by_images';
+
+function subfolders(dir: string, depth: number): string[] {
+  const out = [dir];
+  if (depth === 0) return out;
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (!name.startsWith('.') && statSync(p).isDirectory()) out.push(...subfolders(p, depth - 1));
+  }
+  return out;
+}
+
+/**
+ * Brackets of a folder tree without scene.json (a photographer's own folders, or a data set
+ * laid out as one folder per scene): each folder, down to three levels, holding two or more
+ * photos. Photos whose EXIF gives capture times and exposures are grouped as `evenlight
+ * brackets` groups them, one scene per bracket, darkest first, with their exposure times. A
+ * folder whose photos do not say (data sets often strip EXIF) is one bracket, flagged
+ * ORDER_BY_IMAGES: its frames are put in order by brightness once decoded.
+ */
+export async function listFolderScenes(datasetDir: string): Promise<BracketScene[]> {
+  if (!existsSync(datasetDir) || !statSync(datasetDir).isDirectory()) {
+    throw new EvenlightError('NOT_FOUND', datasetDir, 'dataset folder does not exist');
+  }
+  const scenes: BracketScene[] = [];
+  for (const dir of subfolders(datasetDir, 3)) {
+    const photos = (await listPhotoFiles(dir)).map((f) => f.path);
+    if (photos.length < 2) continue;
+    const id = relative(datasetDir, dir).split(sep).join('/') || '.';
+    const { brackets } = await findBrackets(photos);
+    if (!brackets.length) {
+      const none = { timeS: null, iso: null, fNumber: null };
+      scenes.push({ id, dir, frames: photos, exposures: photos.map(() => none), flags: [ORDER_BY_IMAGES] });
+      continue;
+    }
+    for (const [i, b] of brackets.entries()) {
+      scenes.push({
+        id: brackets.length > 1 ? `${id}#${i + 1}` : id,
+        dir,
+        frames: b.frames.map((f) => f.path),
+        exposures: b.frames.map((f) => ({ timeS: f.exposureTime ?? null, iso: null, fNumber: null })),
+        flags: [],
+      });
+    }
   }
   return scenes;
 }

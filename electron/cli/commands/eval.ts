@@ -65,7 +65,7 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('score as-shot, classic, ai and seed-arch against the Mertens fusion (weights 1,1,1) of each bracket: PSNR, SSIM and colour cast per split, middle frame and EV bucket')
-    .argument('<dataset-dir>', 'folder in the scene.json layout (e.g. the shared data folder)')
+    .argument('<dataset-dir>', 'folder in the scene.json layout (e.g. the shared data folder); without any scene.json, each folder of two or more photos is a bracket (grouped by EXIF when it says, else ordered by brightness)')
     .option('--frames <which>', 'middle: the middle exposure of each bracket; all: every frame', parseFrames, 'middle')
     .option('--json', 'print the full result (every row and the summary) as JSON')
     .option('--max-side <px>', 'downscale frames so the long side is at most this (default 1024)', parseMaxSide, 1024)
@@ -97,6 +97,10 @@ export function register(program: Command): void {
         else process.stdout.write(formatEvalTable(r));
         for (const f of r.failures) console.error(`evenlight eval: ${f.error}`);
         if (r.failures.length) process.exitCode = 1;
+        if (!r.rows.length && !r.failures.length) {
+          console.error(`evenlight eval: ${datasetDir}: no bracket to score (a bracket is a folder of two or more photos, or a scene.json; --only and --splits filter them)`);
+          process.exitCode = 1;
+        }
       } catch (err) {
         console.error(`evenlight eval: ${errorMessage(err)}`);
         process.exitCode = 1;
