@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { outputFormatOfInput, outputFormatOfName } from '../common/formats';
 import { EvenlightError, throwIfAborted } from './errors';
-import { readImage, readRaster, writeImage, writeRaster, type Raster } from './image/io';
+import { outputBits, readImage, readRaster, writeImage, writeRaster, type Raster } from './image/io';
 import type { OutputFormat } from './image/types';
 import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
@@ -77,7 +77,7 @@ async function normalizeFileFast(
   const thumb = areaResizeNchw(raster, session.contextSize, undefined, 1, 1 / (raster.bits === 8 ? 255 : 65535));
   const t = await predictTransform(session, thumb);
   throwIfAborted(opts.signal, input);
-  const bits = format === 'tiff16' ? 16 : 8;
+  const bits = outputBits(format, raster.bits);
   // in place when the output has the input's depth, else straight into an output of its own depth
   const n = width * height * 3;
   const dst: Raster = bits === raster.bits ? raster : { width, height, bits, data: bits === 8 ? new Uint8Array(n) : new Uint16Array(n) };

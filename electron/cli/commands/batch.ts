@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .requiredOption('-o, --output <outdir>', 'output folder (subfolders are mirrored)')
     .option('-r, --recursive', 'include subfolders')
     .option('--mode <mode>', 'ai | classic (default: ai when a model is installed)', parseMode)
-    .option('--format <format>', 'jpeg | png | tiff16 (default: the input family)', parseFormat)
+    .option('--format <format>', 'jpeg | png | tiff16 (default: the input family; PNG keeps a 16-bit source 16-bit)', parseFormat)
     .option('--quality <q>', `JPEG quality 1..100 (default ${JPEG_DEFAULTS.quality})`, parseQuality)
     .option('--optimize-jpeg', OPTIMIZE_JPEG_HELP)
     .option('--strength <s>', 'blend with the original, 0..1 (default 1)', parseStrength)

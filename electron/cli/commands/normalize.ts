@@ -72,7 +72,7 @@ export function register(program: Command): void {
       if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
       return n;
     })
-    .option('--format <format>', 'jpeg | png | tiff16 (default: from the output name, else the input family)', parseFormat)
+    .option('--format <format>', 'jpeg | png | tiff16 (default: from the output name, else the input family; PNG keeps a 16-bit source 16-bit)', parseFormat)
     .option('--quality <q>', `JPEG quality 1..100 (default ${JPEG_DEFAULTS.quality})`, parseQuality)
     .option('--optimize-jpeg', OPTIMIZE_JPEG_HELP)
     .option('--model-dir <dir>', 'model folder with manifest.json (default: the shipped models/)')

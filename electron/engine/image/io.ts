@@ -55,8 +55,16 @@ export interface WriteOptions {
   quality?: number;
   /** JPEG: optimised Huffman tables (smaller file, slower encode; default JPEG_DEFAULTS.optimizeCoding) */
   optimizeJpeg?: boolean;
-  /** Metadata of the source: EXIF/ICC are carried over; its path is never overwritten. */
-  meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif'>>;
+  /** Metadata of the source: EXIF/ICC are carried over; its path is never overwritten; a PNG keeps its depth. */
+  meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif' | 'bitDepth'>>;
+}
+
+/**
+ * The sample depth an output is written at: TIFF always 16-bit, JPEG 8-bit, PNG at the
+ * source's depth, so a 16-bit PNG (a scan, an export from a raw developer) keeps its precision.
+ */
+export function outputBits(format: OutputFormat, sourceBits: 8 | 16 = 8): 8 | 16 {
+  return format === 'tiff16' || (format === 'png' && sourceBits === 16) ? 16 : 8;
 }
 
 /** Maps libvips/sharp messages onto our codes. */
@@ -226,7 +234,7 @@ export async function writeImage(path: string, image: RgbFloat, opts: WriteOptio
   if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
     throw new EvenlightError('INVALID_ARGUMENT', path, `image buffer does not match its size (${width}×${height}, ${data.length} values)`);
   }
-  const sixteen = opts.format === 'tiff16';
+  const sixteen = outputBits(opts.format, opts.meta?.bitDepth) === 16;
   await writeRaster(path, { width, height, bits: sixteen ? 16 : 8, data: sixteen ? floatToU16(data) : floatToU8(data) }, opts);
 }
 
@@ -244,7 +252,7 @@ export async function writeRaster(path: string, raster: Raster, opts: WriteOptio
   if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
     throw new EvenlightError('INVALID_ARGUMENT', path, `image buffer does not match its size (${width}×${height}, ${data.length} values)`);
   }
-  if (bits !== (opts.format === 'tiff16' ? 16 : 8)) throw new EvenlightError('INVALID_ARGUMENT', path, `${bits}-bit pixels cannot be written as ${opts.format}`);
+  if (bits !== outputBits(opts.format, bits)) throw new EvenlightError('INVALID_ARGUMENT', path, `${bits}-bit pixels cannot be written as ${opts.format}`);
   if (opts.meta?.path && (await sameFile(opts.meta.path, path))) {
     throw new EvenlightError('OUTPUT_UNWRITABLE', path, 'refusing to overwrite the original input file');
   }
@@ -258,7 +266,7 @@ export async function writeRaster(path: string, raster: Raster, opts: WriteOptio
     if (opts.format === 'tiff16') {
       encoded = await input.toColourspace('rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
     } else if (opts.format === 'png') {
-      encoded = await input.png({ compressionLevel: 6 }).toBuffer();
+      encoded = await (bits === 16 ? input.toColourspace('rgb16') : input).png({ compressionLevel: 6 }).toBuffer();
     } else if (opts.format === 'jpeg') {
       const quality = Math.max(1, Math.min(100, Math.round(opts.quality ?? JPEG_DEFAULTS.quality)));
       encoded = await input

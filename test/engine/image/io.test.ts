@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import sharp from 'sharp';
 import exifr from 'exifr';
-import { makeThumbnail, readImage, writeImage } from '../../../electron/engine/image/io';
+import { makeThumbnail, outputBits, readImage, writeImage } from '../../../electron/engine/image/io';
 import { floatToU16 } from '../../../electron/engine/image/quantize';
 import { EvenlightError } from '../../../electron/engine/errors';
 import type { RgbFloat } from '../../../electron/engine/image/types';
@@ -83,6 +83,26 @@ test('JPEG Huffman optimisation is opt-in: same pixels, smaller file', async () 
   assert.ok(a.equals(b), 'the tables change the coding, not the pixels');
   const [sa, sb] = [readFileSync(plain).length, readFileSync(small).length];
   assert.ok(sb < sa * 0.97, `optimised ${sb} B vs standard tables ${sa} B`);
+});
+
+test('a PNG is written at its source depth: 16-bit stays 16-bit, 8-bit and no source stay 8-bit', async () => {
+  const u16 = new Uint16Array(W * H * 3);
+  for (let i = 0; i < u16.length; i++) u16[i] = (i * 977 + 13) % 65536;
+  const f = join(dir, 'in16.png');
+  writeFileSync(f, await sharp(u16, raw8).toColourspace('rgb16').png().toBuffer());
+  const { image, meta } = await readImage(f);
+  assert.equal(meta.bitDepth, 16);
+  const out = join(dir, 'out16.png');
+  await writeImage(out, image, { format: 'png', meta });
+  assert.equal((await sharp(out).metadata()).depth, 'ushort');
+  assert.deepEqual(floatToU16((await readImage(out)).image.data), u16);
+  const out8 = join(dir, 'out8.png');
+  await writeImage(out8, image, { format: 'png' });
+  assert.equal((await sharp(out8).metadata()).depth, 'uchar');
+  const jpg = join(dir, 'out16.jpg');
+  await writeImage(jpg, image, { format: 'jpeg', meta });
+  assert.equal((await sharp(jpg).metadata()).depth, 'uchar');
+  assert.deepEqual([outputBits('png', 16), outputBits('png', 8), outputBits('jpeg', 16), outputBits('tiff16', 8)], [16, 8, 8, 16]);
 });
 
 test('16-bit TIFF keeps 16-bit precision in and out', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { readImage } from '../../../electron/engine/image/io';
+import type { Rect } from '../../../electron/engine/image/types';
 import { defaultModelDir } from '../../../electron/engine/settings';
 import { getModel } from '../../../electron/engine/model/session';
 import { normalizeAi, predictTransform } from '../../../electron/engine/normalize/ai';
@@ -68,4 +69,23 @@ test('the 8-bit fast path of normalizeFile gives the float path\'s pixels, and s
   await normalizeFile(input, none, { mode: 'ai', strength: 0 });
   const [a, b] = await Promise.all([sharp(none).raw().toBuffer(), sharp(input).raw().toBuffer()]);
   assert.ok(a.equals(b), 'strength 0 returns the photo unchanged');
+});
+
+test('a 16-bit PNG comes out a 16-bit PNG, through the integer fast path and the float path (a metering rectangle)', async () => {
+  const { data, info } = await sharp(await darkFrame()).resize(320).raw().toBuffer({ resolveWithObject: true });
+  const u16 = new Uint16Array(data.length);
+  for (let i = 0; i < data.length; i++) u16[i] = data[i] * 257 + (i % 200); // codes between the 8-bit steps
+  const input = join(dir, 'deep.png');
+  await sharp(u16, { raw: { width: info.width, height: info.height, channels: 3 } }).toColourspace('rgb16').png().toFile(input);
+  const cases: Array<[string, { rois?: Rect[] }]> = [['fast', {}], ['roi', { rois: [{ x: 10, y: 10, w: 100, h: 80 }] }]];
+  for (const [name, opts] of cases) {
+    const out = join(dir, `deep-${name}.png`);
+    const r = await normalizeFile(input, out, { mode: 'ai', ...opts });
+    assert.equal(r.report.mode, 'ai');
+    const m = await sharp(out).metadata();
+    assert.equal(m.depth, 'ushort', `${name}: 16-bit kept`);
+    const px = await sharp(out).raw({ depth: 'ushort' }).toBuffer();
+    const samples = new Uint16Array(px.buffer, px.byteOffset, px.length / 2);
+    assert.ok(samples.some((v) => v % 257 !== 0), `${name}: values between the 8-bit codes survive`);
+  }
 });
