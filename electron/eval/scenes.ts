@@ -42,22 +42,28 @@ interface SceneJson {
   flags?: unknown;
 }
 
-function findSceneFiles(dir: string, depth: number): string[] {
-  const own = join(dir, 'scene.json');
-  if (existsSync(own)) return [own];
-  if (depth === 0) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (!name.startsWith('.') && statSync(p).isDirectory()) out.push(...findSceneFiles(p, depth - 1));
-  }
-  return out;
+/** The folders directly inside `dir`, sorted, hidden ones left out. */
+function childFolders(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .filter((name) => !name.startsWith('.') && statSync(join(dir, name)).isDirectory())
+    .map((name) => join(dir, name));
 }
 
-export function listBracketScenes(datasetDir: string): BracketScene[] {
+function checkDatasetDir(datasetDir: string): void {
   if (!existsSync(datasetDir) || !statSync(datasetDir).isDirectory()) {
     throw new EvenlightError('NOT_FOUND', datasetDir, 'dataset folder does not exist');
   }
+}
+
+function findSceneFiles(dir: string, depth: number): string[] {
+  const own = join(dir, 'scene.json');
+  if (existsSync(own)) return [own];
+  return depth === 0 ? [] : childFolders(dir).flatMap((p) => findSceneFiles(p, depth - 1));
+}
+
+export function listBracketScenes(datasetDir: string): BracketScene[] {
+  checkDatasetDir(datasetDir);
   const scenes: BracketScene[] = [];
   for (const file of findSceneFiles(datasetDir, 3)) {
     let sj: SceneJson;
@@ -85,13 +91,7 @@ export function listBracketScenes(datasetDir: string): BracketScene[] {
 export const ORDER_BY_IMAGES = 'order_by_images';
 
 function subfolders(dir: string, depth: number): string[] {
-  const out = [dir];
-  if (depth === 0) return out;
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (!name.startsWith('.') && statSync(p).isDirectory()) out.push(...subfolders(p, depth - 1));
-  }
-  return out;
+  return depth === 0 ? [dir] : [dir, ...childFolders(dir).flatMap((p) => subfolders(p, depth - 1))];
 }
 
 /**
@@ -103,9 +103,7 @@ function subfolders(dir: string, depth: number): string[] {
  * ORDER_BY_IMAGES: its frames are put in order by brightness once decoded.
  */
 export async function listFolderScenes(datasetDir: string): Promise<BracketScene[]> {
-  if (!existsSync(datasetDir) || !statSync(datasetDir).isDirectory()) {
-    throw new EvenlightError('NOT_FOUND', datasetDir, 'dataset folder does not exist');
-  }
+  checkDatasetDir(datasetDir);
   const scenes: BracketScene[] = [];
   for (const dir of subfolders(datasetDir, 3)) {
     const photos = (await listPhotoFiles(dir)).map((f) => f.path);
