@@ -9,6 +9,11 @@ predict it (models/MODEL_CARD.md):
       how well what a dark frame shows of itself (its B/G in its shadows and brighter tones, their
       ratio, black clipping per channel) predicts its B/G against its fusion: correlations over
       the real brackets of the splits
+  /usr/bin/python3 models/training/oracle_check.py look brackets/hangxiaotian_igloo:igloo5.jpg photos/kodak24/kodim02.png ...
+      what the shipped transform does to single frames (a bracket's frame against its fusion, a
+      photo against itself), at a long side of 512: mean encoded level, mean CIELAB chroma and
+      the cast's (a*, b*) shift on the reference's near-neutral mid-tones, for the input, the
+      output and the input under a pure gain in light matched to the reference's level
   /usr/bin/python3 models/training/oracle_check.py fit-dark brackets_sice/sice_230:02.jpg ...
       the dark balance head's base transform on one frame, then the head's four outputs (dark
       gains, their scale) fitted to that frame's fusion by gradient descent: PSNR and cast
@@ -131,6 +136,37 @@ def dark_cues(splits):
     print(f"{splits}: {len(a)} brackets; correlation with log B/G against the fusion: own B/G dark {c(2):.2f}, "
           f"bright {c(3):.2f}, dark/bright {c(4):.2f}, blue-less-green black share {c(5):.2f}; "
           f"log R/G against the fusion with own R/G dark/bright {c(6, 1):.2f}")
+
+
+def look(args):
+    net = load_shipped()
+    for a in args:
+        if ":" in a:
+            scene, frame = a.split(":")
+            names, frames = bracket(scene, 512)
+            ref8, x8 = dataset.mertens(frames), frames[names.index(frame)]
+        else:
+            x8 = dataset.resize_long(cv2.cvtColor(cv2.imread(os.path.join(DATA, a), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB), 512)
+            ref8 = x8
+        x = torch.from_numpy(x8).permute(2, 0, 1)[None].float() / 255
+        with torch.no_grad():
+            curves, color = net(train.thumbs_of(x))
+            out = applier.apply(x, curves, net.xk, color)[0].permute(1, 2, 0).numpy()
+        ref = ref8.astype(np.float32) / 255
+        lab_ref = cv2.cvtColor(ref, cv2.COLOR_RGB2Lab)
+        m = neutral_mask(ref)
+        lin = lambda e: applier.to_light(torch.from_numpy(np.ascontiguousarray(e))).numpy()  # noqa: E731
+        inp = x8.astype(np.float32) / 255
+        gain = float(np.median(lin(ref).mean(2)[m]) / max(float(np.median(lin(inp).mean(2)[m])), 1e-6)) if m.any() else 1.0
+        lifted = applier.from_light(torch.from_numpy(lin(inp) * gain)).clamp(0, 1).numpy()
+        cols = []
+        for name, im in (("input", inp), ("ai", out), ("gain in light", lifted), ("reference", ref)):
+            lab = cv2.cvtColor(np.ascontiguousarray(im, np.float32), cv2.COLOR_RGB2Lab)
+            d = (lab - lab_ref)[m].mean(0) if m.any() else np.zeros(3)
+            level = float((im @ np.array(applier.LUMA, np.float32)).mean())
+            cols.append(f"{name} level {level:.2f} chroma {float(np.hypot(lab[..., 1], lab[..., 2]).mean()):.1f} "
+                        f"shift a* {d[1]:+.1f} b* {d[2]:+.1f}")
+        print(f"{a}: " + "; ".join(cols) + f" (x{gain:.0f} in light)")
 
 
 def fit_dark(args):
@@ -341,6 +377,8 @@ if __name__ == "__main__":
         stats(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "dark-cues":
         dark_cues(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "look":
+        look(sys.argv[2:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "fit-dark":
         fit_dark(sys.argv[2:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "noise":
