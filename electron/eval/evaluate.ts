@@ -2,7 +2,8 @@
  * Exposure evaluation over bracket scenes (the seed's Table 2): every chosen input frame goes
  * through each method and is scored with PSNR and SSIM (8-bit sRGB) and the colour cast
  * (engine/metrics/cast.ts) against the scene's Mertens fusion of all its frames
- * (engine/hdr/mertens.ts, default weights 1,1,1). Frames are area-downscaled to a long side of at most `maxSide`
+ * (engine/hdr/mertens.ts, default weights 1,1,1), or with `pairs` of its darkest and brightest
+ * frames alone, each of those two scored. Frames are area-downscaled to a long side of at most `maxSide`
  * (default 1024) before anything else, fusion included. Every frame gets its EV relative to
  * the bracket's best-exposed frame and an EV bucket (eval/ev.ts).
  *
@@ -61,6 +62,9 @@ export interface EvalOptions {
   tiledCheck?: boolean;
   /** only scenes whose id contains one of these strings */
   only?: string[];
+  /** score each bracket as the pair of its darkest and brightest frames, fused without the frames
+   * between: the two-shot case (a pair several stops apart) from the same scenes */
+  pairs?: boolean;
   /** only scenes of these splits */
   splits?: SplitName[];
   /** write a contact sheet PNG here: the worst and best frames by ai PSNR (input | ai | classic | fusion) */
@@ -133,6 +137,8 @@ export interface TiledCheck {
 export interface EvalResult {
   dataset: string;
   frames: 'middle' | 'all';
+  /** each bracket scored as the pair of its darkest and brightest frames */
+  pairs: boolean;
   maxSide: number;
   methods: EvalMethod[];
   /** why a requested method was left out (e.g. seed-arch model missing) */
@@ -237,6 +243,11 @@ export async function wholeFramePass(image: RgbFloat, session: ModelSession): Pr
   return { width: w, height: h, data: out };
 }
 
+/** the first and last of a bracket's frames, darkest first */
+function ends<T>(a: readonly T[]): T[] {
+  return [a[0], a[a.length - 1]];
+}
+
 function clamp01(image: RgbFloat): RgbFloat {
   const data = new Float32Array(image.data.length);
   for (let i = 0; i < data.length; i++) data[i] = Math.min(1, Math.max(0, image.data[i]));
@@ -287,9 +298,12 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
   if (!scenes.length) scenes = await listFolderScenes(datasetDir);
   if (opts.only?.length) scenes = scenes.filter((s) => opts.only?.some((o) => s.id.includes(o)));
   if (opts.splits?.length) scenes = scenes.filter((s) => opts.splits?.includes(splitOf(split, s.id)));
+  // a single exposure has no pair
+  if (opts.pairs) scenes = scenes.filter((s) => s.frames.length >= 2);
   const result: EvalResult = {
     dataset: datasetDir,
     frames,
+    pairs: opts.pairs ?? false,
     maxSide,
     methods,
     skipped,
@@ -323,15 +337,22 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
       }
       // darkest first, as scene.json lists them: the middle frame and the EV chain depend on it
       let framePaths = scene.frames;
+      let exposures = scene.exposures;
       if (scene.flags.includes(ORDER_BY_IMAGES)) {
         const order = imgs.map((im, i) => ({ i, l: meanLuma(im) })).sort((a, b) => a.l - b.l).map((o) => o.i);
         imgs = order.map((i) => imgs[i]);
         framePaths = order.map((i) => scene.frames[i]);
+        exposures = order.map((i) => scene.exposures[i]);
+      }
+      if (opts.pairs && imgs.length > 2) {
+        imgs = ends(imgs);
+        framePaths = ends(framePaths);
+        exposures = ends(exposures);
       }
       file = scene.dir;
       const reference = clamp01(mertensFuse(imgs, { signal: opts.signal }));
       const castRef = castReference(reference);
-      const evs = frameEvs(imgs, scene.exposures, scene.flags);
+      const evs = frameEvs(imgs, exposures, scene.flags);
       const mid = middleFrame(imgs.length);
       const chosen = frames === 'all' ? imgs.map((_, i) => i) : [mid];
       const castOf = (img: RgbFloat): number | null => {

@@ -6,6 +6,8 @@ model card's tables as Markdown.
 
 Rows of several files are merged per split (e.g. one run for as-shot/classic/ai, one for
 seed-arch); `--label NAME=FILE` adds that file's ai rows as method NAME (the v1 comparison).
+Runs of `eval --pairs` get their own table (the dark and the bright frame of each pair) and
+leave report/eval.json as it is: the shipped figures are the whole brackets'.
 """
 import json
 import math
@@ -39,8 +41,25 @@ def fmt(v, d=2):
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
 
 
+def pairs_table(rows):
+    """`eval --pairs`: each bracket's darkest and brightest frames against their own fusion."""
+    for split in sorted({r["split"] for r in rows}):
+        sel = [r for r in rows if r["split"] == split]
+        methods = [m for m in ORDER if any(r["method"] == m for r in sel)]
+        print(f"\n**{split}, pairs** ({len({r['scene'] for r in sel})} brackets' darkest and brightest frames)\n")
+        print("| method | both PSNR / SSIM | cast (input) | +cast scenes | dark frame PSNR / SSIM | bright frame PSNR / SSIM |")
+        print("|---|---|---|---|---|---|")
+        for m in methods:
+            mr = [r for r in sel if r["method"] == m]
+            a, dk, br = summary(mr), summary([r for r in mr if r["frameIndex"] == 0]), summary([r for r in mr if r["frameIndex"] == 1])
+            name = f"**{m}**" if m == "ai" else m
+            print(f"| {name} | {fmt(a['psnr'])} / {fmt(a['ssim'], 3)} | {fmt(a['cast'])} ({fmt(a['inputCast'])}) | "
+                  f"{a['castAddedScenes']}/{a['scenes']} | {fmt(dk['psnr'])} / {fmt(dk['ssim'], 3)} | {fmt(br['psnr'])} / {fmt(br['ssim'], 3)} |")
+
+
 def main():
     rows = []
+    pairs = set()
     for arg in sys.argv[1:]:
         label = None
         if arg.startswith("--label"):
@@ -49,12 +68,17 @@ def main():
             label, arg = arg.split("=", 1)
         with open(arg) as f:
             r = json.load(f)
+        pairs.add(bool(r.get("pairs")))
         for row in r["rows"]:
             if label:
                 if row["method"] != "ai":
                     continue
                 row = {**row, "method": label}
             rows.append(row)
+    if pairs == {True}:
+        return pairs_table(rows)
+    if True in pairs:
+        sys.exit("collect_eval: pairs and whole-bracket runs mixed")
     out = {}
     for split in sorted({r["split"] for r in rows}):
         sel = [r for r in rows if r["split"] == split]

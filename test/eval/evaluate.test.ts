@@ -9,6 +9,7 @@ import { CAST_LIMIT, evaluateDataset, summarize, summarizeBuckets } from '../../
 import { EV_BUCKETS, evBucket } from '../../electron/eval/ev';
 import { formatEvalTable } from '../../electron/eval/table';
 import { listBracketScenes, middleFrame, readSplit } from '../../electron/eval/scenes';
+import { downscaleToMaxSide, mertensFuse, psnr, readImage } from '../../electron/engine';
 import { repoRoot, tmpDir } from '../helpers/paths';
 
 async function writeBracket(dir: string, evs: number[], w = 96, h = 64, withTimes = false): Promise<void> {
@@ -130,6 +131,39 @@ test('eval scores every method per frame against the fusion, by split, and repor
     // the split is an argument: without one every scene is unsplit, whatever the model folder holds
     const unsplit = await evaluateDataset(root, { frames: 'middle', methods: ['as-shot'], modelDir: join(repoRoot, 'models') });
     assert.deepEqual([...new Set(unsplit.rows.map((x) => x.split))], ['unsplit']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('--pairs scores each bracket as its darkest and brightest frames, against their own fusion', async () => {
+  const root = tmpDir('evenlight-eval-pairs-');
+  try {
+    await writeBracket(join(root, 'brackets', 'long'), [-3, -1, 1, 3], 96, 64, true);
+    await writeBracket(join(root, 'brackets', 'two'), [-2, 2]);
+    await writeBracket(join(root, 'brackets', 'one'), [0]);
+    const r = await evaluateDataset(root, { frames: 'all', methods: ['as-shot'], pairs: true });
+    assert.equal(r.pairs, true);
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual(r.rows.map((x) => `${x.scene}/${x.frame}`), ['brackets/long/f0.jpg', 'brackets/long/f3.jpg', 'brackets/two/f0.jpg', 'brackets/two/f1.jpg'], 'ends only; a single exposure has no pair');
+    assert.ok(r.rows.every((x) => x.frameCount === 2));
+    // EVs from the ends' own exposure times: 6 stops apart
+    const long = r.rows.filter((x) => x.scene === 'brackets/long');
+    assert.ok(long.every((x) => x.evSource === 'metadata'));
+    assert.ok(Math.abs(long[1].ev - long[0].ev - 6) < 1e-9);
+    // the reference is the pair's fusion, not the whole bracket's
+    const load = async (f: string) => downscaleToMaxSide((await readImage(join(root, 'brackets', 'long', f))).image, 1024);
+    const [a, b, c, d] = await Promise.all(['f0.jpg', 'f1.jpg', 'f2.jpg', 'f3.jpg'].map(load));
+    const clamp = (img: ReturnType<typeof mertensFuse>) => ({ ...img, data: img.data.map((v) => Math.min(1, Math.max(0, v))) });
+    const pair = clamp(mertensFuse([a, d]));
+    const whole = clamp(mertensFuse([a, b, c, d]));
+    assert.ok(Math.abs(long[0].psnr - psnr(a, pair)) < 1e-9, `${long[0].psnr} vs ${psnr(a, pair)}`);
+    assert.ok(Math.abs(long[0].psnr - psnr(a, whole)) > 0.1, 'and the whole bracket\'s fusion would score otherwise');
+    const full = await evaluateDataset(root, { frames: 'all', methods: ['as-shot'], only: ['long'] });
+    assert.equal(full.pairs, false);
+    assert.equal(full.rows.length, 4);
+    assert.ok(Math.abs(full.rows[0].psnr - psnr(a, whole)) < 1e-9);
+    assert.match(formatEvalTable(r), /darkest and brightest frames \(pairs\)/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

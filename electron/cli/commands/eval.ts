@@ -25,6 +25,7 @@ interface EvalCliOptions {
   methods?: EvalMethod[];
   tiledCheck?: boolean;
   only?: string[];
+  pairs?: boolean;
   splits?: SplitName[];
   sheet?: string;
   sheetRows: number;
@@ -74,6 +75,7 @@ export function register(program: Command): void {
     .option('--methods <list>', `comma-separated subset of ${ALL_METHODS.join(',')}`, parseMethods)
     .option('--tiled-check', 'also run ai as one whole-frame pass and report its PSNR against the tiled result')
     .option('--only <ids...>', 'only scenes whose id contains one of these strings')
+    .option('--pairs', 'score each bracket as the pair of its darkest and brightest frames, fused without the frames between')
     .option('--splits <names>', `only scenes of these splits (comma-separated: ${SPLIT_NAMES.join(',')})`, parseSplits)
     .option('--sheet <png>', 'also draw a contact sheet PNG: the worst and best frames by ai PSNR, input | ai | classic | fusion')
     .option('--sheet-rows <n>', 'worst and best rows each on the sheet', parseSheetRows, 4)
@@ -87,6 +89,7 @@ export function register(program: Command): void {
           methods: opts.methods,
           tiledCheck: opts.tiledCheck,
           only: opts.only,
+          pairs: opts.pairs,
           splits: opts.splits,
           sheetPath: opts.sheet,
           sheetRows: opts.sheetRows,
