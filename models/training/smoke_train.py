@@ -98,7 +98,11 @@ def darken_check(pools):
     w = {"brackets_sice": 1}
     x, y = train.sample_arrays(random.Random(5), pools, w, 64, 1)
     xd, yd = train.sample_arrays(random.Random(5), pools, w, 64, 1, {"darken": {"p": 1, "stops": [2, 2]}})
-    return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all())}
+    # "to_below": pushed at least far enough to land there, however bright the crop was
+    z = train.mean_log2_luma(train.to_t([x[0]]))
+    xb, _ = train.sample_arrays(random.Random(5), pools, w, 64, 1, {"darken": {"p": 1, "stops": [0, 7], "to_below": z - 3}})
+    return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all()),
+            "before": z, "below": train.mean_log2_luma(train.to_t([xb[0]]))}
 
 
 def dihedral_check():

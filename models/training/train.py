@@ -188,18 +188,43 @@ def black_error(rng, img, aug):
 
 
 def darken(rng, img, spec):
-    """Training-time only: spec {"p", "stops": [lo, hi]}: the input crop as a shot lo..hi stops
-    darker would have come out (linear light scaled down, fresh Poisson-Gaussian sensor noise,
-    8-bit sRGB), the target unchanged. The networks fit the few darkest train frames they see
-    (1 % of them at mean log2 luminance <= -6) and stay a stop too dark on unseen ones; real
-    scenes pushed down give them many more such inputs, each with its own content."""
+    """Training-time only: spec {"p", "stops": [lo, hi], "to_below"?}: the input crop as a shot
+    lo..hi stops darker would have come out (linear light scaled down, fresh Poisson-Gaussian
+    sensor noise, 8-bit sRGB), the target unchanged. The networks fit the few darkest train
+    frames they see (1 % of them at mean log2 luminance <= -6) and stay a stop too dark on unseen
+    ones; real scenes pushed down give them many more such inputs, each with its own content.
+    "to_below": push at least far enough that the crop's mean log2 luminance lands at or below
+    it, so a bright frame becomes a dark one and never a mid-level frame whose clipped
+    highlights have turned into flat grey (the case the augmentation is not for)."""
     if rng.random() >= spec["p"]:
         return img
     nprng = np.random.default_rng(rng.randrange(1 << 30))
-    lin = dataset.srgb_to_lin(img.astype(np.float32) / 255) * 2.0 ** -rng.uniform(*spec["stops"])
+    lo, hi = spec["stops"]
+    lin = dataset.srgb_to_lin(img.astype(np.float32) / 255)
+    if spec.get("to_below") is not None:
+        lo = min(hi, max(lo, stops_to_reach(lin, spec["to_below"])))
+    lin = lin * 2.0 ** -rng.uniform(lo, hi)
     full_well, read = rng.uniform(300, 4000), rng.uniform(0.0003, 0.003)  # dataset.Sensor's ranges
     lin = nprng.poisson(lin * full_well).astype(np.float32) / full_well + nprng.normal(0, read, lin.shape).astype(np.float32)
     return dataset.to_u8(dataset.lin_to_srgb(lin))
+
+
+def stops_to_reach(lin, level):
+    """How many stops darker (in linear light, before noise) the image `lin` [H,W,3] must be shot
+    for its mean log2 luminance (models.log2_luma: of the encoded values) to be at most `level`;
+    by bisection, as the encoding's toe and the measure's floor make it no simple ratio."""
+    luma = np.asarray(models.LUMA, dtype=np.float32)
+    lin = lin[::4, ::4]  # a mean: every 4th pixel is plenty, and 20 steps stay cheap
+
+    def level_at(s):
+        return float(np.log2(dataset.lin_to_srgb(lin * 2.0 ** -s) @ luma + 1 / 512).mean())
+    if level_at(0) <= level:
+        return 0.0
+    a, b = 0.0, 24.0
+    for _ in range(20):
+        m = (a + b) / 2
+        a, b = (a, m) if level_at(m) <= level else (m, b)
+    return b
 
 
 def darkened(frames, stops, seed=5):

@@ -16,7 +16,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
     models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }>;
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
-    darken: { ratio: number; dtype: string; targetSame: boolean };
+    darken: { ratio: number; dtype: string; targetSame: boolean; before: number; below: number };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
@@ -40,6 +40,11 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   assert.ok(res.darken.ratio > 0.3 && res.darken.ratio < 0.75, `darkened crop at ${res.darken.ratio.toFixed(2)} of the original`);
   assert.equal(res.darken.dtype, 'uint8');
   assert.ok(res.darken.targetSame, 'the target is not augmented');
+  // "to_below": a crop is pushed at least far enough to land there (noise lifts it a little at most)
+  // (stops 0..7 in linear light: about 6.6 reach 3 lower in log2 of the encoded luminance, so
+  // without it nearly every draw would stay above)
+  const pushed = res.darken.before - res.darken.below;
+  assert.ok(pushed >= 3 - 0.3 && pushed <= 4, `to_below: ${res.darken.before.toFixed(2)} -> ${res.darken.below.toFixed(2)}`);
   // train.py --init from a head's checkpoint, which holds the head alone (tone 7 started from tone 3)
   assert.ok(res.headInit.before > 1e-4, 'the check cannot fail: a fresh head already answers as the trained one');
   assert.ok(res.headInit.after < 1e-6, `a head started from a head's checkpoint differs by ${res.headInit.after}`);
