@@ -101,8 +101,12 @@ def darken_check(pools):
     # "to_below": pushed at least far enough to land there, however bright the crop was
     z = train.mean_log2_luma(train.to_t([x[0]]))
     xb, _ = train.sample_arrays(random.Random(5), pools, w, 64, 1, {"darken": {"p": 1, "stops": [0, 7], "to_below": z - 3}})
+    # brighten: the darkened crop (this one is nearly white as drawn) two stops up again
+    xu = train.brighten(random.Random(5), xd[0], {"p": 1, "stops": [2, 2]})
+    _, yu = train.sample_arrays(random.Random(5), pools, w, 64, 1, {"brighten": {"p": 1, "stops": [2, 2]}})
     return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all()),
-            "before": z, "below": train.mean_log2_luma(train.to_t([xb[0]]))}
+            "before": z, "below": train.mean_log2_luma(train.to_t([xb[0]])),
+            "up": float(xu.mean()) / float(xd.mean()), "upMax": int(xu.max()), "upTargetSame": bool((y == yu).all())}
 
 
 def dihedral_check():

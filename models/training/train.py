@@ -209,6 +209,17 @@ def darken(rng, img, spec):
     return dataset.to_u8(dataset.lin_to_srgb(lin))
 
 
+def brighten(rng, img, spec):
+    """Training-time only: spec {"p", "stops": [lo, hi]}: the input crop as a shot lo..hi stops
+    brighter would have come out (linear light scaled up, clipped at white, 8-bit sRGB), the
+    target unchanged: over-exposed frames with their own content, as darken gives dark ones
+    (a pair's bright frame, clipped where the scene is bright)."""
+    if rng.random() >= spec["p"]:
+        return img
+    lin = dataset.srgb_to_lin(img.astype(np.float32) / 255) * 2.0 ** rng.uniform(*spec["stops"])
+    return dataset.to_u8(dataset.lin_to_srgb(lin))
+
+
 def stops_to_reach(lin, level):
     """How many stops darker (in linear light, before noise) the image `lin` [H,W,3] must be shot
     for its mean log2 luminance (models.log2_luma: of the encoded values) to be at most `level`;
@@ -240,13 +251,17 @@ def darkened(frames, stops, seed=5):
 
 def augmentations(cfg):
     """The config's input augmentations, as sample_arrays takes them (None: none)."""
-    aug = {k: cfg[k] for k in ("darken", "black_error") if cfg.get(k)}
+    aug = {k: cfg[k] for k in ("darken", "brighten", "black_error") if cfg.get(k)}
     return aug or None
 
 
 def augment(rng, img, aug):
+    shot = img
     if aug.get("darken"):
         img = darken(rng, img, aug["darken"])
+    # a crop is pushed one way at most (and darken's draws stay as they were without brighten)
+    if aug.get("brighten") and img is shot:
+        img = brighten(rng, img, aug["brighten"])
     if aug.get("black_error"):
         img = black_error(rng, img, aug["black_error"])
     return img

@@ -16,7 +16,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
     models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }>;
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
-    darken: { ratio: number; dtype: string; targetSame: boolean; before: number; below: number };
+    darken: { ratio: number; dtype: string; targetSame: boolean; before: number; below: number; up: number; upMax: number; upTargetSame: boolean };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
@@ -43,6 +43,9 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   // "to_below": a crop is pushed at least far enough to land there (noise lifts it a little at most)
   // (stops 0..7 in linear light: about 6.6 reach 3 lower in log2 of the encoded luminance, so
   // without it nearly every draw would stay above)
+  // brighten: two stops up is brighter, clipped at white, the target untouched
+  assert.ok(res.darken.up > 1.2 && res.darken.upMax <= 255, `brightened crop at ${res.darken.up.toFixed(2)} of the original`);
+  assert.ok(res.darken.upTargetSame, 'the target is not augmented');
   const pushed = res.darken.before - res.darken.below;
   assert.ok(pushed >= 3 - 0.3 && pushed <= 4, `to_below: ${res.darken.before.toFixed(2)} -> ${res.darken.below.toFixed(2)}`);
   // train.py --init from a head's checkpoint, which holds the head alone (tone 7 started from tone 3)
