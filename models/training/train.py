@@ -224,11 +224,11 @@ def stops_to_reach(lin, level):
     """How many stops darker (in linear light, before noise) the image `lin` [H,W,3] must be shot
     for its mean log2 luminance (models.log2_luma: of the encoded values) to be at most `level`;
     by bisection, as the encoding's toe and the measure's floor make it no simple ratio."""
-    luma = np.asarray(models.LUMA, dtype=np.float32)
     lin = lin[::4, ::4]  # a mean: every 4th pixel is plenty, and 20 steps stay cheap
 
     def level_at(s):
-        return float(np.log2(dataset.lin_to_srgb(lin * 2.0 ** -s) @ luma + 1 / 512).mean())
+        enc = torch.from_numpy(np.ascontiguousarray(dataset.lin_to_srgb(lin * 2.0 ** -s), dtype=np.float32))
+        return float(models.log2_luma(enc.permute(2, 0, 1)[None]).mean())
     if level_at(0) <= level:
         return 0.0
     a, b = 0.0, 24.0
