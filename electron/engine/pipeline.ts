@@ -1,6 +1,6 @@
 /**
- * One photo, file to file: readImage -> normalizeImage -> writeImage (atomic; EXIF/ICC
- * carried over; the original is never written to).
+ * One photo, file to file: readImage -> normalizeImage -> writeImage (atomic; EXIF/ICC and
+ * transparency carried over; the original is never written to).
  *
  *   normalizeFile(input, output, opts) -> Promise<NormalizeFileResult>
  *   outputFormatFor(inputPath, outputPath?, explicit?) -> OutputFormat
@@ -69,7 +69,7 @@ async function normalizeFileFast(
   opts: NormalizeFileOptions,
 ): Promise<NormalizeFileResult | undefined> {
   const t0 = performance.now();
-  const [session, read] = await Promise.all([loading, readRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels })]);
+  const [session, read] = await Promise.all([loading, readRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels, keepAlpha: true })]);
   if (!session || !read) return undefined; // RAW, or no v2 model: the float path
   const { raster, meta } = read;
   const t1 = performance.now();
@@ -111,7 +111,7 @@ export async function normalizeFile(input: string, output: string, opts: Normali
     if (fast) return fast;
   }
   const t0 = performance.now();
-  const { image, meta } = await readImage(input, { signal: opts.signal, maxPixels: opts.maxPixels });
+  const { image, meta } = await readImage(input, { signal: opts.signal, maxPixels: opts.maxPixels, keepAlpha: true });
   const t1 = performance.now();
   let report: NormalizeReport;
   let result;

@@ -95,7 +95,7 @@ async function runNormalize(job: JobOf<'normalize'>, signal: AbortSignal, note: 
 }
 
 async function runExport(job: JobOf<'export'>, signal: AbortSignal): Promise<JobResults['export']> {
-  const { image, meta } = await readImage(job.path, { signal });
+  const { image, meta } = await readImage(job.path, { signal, keepAlpha: true });
   const out = await normalizeImage(image, {
     mode: job.mode,
     strength: job.strength,

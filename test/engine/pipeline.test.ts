@@ -47,6 +47,34 @@ test('a DNG goes through the RAW decoder to a 16-bit TIFF', { skip: resolveDecod
   assert.equal(m.width, 320);
 });
 
+test('transparency survives normalising: the same alpha out, AI (fast path) and with a region', async () => {
+  const dir = tmpDir();
+  const src = join(dir, 'cutout.png');
+  const w = 64;
+  const h = 48;
+  const px = Buffer.alloc(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    px[i * 4] = 20 + (i % w);
+    px[i * 4 + 1] = 15;
+    px[i * 4 + 2] = 10 + ((i / w) | 0);
+    px[i * 4 + 3] = (i % w) < 16 ? 0 : (i % w) < 32 ? 100 : 255; // transparent, translucent, opaque
+  }
+  writeFileSync(src, await sharp(px, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
+  const before = sha(src);
+  for (const [name, extra] of [['ai.png', {}], ['roi.png', { rois: [{ x: 8, y: 8, w: 40, h: 30 }] }]] as const) {
+    const r = await normalizeFile(src, join(dir, name), { mode: 'ai', ...extra });
+    assert.equal(r.report.mode, 'ai');
+    const out = await sharp(r.output).raw().toBuffer({ resolveWithObject: true });
+    assert.equal(out.info.channels, 4, name);
+    for (let i = 0; i < w * h; i++) assert.equal(out.data[i * 4 + 3], px[i * 4 + 3], `${name}: alpha of pixel ${i}`);
+    // the colour was corrected: a dark photo comes out brighter
+    let sum = 0;
+    for (let i = 0; i < w * h; i++) sum += out.data[i * 4 + 1] - px[i * 4 + 1];
+    assert.ok(sum > 0, `${name}: not brightened`);
+  }
+  assert.equal(sha(src), before);
+});
+
 test('bad input: one-line error naming the file; nothing written; the original is never the output', async () => {
   const dir = tmpDir();
   const bad = join(dir, 'bad.png');

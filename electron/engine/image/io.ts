@@ -40,12 +40,23 @@ export interface ImageMeta {
   /** EXIF orientation of the file (already applied to the pixels). */
   orientation?: number;
   raw?: RawDecodeInfo;
+  /**
+   * The alpha plane, at `bitDepth`, when read with `keepAlpha` from a file that has one: the
+   * output is written with it (PNG, TIFF) or flattened onto white with it (JPEG).
+   */
+  alpha?: Uint8Array | Uint16Array;
 }
 
 export interface ReadOptions {
   maxPixels?: number;
   /** Half-size RAW demosaic (previews); ignored for other formats. */
   rawHalfSize?: boolean;
+  /**
+   * A photo with transparency: its straight colour, and its alpha in `meta.alpha`, so that a
+   * file-to-file output keeps it. Without it the colour is flattened onto white, as it is
+   * shown (previews, fusion, eval).
+   */
+  keepAlpha?: boolean;
   signal?: AbortSignal;
 }
 
@@ -56,7 +67,7 @@ export interface WriteOptions {
   /** JPEG: optimised Huffman tables (smaller file, slower encode; default JPEG_DEFAULTS.optimizeCoding) */
   optimizeJpeg?: boolean;
   /** Metadata of the source: EXIF/ICC are carried over; its path is never overwritten; a PNG keeps its depth. */
-  meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif' | 'bitDepth'>>;
+  meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif' | 'bitDepth' | 'alpha'>>;
 }
 
 /**
@@ -101,7 +112,7 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
     if (exif) meta.exif = exif;
     return { image, meta };
   }
-  const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts.signal);
+  const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts);
   const image = sixteen ? u16ToFloat(data, info.width, info.height, info.channels) : u8ToFloat(data, info.width, info.height, info.channels);
   return { image, meta };
 }
@@ -128,7 +139,7 @@ export async function readRaster(path: string, opts: ReadOptions = {}): Promise<
   const { format, head, size } = await sniffFile(path);
   if (format === 'raw') return undefined;
   checkHeader(path, head, format, size, maxPixels, 1);
-  const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts.signal);
+  const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts);
   const n = info.width * info.height * 3;
   let pixels: Uint8Array | Uint16Array;
   if (sixteen) {
@@ -155,7 +166,7 @@ async function decodeWithSharp(
   format: InputFormat,
   head: Buffer,
   maxPixels: number,
-  signal?: AbortSignal,
+  opts: Pick<ReadOptions, 'keepAlpha' | 'signal'>,
 ): Promise<{ data: Buffer; info: sharp.OutputInfo; sixteen: boolean; meta: ImageMeta }> {
   let md: sharp.Metadata;
   try {
@@ -174,21 +185,60 @@ async function decodeWithSharp(
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
     let p = sharp(path, { limitInputPixels: false, failOn: 'truncated', ignoreIcc: !cmyk }).rotate();
-    if (md.hasAlpha) p = p.flatten({ background: { r: 255, g: 255, b: 255 } });
+    if (md.hasAlpha && !opts.keepAlpha) p = p.flatten({ background: { r: 255, g: 255, b: 255 } });
     p = p.toColourspace(sixteen ? 'rgb16' : 'srgb');
     decoded = await p.raw(sixteen ? { depth: 'ushort' } : undefined).toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw sharpError(err, path);
   }
-  throwIfAborted(signal, path);
+  throwIfAborted(opts.signal, path);
   const { data, info } = decoded;
   const meta: ImageMeta = { path, format, width: info.width, height: info.height, bitDepth: sixteen ? 16 : 8 };
+  if (info.channels === 4) meta.alpha = alphaPlane(data, info.width * info.height, sixteen);
   if (md.icc && !cmyk) meta.icc = md.icc;
   // libvips exposes no EXIF for TIFF input: rebuild it from the file's own directories.
   const exif = bareExif(md.exif) ?? (format === 'tiff' ? extractExifBlock(head) : null);
   if (exif) meta.exif = exif;
   if (md.orientation) meta.orientation = md.orientation;
   return { data, info, sixteen, meta };
+}
+
+/** The 4th channel of interleaved RGBA (sharp's native-endian samples when 16-bit). */
+function alphaPlane(data: Buffer, n: number, sixteen: boolean): Uint8Array | Uint16Array {
+  const src = sixteen ? (data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer)) : data;
+  const out = sixteen ? new Uint16Array(n) : new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = src[i * 4 + 3];
+  return out;
+}
+
+/**
+ * The pixels to encode with the source's alpha: RGBA at the raster's depth for PNG and TIFF,
+ * RGB flattened onto white for JPEG (which has no alpha). No alpha, or one of another size
+ * (a derived image): the raster as it is.
+ */
+function withAlpha(raster: Raster, alpha: Uint8Array | Uint16Array | undefined, format: OutputFormat): { data: Uint8Array | Uint16Array; channels: 3 | 4 } {
+  const { width, height, bits, data } = raster;
+  const n = width * height;
+  if (!alpha || alpha.length !== n) return { data, channels: 3 };
+  const max = bits === 16 ? 65535 : 255;
+  // the plane's own depth scaled to the output's (8 <-> 16 bits: x257)
+  const scale = max / (alpha instanceof Uint16Array ? 65535 : 255);
+  if (format === 'jpeg') {
+    const out = bits === 16 ? new Uint16Array(n * 3) : new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const a = (alpha[i] * scale) / max;
+      for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(data[i * 3 + c] * a + max * (1 - a));
+    }
+    return { data: out, channels: 3 };
+  }
+  const out = bits === 16 ? new Uint16Array(n * 4) : new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    out[i * 4] = data[i * 3];
+    out[i * 4 + 1] = data[i * 3 + 1];
+    out[i * 4 + 2] = data[i * 3 + 2];
+    out[i * 4 + 3] = Math.round(alpha[i] * scale);
+  }
+  return { data: out, channels: 4 };
 }
 
 /** Interleaved integer pixels (3+ channels, extras ignored) scaled by 1/max into RgbFloat. */
@@ -262,7 +312,8 @@ export async function writeRaster(path: string, raster: Raster, opts: WriteOptio
   const icc = opts.meta?.icc;
   let encoded: Buffer;
   try {
-    const input = sharp(data, { raw: { width, height, channels: 3 } });
+    const px = withAlpha(raster, opts.meta?.alpha, opts.format);
+    const input = sharp(px.data, { raw: { width, height, channels: px.channels } });
     if (opts.format === 'tiff16') {
       encoded = await input.toColourspace('rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
     } else if (opts.format === 'png') {

@@ -200,6 +200,40 @@ test('alpha is flattened onto white and greyscale is expanded to RGB', async () 
   assert.deepEqual([...g.image.data].map((v) => Math.round(v * 255)), [10, 10, 10, 200, 200, 200]);
 });
 
+test('keepAlpha: straight colour and the alpha plane, written back to PNG/TIFF and flattened onto white for JPEG', async () => {
+  // half-transparent red, transparent blue, opaque green; 8-bit and 16-bit sources
+  const rgba = Buffer.from([255, 0, 0, 128, 0, 0, 255, 0, 0, 255, 0, 255]);
+  const f = join(dir, 'keep-alpha.png');
+  writeFileSync(f, await sharp(rgba, { raw: { width: 3, height: 1, channels: 4 } }).png().toBuffer());
+  const a = await readImage(f, { keepAlpha: true });
+  assert.deepEqual([...a.image.data].map((v) => Math.round(v * 255)), [255, 0, 0, 0, 0, 255, 0, 255, 0]);
+  assert.deepEqual([...(a.meta.alpha ?? [])], [128, 0, 255]);
+  const png = join(dir, 'keep-alpha-out.png');
+  await writeImage(png, a.image, { format: 'png', meta: a.meta });
+  const back = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(back.info.channels, 4);
+  assert.deepEqual([...back.data], [...rgba]);
+  const tif = join(dir, 'keep-alpha-out.tif');
+  await writeImage(tif, a.image, { format: 'tiff16', meta: a.meta });
+  const t = await sharp(tif).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+  assert.equal(t.info.channels, 4);
+  assert.deepEqual([...new Uint16Array(t.data.buffer, t.data.byteOffset, 12)], [...rgba].map((v) => v * 257));
+  const jpg = join(dir, 'keep-alpha-out.jpg');
+  await writeImage(jpg, a.image, { format: 'jpeg', quality: 100, meta: a.meta });
+  const j = await sharp(jpg).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(j.info.channels, 3);
+  const want = [255, 127, 127, 255, 255, 255, 0, 255, 0];
+  assert.ok([...j.data].every((v, i) => Math.abs(v - want[i]) <= 6), `flattened ${[...j.data]}`);
+  // 16-bit grey + alpha: the plane keeps its 16 bits
+  const g16 = join(dir, 'grey-alpha16.png');
+  writeFileSync(g16, await sharp(new Uint16Array([1000, 40000, 60000, 65535]), { raw: { width: 2, height: 1, channels: 2 } }).toColourspace('grey16').png().toBuffer());
+  const g = await readImage(g16, { keepAlpha: true });
+  assert.equal(g.meta.bitDepth, 16);
+  assert.deepEqual([...(g.meta.alpha ?? [])], [40000, 65535]);
+  // without keepAlpha nothing changes: flattened, no plane
+  assert.equal((await readImage(f)).meta.alpha, undefined);
+});
+
 test('format comes from magic bytes: a PNG named .jpg reads as PNG', async () => {
   const f = join(dir, 'really-a-png.jpg');
   writeFileSync(f, await sharp(pattern8(), raw8).png().toBuffer());
