@@ -44,6 +44,11 @@ predict it (models/MODEL_CARD.md):
       2 with a linear toe at 0.08, through e (e + a) / (1 + a) for a = 0.1 / 0.2 / 0.3 / 0.5,
       saturation about the capped luminance or about f; the darkness-real rule's score, bins,
       cast and PSNR per bin
+  /usr/bin/python3 models/training/oracle_check.py pair-gap train,dev,test,heldout
+      the real brackets of 3+ frames of the splits, at the stored size: how far the fusion of a
+      bracket's darkest and brightest frames (train.pair_groups, the pair pool's target) is from
+      the whole bracket's (PSNR; mean log2 luminance, pair minus whole), by source and split:
+      whether a two-shot pair asks for another answer than the whole bracket
 """
 import glob
 import json
@@ -371,9 +376,29 @@ def light(split):
               + " ".join(f"{k} {v['psnr']:.2f}" for k, v in by.items() if v["psnr"] is not None))
 
 
+def pair_gap(splits):
+    items = dataset.build_cache(DATA, log=lambda *a: None)
+    res = {}
+    for it in train.load_items([i for i in items if i["split"] in splits.split(",") and i["source"] in train.REAL_SOURCES]):
+        got = train.pair_groups(it)
+        if not got:
+            continue
+        (_, pair_tgt), = got
+        whole = it["groups"][0][1]
+        p = float(train.psnr(train.to_t([pair_tgt]), train.to_t([whole])))
+        d = train.mean_log2_luma(train.to_t([pair_tgt])) - train.mean_log2_luma(train.to_t([whole]))
+        res.setdefault((it["source"], it["split"]), []).append((p, d))
+    for (src, split), v in sorted(res.items()):
+        a = np.array(v)
+        print(f"{src} {split}: {len(v)} brackets, pair vs whole fusion {a[:, 0].mean():.2f} dB (median {np.median(a[:, 0]):.2f}), "
+              f"pair minus whole {a[:, 1].mean():+.2f} stops (sd {a[:, 1].std():.2f})")
+
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
-    if len(sys.argv) >= 3 and sys.argv[1] == "stats":
+    if len(sys.argv) >= 3 and sys.argv[1] == "pair-gap":
+        pair_gap(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "stats":
         stats(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "dark-cues":
         dark_cues(sys.argv[2])

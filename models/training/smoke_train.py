@@ -73,6 +73,7 @@ def main():
             out["headInit"] = head_init_check(cfg, net, held[0])
     out["loader"] = loader_check(pools)
     out["darken"] = darken_check(pools)
+    out["pairs"] = pair_check(items[0])
     out["dihedral"] = dihedral_check()
     out["gate"] = gate_check()
     out["realRule"] = real_rule_check(items)
@@ -107,6 +108,18 @@ def darken_check(pools):
     return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all()),
             "before": z, "below": train.mean_log2_luma(train.to_t([xb[0]])),
             "up": float(xu.mean()) / float(xd.mean()), "upMax": int(xu.max()), "upTargetSame": bool((y == yu).all())}
+
+
+def pair_check(it):
+    """train.py's pair pool: a bracket's darkest and brightest frames, with their own fusion as
+    the target (not the whole bracket's); a bracket of two frames is already a pair."""
+    (frames, tgt), = train.pair_groups(it)
+    lum = [train.mean_log2_luma(train.to_t([f])) for f in it["groups"][0][0]]
+    plum = [train.mean_log2_luma(train.to_t([f])) for f in frames]
+    two = {**it, "groups": [(it["groups"][0][0][:2], it["groups"][0][1])]}
+    return {"frames": len(frames), "extremes": plum == [min(lum), max(lum)],
+            "ownFusion": bool((tgt == dataset.mertens(list(frames))).all()),
+            "wholeDiffers": bool((tgt != it["groups"][0][1]).any()), "twoFrameNone": train.pair_groups(two) is None}
 
 
 def dihedral_check():

@@ -326,6 +326,35 @@ def add_dark_pool(pools, weights, spec):
     print(f"dark pool: {len(dark)} frames at mean log2 luminance <= {spec['below']}, {spec['share']:.0%} of each batch", flush=True)
 
 
+def pair_groups(it, exposed_targets=False):
+    """A real bracket shown as a two-shot pair: its darkest and brightest frames (by mean log2
+    luminance), the target the Mertens fusion of those two alone. Hidden brackets include pairs
+    about 6 stops apart, scored against their own fusion, which is not the whole bracket's
+    (20 dB apart on SICE, about 0.2 stops brighter: MODEL_CARD.md). None for brackets of two
+    frames (already pairs) or, with exposed_targets, a pair whose fusion is itself dark."""
+    frames = it["groups"][0][0]
+    if len(frames) < 3:
+        return None
+    lum = [mean_log2_luma(to_t([f])) for f in frames]
+    pair = [frames[int(np.argmin(lum))], frames[int(np.argmax(lum))]]
+    tgt = dataset.mertens(pair)
+    if exposed_targets and target_luma(tgt) < EXPOSED_TARGET_LUMA:
+        return None
+    return [(np.stack(pair), tgt)]
+
+
+def add_pair_pool(pools, weights, spec, exposed_targets=False):
+    """spec {"share"}: a further pool of the real train brackets as pairs (pair_groups), drawn
+    for "share" of the batch (the other pools' shares shrink in proportion, the dark pool's too)."""
+    pairs = [{**it, "groups": g} for src in REAL_SOURCES for it in pools.get(src, [])
+             if (g := pair_groups(it, exposed_targets))]
+    pools["pairs"] = pairs
+    weights["pairs"] = spec["share"] / (1 - spec["share"]) * sum(weights.values())
+    total = sum(weights.values())
+    shares = ", ".join(f"{k} {w / total:.0%}" for k, w in weights.items())
+    print(f"pair pool: {len(pairs)} brackets as their darkest and brightest frames; each batch: {shares}", flush=True)
+
+
 def init_from(net, cfg, state, name):
     """--init: start from a checkpoint's weights. Heads added since it start at their identity
     initialisation; a head's checkpoint holds the head alone (trained_state), its base already
@@ -519,6 +548,8 @@ def main(argv=None):
             pools.setdefault(it["source"], []).append(it)
     if cfg.get("dark_frames"):
         add_dark_pool(pools, weights, cfg["dark_frames"])
+    if cfg.get("pair_targets"):  # after the dark pool: a pair's frames are not drawn into it
+        add_pair_pool(pools, weights, cfg["pair_targets"], exposed)
     devd = dev_set(cfg, dev_items)
     traind = dev_frames(train_items, cfg.get("dev_frames", 160), seed=1)
 

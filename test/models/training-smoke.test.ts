@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, and darkens crops; a head can start from another head; the orientation mean is mirror-symmetric; a gated tone head splits by darkness', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, darkens crops and shows brackets as pairs; a head can start from another head; the orientation mean is mirror-symmetric; a gated tone head splits by darkness', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -21,6 +21,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
     realRule: { darkness: number; 'darkness-real': number };
+    pairs: { frames: number; extremes: boolean; ownFusion: boolean; wholeDiffers: boolean; twoFrameNone: boolean };
   };
   // the "darkness-real" dev rule leaves the synthetic sources' frames out
   assert.ok(res.realRule['darkness-real'] > 0, 'the real frames are in');
@@ -46,6 +47,11 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   // brighten: two stops up is brighter, clipped at white, the target untouched
   assert.ok(res.darken.up > 1.2 && res.darken.upMax <= 255, `brightened crop at ${res.darken.up.toFixed(2)} of the original`);
   assert.ok(res.darken.upTargetSame, 'the target is not augmented');
+  // the pair pool: darkest then brightest frame, their own fusion as the target
+  assert.equal(res.pairs.frames, 2);
+  assert.ok(res.pairs.extremes, 'the darkest and the brightest frame, in that order');
+  assert.ok(res.pairs.ownFusion && res.pairs.wholeDiffers, 'the pair is scored against its own fusion, not the whole bracket\'s');
+  assert.ok(res.pairs.twoFrameNone, 'a bracket of two frames is not added again');
   const pushed = res.darken.before - res.darken.below;
   assert.ok(pushed >= 3 - 0.3 && pushed <= 4, `to_below: ${res.darken.before.toFixed(2)} -> ${res.darken.below.toFixed(2)}`);
   // train.py --init from a head's checkpoint, which holds the head alone (tone 7 started from tone 3)
