@@ -28,14 +28,16 @@ import train  # noqa: E402  (the checkpoint selection rule)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "2.11.0"  # whole 13: whole 7's recipe with a quarter of the crops pushed 3-9 stops darker
+VERSION = "2.12.0"  # whole 23: whole 13's recipe with a fifth of the crops shown as two-shot pairs against their own fusion
 
 
-# The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): whole 13, every weight of
+# The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): whole 23, every weight of
 # the model below trained on as one (model.FineTuned) under the 2.9.0 applier, with brackets
-# whose fusion is itself dark left out (train.EXPOSED_TARGET_LUMA) and a quarter of the input
+# whose fusion is itself dark left out (train.EXPOSED_TARGET_LUMA), a quarter of the input
 # crops pushed 3-9 stops darker with fresh sensor noise (train.darken: the networks, not only a
-# head, see dark frames they have not fitted). The model below: a tone head (a global
+# head, see dark frames they have not fitted) and a fifth of the crops drawn from the real train
+# brackets shown as two-shot pairs, their darkest and brightest frames against the fusion of
+# those two alone (train.pair_groups: the hidden brackets include such pairs). The model below: a tone head (a global
 # exponent on the curves; real 1 is tone 7 trained on with real brackets alone, and chosen on
 # dev's real frames, whose dark ones want more lift than the synthetic ones; tone 7 is tone 3
 # trained on with train frames pushed darker, which the networks have not fitted) on the dark
@@ -43,7 +45,7 @@ VERSION = "2.11.0"  # whole 13: whole 7's recipe with a quarter of the crops pus
 # recipe with different seeds, three of them on a lent GPU (each config's "base": they err
 # differently on hard frames, and their mean curves and colour step score better than any one).
 # Several names, comma-separated on the command line, export the mean of their transforms.
-SHIPPED = ("evenlight2-whole13",)
+SHIPPED = ("evenlight2-whole23",)
 # Orientations of the thumbnail the shipped graph averages over (model.Dihedral); 1: none. Four
 # scored better on dev (score_dev.py --tta) but not on test or held-out, for four times the
 # network's time: not shipped (models/MODEL_CARD.md, Training)
@@ -155,12 +157,16 @@ def training_summary(name):
              "minutes": round(last["minutes"], 1), "threads": m["threads"], "device": m.get("device", "cpu"),
              "command": m.get("command"),
              "sources": "; ".join(SOURCES[k] for k in SOURCES if k in m["config"].get("source_weights", SOURCES))
+                        + ("; pairs (the real train brackets as their darkest and brightest frames, target: Mertens(1,1,1) of the two)"
+                           if m["config"].get("pair_targets") else "")
                         + "; split by scene (models/training/split.json)",
              **({"devRule": m["config"]["dev_rule"]} if m["config"].get("dev_rule") else {}),
              **({"startedFrom": f"models/checkpoints/{start}.pt"} if (start := started_from(name)) else {}),
              **({"blackError": m["config"]["black_error"]} if m["config"].get("black_error") else {}),
              **({"darken": m["config"]["darken"]} if m["config"].get("darken") else {}),
-             **({"exposedTargets": True} if m["config"].get("exposed_targets") else {})},
+             **({"exposedTargets": True} if m["config"].get("exposed_targets") else {}),
+             **({"darkFrames": m["config"]["dark_frames"]} if m["config"].get("dark_frames") else {}),
+             **({"pairTargets": m["config"]["pair_targets"]} if m["config"].get("pair_targets") else {})},
             {"dev": {k: round(best["dev"][k], 4) for k in ("psnr", "psnr_bins", "ssim", "loss", "cast") if k in best["dev"]}})
 
 

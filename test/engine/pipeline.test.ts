@@ -61,7 +61,8 @@ test('transparency survives normalising: the same alpha out, AI (fast path) and 
   }
   writeFileSync(src, await sharp(px, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
   const before = sha(src);
-  for (const [name, extra] of [['ai.png', {}], ['roi.png', { rois: [{ x: 8, y: 8, w: 40, h: 30 }] }]] as const) {
+  const cases: [string, { rois?: { x: number; y: number; w: number; h: number }[] }][] = [['ai.png', {}], ['roi.png', { rois: [{ x: 8, y: 8, w: 40, h: 30 }] }]];
+  for (const [name, extra] of cases) {
     const r = await normalizeFile(src, join(dir, name), { mode: 'ai', ...extra });
     assert.equal(r.report.mode, 'ai');
     const out = await sharp(r.output).raw().toBuffer({ resolveWithObject: true });
