@@ -143,7 +143,7 @@ export async function readRaster(path: string, opts: ReadOptions = {}): Promise<
   const n = info.width * info.height * 3;
   let pixels: Uint8Array | Uint16Array;
   if (sixteen) {
-    const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
+    const src = u16View(data);
     pixels = info.channels === 3 ? src : copyRgb(src, new Uint16Array(n), info.channels);
   } else {
     const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
@@ -203,9 +203,15 @@ async function decodeWithSharp(
   return { data, info, sixteen, meta };
 }
 
+/** sharp's native-endian 16-bit samples as a Uint16Array: a view, or a copy when the buffer is
+ * odd-aligned (a view needs 2-byte alignment). */
+function u16View(data: Buffer): Uint16Array {
+  return data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
+}
+
 /** The 4th channel of interleaved RGBA (sharp's native-endian samples when 16-bit). */
 function alphaPlane(data: Buffer, n: number, sixteen: boolean): Uint8Array | Uint16Array {
-  const src = sixteen ? (data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer)) : data;
+  const src = sixteen ? u16View(data) : data;
   const out = sixteen ? new Uint16Array(n) : new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = src[i * 4 + 3];
   return out;
@@ -261,8 +267,7 @@ export function u8ToFloat(data: Uint8Array, width: number, height: number, chann
 
 /** Interleaved native-endian 16-bit pixels (as sharp returns them) to RgbFloat. */
 export function u16ToFloat(data: Buffer, width: number, height: number, channels: number): RgbFloat {
-  // a Uint16Array view needs 2-byte alignment; copy when sharp's buffer is odd-aligned
-  const src = data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
+  const src = u16View(data);
   return interleavedToFloat(src, width, height, channels, 65535);
 }
 
