@@ -10,7 +10,10 @@
  * - the peer: RawTherapee's CLI with auto levels (`rawtherapee-cli`, Debian `rawtherapee`),
  *   when installed;
  * - the AI stage alone (after decode, before encode, in this process) against the in-process
- *   sharp floor of the same photo.
+ *   sharp floor of the same photo;
+ * - the same photo pushed 4 stops darker (made here: linear light / 16, JPEG q92), whose deep
+ *   shadows the transform lifts far enough to smooth first (shadow-smooth.ts): the whole
+ *   process against its own sharp floor, and its AI stage against the original's.
  * Each is run `REPS` times alternately; the medians are compared.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,7 +21,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { normalizeFile } from '../electron/engine';
+import { linearToSrgbExact, normalizeFile, srgbToLinearExact } from '../electron/engine';
 import { JPEG_DEFAULTS } from '../electron/common/formats';
 import { dataDir, median } from './common';
 
@@ -33,6 +36,15 @@ function timedProcess(cmd: string, args: string[]): { ms: number; peakRssMiB: nu
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${(r.stderr || '').split('\n').slice(-5).join(' ')}`);
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   return { ms, peakRssMiB: m ? Math.round(Number(m[1]) / 1024) : -1 };
+}
+
+/** `src` with its linear light divided by 2^stops, as JPEG q92 (a photo that needs lifting far). */
+async function writeDarker(src: string, dst: string, stops: number): Promise<void> {
+  const { data, info } = await sharp(src).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = Math.round(linearToSrgbExact(srgbToLinearExact(v / 255) / 2 ** stops) * 255);
+  for (let i = 0; i < data.length; i++) data[i] = lut[data[i]];
+  await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 92 }).toFile(dst);
 }
 
 function hasRawTherapee(): boolean {
@@ -59,22 +71,29 @@ export async function run(): Promise<Record<string, unknown>> {
     );
     const pp3 = join(dir, 'autolevels.pp3');
     writeFileSync(pp3, '[Version]\nAppVersion=5.9\nVersion=346\n\n[Exposure]\nAuto=true\nClip=0.02\n');
+    const dark = join(dir, 'dark.jpg');
+    await writeDarker(photo, dark, 4);
     const rt = hasRawTherapee();
     const ours: Array<{ ms: number; peakRssMiB: number }> = [];
     const floor: Array<{ ms: number; peakRssMiB: number }> = [];
     const plainFloor: Array<{ ms: number; peakRssMiB: number }> = [];
     const peer: Array<{ ms: number; peakRssMiB: number }> = [];
+    const darkOurs: Array<{ ms: number; peakRssMiB: number }> = [];
+    const darkFloor: Array<{ ms: number; peakRssMiB: number }> = [];
     for (let i = 0; i < REPS; i++) {
       floor.push(timedProcess(process.execPath, [floorScript, photo, join(dir, `floor${i}.jpg`)]));
       plainFloor.push(timedProcess(process.execPath, [floorScript, photo, join(dir, `plain${i}.jpg`), 'plain']));
       ours.push(timedProcess(process.execPath, [join(root, 'bin', 'evenlight.js'), 'normalize', photo, '-o', join(dir, `ai${i}.jpg`), '--mode', 'ai']));
       if (rt) peer.push(timedProcess('rawtherapee-cli', ['-o', join(dir, `rt${i}.jpg`), '-p', pp3, '-j92', '-js3', '-Y', '-c', photo]));
+      darkFloor.push(timedProcess(process.execPath, [floorScript, dark, join(dir, `dfloor${i}.jpg`)]));
+      darkOurs.push(timedProcess(process.execPath, [join(root, 'bin', 'evenlight.js'), 'normalize', dark, '-o', join(dir, `dai${i}.jpg`), '--mode', 'ai']));
     }
     // the AI stage alone, in this process, against sharp's decode + encode of the same photo here
     const q92 = { quality: 92, chromaSubsampling: '4:4:4' } as const;
     const stage: number[] = [];
     const inFloor: number[] = [];
     const inPlainFloor: number[] = [];
+    const darkStage: number[] = [];
     for (let i = 0; i < REPS; i++) {
       const t = performance.now();
       await sharp(photo).rotate().jpeg(q92).toFile(join(dir, `f${i}.jpg`));
@@ -85,6 +104,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const r = await normalizeFile(photo, join(dir, `s${i}.jpg`), { mode: 'ai' });
       if (r.report.mode !== 'ai') throw new Error(`ai did not run: ${r.report.fallback}`);
       stage.push(r.timings.normalize);
+      darkStage.push((await normalizeFile(dark, join(dir, `ds${i}.jpg`), { mode: 'ai' })).timings.normalize);
     }
     const med = (xs: Array<{ ms: number }>): number => Math.round(median(xs.map((x) => x.ms)));
     const mb = (f: string): number => Math.round(statSync(join(dir, f)).size / 1e4) / 100;
@@ -104,6 +124,14 @@ export async function run(): Promise<Record<string, unknown>> {
       aiStageRatioToFloor: Math.round((median(stage) / median(inFloor)) * 100) / 100,
       inProcessSameEncoderFloorMs: Math.round(median(inPlainFloor)),
       aiStageRatioToSameEncoderFloor: Math.round((median(stage) / median(inPlainFloor)) * 100) / 100,
+      darker4Stops: {
+        evenlightNormalizeMs: med(darkOurs),
+        evenlightPeakRssMiB: Math.max(...darkOurs.map((o) => o.peakRssMiB)),
+        sharpFloorMs: med(darkFloor),
+        ratioToSharpFloor: Math.round((med(darkOurs) / med(darkFloor)) * 100) / 100,
+        aiStageMs: Math.round(median(darkStage)),
+        aiStageRatioToOriginal: Math.round((median(darkStage) / median(stage)) * 100) / 100,
+      },
     };
     if (rt) {
       out.rawTherapeeAutoLevelsMs = med(peer);

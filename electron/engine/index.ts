@@ -29,7 +29,7 @@ export { listPhotoFiles, type PhotoFile } from './photo-files';
 // ---- pixels
 export { areaResize, downscaleToMaxSide, fitInside } from './image/resize';
 export { floatToU8, rgbFloatToRgba8 } from './image/quantize';
-export { srgbToLinear, srgbToLinearExact } from './image/srgb';
+export { linearToSrgbExact, srgbToLinear, srgbToLinearExact } from './image/srgb';
 export { extractTile, planTiles } from './tiles';
 export { processTiled, type StitchStats, type TileEvent } from './stitch';
 
@@ -44,6 +44,7 @@ export { wasmKernel } from './normalize/curve-apply-wasm';
 export { areaResize8 } from './normalize/thumbnail-wasm';
 export { applyTransformRows } from './normalize/curve-apply';
 export { applyTransformBands } from './normalize/curve-apply-pool';
+export { shadowSmoothing, smoothShadowRows } from './normalize/shadow-smooth';
 export { normalizeFile, outputFormatFor, type NormalizeFileOptions, type NormalizeFileResult } from './pipeline';
 export { removeStaleTemps, runBatch, type BatchEvent, type BatchFileResult, type BatchSummary } from './batch';
 

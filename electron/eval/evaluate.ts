@@ -37,6 +37,8 @@ import {
   photoTransform,
   psnr,
   readImage,
+  shadowSmoothing,
+  smoothShadowRows,
   ssim,
   throwIfAborted,
   type ModelSession,
@@ -231,7 +233,8 @@ export async function wholeFramePass(image: RgbFloat, session: ModelSession): Pr
     // v2: the same thumbnail and transform, applied to every row in one pass instead of band by band
     const { t, pre } = await photoTransform(image, session);
     const data = new Float32Array(image.data.length);
-    applyTransformRows(image.data, data, image.width, 0, image.height, t, { inMax: 1, outMax: 1, pre, height: image.height });
+    const shadow = shadowSmoothing(t) ? smoothShadowRows(image.data, 1, image.width, image.height, 0, image.height)?.values : undefined;
+    applyTransformRows(image.data, data, image.width, 0, image.height, t, { inMax: 1, outMax: 1, pre, height: image.height, shadow });
     return { width: image.width, height: image.height, data };
   }
   const ctx = session.hasContext ? await session.runContext(areaResizeNchw(image, session.contextSize)) : undefined;

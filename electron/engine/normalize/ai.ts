@@ -25,6 +25,7 @@ import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
 import { areaResizeNchw } from './thumbnail';
 import { headroomScale, linearGainCurve } from './headroom';
+import { shadowSmoothing, smoothShadowRows } from './shadow-smooth';
 import { applyTransformRows, transformFromOutputs, type CurveTransform } from './curve-apply';
 
 export interface AiOptions {
@@ -132,9 +133,20 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
   const rows = tileGrid(W, H);
   const total = rows.length * rows[0].length;
   let index = 0;
-  for (const row of rows) {
+  // each band's smoothed shadows are taken before the band above it is written (in place, that
+  // band's last rows are this one's margin)
+  const smooth = shadowSmoothing(t);
+  const bufs = smooth ? [0, 1].map(() => new Float32Array(Math.min(H, 224) * W * 3)) : [];
+  const shadowOf = (i: number): Float32Array | undefined => {
+    const r = rows[i];
+    return smooth && r ? smoothShadowRows(image.data, 1, W, H, r[0].y, r[0].y + r[0].h, 0, bufs[i % 2])?.values : undefined;
+  };
+  let shadow = shadowOf(0);
+  for (const [i, row] of rows.entries()) {
     const y0 = row[0].y;
-    applyTransformRows(image.data, out.data, W, y0, y0 + row[0].h, t, { inMax: 1, outMax: 1, pre, height: H, gridRect: opts.meterRect, strength: opts.strength });
+    const next = shadowOf(i + 1);
+    applyTransformRows(image.data, out.data, W, y0, y0 + row[0].h, t, { inMax: 1, outMax: 1, pre, height: H, gridRect: opts.meterRect, strength: opts.strength, shadow });
+    shadow = next;
     if (opts.onTile) for (const rect of row) opts.onTile({ index: index++, total, rect, pixels: copyRect(out, rect) });
     // a band at a time: cancellation and progress events get their turn
     if (rows.length > 1) await new Promise<void>((r) => setImmediate(r));

@@ -12,6 +12,7 @@ import { startWorker } from '../worker-thread';
 import { connectWorker, type RpcWorker } from '../worker-rpc';
 import { throwIfAborted } from '../errors';
 import type { CurveTransform } from './curve-apply';
+import { RADIUS, shadowSmoothing } from './shadow-smooth';
 import type { BandRequest } from './curve-apply-worker';
 
 export interface IntRaster {
@@ -66,6 +67,10 @@ export async function applyTransformBands(src: IntRaster, t: CurveTransform, opt
   for (let y = 0; y < src.height; y += rows) bands.push([y, Math.min(src.height, y + rows)]);
   const bitsOf = (a: Uint8Array | Uint16Array): 8 | 16 => (a instanceof Uint8Array ? 8 : 16);
   const io = { inMax: bitsOf(src.data) === 8 ? 255 : 65535, outMax: bitsOf(dst.data) === 8 ? 255 : 65535, strength: opts.strength ?? 1, height: src.height };
+  // deep shadows smoothed (shadow-smooth.ts): each band travels with RADIUS rows of margin; the
+  // rows above it come from a copy taken before the band above could be written back in place
+  const margin = shadowSmoothing(t) ? RADIUS : 0;
+  const tails: Array<Uint8Array | Uint16Array | undefined> = [];
   const ws = workers();
   let next = 0;
   let failure: Error | undefined;
@@ -87,13 +92,20 @@ export async function applyTransformBands(src: IntRaster, t: CurveTransform, opt
       const b = next++;
       const [y0, y1] = bands[b];
       try {
-        const from = src.data.subarray(y0 * row, y1 * row);
-        const bytes = from.length * from.BYTES_PER_ELEMENT;
-        if (!spare || spare.byteLength < bytes) spare = new ArrayBuffer(rows * row * from.BYTES_PER_ELEMENT);
-        const band = from instanceof Uint8Array ? new Uint8Array(spare, 0, from.length) : new Uint16Array(spare, 0, from.length);
-        band.set(from);
+        const top = Math.max(0, y0 - margin);
+        const bottom = Math.min(src.height, y1 + margin);
+        const from = src.data.subarray(y0 * row, bottom * row);
+        const length = (bottom - top) * row;
+        const bytes = length * from.BYTES_PER_ELEMENT;
+        if (!spare || spare.byteLength < bytes) spare = new ArrayBuffer((rows + 2 * margin) * row * from.BYTES_PER_ELEMENT);
+        const band = from instanceof Uint8Array ? new Uint8Array(spare, 0, length) : new Uint16Array(spare, 0, length);
+        const above = tails[b];
+        if (above) band.set(above);
+        band.set(from, (y0 - top) * row);
+        tails[b] = undefined;
+        if (margin && b + 1 < bands.length) tails[b + 1] = src.data.slice(Math.max(y0, y1 - margin) * row, y1 * row);
         spare = undefined; // transferred
-        const out = await runBand(w, { band, outBits: bitsOf(dst.data), width: src.width, y0, y1, t, io });
+        const out = await runBand(w, { band, above: y0 - top, outBits: bitsOf(dst.data), width: src.width, y0, y1, t, io, smooth: margin > 0 });
         dst.data.set(out, y0 * row);
         if (out.buffer.byteLength >= bytes) spare = out.buffer as ArrayBuffer;
       } catch (err) {

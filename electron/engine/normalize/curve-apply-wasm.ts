@@ -38,10 +38,11 @@ function load(): Kernel8 | null {
       const k = t.knots.length;
       const chunk = Math.min(CHUNK_ROWS, y1 - y0);
       const bandBytes = width * chunk * 3 + 16;
-      // layout, 16-byte aligned: knots, invDx, seg, curves, lines, cell0, cell1, cf, rowI0, rowI1, rowF, in, out
-      const at = module.layout([4 * (k + 4), 4 * (k + 4), SEG_BINS + 1, 4 * t.curves.length, 8 * t.gw * k, 4 * (width + 4), 4 * (width + 4), 4 * (width + 4), 4 * io.height, 4 * io.height, 4 * io.height, bandBytes, bandBytes]);
+      const shadow = io.shadow;
+      // layout, 16-byte aligned: knots, invDx, seg, curves, lines, cell0, cell1, cf, rowI0, rowI1, rowF, in, out, shadow
+      const at = module.layout([4 * (k + 4), 4 * (k + 4), SEG_BINS + 1, 4 * t.curves.length, 8 * t.gw * k, 4 * (width + 4), 4 * (width + 4), 4 * (width + 4), 4 * io.height, 4 * io.height, 4 * io.height, bandBytes, bandBytes, shadow ? 4 * (bandBytes - 16) + 48 : 0]);
       const buf = module.buffer;
-      const [pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, pIn, pOut] = at;
+      const [pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, pIn, pOut, pShadow] = at;
       const tables = knotTables(t.knots);
       new Float32Array(buf, pKnots, k).set(t.knots);
       new Float32Array(buf, pInvDx, k - 1).set(tables.invDx);
@@ -77,8 +78,10 @@ function load(): Kernel8 | null {
         const from = (a - row0) * rowBytes;
         const n = (b - a) * rowBytes;
         inBand.set(src.subarray(from, from + n));
+        // the smoothed rows hold the call's rows y0..y1 from their start
+        if (shadow) new Float32Array(buf, pShadow, n).set(shadow.subarray((a - y0) * rowBytes, (a - y0) * rowBytes + n));
         applyRows8(pIn, pOut, width, a, b, pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, k, t.gw,
-          wbR, wbG, wbB, dR, dG, dB, 1 / t.darkWb, oneWb, t.sat, t.satDark - t.sat, 1 / t.dark, t.sat === t.satDark ? 1 : 0, io.strength ?? 1);
+          wbR, wbG, wbB, dR, dG, dB, 1 / t.darkWb, oneWb, t.sat, t.satDark - t.sat, 1 / t.dark, t.sat === t.satDark ? 1 : 0, io.strength ?? 1, shadow ? pShadow : 0);
         dst.set(outBand.subarray(0, n), from);
       }
     },

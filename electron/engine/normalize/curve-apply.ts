@@ -90,6 +90,8 @@ export interface PixelIo {
   bufferRow0?: number;
   /** where the grid lies, when not over the whole photo (a metering region); outside it the edge cells hold */
   gridRect?: { x: number; y: number; w: number; h: number };
+  /** rows y0..y1 as the curves read them, in 0..1 (deep shadows smoothed, shadow-smooth.ts); the strength blend still uses src */
+  shadow?: Float32Array;
 }
 
 type Samples = Float32Array | Uint8Array | Uint16Array | Uint8ClampedArray;
@@ -217,7 +219,8 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
   const blend = s !== 1;
   const pre = io.pre;
   // integer samples are never negative: only float input needs the clamp at 0
-  const signed = src instanceof Float32Array;
+  const shadow = io.shadow;
+  const signed = src instanceof Float32Array || shadow !== undefined;
   const dSat = satDark - sat;
   const last = k - 2;
   for (let y = y0; y < y1; y++) {
@@ -229,7 +232,7 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       row[j] = a + (curves[r1 + j] - a) * fy;
     }
     let p = (y - row0) * width * 3;
-    for (let x = 0; x < width; x++, p += 3) {
+    for (let x = 0, q = (y - y0) * width * 3; x < width; x++, p += 3, q += 3) {
       // the strength blend is with the photo as it came, before the headroom map
       const inR = src[p] * inScale;
       const inG = src[p + 1] * inScale;
@@ -237,6 +240,11 @@ export function applyTransformRows(src: Samples, dst: Samples, width: number, y0
       let r = inR;
       let g = inG;
       let b = inB;
+      if (shadow) {
+        r = shadow[q];
+        g = shadow[q + 1];
+        b = shadow[q + 2];
+      }
       if (pre) {
         r = pre(r);
         g = pre(g);

@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { applyTransformRows, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
 import { applyTransformBands } from '../../../electron/engine/normalize/curve-apply-pool';
+import { shadowSmoothing, smoothShadowRows } from '../../../electron/engine/normalize/shadow-smooth';
 
 function transform(): CurveTransform {
   const k = 8;
@@ -47,5 +48,33 @@ for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16], [16, 8]] as const) {
     for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
     assert.ok(diff <= (inBits === 8 && outBits === 8 ? 1 : 0), `pool and one pass differ by ${diff}`);
     if (dst) assert.deepEqual(photo.data, src, 'the source is left as it was when the output is separate');
+  });
+}
+
+// A transform that lifts the deep shadows far (shadow-smooth.ts): each band travels with margin
+// rows, the rows above it copied before the band above is written back in place.
+for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16]] as const) {
+  test(`${inBits}-bit in, ${outBits}-bit out, deep shadows smoothed: bands on workers equal one whole pass`, async () => {
+    const t = transform();
+    for (let c = 0; c < t.gh * t.gw; c++) for (let j = 0; j < t.knots.length; j++) t.curves[c * t.knots.length + j] = t.knots[j] ** 0.25;
+    assert.ok(shadowSmoothing(t));
+    const n = width * height * 3;
+    const inMax = inBits === 8 ? 255 : 65535;
+    // near-black speckle with a few brighter rows between
+    const values = noise(n, 6, 3).map((v, i) => (Math.floor(i / (width * 3)) % 17 === 0 ? 200 : v) * (inMax === 255 ? 1 : 257));
+    const src = inBits === 8 ? new Uint8Array(values) : new Uint16Array(values);
+    const want = outBits === 8 ? new Uint8Array(n) : new Uint16Array(n);
+    const shadow = smoothShadowRows(src, inMax, width, height, 0, height)?.values;
+    assert.ok(shadow);
+    applyTransformRows(src, want, width, 0, height, t, { inMax, outMax: outBits === 8 ? 255 : 65535, height, shadow });
+    for (const bandRows of [40, 7]) {
+      const photo = { width, height, data: src.slice() };
+      const dst = inBits === outBits ? undefined : { width, height, data: outBits === 8 ? new Uint8Array(n) : new Uint16Array(n) };
+      await applyTransformBands(photo, t, { dst, bandRows });
+      const got = (dst ?? photo).data;
+      let diff = 0;
+      for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
+      assert.ok(diff <= (inBits === 8 && outBits === 8 ? 1 : 0), `bands of ${bandRows}: pool and one pass differ by ${diff}`);
+    }
   });
 }

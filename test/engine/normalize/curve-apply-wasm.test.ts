@@ -100,6 +100,29 @@ test('a photo taller than one kernel call is applied in chunks', () => {
   compare(src, want, 'tall photo');
 });
 
+test('smoothed shadows (a float band the curves read instead of the samples): within one code of applyTransformRows', () => {
+  const kernel = wasmKernel();
+  assert.ok(kernel);
+  for (const width of [1, 5, 37]) {
+    const height = 300; // more rows than one kernel call: the float band is copied chunk by chunk
+    const t = transform(width + 11);
+    const src = photo(width * height, width + 1);
+    const rand = rng(width);
+    const shadow = Float32Array.from(src, (v) => (v < 12 ? (v + rand() - 0.5) / 255 : v / 255));
+    for (const strength of [1, 0.6]) {
+      const io: PixelIo = { inMax: 255, outMax: 255, height, shadow, strength };
+      const want = new Uint8Array(src.length);
+      applyTransformRows(src, want, width, 0, height, t, io);
+      const got = new Uint8Array(src.length);
+      kernel.applyRows(src, got, width, 0, height, t, io);
+      compare(got, want, `${width} px, strength ${strength}, smoothed shadows`);
+      const plain = new Uint8Array(src.length);
+      applyTransformRows(src, plain, width, 0, height, t, { ...io, shadow: undefined });
+      assert.notDeepEqual(plain, want, 'the float band is what the curves read');
+    }
+  }
+});
+
 test('other depths are refused, not misread', () => {
   const kernel = wasmKernel();
   assert.ok(kernel);

@@ -15,6 +15,10 @@
  * Memory: the caller lays out every table and both bands (see curve-apply-wasm.ts). The input
  * is read 16 bytes per 12-byte step and the output written the same way, so both need 16
  * bytes of slack past the band, and the output must not overlap the input.
+ *
+ * `shPtr`, when not 0, is a band of float32 RGB (0..1) that the curves read instead of the
+ * 8-bit samples (deep shadows smoothed, shadow-smooth.ts), 48 bytes of slack past it; the
+ * strength blend still takes the samples as they came.
  */
 
 const LR: f32 = 0.2126;
@@ -72,7 +76,7 @@ export function applyRows8(
   cell0Ptr: usize, cell1Ptr: usize, cfPtr: usize, rowI0Ptr: usize, rowI1Ptr: usize, rowFPtr: usize,
   k: i32, gw: i32,
   wbR: f32, wbG: f32, wbB: f32, dR: f32, dG: f32, dB: f32, invDarkWb: f32, oneWb: bool,
-  sat: f32, dSat: f32, invDark: f32, oneSat: bool, strength: f32,
+  sat: f32, dSat: f32, invDark: f32, oneSat: bool, strength: f32, shPtr: usize,
 ): void {
   // byte 3·p + c of the 12 holds channel c of pixel p: move each channel into its own lanes
   const mR = i8x16(0, -128, -128, -128, 3, -128, -128, -128, 6, -128, -128, -128, 9, -128, -128, -128);
@@ -123,7 +127,8 @@ export function applyRows8(
     }
     let pi = inPtr + <usize>(y - y0) * width * 3;
     let po = outPtr + <usize>(y - y0) * width * 3;
-    for (let x = 0; x < width; x += 4, pi += 12, po += 12) {
+    let ps = shPtr + <usize>(y - y0) * width * 12;
+    for (let x = 0; x < width; x += 4, pi += 12, po += 12, ps += 48) {
       const v = v128.load(pi);
       const R = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mR)), inScale);
       const G = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mG)), inScale);
@@ -131,6 +136,21 @@ export function applyRows8(
       let r = R;
       let g = G;
       let b = B;
+      if (shPtr) {
+        // RGB RGB RGB RGB as three vectors, each channel gathered into its own
+        const s0 = v128.load(ps);
+        const s1 = v128.load(ps + 16);
+        const s2 = v128.load(ps + 32);
+        const rg = i8x16.shuffle(s0, s1, 0, 1, 2, 3, 12, 13, 14, 15, 24, 25, 26, 27, 4, 5, 6, 7); // r0 r1 r2 g0
+        r = i8x16.shuffle(rg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 20, 21, 22, 23); // r0 r1 r2 r3
+        const gg = i8x16.shuffle(s0, s1, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31, 0, 1, 2, 3); // g0 g1 g2 -
+        g = i8x16.shuffle(gg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 24, 25, 26, 27); // g0 g1 g2 g3
+        const bb = i8x16.shuffle(s0, s1, 8, 9, 10, 11, 20, 21, 22, 23, 0, 1, 2, 3, 0, 1, 2, 3); // b0 b1 - -
+        b = i8x16.shuffle(bb, s2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31); // b0 b1 b2 b3
+        r = f32x4.pmax(r, zero);
+        g = f32x4.pmax(g, zero);
+        b = f32x4.pmax(b, zero);
+      }
       if (oneWb) {
         r = f32x4.mul(r, vwbR);
         g = f32x4.mul(g, vwbG);
