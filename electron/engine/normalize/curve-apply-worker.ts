@@ -7,6 +7,7 @@ import { serveRequests } from '../worker-rpc';
 import { applyTransformRows, type CurveTransform, type PixelIo } from './curve-apply';
 import { wasmKernel } from './curve-apply-wasm';
 import { smoothShadowRows } from './shadow-smooth';
+import { shadowKernel8 } from './shadow-smooth-wasm';
 
 /** One band: 8- or 16-bit samples of rows y0 − above..y1 (+ the smoothing's margin below when smooth). */
 export interface BandRequest {
@@ -25,6 +26,7 @@ export interface BandRequest {
 
 // compiled as the worker starts, not with its first band
 wasmKernel();
+shadowKernel8();
 
 // the smoothed rows of a band, kept for the next (fresh buffers cost their page faults each time)
 let smoothBuf = new Float32Array(0);
@@ -34,7 +36,12 @@ serveRequests<BandRequest>(async (r, { transfer }) => {
   const row = r.width * 3;
   const core = r.band.subarray(r.above * row, (r.above + r.y1 - r.y0) * row);
   if (r.smooth && smoothBuf.length < core.length) smoothBuf = new Float32Array(core.length);
-  const smoothed = r.smooth ? smoothShadowRows(r.band, r.io.inMax, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf) : undefined;
+  const smooth8 = inBits === 8 ? shadowKernel8() : undefined;
+  const smoothed = !r.smooth
+    ? undefined
+    : smooth8
+      ? smooth8(r.band as Uint8Array, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf)
+      : smoothShadowRows(r.band, r.io.inMax, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf);
   // in place when the depth stays, else into a band of the output's depth
   const out = r.outBits === inBits ? core : r.outBits === 8 ? new Uint8Array(core.length) : new Uint16Array(core.length);
   const simd = inBits === 8 && r.outBits === 8 && !r.io.pre ? wasmKernel() : undefined;

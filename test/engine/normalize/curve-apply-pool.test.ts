@@ -52,7 +52,8 @@ for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16], [16, 8]] as const) {
 }
 
 // A transform that lifts the deep shadows far (shadow-smooth.ts): each band travels with margin
-// rows, the rows above it copied before the band above is written back in place.
+// rows, the rows above it copied before the band above is written back in place; 8-bit bands
+// take the smoothing's kernel (shadow-smooth-wasm.ts), 16-bit ones its JavaScript.
 for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16]] as const) {
   test(`${inBits}-bit in, ${outBits}-bit out, deep shadows smoothed: bands on workers equal one whole pass`, async () => {
     const t = transform();
@@ -74,7 +75,8 @@ for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16]] as const) {
       const got = (dst ?? photo).data;
       let diff = 0;
       for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
-      assert.ok(diff <= (inBits === 8 && outBits === 8 ? 1 : 0), `bands of ${bandRows}: pool and one pass differ by ${diff}`);
+      // 8-bit bands are smoothed by the float32 kernel (within 1e-6 of the reference): a 16-bit output may round one code apart
+      assert.ok(diff <= (inBits === 8 ? 1 : 0), `bands of ${bandRows}: pool and one pass differ by ${diff}`);
     }
   });
 }

@@ -2,14 +2,14 @@
 // the built ones load, and a layout is 16-byte aligned, in order, and fits the grown memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadSimd } from '../../../electron/engine/normalize/simd';
+import { loadSimd, SIMD_KERNELS } from '../../../electron/engine/normalize/simd';
 
 test('a kernel that was not built is undefined, not an error', () => {
   assert.equal(loadSimd('no-such-kernel'), undefined);
 });
 
 test('layouts are aligned, ordered and inside the memory', () => {
-  for (const name of ['curve-apply8', 'area8']) {
+  for (const name of SIMD_KERNELS) {
     const m = loadSimd(name);
     assert.ok(m, `${name}.wasm missing or not loadable: run npm run build`);
     const sizes = [3, 17, 200_000, 1];
