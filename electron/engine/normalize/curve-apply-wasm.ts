@@ -10,7 +10,7 @@
  *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows, 8-bit samples
  */
 import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
-import { loadSimd } from './simd';
+import { kernelOnce } from './simd';
 
 export interface Kernel8 {
   applyRows(src: Uint8Array, dst: Uint8Array, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void;
@@ -21,16 +21,7 @@ type ApplyRows8 = (...args: number[]) => void;
 /** Rows per kernel call: bounds the module's memory for a photo passed whole (a UI band is 224). */
 const CHUNK_ROWS = 256;
 
-let kernel: Kernel8 | null | undefined;
-
-export function wasmKernel(): Kernel8 | undefined {
-  if (kernel === undefined) kernel = load();
-  return kernel ?? undefined;
-}
-
-function load(): Kernel8 | null {
-  const module = loadSimd('curve-apply8');
-  if (!module) return null;
+export const wasmKernel = kernelOnce('curve-apply8', (module): Kernel8 => {
   const applyRows8 = module.exports.applyRows8 as ApplyRows8;
   return {
     applyRows(src, dst, width, y0, y1, t, io) {
@@ -86,4 +77,4 @@ function load(): Kernel8 | null {
       }
     },
   };
-}
+});

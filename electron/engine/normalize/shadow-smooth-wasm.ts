@@ -8,22 +8,13 @@
  */
 import { LINEAR_TO_SRGB_TABLE, SRGB_TABLE_N, srgbToLinearExact } from '../image/srgb';
 import { HI, LO, RADIUS, type SmoothedRows } from './shadow-smooth';
-import { loadSimd } from './simd';
+import { kernelOnce } from './simd';
 
 export type ShadowKernel8 = (src: Uint8Array, width: number, height: number, y0: number, y1: number, srcRow0?: number, into?: Float32Array) => SmoothedRows | undefined;
 
 type SmoothRows8 = (...args: number[]) => number;
 
-let kernel: ShadowKernel8 | null | undefined;
-
-export function shadowKernel8(): ShadowKernel8 | undefined {
-  if (kernel === undefined) kernel = load();
-  return kernel ?? undefined;
-}
-
-function load(): ShadowKernel8 | null {
-  const module = loadSimd('shadow8');
-  if (!module) return null;
+export const shadowKernel8 = kernelOnce('shadow8', (module): ShadowKernel8 => {
   const smoothRows8 = module.exports.smoothRows8 as SmoothRows8;
   const lut = Float32Array.from({ length: 256 }, (_, i) => srgbToLinearExact(i / 255));
   const unit = Float32Array.from({ length: 256 }, (_, i) => i / 255);
@@ -47,4 +38,4 @@ function load(): ShadowKernel8 | null {
     values.set(new Float32Array(buf, pOut, rows * rowLen));
     return { values, changed: new Uint8Array(buf, pChanged, rows).slice() };
   };
-}
+});

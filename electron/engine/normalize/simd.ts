@@ -7,6 +7,7 @@
  *   SIMD_KERNELS                                  the kernels the engine uses
  *   simdPath(name) -> string                      the .wasm of this install
  *   loadSimd(name) -> SimdModule | undefined
+ *   kernelOnce(name, build) -> () => wrapper | undefined   built once per thread
  *   simdStatus() -> { loaded, missing }           for `evenlight info`
  *   module.layout(sizes) -> byte offsets          16-byte aligned, the memory grown to fit
  */
@@ -51,6 +52,21 @@ const loaded = new Map<string, SimdModule | null>();
 export function loadSimd(name: string): SimdModule | undefined {
   if (!loaded.has(name)) loaded.set(name, load(name));
   return loaded.get(name) ?? undefined;
+}
+
+/**
+ * `build(module)` once per thread, the first time the returned getter is called: a kernel's
+ * wrapper (its tables and layouts), or undefined for good when the module does not load.
+ */
+export function kernelOnce<K>(name: SimdKernel, build: (module: SimdModule) => K): () => K | undefined {
+  let made: K | null | undefined;
+  return () => {
+    if (made === undefined) {
+      const module = loadSimd(name);
+      made = module ? build(module) : null;
+    }
+    return made ?? undefined;
+  };
 }
 
 /** Which kernels load in this runtime and install, and which do not (their JavaScript loops run instead). */
