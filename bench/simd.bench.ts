@@ -5,14 +5,28 @@
  * - the transform (curve-apply-wasm.ts vs applyTransformRows), 8-bit in and out, in bands of
  *   224 rows as the pool's workers run it: ns per pixel;
  * - the network's thumbnail (thumbnail-wasm.ts vs thumbnail.ts's integer pass, fed the same
- *   samples as 16-bit so that it takes the JavaScript path): ms.
+ *   samples as 16-bit so that it takes the JavaScript path): ms;
+ * - the deep-shadow smoothing (shadow-smooth-wasm.ts vs smoothShadowRows) on the same photo
+ *   pushed 4 stops darker, in bands of 224 rows with their margin: ns per pixel.
  * One warm-up each, then the median of REPS, alternating; both kernels' output differences are
  * printed too (the tests hold them).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { applyTransformRows, areaResize8, areaResizeNchw, defaultModelDir, getModel, predictTransform, wasmKernel } from '../electron/engine';
+import {
+  applyTransformRows,
+  areaResize8,
+  areaResizeNchw,
+  defaultModelDir,
+  getModel,
+  linearToSrgbExact,
+  predictTransform,
+  shadowKernel8,
+  smoothShadowRows,
+  srgbToLinearExact,
+  wasmKernel,
+} from '../electron/engine';
 import { dataDir, median } from './common';
 
 const REPS = 5;
@@ -49,14 +63,32 @@ export async function run(): Promise<Record<string, unknown>> {
   let thumbSimd: Float32Array = new Float32Array(0);
   const thumbJsPass = () => void (thumbJs = areaResizeNchw({ width, height, data: src16 }, size, undefined, 1, 1 / 255));
   const thumbSimdPass = () => void (thumbSimd = areaResize8(src, width, whole, size, 1 / 255) as Float32Array);
-  for (const f of [jsPass, simdPass, thumbJsPass, thumbSimdPass]) f(); // warm-up: JIT and wasm tier-up
-  const ms = { js: [] as number[], simd: [] as number[], thumbJs: [] as number[], thumbSimd: [] as number[] };
+  // 4 stops darker in linear light, as ai.bench.ts's dark photo (without its JPEG round trip)
+  const lut = Uint8Array.from({ length: 256 }, (_, v) => Math.round(linearToSrgbExact(srgbToLinearExact(v / 255) / 16) * 255));
+  const dark = src.map((v) => lut[v]);
+  const smooth8 = shadowKernel8();
+  if (!smooth8) return { skipped: 'no WebAssembly kernels (npm run build)' };
+  const bandOf = (y0: number, y1: number) => dark.subarray(Math.max(0, y0 - 1) * width * 3, Math.min(height, y1 + 1) * width * 3);
+  const into = new Float32Array(BAND * width * 3);
+  let smoothWorst = 0;
+  const smoothJsPass = bands((y0, y1) => void smoothShadowRows(bandOf(y0, y1), 255, width, height, y0, y1, Math.max(0, y0 - 1), into));
+  const smoothSimdPass = bands((y0, y1) => void smooth8(bandOf(y0, y1), width, height, y0, y1, Math.max(0, y0 - 1), into));
+  const smoothCheck = bands((y0, y1) => {
+    const a = smoothShadowRows(bandOf(y0, y1), 255, width, height, y0, y1, Math.max(0, y0 - 1));
+    const b = smooth8(bandOf(y0, y1), width, height, y0, y1, Math.max(0, y0 - 1));
+    if (a && b) for (let i = 0; i < a.values.length; i++) smoothWorst = Math.max(smoothWorst, Math.abs(a.values[i] - b.values[i]));
+  });
+  for (const f of [jsPass, simdPass, thumbJsPass, thumbSimdPass, smoothJsPass, smoothSimdPass]) f(); // warm-up: JIT and wasm tier-up
+  const ms = { js: [] as number[], simd: [] as number[], thumbJs: [] as number[], thumbSimd: [] as number[], smoothJs: [] as number[], smoothSimd: [] as number[] };
   for (let i = 0; i < REPS; i++) {
     ms.js.push(timed(jsPass));
     ms.simd.push(timed(simdPass));
     ms.thumbJs.push(timed(thumbJsPass));
     ms.thumbSimd.push(timed(thumbSimdPass));
+    ms.smoothJs.push(timed(smoothJsPass));
+    ms.smoothSimd.push(timed(smoothSimdPass));
   }
+  smoothCheck();
   let codesOff = 0;
   let worstCode = 0;
   for (let i = 0; i < js.length; i++) {
@@ -82,6 +114,13 @@ export async function run(): Promise<Record<string, unknown>> {
       simdMs: Math.round(median(ms.thumbSimd)),
       ratio: Math.round((median(ms.thumbSimd) / median(ms.thumbJs)) * 100) / 100,
       maxAbsDiff: thumbWorst,
+    },
+    shadowSmoothOneCore: {
+      photo: 'the same, 4 stops darker',
+      javascriptNsPerPixel: nsPerPx(median(ms.smoothJs)),
+      simdNsPerPixel: nsPerPx(median(ms.smoothSimd)),
+      ratio: Math.round((median(ms.smoothSimd) / median(ms.smoothJs)) * 100) / 100,
+      maxAbsDiff: smoothWorst,
     },
   };
 }

@@ -45,6 +45,7 @@ export { areaResize8 } from './normalize/thumbnail-wasm';
 export { applyTransformRows } from './normalize/curve-apply';
 export { applyTransformBands } from './normalize/curve-apply-pool';
 export { shadowSmoothing, smoothShadowRows } from './normalize/shadow-smooth';
+export { shadowKernel8 } from './normalize/shadow-smooth-wasm';
 export { normalizeFile, outputFormatFor, type NormalizeFileOptions, type NormalizeFileResult } from './pipeline';
 export { removeStaleTemps, runBatch, type BatchEvent, type BatchFileResult, type BatchSummary } from './batch';
 
