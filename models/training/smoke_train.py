@@ -13,6 +13,7 @@ import random
 import sys
 import time
 
+import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -73,6 +74,7 @@ def main():
             out["headInit"] = head_init_check(cfg, net, held[0])
     out["loader"] = loader_check(pools)
     out["darken"] = darken_check(pools)
+    out["lamps"] = lamps_check()
     out["pairs"] = pair_check(items[0])
     out["dihedral"] = dihedral_check()
     out["gate"] = gate_check()
@@ -108,6 +110,20 @@ def darken_check(pools):
     return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all()),
             "before": z, "below": train.mean_log2_luma(train.to_t([xb[0]])),
             "up": float(xu.mean()) / float(xd.mean()), "upMax": int(xu.max()), "upTargetSame": bool((y == yu).all())}
+
+
+def lamps_check():
+    """train.py's lamps augmentation: the same discs in the input and its target, at full scale
+    at the core (where the input's lamp is, the target's is), nothing made darker anywhere, and
+    the pixels far from every lamp untouched."""
+    nprng = np.random.default_rng(4)
+    x = (nprng.random((96, 96, 3)) * 30).astype(np.uint8)
+    y = (nprng.random((96, 96, 3)) * 150 + 50).astype(np.uint8)
+    xl, yl = train.lamps(random.Random(9), x, y, {"p": 1, "count": [2, 2], "radius": [0.05, 0.05]})
+    cx = (xl.max(axis=2) >= 250)
+    cy = (yl.max(axis=2) >= 250)
+    return {"core": int(cx.sum()), "coreInTarget": bool((cx <= cy).all()), "neverDarker": bool((xl >= x).all() and (yl >= y).all()),
+            "farUntouched": float(((xl == x).all(axis=2)).mean()), "off": bool((train.lamps(random.Random(9), x, y, {"p": 0, "count": [1, 1], "radius": [0.05, 0.05]})[0] == x).all())}
 
 
 def pair_check(it):

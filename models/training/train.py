@@ -220,6 +220,34 @@ def brighten(rng, img, spec):
     return dataset.to_u8(dataset.lin_to_srgb(lin))
 
 
+def lamps(rng, inp, tgt, spec):
+    """Training-time only: spec {"p", "count": [lo, hi], "radius": [lo, hi] (of the crop's
+    shorter side)}: lamps switched on in the scene, the same in the input crop and its target:
+    discs clipped white at their core with a glow falling off around them, in linear light, a
+    warm or cool white each. Night and indoor frames hold street lamps and bulbs that stay
+    clipped in every frame of their bracket, and the networks held the rest of such a frame
+    dark (a night street, a desk lamp: short of their fusion by most of a stop); with lamps
+    pasted into any scene and the rest of the target unchanged, a lamp is no reason to."""
+    if rng.random() >= spec["p"]:
+        return inp, tgt
+    h, w = inp.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    out = []
+    discs = []
+    for _ in range(rng.randint(*spec["count"])):
+        r = max(1.0, rng.uniform(*spec["radius"]) * min(h, w))
+        tint = np.array([rng.uniform(0.85, 1), rng.uniform(0.85, 1), rng.uniform(0.85, 1)], np.float32)
+        discs.append((rng.uniform(0, h), rng.uniform(0, w), r, rng.uniform(1.5, 4), tint / tint.max()))
+    for img in (inp, tgt):
+        lin = dataset.srgb_to_lin(img.astype(np.float32) / 255)
+        for cy, cx, r, falloff, tint in discs:
+            d = np.sqrt((yy - cy) ** 2 + (xx - cx) ** 2) / r
+            m = np.where(d <= 1, 1.0, np.exp(-(d - 1) * falloff)).astype(np.float32)[..., None]
+            lin = lin + m * (tint - lin).clip(0)  # towards the lamp's white, never darker
+        out.append(dataset.to_u8(dataset.lin_to_srgb(lin)))
+    return out[0], out[1]
+
+
 def stops_to_reach(lin, level):
     """How many stops darker (in linear light, before noise) the image `lin` [H,W,3] must be shot
     for its mean log2 luminance (models.log2_luma: of the encoded values) to be at most `level`;
@@ -251,7 +279,7 @@ def darkened(frames, stops, seed=5):
 
 def augmentations(cfg):
     """The config's input augmentations, as sample_arrays takes them (None: none)."""
-    aug = {k: cfg[k] for k in ("darken", "brighten", "black_error") if cfg.get(k)}
+    aug = {k: cfg[k] for k in ("darken", "brighten", "black_error", "lamps") if cfg.get(k)}
     return aug or None
 
 
@@ -290,6 +318,8 @@ def sample_arrays(rng, pools, weights, size, batch, aug=None):
         it = rng.choice(pools[src])
         frames, tgt = rng.choice(it["groups"])
         i, t = crop_resize(rng, frames[rng.randrange(len(frames))], tgt, size)
+        if aug and aug.get("lamps"):
+            i, t = lamps(rng, i, t, aug["lamps"])  # before the input's own: a darker shot dims its lamps too
         if aug:
             i = augment(rng, i, aug)
         ins.append(i), tgts.append(t)

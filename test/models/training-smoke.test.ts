@@ -17,6 +17,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }>;
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
     darken: { ratio: number; dtype: string; targetSame: boolean; before: number; below: number; up: number; upMax: number; upTargetSame: boolean };
+    lamps: { core: number; coreInTarget: boolean; neverDarker: boolean; farUntouched: number; off: boolean };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
@@ -47,6 +48,10 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   // brighten: two stops up is brighter, clipped at white, the target untouched
   assert.ok(res.darken.up > 1.2 && res.darken.upMax <= 255, `brightened crop at ${res.darken.up.toFixed(2)} of the original`);
   assert.ok(res.darken.upTargetSame, 'the target is not augmented');
+  // lamps: the same discs in the input and its target (the input's cores inside the target's), nothing darker, the rest untouched
+  assert.ok(res.lamps.core > 10, `lamp cores: ${res.lamps.core} white pixels`);
+  assert.ok(res.lamps.coreInTarget && res.lamps.neverDarker && res.lamps.off);
+  assert.ok(res.lamps.farUntouched > 0.3 && res.lamps.farUntouched < 0.99, `pixels away from the lamps untouched: ${res.lamps.farUntouched}`);
   // the pair pool: darkest then brightest frame, their own fusion as the target
   assert.equal(res.pairs.frames, 2);
   assert.ok(res.pairs.extremes, 'the darkest and the brightest frame, in that order');
