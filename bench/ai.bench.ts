@@ -21,9 +21,9 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { linearToSrgbExact, normalizeFile, srgbToLinearExact } from '../electron/engine';
+import { normalizeFile } from '../electron/engine';
 import { JPEG_DEFAULTS } from '../electron/common/formats';
-import { dataDir, median } from './common';
+import { darkerCodes, dataDir, median } from './common';
 
 const REPS = 3;
 const root = resolve(__dirname, '..');
@@ -41,8 +41,7 @@ function timedProcess(cmd: string, args: string[]): { ms: number; peakRssMiB: nu
 /** `src` with its linear light divided by 2^stops, as JPEG q92 (a photo that needs lifting far). */
 async function writeDarker(src: string, dst: string, stops: number): Promise<void> {
   const { data, info } = await sharp(src).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const lut = new Uint8Array(256);
-  for (let v = 0; v < 256; v++) lut[v] = Math.round(linearToSrgbExact(srgbToLinearExact(v / 255) / 2 ** stops) * 255);
+  const lut = darkerCodes(stops);
   for (let i = 0; i < data.length; i++) data[i] = lut[data[i]];
   await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 92 }).toFile(dst);
 }

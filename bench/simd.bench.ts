@@ -20,14 +20,12 @@ import {
   areaResizeNchw,
   defaultModelDir,
   getModel,
-  linearToSrgbExact,
   predictTransform,
   shadowKernel8,
   smoothShadowRows,
-  srgbToLinearExact,
   wasmKernel,
 } from '../electron/engine';
-import { dataDir, median } from './common';
+import { darkerCodes, dataDir, median } from './common';
 
 const REPS = 5;
 const BAND = 224;
@@ -64,7 +62,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const thumbJsPass = () => void (thumbJs = areaResizeNchw({ width, height, data: src16 }, size, undefined, 1, 1 / 255));
   const thumbSimdPass = () => void (thumbSimd = areaResize8(src, width, whole, size, 1 / 255) as Float32Array);
   // 4 stops darker in linear light, as ai.bench.ts's dark photo (without its JPEG round trip)
-  const lut = Uint8Array.from({ length: 256 }, (_, v) => Math.round(linearToSrgbExact(srgbToLinearExact(v / 255) / 16) * 255));
+  const lut = darkerCodes(4);
   const dark = src.map((v) => lut[v]);
   const smooth8 = shadowKernel8();
   if (!smooth8) return { skipped: 'no WebAssembly kernels (npm run build)' };

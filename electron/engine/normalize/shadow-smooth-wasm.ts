@@ -6,8 +6,8 @@
  *
  *   shadowKernel8() -> ((src, width, height, y0, y1, srcRow0?, into?) => SmoothedRows | undefined) | undefined
  */
-import { LINEAR_TO_SRGB_TABLE, SRGB_TABLE_N, srgbToLinearExact } from '../image/srgb';
-import { HI, LO, RADIUS, type SmoothedRows } from './shadow-smooth';
+import { LINEAR_TO_SRGB_TABLE, SRGB_TABLE_N } from '../image/srgb';
+import { HI, LIN_HI, linTable, LO, RADIUS, type SmoothedRows } from './shadow-smooth';
 import { kernelOnce } from './simd';
 
 export type ShadowKernel8 = (src: Uint8Array, width: number, height: number, y0: number, y1: number, srcRow0?: number, into?: Float32Array) => SmoothedRows | undefined;
@@ -16,9 +16,8 @@ type SmoothRows8 = (...args: number[]) => number;
 
 export const shadowKernel8 = kernelOnce('shadow8', (module): ShadowKernel8 => {
   const smoothRows8 = module.exports.smoothRows8 as SmoothRows8;
-  const lut = Float32Array.from({ length: 256 }, (_, i) => srgbToLinearExact(i / 255));
+  const lut = linTable(255) as Float32Array;
   const unit = Float32Array.from({ length: 256 }, (_, i) => i / 255);
-  const linHi = srgbToLinearExact(HI);
   return (src, width, height, y0, y1, srcRow0 = 0, into) => {
     const rowLen = width * 3;
     const a0 = Math.max(0, y0 - RADIUS);
@@ -32,7 +31,7 @@ export const shadowKernel8 = kernelOnce('shadow8', (module): ShadowKernel8 => {
     new Float32Array(buf, pLut, 256).set(lut);
     new Float32Array(buf, pUnit, 256).set(unit);
     new Float32Array(buf, pEnc, LINEAR_TO_SRGB_TABLE.length).set(LINEAR_TO_SRGB_TABLE);
-    const any = smoothRows8(pIn, a0, pOut, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, height, y0, y1, linHi, LO, HI);
+    const any = smoothRows8(pIn, a0, pOut, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, height, y0, y1, LIN_HI, LO, HI);
     if (!any) return undefined;
     const values = into ? into.subarray(0, rows * rowLen) : new Float32Array(rows * rowLen);
     values.set(new Float32Array(buf, pOut, rows * rowLen));

@@ -33,7 +33,8 @@ export const HI = 10 / 255;
  * a step of a few output codes, and dev gained the same with 2 as with 8 (MODEL_CARD). */
 export const MIN_LIFT = 8;
 
-const LIN_HI = srgbToLinearExact(HI);
+/** HI in linear light: a pixel at or above it (and so a neighbourhood of them) is never changed. */
+export const LIN_HI = srgbToLinearExact(HI);
 // module constants, not imports read in the loops (a bundler turns those into getters)
 const LUMA_R = applier.LUMA_R;
 const LUMA_G = applier.LUMA_G;
@@ -45,7 +46,8 @@ const encode = (v: number): number => (v <= TOE_END ? v * TOE_SLOPE : linearToSr
 
 let lin8: Float32Array | undefined;
 let lin16: Float32Array | undefined;
-function linTable(inMax: number): Float32Array | undefined {
+/** Linear light of each code of 8- or 16-bit samples (undefined for float), built once. */
+export function linTable(inMax: number): Float32Array | undefined {
   if (inMax === 255) return (lin8 ??= Float32Array.from({ length: 256 }, (_, i) => srgbToLinearExact(i / 255)));
   if (inMax === 65535) return (lin16 ??= Float32Array.from({ length: 65536 }, (_, i) => srgbToLinearExact(i / 65535)));
   return undefined;
