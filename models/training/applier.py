@@ -34,6 +34,7 @@ Saturation is taken about f, the luminance the curve asked for: where the cap lo
 gain, s < 1 moves the pixel toward that luminance instead of toward the capped one.
 """
 import torch
+import torch.nn.functional as F
 
 LUMA = (0.2126, 0.7152, 0.0722)
 # the scale of to_light's toe: chosen on dev's real bracket frames under the darkness-real rule,
@@ -122,3 +123,56 @@ def apply(rgb, curves, xk, color, light=None, about_f=True):
     about = f if about_f else back(g * ly)
     out = about + s * (back(g * lc) - about)
     return out.clamp(0, 1)
+
+
+# The deep-shadow smoothing (electron/engine/normalize/shadow-smooth.ts), which the engine runs
+# on what the curves read when a transform lifts the deep shadows far: a [1 2 1]/4 filter each
+# way in linear light, blended in below SHADOW_HI of smoothed luminance (fully at SHADOW_LO).
+SHADOW_LO = 2 / 255
+SHADOW_HI = 10 / 255
+SHADOW_MIN_LIFT = 8
+
+
+def srgb_to_lin(v):
+    return torch.where(v <= 0.04045, v / 12.92, ((v.clamp(min=0.04045) + 0.055) / 1.055) ** 2.4)
+
+
+def lin_to_srgb(v):
+    return torch.where(v <= 0.0031308, v * 12.92, 1.055 * v.clamp(min=0.0031308) ** (1 / 2.4) - 0.055)
+
+
+def shadow_lift(curves, xk):
+    """[N]: the largest lift any cell's curve gives luminance SHADOW_HI (shadowLift)."""
+    k = xk.shape[0]
+    i = 0
+    while i < k - 2 and float(xk[i + 1]) <= SHADOW_HI:
+        i += 1
+    f = (SHADOW_HI - xk[i]) / (xk[i + 1] - xk[i])
+    v = curves[:, i] + (curves[:, i + 1] - curves[:, i]) * f
+    return v.flatten(1).amax(1).clamp(min=0) / SHADOW_HI
+
+
+def smooth_shadows(rgb, curves, xk):
+    """rgb [N,3,H,W] as the engine's curves read it: photos whose transform lifts SHADOW_HI by
+    SHADOW_MIN_LIFT or more have their deep shadows smoothed (borders mirrored, reflect-101)."""
+    lin = srgb_to_lin(rgb.clamp(min=0))
+    k = torch.tensor([0.25, 0.5, 0.25], dtype=rgb.dtype, device=rgb.device)
+    n, c, h, w = lin.shape
+
+    def mirror(size):  # reflect-101; a single row or column mirrors itself
+        return "reflect" if size > 1 else "replicate"
+
+    sm = F.pad(lin.reshape(n * c, 1, h, w), (1, 1, 0, 0), mode=mirror(w))
+    sm = F.pad(F.conv2d(sm, k.view(1, 1, 1, 3)), (0, 0, 1, 1), mode=mirror(h))
+    sm = F.conv2d(sm, k.view(1, 1, 3, 1)).reshape(n, c, h, w)
+    luma = torch.tensor(LUMA, device=rgb.device, dtype=rgb.dtype)[None, :, None, None]
+    e = (sm * luma).sum(1, keepdim=True) * 12.92  # SHADOW_HI lies in sRGB's linear toe
+    al = ((SHADOW_HI - e) / (SHADOW_HI - SHADOW_LO)).clamp(0, 1)
+    out = torch.where(al > 0, lin_to_srgb(lin + al * (sm - lin)), rgb)
+    on = (shadow_lift(curves, xk) >= SHADOW_MIN_LIFT)[:, None, None, None]
+    return torch.where(on, out, rgb)
+
+
+def apply_smoothed(rgb, curves, xk, color):
+    """What the engine applies: the shadow smoothing, then the transform (apply)."""
+    return apply(smooth_shadows(rgb, curves, xk), curves, xk, color)

@@ -1,6 +1,7 @@
 """Runs the PyTorch checkpoints and the applier twin on fixed seeded inputs and dumps inputs
 + outputs for the parity tests: test/models/parity.test.ts (ONNX Runtime vs the checkpoints),
-test/engine/normalize/curve-apply.test.ts (the TypeScript applier vs applier.py) and
+test/engine/normalize/curve-apply.test.ts (the TypeScript applier vs applier.py),
+test/engine/normalize/shadow-smooth.test.ts (the deep-shadow smoothing vs applier.py) and
 test/models/training-cast.test.ts (train.py's colour-cast and log-MSE terms vs electron/engine/metrics/).
 
   /usr/bin/python3 models/training/parity_dump.py OUT_DIR [--applier-only]   (only the cases that need no checkpoint)
@@ -69,6 +70,19 @@ def main():
             curves, xk, color = random_transform(g, 24, gh, gw, dark_balance)
             dump("applier", name, {"rgb": rgb, "curves": curves, "knots": xk, "color": color},
                  {"output": applier.apply(rgb, curves, xk, color)})
+        # the deep-shadow smoothing the engine runs before a strongly lifting transform: an
+        # 8-bit frame whose shadows sit in codes 0..3 beside brighter texture, both the smoothed
+        # values and the transform applied to them (and the lift that gates the step)
+        for name, (h, w, gh, gw, lift) in {"smooth": (29, 45, 4, 6, True), "unlifted": (16, 21, 3, 3, False)}.items():
+            codes = torch.round(image_like(g, 1, h, w) ** 3 * 40 * (torch.rand(1, 1, h, w, generator=g) + 0.2))
+            rgb = codes.clamp(0, 255) / 255
+            curves, xk, color = random_transform(g, 24, gh, gw, True)
+            if lift:
+                curves = curves.clamp(min=0) ** 0.35  # lifts 10 codes about 8-20-fold, still monotone
+            smoothed = applier.smooth_shadows(rgb, curves, xk)
+            dump("shadow", name, {"rgb": rgb, "curves": curves, "knots": xk, "color": color},
+                 {"smoothed": smoothed, "output": applier.apply(smoothed, curves, xk, color),
+                  "lift": applier.shadow_lift(curves, xk)})
         # the training loss's cast term against the eval's metric: a grey-ish 8-bit target with
         # coloured patches, and an output tinted and noised from it
         grey = image_like(g, 1, 48, 64).mean(1, keepdim=True).repeat(1, 3, 1, 1)

@@ -47,7 +47,7 @@ def main():
     # let the curves overshoot until every pixel was capped and the loss stuck (MODEL_CARD.md)
     for cfg in ({"arch": "evenlight2", "lr": a.evenlight2_lr, "size": 96, "w_l1": 1, "w_tv": 0.02, "w_ssim": 0.2},
                 {"arch": "evenlight2-balance", "base": shipped, "lr": 0.01, "size": 96, "w_l1": 1, "w_cast": 0.05},
-                {"arch": "evenlight2-tone", "base": shipped, "lr": 0.01, "size": 96, "w_l1": 1},
+                {"arch": "evenlight2-tone", "base": shipped, "lr": 0.01, "size": 96, "w_l1": 1, "shadow_smooth": True},
                 {"arch": "seed-vgg", "width_div": 16, "lr": 0.01, "size": 64, "w_l1": 1, "w_tv": 0, "w_ssim": 0}):
         torch.manual_seed(0)
         net = models.build(cfg)
@@ -58,12 +58,12 @@ def main():
 
         def held_loss():
             with torch.no_grad():
-                o, aux = train.run(net, held[0])
+                o, aux = train.run(net, held[0], shadows=cfg.get("shadow_smooth", False))
                 return float(train.loss_fn(cfg, o, aux, held[1]))
 
         before = held_loss()
         for _ in range(a.steps):
-            o, aux = train.run(net, held[0])
+            o, aux = train.run(net, held[0], shadows=cfg.get("shadow_smooth", False))  # the engine's smoothing too
             loss = train.loss_fn(cfg, o, aux, held[1])
             opt.zero_grad()
             loss.backward()

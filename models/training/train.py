@@ -92,12 +92,14 @@ def thumbs_of(x):
     return F.adaptive_avg_pool2d(x, (THUMB, THUMB))
 
 
-def run(net, x, loss_x=None):
+def run(net, x, loss_x=None, shadows=False):
     """Model output at x's resolution (or loss_x's: the same photo smaller, where the loss is
-    taken; the transform is resolution-free), and the auxiliary tensor the smoothness term reads."""
+    taken; the transform is resolution-free), and the auxiliary tensor the smoothness term reads.
+    shadows: the engine's deep-shadow smoothing before the transform (config "shadow_smooth")."""
     if getattr(net, "kind", "") == "evenlight2":  # a CurveNet, or the mean of several (export.Mean)
         curves, color = net(thumbs_of(x))
-        return applier.apply(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
+        step = applier.apply_smoothed if shadows else applier.apply
+        return step(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
     out, _ = net(x)
     return out, (out, None)
 
@@ -428,7 +430,7 @@ def evaluate(cfg, net, data, frame_psnrs=None):
     ls, ps, ss, cs = [], [], [], []
     for x, y in data:
         x, y = x.to(dev), y.to(dev)
-        out, aux = run(net, x)
+        out, aux = run(net, x, shadows=cfg.get("shadow_smooth", False))
         out = torch.round(out.clamp(0, 1) * 255) / 255  # metrics on 8-bit output, like the product
         ls.append(float(loss_fn(cfg, out, aux, y)))
         ps.append(float(psnr(out, y)))
@@ -622,7 +624,7 @@ def main(argv=None):
             # fraction of it and sees the same tones
             ls_ = (cfg["loss_size"], cfg["loss_size"])
             lx, y = F.adaptive_avg_pool2d(x, ls_), F.adaptive_avg_pool2d(y, ls_)
-        out, aux = run(net, x, lx)
+        out, aux = run(net, x, lx, cfg.get("shadow_smooth", False))
         loss = loss_fn(cfg, out, aux, y)
         opt.zero_grad()
         loss.backward()

@@ -1,8 +1,10 @@
 // Reading the tensors that models/training/parity_dump.py writes (cases.json + one
 // little-endian float32 .bin per tensor), for the ONNX and applier parity tests.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from './paths';
 
 export interface TensorRef {
   shape: number[];
@@ -14,6 +16,14 @@ export interface DumpCase {
   graph: string;
   inputs: Record<string, TensorRef>;
   outputs: Record<string, TensorRef>;
+}
+
+/** Runs parity_dump.py into `dir` (Debian's PyTorch); applierOnly: the cases that need no checkpoint. */
+export function runParityDump(dir: string, applierOnly: boolean): DumpCase[] {
+  const args = [join(repoRoot, 'models', 'training', 'parity_dump.py'), dir, ...(applierOnly ? ['--applier-only'] : [])];
+  const r = spawnSync('/usr/bin/python3', args, { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
+  assert.equal(r.status, 0, `parity_dump.py failed: ${r.stderr}`);
+  return readCases(dir);
 }
 
 export function readCases(dir: string): DumpCase[] {

@@ -2,21 +2,17 @@
 // `log_mse`) must measure what `evenlight eval` reports (electron/engine/metrics/): otherwise
 // the model is trained against one figure and scored against another.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { colourCast } from '../../electron/engine/metrics/cast';
 import { psnr } from '../../electron/engine/metrics/psnr';
-import { repoRoot, tmpDir } from '../helpers/paths';
-import { interleave, readCases, readF32 } from '../helpers/tensor-dump';
+import { tmpDir } from '../helpers/paths';
+import { interleave, readF32, runParityDump } from '../helpers/tensor-dump';
 
 test('the training cast and log-MSE terms equal the eval cast and PSNR on the same 8-bit images', { timeout: 180_000 }, () => {
   const out = tmpDir('evenlight-cast-');
   try {
-    const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'parity_dump.py'), out, '--applier-only'], { encoding: 'utf8', timeout: 150_000 });
-    assert.equal(r.status, 0, `parity_dump.py failed: ${r.stderr}`);
-    const c = readCases(out).find((x) => x.model === 'cast');
+    const c = runParityDump(out, true).find((x) => x.model === 'cast');
     assert.ok(c, 'parity_dump.py dumps the cast case');
     const [, , h, w] = c.inputs.output.shape;
     const image = (name: 'output' | 'target') => ({ width: w, height: h, data: interleave(readF32(out, c.inputs[name]), h, w) });

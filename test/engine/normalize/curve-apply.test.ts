@@ -4,21 +4,17 @@
 // gain per pixel (hue kept), highlights above 1 compressed (never clipped per channel), any
 // banding of the photo gives the same pixels, and 8/16-bit samples match the float path.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { applyTransformRows, fromLight, toLight, transformFromOutputs, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
-import { repoRoot, tmpDir } from '../../helpers/paths';
-import { interleave, readCases, readF32, type DumpCase as Case } from '../../helpers/tensor-dump';
+import { tmpDir } from '../../helpers/paths';
+import { interleave, readF32, runParityDump, type DumpCase as Case } from '../../helpers/tensor-dump';
 
 let dir = '';
 let cases: Case[] = [];
 before(() => {
   dir = tmpDir('evenlight-applier-');
-  const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'parity_dump.py'), dir, '--applier-only'], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `parity_dump.py failed: ${r.stderr}`);
-  cases = readCases(dir).filter((c) => c.model === 'applier');
+  cases = runParityDump(dir, true).filter((c) => c.model === 'applier');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

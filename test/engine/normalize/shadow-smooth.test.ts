@@ -1,12 +1,16 @@
 // Deep shadows smoothed before the curves (shadow-smooth.ts): what is brighter than HI comes
 // back exactly as it was; a dithered near-black field keeps its level and loses its speckle;
 // any band (with its margin rows) equals the same rows of the whole photo, so tiles stay
-// seamless; and only transforms that lift the deep shadows far ask for it.
+// seamless; only transforms that lift the deep shadows far ask for it; and the PyTorch twin
+// (models/training/applier.py smooth_shadows) gives the same values, so training can see it.
 import { strict as assert } from 'node:assert';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { srgbToLinearExact } from '../../../electron/engine/image/srgb';
-import type { CurveTransform } from '../../../electron/engine/normalize/curve-apply';
+import { applyTransformRows, transformFromOutputs, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
 import { HI, MIN_LIFT, RADIUS, shadowLift, shadowSmoothing, smoothShadowRows } from '../../../electron/engine/normalize/shadow-smooth';
+import { tmpDir } from '../../helpers/paths';
+import { interleave, readF32, runParityDump } from '../../helpers/tensor-dump';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -114,4 +118,42 @@ test('only a transform that lifts the deep shadows MIN_LIFT-fold or more asks fo
   assert.equal(shadowSmoothing(liftTransform(1)), false);
   assert.equal(shadowSmoothing(liftTransform(MIN_LIFT * 0.8)), false);
   assert.equal(shadowSmoothing(liftTransform(MIN_LIFT * 1.5)), true);
+});
+
+test('the PyTorch twin smooths the same values and gates on the same lift (within 1e-4, and through the transform)', { timeout: 180_000 }, () => {
+  const dir = tmpDir('evenlight-shadow-twin-');
+  try {
+    const cases = runParityDump(dir, true).filter((c) => c.model === 'shadow');
+    assert.deepEqual(cases.map((c) => c.graph).sort(), ['smooth', 'unlifted']);
+    for (const c of cases) {
+      const [, , h, w] = c.inputs.rgb.shape;
+      const [, , gh, gw] = c.inputs.curves.shape;
+      const t = transformFromOutputs(readF32(dir, c.inputs.curves), readF32(dir, c.inputs.color), readF32(dir, c.inputs.knots), gh, gw);
+      const lift = readF32(dir, c.outputs.lift)[0];
+      assert.ok(Math.abs(shadowLift(t) - lift) <= 1e-4 * lift, `${c.graph}: lift ${shadowLift(t)} vs twin ${lift}`);
+      assert.equal(shadowSmoothing(t), c.graph === 'smooth');
+      // the engine reads 8-bit codes; the twin their values / 255
+      const rgb = interleave(readF32(dir, c.inputs.rgb), h, w);
+      const codes = Uint8Array.from(rgb, (v) => Math.round(v * 255));
+      const smoothed = interleave(readF32(dir, c.outputs.smoothed), h, w);
+      const got = shadowSmoothing(t) ? smoothShadowRows(codes, 255, w, h, 0, h)?.values : undefined;
+      const reads = got ?? rgb;
+      let maxDiff = 0;
+      let moved = 0;
+      for (let i = 0; i < reads.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(reads[i] - smoothed[i]));
+        moved = Math.max(moved, Math.abs(smoothed[i] - rgb[i]));
+      }
+      assert.ok(maxDiff <= 1e-4, `${c.graph}: smoothed values, max abs diff ${maxDiff}`);
+      if (c.graph === 'smooth') assert.ok(moved > 2 / 255, `the smoothing moves codes (${moved * 255} codes)`);
+      const out = new Float32Array(reads.length);
+      applyTransformRows(reads, out, w, 0, h, t, { inMax: 1, outMax: 1, height: h });
+      const want = interleave(readF32(dir, c.outputs.output), h, w);
+      let outDiff = 0;
+      for (let i = 0; i < out.length; i++) outDiff = Math.max(outDiff, Math.abs(out[i] - want[i]));
+      assert.ok(outDiff <= 1e-4, `${c.graph}: smoothed and transformed, max abs diff ${outDiff}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
