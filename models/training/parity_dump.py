@@ -1,7 +1,8 @@
 """Runs the PyTorch checkpoints and the applier twin on fixed seeded inputs and dumps inputs
 + outputs for the parity tests: test/models/parity.test.ts (ONNX Runtime vs the checkpoints),
 test/engine/normalize/curve-apply.test.ts (the TypeScript applier vs applier.py),
-test/engine/normalize/shadow-smooth.test.ts (the deep-shadow smoothing vs applier.py) and
+test/engine/normalize/shadow-smooth.test.ts (the deep-shadow smoothing vs applier.py),
+test/engine/normalize/meter-lights.test.ts (train.py's hide_lights vs the engine's) and
 test/models/training-cast.test.ts (train.py's colour-cast and log-MSE terms vs electron/engine/metrics/).
 
   /usr/bin/python3 models/training/parity_dump.py OUT_DIR [--applier-only]   (only the cases that need no checkpoint)
@@ -83,6 +84,15 @@ def main():
             dump("shadow", name, {"rgb": rgb, "curves": curves, "knots": xk, "color": color},
                  {"smoothed": smoothed, "output": applier.apply(smoothed, curves, xk, color),
                   "lift": applier.shadow_lift(curves, xk)})
+        # a dark frame's lights hidden from the network (train.hide_lights): a dim thumbnail with
+        # clipped discs, one with too many clipped pixels and one too bright to qualify
+        for name, (level, discs) in {"dark": (0.12, 3), "crowded": (0.12, 40), "bright": (1.0, 3)}.items():
+            t = image_like(g, 1, 224, 224) * level
+            yy, xx = torch.meshgrid(torch.arange(224.0), torch.arange(224.0), indexing="ij")
+            for _ in range(discs):
+                cy, cx, r = (float(v) for v in torch.rand(3, generator=g) * torch.tensor([224, 224, 20]) + torch.tensor([0, 0, 6]))
+                t = torch.where(((yy - cy) ** 2 + (xx - cx) ** 2 <= r * r)[None, None], torch.ones_like(t), t)
+            dump("lights", name, {"thumb": t}, {"thumb": train.hide_lights(t)})
         # the training loss's cast term against the eval's metric: a grey-ish 8-bit target with
         # coloured patches, and an output tinted and noised from it
         grey = image_like(g, 1, 48, 64).mean(1, keepdim=True).repeat(1, 3, 1, 1)

@@ -76,6 +76,8 @@ def main(argv=None):
                     help="also each model averaged over its first N orientations (model.Dihedral: 2, 4 or 8)")
     ap.add_argument("--shadows", action="store_true",
                     help="score through the engine's deep-shadow smoothing (applier.smooth_shadows), as the product runs")
+    ap.add_argument("--lights", action="store_true",
+                    help="show the networks dark frames with their lights hidden (train.hide_lights), as the product does")
     ap.add_argument("--rule", choices=["random", "darkness", "darkness-real"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule); "
                          "darkness-real: the same on the real brackets' frames alone")
@@ -86,7 +88,7 @@ def main(argv=None):
     items = dataset.build_cache(a.data, log=lambda *x: None)
     # train.py's own dev frames and selection rule (L1 as the loss, the 0.1 dB cast penalty)
     rule = "darkness" if a.bias and a.rule == "random" else a.rule  # --bias: every frame of the split
-    cfg = {"w_l1": 1.0, "w_cast_select": 0.1, "shadow_smooth": a.shadows, **({"dev_rule": rule} if rule != "random" else {})}
+    cfg = {"w_l1": 1.0, "w_cast_select": 0.1, "shadow_smooth": a.shadows, "hide_lights": a.lights, **({"dev_rule": rule} if rule != "random" else {})}
     split_items = train.load_items([i for i in items if i["split"] == a.split], a.exposed_targets)
     data = train.dev_set(cfg, split_items)
     if a.darken:

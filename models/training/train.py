@@ -87,17 +87,43 @@ def cast(out, tgt, min_px=16):
     return torch.where(n >= min_px, c, torch.zeros_like(c))
 
 
-def thumbs_of(x):
-    """The network's view: the photo area-resized to 224x224, aspect ignored (as the TS engine does)."""
-    return F.adaptive_avg_pool2d(x, (THUMB, THUMB))
+def thumbs_of(x, lights=False):
+    """The network's view: the photo area-resized to 224x224, aspect ignored (as the TS engine does);
+    lights: with a dark frame's lights hidden, as the engine shows it (hide_lights)."""
+    t = F.adaptive_avg_pool2d(x, (THUMB, THUMB))
+    return hide_lights(t) if lights else t
 
 
-def run(net, x, loss_x=None, shadows=False):
+# The twin of electron/engine/normalize/meter-lights.ts: in a dark frame a clipped pixel is a light
+# source, which the network would read as over-exposure and hold the whole frame darker
+LIGHT_CLIPPED = 0.98
+LIGHT_DARK_LOG2 = -3.5
+LIGHT_MAX_SHARE = 0.3
+
+
+def hide_lights(t):
+    """Thumbnails [N,3,H,W]: in each whose mean log2(Y + 1/512) is at most LIGHT_DARK_LOG2 and
+    whose clipped share (brightest channel >= LIGHT_CLIPPED) is above 0 and at most
+    LIGHT_MAX_SHARE, the clipped pixels set to the median luminance (the lower middle) of the rest."""
+    luma = torch.tensor(applier.LUMA, dtype=t.dtype, device=t.device)[None, :, None, None]
+    y = (t * luma).sum(1, keepdim=True)
+    out = []
+    for ti, yi in zip(t, y):
+        c = ti.amax(0, keepdim=True) >= LIGHT_CLIPPED
+        share = float(c.float().mean())
+        dark = float(torch.log2(yi + 1 / 512).mean()) <= LIGHT_DARK_LOG2
+        hide = dark and 0 < share <= LIGHT_MAX_SHARE and share < 1
+        out.append(torch.where(c, yi[~c].median().expand_as(ti), ti) if hide else ti)
+    return torch.stack(out)
+
+
+def run(net, x, loss_x=None, shadows=False, lights=False):
     """Model output at x's resolution (or loss_x's: the same photo smaller, where the loss is
     taken; the transform is resolution-free), and the auxiliary tensor the smoothness term reads.
-    shadows: the engine's deep-shadow smoothing before the transform (config "shadow_smooth")."""
+    shadows: the engine's deep-shadow smoothing before the transform (config "shadow_smooth");
+    lights: a dark frame's lights hidden from the network (config "hide_lights")."""
     if getattr(net, "kind", "") == "evenlight2":  # a CurveNet, or the mean of several (export.Mean)
-        curves, color = net(thumbs_of(x))
+        curves, color = net(thumbs_of(x, lights))
         step = applier.apply_smoothed if shadows else applier.apply
         return step(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
     out, _ = net(x)
@@ -430,7 +456,7 @@ def evaluate(cfg, net, data, frame_psnrs=None):
     ls, ps, ss, cs = [], [], [], []
     for x, y in data:
         x, y = x.to(dev), y.to(dev)
-        out, aux = run(net, x, shadows=cfg.get("shadow_smooth", False))
+        out, aux = run(net, x, shadows=cfg.get("shadow_smooth", False), lights=cfg.get("hide_lights", False))
         out = torch.round(out.clamp(0, 1) * 255) / 255  # metrics on 8-bit output, like the product
         ls.append(float(loss_fn(cfg, out, aux, y)))
         ps.append(float(psnr(out, y)))
@@ -624,7 +650,7 @@ def main(argv=None):
             # fraction of it and sees the same tones
             ls_ = (cfg["loss_size"], cfg["loss_size"])
             lx, y = F.adaptive_avg_pool2d(x, ls_), F.adaptive_avg_pool2d(y, ls_)
-        out, aux = run(net, x, lx, cfg.get("shadow_smooth", False))
+        out, aux = run(net, x, lx, cfg.get("shadow_smooth", False), cfg.get("hide_lights", False))
         loss = loss_fn(cfg, out, aux, y)
         opt.zero_grad()
         loss.backward()

@@ -16,7 +16,7 @@
  * brightest channel lands at 1 (compressed, hue kept); v1 scales its output by the
  * brightest channel's excess.
  *
- *   predictTransform(session, thumb) -> CurveTransform (v2)
+ *   predictTransform(session, thumb) -> CurveTransform (v2; a dark thumbnail's lights hidden first)
  *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace? }) -> Promise<RgbFloat>
  */
 import type { Rect, RgbFloat } from '../image/types';
@@ -24,6 +24,7 @@ import { throwIfAborted } from '../errors';
 import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
 import { areaResizeNchw } from './thumbnail';
+import { hideLights } from './meter-lights';
 import { headroomScale, linearGainCurve } from './headroom';
 import { shadowSmoothing, smoothShadowRows } from './shadow-smooth';
 import { applyTransformRows, transformFromOutputs, type CurveTransform } from './curve-apply';
@@ -76,7 +77,7 @@ function planesToTile(res: Float32Array, base: number, plane: number, tile: Floa
 export async function predictTransform(session: ModelSession, thumb: Float32Array): Promise<CurveTransform> {
   const tg = session.manifest.transform;
   if (!tg) throw new Error('this model predicts no transform');
-  const { curves, color } = await session.runTransform(thumb);
+  const { curves, color } = await session.runTransform(hideLights(thumb));
   return transformFromOutputs(curves, color, tg.knots, tg.grid[0], tg.grid[1]);
 }
 
