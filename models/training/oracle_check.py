@@ -13,7 +13,9 @@ predict it (models/MODEL_CARD.md):
       what the shipped transform does to single frames (a bracket's frame against its fusion, a
       photo against itself), at a long side of 512: mean encoded level, mean CIELAB chroma and
       the cast's (a*, b*) shift on the reference's near-neutral mid-tones, for the input, the
-      output and the input under a pure gain in light matched to the reference's level
+      output, the output with the frame's clipped pixels shown to the network as grey (at any
+      level: train.hide_lights without its gate), and the input under a pure gain in light
+      matched to the reference's level
   /usr/bin/python3 models/training/oracle_check.py fit-dark brackets_sice/sice_230:02.jpg ...
       the dark balance head's base transform on one frame, then the head's four outputs (dark
       gains, their scale) fitted to that frame's fusion by gradient descent: PSNR and cast
@@ -157,6 +159,10 @@ def look(args):
         with torch.no_grad():
             curves, color = net(train.thumbs_of(x))
             out = applier.apply(x, curves, net.xk, color)[0].permute(1, 2, 0).numpy()
+            # the network shown the frame's clipped pixels as grey, at any level (train.hide_lights
+            # does so only in dark frames)
+            curves, color = net(train.hide_lights(train.thumbs_of(x), dark_log2=float("inf")))
+            grey = applier.apply(x, curves, net.xk, color)[0].permute(1, 2, 0).numpy()
         ref = ref8.astype(np.float32) / 255
         lab_ref = cv2.cvtColor(ref, cv2.COLOR_RGB2Lab)
         m = neutral_mask(ref)
@@ -165,7 +171,7 @@ def look(args):
         gain = float(np.median(lin(ref).mean(2)[m]) / max(float(np.median(lin(inp).mean(2)[m])), 1e-6)) if m.any() else 1.0
         lifted = applier.from_light(torch.from_numpy(lin(inp) * gain)).clamp(0, 1).numpy()
         cols = []
-        for name, im in (("input", inp), ("ai", out), ("gain in light", lifted), ("reference", ref)):
+        for name, im in (("input", inp), ("ai", out), ("ai, lights grey", grey), ("gain in light", lifted), ("reference", ref)):
             lab = cv2.cvtColor(np.ascontiguousarray(im, np.float32), cv2.COLOR_RGB2Lab)
             d = (lab - lab_ref)[m].mean(0) if m.any() else np.zeros(3)
             level = float((im @ np.array(applier.LUMA, np.float32)).mean())

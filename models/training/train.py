@@ -101,17 +101,18 @@ LIGHT_DARK_LOG2 = -3.5
 LIGHT_MAX_SHARE = 0.3
 
 
-def hide_lights(t):
-    """Thumbnails [N,3,H,W]: in each whose mean log2(Y + 1/512) is at most LIGHT_DARK_LOG2 and
+def hide_lights(t, dark_log2=LIGHT_DARK_LOG2):
+    """Thumbnails [N,3,H,W]: in each whose mean log2(Y + 1/512) is at most dark_log2 and
     whose clipped share (brightest channel >= LIGHT_CLIPPED) is above 0 and at most
-    LIGHT_MAX_SHARE, the clipped pixels set to the median luminance (the lower middle) of the rest."""
+    LIGHT_MAX_SHARE, the clipped pixels set to the median luminance (the lower middle) of the rest
+    (dark_log2=inf: in any frame, for oracle_check.py look)."""
     luma = torch.tensor(applier.LUMA, dtype=t.dtype, device=t.device)[None, :, None, None]
     y = (t * luma).sum(1, keepdim=True)
     out = []
     for ti, yi in zip(t, y):
         c = ti.amax(0, keepdim=True) >= LIGHT_CLIPPED
         share = float(c.float().mean())
-        dark = float(torch.log2(yi + 1 / 512).mean()) <= LIGHT_DARK_LOG2
+        dark = float(torch.log2(yi + 1 / 512).mean()) <= dark_log2
         hide = dark and 0 < share <= LIGHT_MAX_SHARE and share < 1
         out.append(torch.where(c, yi[~c].median().expand_as(ti), ti) if hide else ti)
     return torch.stack(out)
