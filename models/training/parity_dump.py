@@ -83,7 +83,8 @@ def main():
             smoothed = applier.smooth_shadows(rgb, curves, xk)
             dump("shadow", name, {"rgb": rgb, "curves": curves, "knots": xk, "color": color},
                  {"smoothed": smoothed, "output": applier.apply(smoothed, curves, xk, color),
-                  "lift": applier.shadow_lift(curves, xk)})
+                  "lift": applier.shadow_lift(curves, xk),
+                  "constants": torch.tensor([applier.SHADOW_LO, applier.SHADOW_HI, applier.SHADOW_MIN_LIFT])})
         # a dark frame's lights hidden from the network (train.hide_lights): a dim thumbnail with
         # clipped discs, one with too many clipped pixels and one too bright to qualify
         for name, (level, discs) in {"dark": (0.12, 3), "crowded": (0.12, 40), "bright": (1.0, 3)}.items():
@@ -92,7 +93,8 @@ def main():
             for _ in range(discs):
                 cy, cx, r = (float(v) for v in torch.rand(3, generator=g) * torch.tensor([224, 224, 20]) + torch.tensor([0, 0, 6]))
                 t = torch.where(((yy - cy) ** 2 + (xx - cx) ** 2 <= r * r)[None, None], torch.ones_like(t), t)
-            dump("lights", name, {"thumb": t}, {"thumb": train.hide_lights(t)})
+            dump("lights", name, {"thumb": t}, {"thumb": train.hide_lights(t), "constants": torch.tensor(
+                [train.LIGHT_CLIPPED, train.LIGHT_DARK_LOG2, train.LIGHT_MAX_SHARE])})
         # the training loss's cast term against the eval's metric: a grey-ish 8-bit target with
         # coloured patches, and an output tinted and noised from it
         grey = image_like(g, 1, 48, 64).mean(1, keepdim=True).repeat(1, 3, 1, 1)

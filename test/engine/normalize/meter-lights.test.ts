@@ -9,7 +9,7 @@ import { readImage } from '../../../electron/engine/image/io';
 import { getModel } from '../../../electron/engine/model/session';
 import { applyTransformRows, LUMA_B, LUMA_G, LUMA_R, transformFromOutputs } from '../../../electron/engine/normalize/curve-apply';
 import { predictTransform } from '../../../electron/engine/normalize/ai';
-import { CLIPPED, hideLights } from '../../../electron/engine/normalize/meter-lights';
+import { CLIPPED, DARK_LOG2, hideLights, MAX_SHARE } from '../../../electron/engine/normalize/meter-lights';
 import { areaResizeNchw } from '../../../electron/engine/normalize/thumbnail';
 import { defaultModelDir } from '../../../electron/engine/settings';
 import { dataPath, tmpDir } from '../../helpers/paths';
@@ -60,6 +60,8 @@ test('the PyTorch twin (train.py hide_lights) hides the same pixels with the sam
   try {
     const cases = runParityDump(dir, true).filter((c) => c.model === 'lights');
     assert.deepEqual(cases.map((c) => c.graph).sort(), ['bright', 'crowded', 'dark']);
+    // the same gate on both sides: a change to one must fail here, not drift
+    assert.deepEqual([...readF32(dir, cases[0].outputs.constants)], [CLIPPED, DARK_LOG2, MAX_SHARE].map(Math.fround));
     for (const c of cases) {
       const src = readF32(dir, c.inputs.thumb);
       const want = readF32(dir, c.outputs.thumb);

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { srgbToLinearExact } from '../../../electron/engine/image/srgb';
 import { applyTransformRows, transformFromOutputs, type CurveTransform } from '../../../electron/engine/normalize/curve-apply';
-import { HI, MIN_LIFT, RADIUS, shadowLift, shadowSmoothing, smoothShadowRows } from '../../../electron/engine/normalize/shadow-smooth';
+import { HI, LO, MIN_LIFT, RADIUS, shadowLift, shadowSmoothing, smoothShadowRows } from '../../../electron/engine/normalize/shadow-smooth';
 import { tmpDir } from '../../helpers/paths';
 import { interleave, readF32, runParityDump } from '../../helpers/tensor-dump';
 
@@ -125,6 +125,7 @@ test('the PyTorch twin smooths the same values and gates on the same lift (withi
   try {
     const cases = runParityDump(dir, true).filter((c) => c.model === 'shadow');
     assert.deepEqual(cases.map((c) => c.graph).sort(), ['smooth', 'unlifted']);
+    assert.deepEqual([...readF32(dir, cases[0].outputs.constants)], [LO, HI, MIN_LIFT].map(Math.fround), 'the same thresholds on both sides');
     for (const c of cases) {
       const [, , h, w] = c.inputs.rgb.shape;
       const [, , gh, gw] = c.inputs.curves.shape;
