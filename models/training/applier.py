@@ -134,6 +134,7 @@ SHADOW_MIN_LIFT = 8
 
 
 def srgb_to_lin(v):
+    """sRGB-encoded -> linear light, exact (train.py's CIELAB uses it too)."""
     return torch.where(v <= 0.04045, v / 12.92, ((v.clamp(min=0.04045) + 0.055) / 1.055) ** 2.4)
 
 

@@ -77,7 +77,7 @@ def main(argv=None):
     ap.add_argument("--shadows", action="store_true",
                     help="score through the engine's deep-shadow smoothing (applier.smooth_shadows), as the product runs")
     ap.add_argument("--lights", action="store_true",
-                    help="show the networks dark frames with their lights hidden (train.hide_lights), as the product does")
+                    help="show the network dark frames with their lights hidden (train.hide_lights), as the product does")
     ap.add_argument("--rule", choices=["random", "darkness", "darkness-real"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule); "
                          "darkness-real: the same on the real brackets' frames alone")

@@ -69,7 +69,7 @@ WHITE = torch.tensor([0.95047, 1.0, 1.08883])
 
 def lab(x):
     """x [N,3,H,W] sRGB 0..1 -> L*, a*, b* [N,3,H,W] (differentiable)."""
-    lin = torch.where(x <= 0.04045, x / 12.92, ((x.clamp(min=0.04045) + 0.055) / 1.055) ** 2.4)
+    lin = applier.srgb_to_lin(x)
     xyz = torch.einsum("ij,njhw->nihw", RGB2XYZ.to(x.device), lin) / WHITE.to(x.device)[None, :, None, None]
     f = torch.where(xyz > 216 / 24389, xyz.clamp(min=216 / 24389) ** (1 / 3), (24389 / 27 * xyz + 16) / 116)
     return torch.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], dim=1)
