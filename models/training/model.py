@@ -531,3 +531,37 @@ class Dihedral(nn.Module):
             c = torch.flip(c, dims=(3,)) if flip else c
             back.append(turn(c, -k))
         return torch.stack(back).mean(0), color.reshape(len(self.orientations), n, -1).mean(0)
+
+
+
+class Exposures(nn.Module):
+    """A transform network averaged over exposures of its thumbnail (score_dev.py --exposures;
+    not shipped: MODEL_CARD.md, Training). View s is the thumbnail pushed s stops in linear light
+    and clipped at white; its curve grid is read back on the original luminance (the view's
+    curve where it holds each knot: the knot pushed s stops) before the mean, which stays
+    monotone. Every frame of a bracket has one target, so a network that answered alike at
+    every exposure would give every view the same curves. The colour step is the first view's.
+    No parameters: the views run as one batch."""
+    kind = "evenlight2"
+
+    def __init__(self, net, stops=(0.0, -1.0)):
+        super().__init__()
+        from applier import lin_to_srgb, srgb_to_lin
+        self.net, self.stops = net, tuple(float(s) for s in stops)
+        self.register_buffer("xk", net.xk.clone())
+        xk = self.xk
+        u = torch.stack([lin_to_srgb(srgb_to_lin(xk) * 2.0 ** s) for s in self.stops])  # [V, K]
+        idx = torch.bucketize(u.contiguous(), xk[1:-1].contiguous(), right=True)
+        self.register_buffer("idx", idx)
+        self.register_buffer("t", (u - xk[idx]) / (xk[idx + 1] - xk[idx]))
+
+    def forward(self, thumb):
+        from applier import lin_to_srgb, srgb_to_lin
+        n = thumb.shape[0]
+        lin = srgb_to_lin(thumb.clamp(min=0))
+        curves, color = self.net(torch.cat([lin_to_srgb((lin * 2.0 ** s).clamp(max=1)) for s in self.stops], 0))
+        back = []
+        for v in range(len(self.stops)):
+            c, i, t = curves[v * n:(v + 1) * n], self.idx[v], self.t[v][None, :, None, None]
+            back.append(c[:, i] + (c[:, i + 1] - c[:, i]) * t)
+        return torch.stack(back).mean(0), color[:n]

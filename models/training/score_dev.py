@@ -9,6 +9,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --by-darkness   # + PSNR per darkness bin
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness [--halves 71]
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone7 --rule darkness-real --halves 71   # real brackets only
+  /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --exposures 0,m1   # + a mean over exposure views
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone3 --bias --split train --darken 5 9   # frames pushed darker
 
@@ -30,7 +31,7 @@ import applier  # noqa: E402
 import dataset  # noqa: E402
 import train  # noqa: E402
 from export import load  # noqa: E402
-from model import Dihedral, Mean, Toned  # noqa: E402
+from model import Dihedral, Exposures, Mean, Toned  # noqa: E402
 
 
 @torch.no_grad()
@@ -74,6 +75,8 @@ def main(argv=None):
                     help="also the score on each half of the split's scenes (train.scene_halves with SEED)")
     ap.add_argument("--tta", type=int, nargs="*", default=[], metavar="N",
                     help="also each model averaged over its first N orientations (model.Dihedral: 2, 4 or 8)")
+    ap.add_argument("--exposures", nargs="*", default=[], metavar="S,S,..",
+                    help="also each model averaged over its thumbnail pushed by these stops (model.Exposures), m for minus: 0,m1")
     ap.add_argument("--shadows", action="store_true",
                     help="score through the engine's deep-shadow smoothing (applier.smooth_shadows), as the product runs")
     ap.add_argument("--lights", action="store_true",
@@ -104,6 +107,8 @@ def main(argv=None):
     for name in list(nets):
         for n in a.tta:
             nets[f"{name}+dihedral{n}"] = Dihedral(nets[name], n).eval()
+        for e in a.exposures:
+            nets[f"{name}+stops{e}"] = Exposures(nets[name], [float(v.replace("m", "-")) for v in e.split(",")]).eval()
     out = {}
     for name, net in nets.items():
         if a.bias:

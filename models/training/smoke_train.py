@@ -18,6 +18,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import applier  # noqa: E402
 import dataset  # noqa: E402
 import model as models  # noqa: E402
 import train  # noqa: E402
@@ -77,6 +78,8 @@ def main():
     out["lamps"] = lamps_check()
     out["pairs"] = pair_check(items[0])
     out["dihedral"] = dihedral_check()
+    out["exposures"] = exposures_check()
+    out["lit"] = lit_check()
     out["gate"] = gate_check()
     out["realRule"] = real_rule_check(items)
     out["seconds"] = time.time() - t0
@@ -161,6 +164,52 @@ def dihedral_check():
     return {"turnIsRot90": turns, "oneIsNetwork": bool(torch.equal(c1, d1) and torch.equal(k1, e1)),
             "mirrorError": float((m4 - torch.flip(c4, dims=(3,))).abs().max()), "colorError": float((n4 - k4).abs().max()),
             "networkMirrorError": float((mc - torch.flip(c1, dims=(3,))).abs().max())}
+
+
+def lit_check():
+    """train.add_lit_pool: of a dark frame with a lamp, the same frame without it, and a bright
+    frame with it, only the first joins the pool; the dark pool is not drawn into it; the pool
+    takes its share of the batch."""
+    dark = np.full((64, 64, 3), 20, np.uint8)  # mean log2 luminance about -3.7
+    lamp = dark.copy()
+    lamp[10:14, 10:14] = 255  # 0.4 % clipped
+    bright = np.full((64, 64, 3), 160, np.uint8)
+    bright[10:14, 10:14] = 255
+    tgt = np.full((64, 64, 3), 120, np.uint8)
+    pools = {"brackets": [{"groups": [(np.stack([lamp, dark, bright]), tgt)]}], "dark": [{"groups": [([lamp], tgt)]}]}
+    weights = {"brackets": 0.5, "dark": 0.5}
+    train.add_lit_pool(pools, weights, {"share": 0.2, "between": [-4.5, -1], "clipped": [0.002, 0.3]})
+    picked = [g[0][0] for it in pools["lit"] for g in it["groups"]]
+    return {"frames": len(picked), "isLamp": bool(len(picked) == 1 and (picked[0] == lamp).all()),
+            "share": weights["lit"] / sum(weights.values())}
+
+
+def exposures_check():
+    """model.Exposures (the exposure mean score_dev.py --exposures scores; not shipped): one
+    unpushed view is the network itself; a view pushed s stops is read back where it holds each
+    knot (checked against applier.tone on a strip of those luminances); the mean stays monotone."""
+    torch.manual_seed(5)
+    net = models.build({"arch": "evenlight2"})
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+                m.weight.normal_(0, 0.05)
+                m.bias.normal_(0, 0.05)
+    net.eval()
+    x = torch.rand(2, 3, 224, 224) ** 2
+    with torch.no_grad():
+        c0, k0 = net(x)
+        e0, f0 = models.Exposures(net, [0])(x)
+        e1, _ = models.Exposures(net, [-1])(x)
+        view, _ = net(applier.lin_to_srgb(applier.srgb_to_lin(x) * 0.5))
+        m, _ = models.Exposures(net, [0, -1, 1])(x)
+    # the view's curves at the pushed knots, through the applier's own lookup, cell (3, 5)
+    u = applier.lin_to_srgb(applier.srgb_to_lin(net.xk) * 0.5)
+    cell = view[:, :, 3:4, 5:6].expand(-1, -1, 1, 1)
+    looked = applier.tone(cell, net.xk, u.expand(2, 1, 1, -1).contiguous())[:, 0, 0]
+    return {"oneIsNetwork": float(max((c0 - e0).abs().max(), (k0 - f0).abs().max())),  # sRGB there and back: not bit for bit
+            "readBackError": float((e1[:, :, 3, 5] - looked).abs().max()),
+            "monotone": bool((m[:, 1:] >= m[:, :-1] - 1e-6).all())}
 
 
 def real_rule_check(items):

@@ -385,6 +385,27 @@ def add_dark_pool(pools, weights, spec):
     print(f"dark pool: {len(dark)} frames at mean log2 luminance <= {spec['below']}, {spec['share']:.0%} of each batch", flush=True)
 
 
+def lit(frame):
+    """A frame [H,W,3] uint8 as add_lit_pool reads it: (mean log2 luminance, clipped share)."""
+    return mean_log2_luma(to_t([frame])), float((frame.max(axis=2) >= round(255 * LIGHT_CLIPPED)).mean())
+
+
+def add_lit_pool(pools, weights, spec):
+    """spec {"share", "between": [lo, hi], "clipped": [lo, hi]}: a further pool of every train frame
+    whose mean log2 luminance lies between "between" and whose clipped share (brightest channel >=
+    LIGHT_CLIPPED) lies in "clipped", one pseudo-scene per frame, drawn for "share" of the batch.
+    A dark frame with clipped pixels is the network's hardest call: a lamp in a night scene (the
+    whole frame should come up) or a window in a dim room (it should not). Seen at their natural
+    rate the networks lean on the clipped pixels (MODEL_CARD.md, Training)."""
+    (a, b), (c0, c1) = spec["between"], spec["clipped"]
+    pool = [{"groups": [([f], tgt)]} for src in list(pools) if src != "dark" for it in pools[src] for frames, tgt in it["groups"]
+            for f in frames for ly, share in [lit(f)] if a <= ly <= b and c0 < share <= c1]
+    pools["lit"] = pool
+    weights["lit"] = spec["share"] / (1 - spec["share"]) * sum(weights.values())
+    print(f"lit pool: {len(pool)} frames at mean log2 luminance {a}..{b} with {c0:.1%}..{c1:.0%} clipped, "
+          f"{spec['share']:.0%} of each batch before a pair pool", flush=True)
+
+
 def pair_groups(it, exposed_targets=False):
     """A real bracket shown as a two-shot pair: its darkest and brightest frames (by mean log2
     luminance), the target the Mertens fusion of those two alone. Hidden brackets include pairs
@@ -607,6 +628,8 @@ def main(argv=None):
             pools.setdefault(it["source"], []).append(it)
     if cfg.get("dark_frames"):
         add_dark_pool(pools, weights, cfg["dark_frames"])
+    if cfg.get("lit_frames"):
+        add_lit_pool(pools, weights, cfg["lit_frames"])
     if cfg.get("pair_targets"):  # after the dark pool: a pair's frames are not drawn into it
         add_pair_pool(pools, weights, cfg["pair_targets"], exposed)
     devd = dev_set(cfg, dev_items)

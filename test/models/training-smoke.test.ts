@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, darkens crops and shows brackets as pairs; a head can start from another head; the orientation mean is mirror-symmetric; a gated tone head splits by darkness', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, darkens crops and shows brackets as pairs; a head can start from another head; the orientation mean is mirror-symmetric; the exposure mean reads its views back where they hold each knot; the lit pool holds dark frames with lights; a gated tone head splits by darkness', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -20,6 +20,8 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     lamps: { core: number; coreInTarget: boolean; neverDarker: boolean; farUntouched: number; off: boolean };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
+    exposures: { oneIsNetwork: number; readBackError: number; monotone: boolean };
+    lit: { frames: number; isLamp: boolean; share: number };
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
     realRule: { darkness: number; 'darkness-real': number };
     pairs: { frames: number; extremes: boolean; ownFusion: boolean; wholeDiffers: boolean; twoFrameNone: boolean };
@@ -38,6 +40,14 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   assert.ok(res.dihedral.oneIsNetwork, 'one orientation is the network itself');
   assert.ok(res.dihedral.mirrorError < 1e-5 && res.dihedral.colorError < 1e-5, `orientation mean not mirror-symmetric: ${res.dihedral.mirrorError}, ${res.dihedral.colorError}`);
   assert.ok(res.dihedral.networkMirrorError > 1e-4, 'the check cannot fail: the bare network is already symmetric');
+  // model.Exposures, the exposure mean score_dev.py --exposures scores (not shipped)
+  assert.ok(res.exposures.oneIsNetwork < 1e-5, `one unpushed view differs from the network by ${res.exposures.oneIsNetwork}`);
+  assert.ok(res.exposures.readBackError < 1e-5, `a view pushed a stop down is read back off by ${res.exposures.readBackError}`);
+  assert.ok(res.exposures.monotone, 'the mean of the read-back curves is monotone');
+  // train.py's lit pool: dark frames with clipped lights, nothing else
+  assert.equal(res.lit.frames, 1, `lit pool holds ${res.lit.frames} frames`);
+  assert.ok(res.lit.isLamp, 'the dark frame with a lamp, not the one without it nor the bright one');
+  assert.ok(Math.abs(res.lit.share - 0.2) < 1e-9, `lit pool drawn for ${res.lit.share} of the batch`);
   // train.py's darken augmentation: two stops down in linear light is about half the sRGB codes
   assert.ok(res.darken.ratio > 0.3 && res.darken.ratio < 0.75, `darkened crop at ${res.darken.ratio.toFixed(2)} of the original`);
   assert.equal(res.darken.dtype, 'uint8');
