@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from applier import LUMA  # models/training is on sys.path wherever this module is imported
+from applier import LUMA, lin_to_srgb, srgb_to_lin  # models/training is on sys.path wherever this module is imported
 
 
 def conv(cin, cout, k=3, s=1):
@@ -533,7 +533,6 @@ class Dihedral(nn.Module):
         return torch.stack(back).mean(0), color.reshape(len(self.orientations), n, -1).mean(0)
 
 
-
 class Exposures(nn.Module):
     """A transform network averaged over exposures of its thumbnail (score_dev.py --exposures;
     not shipped: MODEL_CARD.md, Training). View s is the thumbnail pushed s stops in linear light
@@ -546,7 +545,6 @@ class Exposures(nn.Module):
 
     def __init__(self, net, stops=(0.0, -1.0)):
         super().__init__()
-        from applier import lin_to_srgb, srgb_to_lin
         self.net, self.stops = net, tuple(float(s) for s in stops)
         self.register_buffer("xk", net.xk.clone())
         xk = self.xk
@@ -556,7 +554,6 @@ class Exposures(nn.Module):
         self.register_buffer("t", (u - xk[idx]) / (xk[idx + 1] - xk[idx]))
 
     def forward(self, thumb):
-        from applier import lin_to_srgb, srgb_to_lin
         n = thumb.shape[0]
         lin = srgb_to_lin(thumb.clamp(min=0))
         curves, color = self.net(torch.cat([lin_to_srgb((lin * 2.0 ** s).clamp(max=1)) for s in self.stops], 0))

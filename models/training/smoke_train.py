@@ -141,18 +141,23 @@ def pair_check(it):
             "wholeDiffers": bool((tgt != it["groups"][0][1]).any()), "twoFrameNone": train.pair_groups(two) is None}
 
 
-def dihedral_check():
-    """model.Dihedral (the orientation mean score_dev.py --tta scores; not shipped): `turn` is rot90; one orientation is the
-    network itself; and the mean over a group of orientations answers a mirrored thumbnail with
-    the mirrored grid (the same colour step), which no single orientation of a network does."""
-    torch.manual_seed(3)
+def random_network(seed):
+    """A v2 network with random weights (not the identity it starts as), in eval mode."""
+    torch.manual_seed(seed)
     net = models.build({"arch": "evenlight2"})
-    with torch.no_grad():  # a network that is not the identity at init
+    with torch.no_grad():
         for m in net.modules():
             if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
                 m.weight.normal_(0, 0.05)
                 m.bias.normal_(0, 0.05)
-    net.eval()
+    return net.eval()
+
+
+def dihedral_check():
+    """model.Dihedral (the orientation mean score_dev.py --tta scores; not shipped): `turn` is rot90; one orientation is the
+    network itself; and the mean over a group of orientations answers a mirrored thumbnail with
+    the mirrored grid (the same colour step), which no single orientation of a network does."""
+    net = random_network(3)
     x = torch.rand(2, 3, 224, 224)
     turns = all(torch.equal(models.turn(x, k), torch.rot90(x, k, dims=(2, 3))) for k in range(-3, 5))
     with torch.no_grad():
@@ -188,14 +193,7 @@ def exposures_check():
     """model.Exposures (the exposure mean score_dev.py --exposures scores; not shipped): one
     unpushed view is the network itself; a view pushed s stops is read back where it holds each
     knot (checked against applier.tone on a strip of those luminances); the mean stays monotone."""
-    torch.manual_seed(5)
-    net = models.build({"arch": "evenlight2"})
-    with torch.no_grad():
-        for m in net.modules():
-            if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
-                m.weight.normal_(0, 0.05)
-                m.bias.normal_(0, 0.05)
-    net.eval()
+    net = random_network(5)
     x = torch.rand(2, 3, 224, 224) ** 2
     with torch.no_grad():
         c0, k0 = net(x)
@@ -205,8 +203,7 @@ def exposures_check():
         m, _ = models.Exposures(net, [0, -1, 1])(x)
     # the view's curves at the pushed knots, through the applier's own lookup, cell (3, 5)
     u = applier.lin_to_srgb(applier.srgb_to_lin(net.xk) * 0.5)
-    cell = view[:, :, 3:4, 5:6].expand(-1, -1, 1, 1)
-    looked = applier.tone(cell, net.xk, u.expand(2, 1, 1, -1).contiguous())[:, 0, 0]
+    looked = applier.tone(view[:, :, 3:4, 5:6], net.xk, u.expand(2, 1, 1, -1).contiguous())[:, 0, 0]
     return {"oneIsNetwork": float(max((c0 - e0).abs().max(), (k0 - f0).abs().max())),  # sRGB there and back: not bit for bit
             "readBackError": float((e1[:, :, 3, 5] - looked).abs().max()),
             "monotone": bool((m[:, 1:] >= m[:, :-1] - 1e-6).all())}
