@@ -2,7 +2,8 @@
 + outputs for the parity tests: test/models/parity.test.ts (ONNX Runtime vs the checkpoints),
 test/engine/normalize/curve-apply.test.ts (the TypeScript applier vs applier.py),
 test/engine/normalize/shadow-smooth.test.ts (the deep-shadow smoothing vs applier.py),
-test/engine/normalize/meter-lights.test.ts (train.py's hide_lights vs the engine's) and
+test/engine/normalize/meter-lights.test.ts (train.py's hide_lights vs the engine's),
+test/engine/normalize/virtual-bracket.test.ts (virtual_bracket.py vs the engine's) and
 test/models/training-cast.test.ts (train.py's colour-cast and log-MSE terms vs electron/engine/metrics/).
 
   /usr/bin/python3 models/training/parity_dump.py OUT_DIR [--applier-only]   (only the cases that need no checkpoint)
@@ -21,6 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import applier  # noqa: E402
 import train  # noqa: E402
+import virtual_bracket  # noqa: E402
 from export import MODELS, load, load_shipped  # noqa: E402
 
 
@@ -95,6 +97,22 @@ def main():
                 t = torch.where(((yy - cy) ** 2 + (xx - cx) ** 2 <= r * r)[None, None], torch.ones_like(t), t)
             dump("lights", name, {"thumb": t}, {"thumb": train.hide_lights(t), "constants": torch.tensor(
                 [train.LIGHT_CLIPPED, train.LIGHT_DARK_LOG2, train.LIGHT_MAX_SHARE])})
+        # the virtual bracket's prior (virtual_bracket.py): a dark thumbnail's bracket fused and
+        # fitted to a network-like grid, at the thumbnail's size and halved, and the blend
+        vt = image_like(g, 1, 224, 224) * 0.1
+        curves, xk, color = random_transform(g, 24, 14, 14, True)
+        fit = {}
+        for name, view in (("full", vt), ("half", F.avg_pool2d(vt, 2))):
+            c = view[0].numpy()
+            fused, push = virtual_bracket.fuse(c)
+            target = ((fused.astype("float64") * applier.LUMA).sum(2)).clip(0, 1)
+            fit[name] = torch.from_numpy(virtual_bracket.splat_fit(virtual_bracket.curve_luma(c, color[0].numpy().astype("float64")), target,
+                                                                   curves[0].numpy().astype("float64"), xk.numpy().astype("float64")))[None]
+        dump("virtual", "prior", {"thumb": vt, "curves": curves, "knots": xk, "color": color},
+             {"fit": fit["full"], "fitHalf": fit["half"], "pushHalf": torch.tensor([push]),
+              "blend": virtual_bracket.prior_curves(vt, curves, color, xk, virtual_bracket.WEIGHT, virtual_bracket.FADE, virtual_bracket.HALF),
+              "constants": torch.tensor([virtual_bracket.MID, virtual_bracket.SPAN, virtual_bracket.LAMBDA, virtual_bracket.FADE_STOPS,
+                                         virtual_bracket.WEIGHT, float(virtual_bracket.FADE), float(virtual_bracket.HALF)])})
         # the training loss's cast term against the eval's metric: a grey-ish 8-bit target with
         # coloured patches, and an output tinted and noised from it
         grey = image_like(g, 1, 48, 64).mean(1, keepdim=True).repeat(1, 3, 1, 1)

@@ -10,6 +10,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness [--halves 71]
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone7 --rule darkness-real --halves 71   # real brackets only
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --exposures 0,m1   # + a mean over exposure views
+  /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --virtual 0.5 0.5f   # + the virtual bracket's prior
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone3 --bias --split train --darken 5 9   # frames pushed darker
 
@@ -81,6 +82,9 @@ def main(argv=None):
                     help="score through the engine's deep-shadow smoothing (applier.smooth_shadows), as the product runs")
     ap.add_argument("--lights", action="store_true",
                     help="show the network dark frames with their lights hidden (train.hide_lights), as the product does")
+    ap.add_argument("--virtual", nargs="*", default=[], metavar="W[f][h]",
+                    help="also each model with its curves blended W of the way toward its virtual bracket's fit "
+                         "(virtual_bracket.py; f: the weight faded in with the frame's darkness; h: on the thumbnail halved)")
     ap.add_argument("--rule", choices=["random", "darkness", "darkness-real"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule); "
                          "darkness-real: the same on the real brackets' frames alone")
@@ -109,8 +113,12 @@ def main(argv=None):
             nets[f"{name}+dihedral{n}"] = Dihedral(nets[name], n).eval()
         for e in a.exposures:
             nets[f"{name}+stops{e}"] = Exposures(nets[name], [float(v.replace("m", "-")) for v in e.split(",")]).eval()
-    out = {}
+    runs = [(name, net, cfg) for name, net in nets.items()]
     for name, net in nets.items():
+        for v in a.virtual:
+            runs.append((f"{name}+virtual{v}", net, {**cfg, "virtual_bracket": {"weight": float(v.rstrip("fh")), "fade": "f" in v, "half": "h" in v}}))
+    out = {}
+    for name, net, cfg in runs:
         if a.bias:
             out[name] = exposure_bias(net, data)
             continue

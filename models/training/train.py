@@ -29,6 +29,7 @@ sys.path.insert(0, HERE)
 import applier  # noqa: E402
 import dataset  # noqa: E402
 import model as models  # noqa: E402
+import virtual_bracket  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 THUMB = 224
@@ -118,13 +119,19 @@ def hide_lights(t, dark_log2=LIGHT_DARK_LOG2):
     return torch.stack(out)
 
 
-def run(net, x, loss_x=None, shadows=False, lights=False):
+def run(net, x, loss_x=None, shadows=False, lights=False, prior=None):
     """Model output at x's resolution (or loss_x's: the same photo smaller, where the loss is
     taken; the transform is resolution-free), and the auxiliary tensor the smoothness term reads.
     shadows: the engine's deep-shadow smoothing before the transform (config "shadow_smooth");
-    lights: a dark frame's lights hidden from the network (config "hide_lights")."""
+    lights: a dark frame's lights hidden from the network (config "hide_lights");
+    prior: {"weight": w, "fade": bool, "half": bool}, the curves blended toward the virtual bracket's fit
+    (virtual_bracket.py; config "virtual_bracket"; not differentiable: scoring only)."""
     if getattr(net, "kind", "") == "evenlight2":  # a CurveNet, or the mean of several (export.Mean)
-        curves, color = net(thumbs_of(x, lights))
+        thumb = thumbs_of(x)
+        curves, color = net(hide_lights(thumb) if lights else thumb)
+        if prior:
+            curves = virtual_bracket.prior_curves(thumb, curves, color, net.xk, prior["weight"], prior.get("fade", False),
+                                                  prior.get("half", False))
         step = applier.apply_smoothed if shadows else applier.apply
         return step(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
     out, _ = net(x)
@@ -478,7 +485,8 @@ def evaluate(cfg, net, data, frame_psnrs=None):
     ls, ps, ss, cs = [], [], [], []
     for x, y in data:
         x, y = x.to(dev), y.to(dev)
-        out, aux = run(net, x, shadows=cfg.get("shadow_smooth", False), lights=cfg.get("hide_lights", False))
+        out, aux = run(net, x, shadows=cfg.get("shadow_smooth", False), lights=cfg.get("hide_lights", False),
+                       prior=cfg.get("virtual_bracket"))
         out = torch.round(out.clamp(0, 1) * 255) / 255  # metrics on 8-bit output, like the product
         ls.append(float(loss_fn(cfg, out, aux, y)))
         ps.append(float(psnr(out, y)))

@@ -73,6 +73,29 @@ export function mertensMaxLevel(width: number, height: number): number {
 }
 
 export function mertensFuse(images: RgbFloat[], opts: MertensOptions = {}): RgbFloat {
+  const { width: w, height: h } = images[0] ?? { width: 0, height: 0 };
+  const fused = mertensBlend(images, images.map((im) => im.data), 3, opts);
+  return { width: w, height: h, data: fused };
+}
+
+/**
+ * The luminance (luma weights r, g, b) of mertensFuse(images): the blend is linear per channel,
+ * so blending each frame's luminance gives the same values (to float rounding) at a third of
+ * the pyramid work (the virtual bracket's prior needs no more).
+ */
+export function mertensFuseLuma(images: RgbFloat[], luma: readonly [number, number, number], opts: MertensOptions = {}): Float32Array {
+  const [lr, lg, lb] = luma;
+  const planes = images.map((im) => {
+    const d = im.data;
+    const y = new Float32Array(d.length / 3);
+    for (let i = 0, j = 0; i < y.length; i++, j += 3) y[i] = lr * d[j] + lg * d[j + 1] + lb * d[j + 2];
+    return y;
+  });
+  return mertensBlend(images, planes, 1, opts);
+}
+
+/** Weights from `images` (RGB), normalised over the frames; blends `planes` (`channels` values a pixel) by them. */
+function mertensBlend(images: RgbFloat[], planes: Float32Array[], channels: 1 | 3, opts: MertensOptions): Float32Array {
   if (images.length === 0) throw new Error('mertensFuse: no images');
   const { width: w, height: h } = images[0];
   for (const im of images) {
@@ -92,6 +115,7 @@ export function mertensFuse(images: RgbFloat[], opts: MertensOptions = {}): RgbF
     onProgress?.(++done / steps);
   }
   const maxLevel = mertensMaxLevel(w, h);
+  const cn = channels;
   let res: FloatPlanes[] | undefined;
   for (let k = 0; k < images.length; k++) {
     throwIfAborted(signal);
@@ -99,7 +123,7 @@ export function mertensFuse(images: RgbFloat[], opts: MertensOptions = {}): RgbF
     for (let i = 0; i < n; i++) wt[i] /= sum[i];
     const wPyr = gaussianPyramid({ width: w, height: h, channels: 1, data: wt }, maxLevel);
     weights[k] = new Float32Array(0); // release as we go
-    const iPyr = gaussianPyramid({ width: w, height: h, channels: 3, data: images[k].data }, maxLevel);
+    const iPyr = gaussianPyramid({ width: w, height: h, channels: cn, data: planes[k] }, maxLevel);
     if (!res) res = iPyr.map((p) => ({ ...p, data: new Float32Array(p.data.length) }));
     for (let l = 0; l <= maxLevel; l++) {
       // Laplacian level = G_l - pyrUp(G_{l+1}); weighted straight into the result
@@ -108,17 +132,23 @@ export function mertensFuse(images: RgbFloat[], opts: MertensOptions = {}): RgbF
       const wl = wPyr[l].data;
       const acc = res[l].data;
       const gd = g.data;
-      for (let p = 0, j = 0; p < wl.length; p++, j += 3) {
-        const wv = wl[p];
-        if (up) {
-          acc[j] += (gd[j] - up[j]) * wv;
-          acc[j + 1] += (gd[j + 1] - up[j + 1]) * wv;
-          acc[j + 2] += (gd[j + 2] - up[j + 2]) * wv;
-        } else {
-          acc[j] += gd[j] * wv;
-          acc[j + 1] += gd[j + 1] * wv;
-          acc[j + 2] += gd[j + 2] * wv;
+      if (cn === 3) {
+        for (let p = 0, j = 0; p < wl.length; p++, j += 3) {
+          const wv = wl[p];
+          if (up) {
+            acc[j] += (gd[j] - up[j]) * wv;
+            acc[j + 1] += (gd[j + 1] - up[j + 1]) * wv;
+            acc[j + 2] += (gd[j + 2] - up[j + 2]) * wv;
+          } else {
+            acc[j] += gd[j] * wv;
+            acc[j + 1] += gd[j + 1] * wv;
+            acc[j + 2] += gd[j + 2] * wv;
+          }
         }
+      } else if (up) {
+        for (let p = 0; p < wl.length; p++) acc[p] += (gd[p] - up[p]) * wl[p];
+      } else {
+        for (let p = 0; p < wl.length; p++) acc[p] += gd[p] * wl[p];
       }
     }
     onProgress?.(++done / steps);
@@ -129,5 +159,5 @@ export function mertensFuse(images: RgbFloat[], opts: MertensOptions = {}): RgbF
     const d = pyr[l - 1].data;
     for (let i = 0; i < d.length; i++) d[i] += up[i];
   }
-  return { width: w, height: h, data: pyr[0].data };
+  return pyr[0].data;
 }

@@ -16,7 +16,8 @@
  * brightest channel lands at 1 (compressed, hue kept); v1 scales its output by the
  * brightest channel's excess.
  *
- *   predictTransform(session, thumb) -> CurveTransform (v2; a dark thumbnail's lights hidden first)
+ *   predictTransform(session, thumb) -> CurveTransform (v2; a dark thumbnail's lights hidden first,
+ *                                       the curves of a dark one blended toward its virtual bracket)
  *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace? }) -> Promise<RgbFloat>
  */
 import type { Rect, RgbFloat } from '../image/types';
@@ -25,6 +26,7 @@ import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
 import { areaResizeNchw } from './thumbnail';
 import { hideLights } from './meter-lights';
+import { virtualBracket, withVirtualBracket } from './virtual-bracket';
 import { headroomScale, linearGainCurve } from './headroom';
 import { shadowSmoothing, smoothShadowRows } from './shadow-smooth';
 import { applyTransformRows, transformFromOutputs, type CurveTransform } from './curve-apply';
@@ -77,8 +79,12 @@ function planesToTile(res: Float32Array, base: number, plane: number, tile: Floa
 export async function predictTransform(session: ModelSession, thumb: Float32Array): Promise<CurveTransform> {
   const tg = session.manifest.transform;
   if (!tg) throw new Error('this model predicts no transform');
-  const { curves, color } = await session.runTransform(hideLights(thumb));
-  return transformFromOutputs(curves, color, tg.knots, tg.grid[0], tg.grid[1]);
+  const running = session.runTransform(hideLights(thumb));
+  // fused while ONNX Runtime runs the network on its own threads; it sees the thumbnail as it
+  // is, lights included: they are part of any bracket's fusion
+  const vb = virtualBracket(thumb, Math.round(Math.sqrt(thumb.length / 3)));
+  const { curves, color } = await running;
+  return withVirtualBracket(vb, transformFromOutputs(curves, color, tg.knots, tg.grid[0], tg.grid[1]));
 }
 
 /** Rectangles of the photo's 224×224 tiles, row by row: the order the UI is painted in. */
