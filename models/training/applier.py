@@ -96,24 +96,30 @@ def tone(curves, xk, y):
     return (top + (bot - top) * fy).reshape(n, 1, h, w)
 
 
+def white_balanced(rgb, color):
+    """rgb [N,3,H,W] clamped at 0 and through the colour step's white balance, blended toward the
+    dark balance below its scale when color has 10 values: what the curves read the luminance of."""
+    wb = color[:, :3, None, None]
+    rgb = rgb.clamp(min=0)
+    if color.shape[1] == 10:
+        luma = torch.tensor(LUMA, device=rgb.device, dtype=rgb.dtype)[None, :, None, None]
+        y0 = (rgb * luma).sum(1, keepdim=True)
+        e = (1 - (y0 / color[:, 9:10, None, None]) ** 2).clamp(min=0) ** 2
+        wb = wb + (color[:, 6:9, None, None] - wb) * e
+    return rgb * wb
+
+
 def apply(rgb, curves, xk, color, light=None, about_f=True):
     """rgb [N,3,H,W] (>= 0, may exceed 1), curves [N,K,GH,GW], xk [K], color [N,6] = (wb r,g,b,
     sat, sat_dark, dark) or [N,10] = those + (wb_dark r,g,b, dark_wb).
     light (a (to, from) pair) and about_f=False stand in other forms of step 4 and 5 for
     oracle_check.py light: (identity, identity) with about_f=False is the applier before 2.9.0."""
     to, back = light or (to_light, from_light)
-    wb = color[:, :3, None, None]
     sat = color[:, 3:4, None, None]
     sat_dark = color[:, 4:5, None, None]
     dark = color[:, 5:6, None, None]
     luma = torch.tensor(LUMA, device=rgb.device, dtype=rgb.dtype)[None, :, None, None]
-    rgb = rgb.clamp(min=0)
-    if color.shape[1] == 10:
-        wbd = color[:, 6:9, None, None]
-        y0 = (rgb * luma).sum(1, keepdim=True)
-        e = (1 - (y0 / color[:, 9:10, None, None]) ** 2).clamp(min=0) ** 2
-        wb = wb + (wbd - wb) * e
-    c = rgb * wb
+    c = white_balanced(rgb, color)
     y = (c * luma).sum(1, keepdim=True)
     f = tone(curves, xk, y)
     lc, ly = to(c), to(y.clamp(min=1e-6))

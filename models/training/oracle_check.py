@@ -14,8 +14,9 @@ predict it (models/MODEL_CARD.md):
       photo against itself), at a long side of 512: mean encoded level, mean CIELAB chroma and
       the cast's (a*, b*) shift on the reference's near-neutral mid-tones, for the input, the
       output, the output with the frame's clipped pixels shown to the network as grey (at any
-      level: train.hide_lights without its gate), and the input under a pure gain in light
-      matched to the reference's level
+      level: train.hide_lights without its gate), the product's (a dark frame's lights hidden,
+      its curves blended toward its virtual bracket: virtual_bracket.py), and the input under a
+      pure gain in light matched to the reference's level
   /usr/bin/python3 models/training/oracle_check.py fit-dark brackets_sice/sice_230:02.jpg ...
       the dark balance head's base transform on one frame, then the head's four outputs (dark
       gains, their scale) fitted to that frame's fusion by gradient descent: PSNR and cast
@@ -68,6 +69,7 @@ import applier  # noqa: E402
 import dataset  # noqa: E402
 import model as models  # noqa: E402
 import train  # noqa: E402
+import virtual_bracket  # noqa: E402
 from export import load_shipped, shipped_base  # noqa: E402
 
 DATA = os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data"))
@@ -163,6 +165,8 @@ def look(args):
             # does so only in dark frames)
             curves, color = net(train.hide_lights(train.thumbs_of(x), dark_log2=float("inf")))
             grey = applier.apply(x, curves, net.xk, color)[0].permute(1, 2, 0).numpy()
+            # the product's transform: lights hidden in a dark frame, then the virtual bracket's blend
+            product = train.run(net, x, lights=True, prior=virtual_bracket.SHIPPED)[0][0].permute(1, 2, 0).numpy()
         ref = ref8.astype(np.float32) / 255
         lab_ref = cv2.cvtColor(ref, cv2.COLOR_RGB2Lab)
         m = neutral_mask(ref)
@@ -171,7 +175,8 @@ def look(args):
         gain = float(np.median(lin(ref).mean(2)[m]) / max(float(np.median(lin(inp).mean(2)[m])), 1e-6)) if m.any() else 1.0
         lifted = applier.from_light(torch.from_numpy(lin(inp) * gain)).clamp(0, 1).numpy()
         cols = []
-        for name, im in (("input", inp), ("ai", out), ("ai, lights grey", grey), ("gain in light", lifted), ("reference", ref)):
+        for name, im in (("input", inp), ("ai", out), ("ai, lights grey", grey), ("product", product), ("gain in light", lifted),
+                         ("reference", ref)):
             lab = cv2.cvtColor(np.ascontiguousarray(im, np.float32), cv2.COLOR_RGB2Lab)
             d = (lab - lab_ref)[m].mean(0) if m.any() else np.zeros(3)
             level = float((im @ np.array(applier.LUMA, np.float32)).mean())

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 import applier
+from dataset import lin_to_srgb, srgb_to_lin
 
 # mid-grey in light: the virtual bracket spans SPAN stops either side of the push that brings the
 # frame's geometric mean there (and always includes the frame itself)
@@ -31,15 +32,6 @@ WEIGHT = 0.5
 FADE = True
 HALF = True
 SHIPPED = {"weight": WEIGHT, "fade": FADE, "half": HALF}
-
-
-def srgb_to_lin(v):
-    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
-
-
-def lin_to_srgb(v):
-    v = np.clip(v, 0, 1)
-    return np.where(v <= 0.0031308, 12.92 * v, 1.055 * np.power(np.maximum(v, 0.0031308), 1 / 2.4) - 0.055)
 
 
 def push_stops(lin):
@@ -62,16 +54,10 @@ def fuse(thumb):
 
 
 def curve_luma(thumb, color):
-    """The luminance the applier reads its curves at (applier.apply's white balance, with the dark
-    balance blended in below its scale): [H,W]."""
-    luma = np.array(applier.LUMA, np.float64)[:, None, None]
-    rgb = np.maximum(thumb.astype(np.float64), 0)
-    wb = color[:3, None, None].astype(np.float64)
-    if color.shape[0] == 10:
-        y0 = (rgb * luma).sum(0)
-        e = np.maximum(1 - (y0 / color[9]) ** 2, 0) ** 2
-        wb = wb + (color[6:9, None, None] - wb) * e
-    return (rgb * wb * luma).sum(0)
+    """The luminance the applier reads its curves at (applier.white_balanced): [H,W]."""
+    c = applier.white_balanced(torch.from_numpy(np.ascontiguousarray(thumb, np.float32))[None],
+                               torch.from_numpy(np.asarray(color, np.float32))[None])[0].double().numpy()
+    return (c * np.array(applier.LUMA, np.float64)[:, None, None]).sum(0)
 
 
 def splat_fit(y, target, base, xk):

@@ -82,7 +82,7 @@ export async function predictTransform(session: ModelSession, thumb: Float32Arra
   const running = session.runTransform(hideLights(thumb));
   // fused while ONNX Runtime runs the network on its own threads; it sees the thumbnail as it
   // is, lights included: they are part of any bracket's fusion
-  const vb = virtualBracket(thumb, Math.round(Math.sqrt(thumb.length / 3)));
+  const vb = virtualBracket(thumb, tg.size);
   const { curves, color } = await running;
   return withVirtualBracket(vb, transformFromOutputs(curves, color, tg.knots, tg.grid[0], tg.grid[1]));
 }

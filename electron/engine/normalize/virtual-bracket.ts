@@ -17,7 +17,7 @@
 import { mertensFuseLuma } from '../hdr/mertens';
 import type { RgbFloat } from '../image/types';
 import { linearToSrgb, srgbToLinearExact } from '../image/srgb';
-import { LUMA_B, LUMA_G, LUMA_R, type CurveTransform } from './curve-apply';
+import { axisWeights, knotTables, LUMA_B, LUMA_G, LUMA_R, SEG_BINS, type CurveTransform } from './curve-apply';
 
 /** mid-grey in light: the bracket spans SPAN stops either side of the push that brings the frame's geometric mean there */
 export const MID = 0.18;
@@ -30,21 +30,6 @@ export const FADE = true;
 export const FADE_STOPS = 2;
 /** fused and fitted on the thumbnail area-halved */
 export const HALF = true;
-
-/** Per pixel along one axis: the two cell centres around it and the second's bilinear weight (applier.spatial_weights). */
-function axisWeights(size: number, cells: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
-  const i0 = new Int32Array(size);
-  const i1 = new Int32Array(size);
-  const f = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const u = Math.min(Math.max((i + 0.5) * (cells / size) - 0.5, 0), cells - 1);
-    const a = Math.min(Math.floor(u), cells - 1);
-    i0[i] = a;
-    i1[i] = Math.min(a + 1, cells - 1);
-    f[i] = u - a;
-  }
-  return { i0, i1, f };
-}
 
 /** The thumbnail [1,3,size,size] area-halved (size even): the prior's view. */
 export function halve(thumb: Float32Array, size: number): Float32Array {
@@ -103,6 +88,7 @@ export function fitCurves(thumb: Float32Array, size: number, fused: Float32Array
   const ws = new Float64Array(4);
   const { gh, gw, knots } = t;
   const K = knots.length;
+  const { invDx, seg } = knotTables(knots);
   const n = size * size;
   const rows = axisWeights(size, gh);
   const cols = axisWeights(size, gw);
@@ -124,10 +110,10 @@ export function fitCurves(thumb: Float32Array, size: number, fused: Float32Array
       }
       const y = Math.min(Math.max(LUMA_R * R * wr + LUMA_G * G * wg + LUMA_B * B * wb, 0), 1);
       const target = Math.min(Math.max(fused[i], 0), 1);
-      // the segment of the knots holding y: interior knots ≤ y (y = 1 extends the last one)
-      let s = 0;
-      while (s < K - 2 && knots[s + 1] <= y) s++;
-      const tk = (y - knots[s]) / (knots[s + 1] - knots[s]);
+      // the segment of the knots holding y, looked up as the applier does (y = 1 extends the last one)
+      let s = y >= 1 ? K - 2 : seg[(y * SEG_BINS) | 0];
+      if (s < K - 2 && y >= knots[s + 1]) s++;
+      const tk = (y - knots[s]) * invDx[s];
       const c0 = cols.i0[px], c1 = cols.i1[px], fx = cols.f[px];
       cells[0] = (r0 * gw + c0) * K;
       cells[1] = (r0 * gw + c1) * K;

@@ -124,8 +124,9 @@ test('on a real night frame the prior brings the shipped model closer to the bra
   const files = readdirSync(scene).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   const frames = await Promise.all(files.map(async (f) => downscaleToMaxSide((await readImage(join(scene, f))).image, 384)));
   const fusion = mertensFuse(frames);
-  // −3.1 EV from the best-exposed frame, its middle; measured 2026-12-05 at long side 384:
-  // 20.5 dB without the prior, 24.2 with it (levels 0.36 and 0.41, the fusion's 0.45)
+  // −3.1 EV from the best-exposed frame, its middle; this test's two scores on 2026-12-05: 20.5 dB
+  // without the prior, 24.2 with it (levels 0.36 → 0.42, the fusion's 0.42, by the twin at long
+  // side 512: `oracle_check.py look brackets/hangxiaotian_df_seq_72:0004_img5_p1.jpg`)
   const dark = frames[files.indexOf('0004_img5_p1.jpg')];
   const s = await getModel(defaultModelDir());
   const tg = s.manifest.transform;
