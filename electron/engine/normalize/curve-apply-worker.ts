@@ -1,7 +1,9 @@
 /**
  * Worker thread of curve-apply-pool.ts: applies a transform to one band of a photo, sent as
  * its own (transferred) buffer, and answers with the band the same way (worker-rpc.ts).
- * 8-bit in and out runs the SIMD kernel (curve-apply-wasm.ts) where the install has it.
+ * 8-bit in and out runs the SIMD kernel (curve-apply-wasm.ts applyBand: smoothing and curves
+ * together) where the install has it; other depths smooth (8-bit in: shadowKernel8) and then
+ * take applyTransformRows.
  */
 import { serveRequests } from '../worker-rpc';
 import { applyTransformRows, type CurveTransform, type PixelIo } from './curve-apply';
@@ -35,6 +37,15 @@ serveRequests<BandRequest>(async (r, { transfer }) => {
   const inBits = r.band instanceof Uint8Array ? 8 : 16;
   const row = r.width * 3;
   const core = r.band.subarray(r.above * row, (r.above + r.y1 - r.y0) * row);
+  // in place when the depth stays, else into a band of the output's depth
+  const out = r.outBits === inBits ? core : r.outBits === 8 ? new Uint8Array(core.length) : new Uint16Array(core.length);
+  const simd = inBits === 8 && r.outBits === 8 && !r.io.pre ? wasmKernel() : undefined;
+  if (simd) {
+    // smoothing and curves in one module's memory (curve-apply-wasm.ts)
+    simd.applyBand(r.band as Uint8Array, r.above, out as Uint8Array, r.width, r.y0, r.y1, r.t, { ...r.io, bufferRow0: r.y0 }, r.smooth);
+    transfer([out.buffer as ArrayBuffer]);
+    return out;
+  }
   if (r.smooth && smoothBuf.length < core.length) smoothBuf = new Float32Array(core.length);
   const smooth8 = inBits === 8 ? shadowKernel8() : undefined;
   const smoothed = !r.smooth
@@ -42,9 +53,6 @@ serveRequests<BandRequest>(async (r, { transfer }) => {
     : smooth8
       ? smooth8(r.band as Uint8Array, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf)
       : smoothShadowRows(r.band, r.io.inMax, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf);
-  // in place when the depth stays, else into a band of the output's depth
-  const out = r.outBits === inBits ? core : r.outBits === 8 ? new Uint8Array(core.length) : new Uint16Array(core.length);
-  const simd = inBits === 8 && r.outBits === 8 && !r.io.pre ? wasmKernel() : undefined;
   // runs of rows with and without smoothed shadows: the rows without need no float copy
   for (let a = r.y0; a < r.y1; ) {
     const flag = smoothed?.changed[a - r.y0] ?? 0;
@@ -53,9 +61,7 @@ serveRequests<BandRequest>(async (r, { transfer }) => {
     const from = (a - r.y0) * row;
     const to = (b - r.y0) * row;
     const shadow = flag ? smoothed?.values.subarray(from, to) : undefined;
-    const io = { ...r.io, bufferRow0: a, shadow };
-    if (simd) simd.applyRows(core.subarray(from, to) as Uint8Array, out.subarray(from, to) as Uint8Array, r.width, a, b, r.t, io);
-    else applyTransformRows(core.subarray(from, to), out.subarray(from, to), r.width, a, b, r.t, io);
+    applyTransformRows(core.subarray(from, to), out.subarray(from, to), r.width, a, b, r.t, { ...r.io, bufferRow0: a, shadow });
     a = b;
   }
   transfer([out.buffer as ArrayBuffer]);

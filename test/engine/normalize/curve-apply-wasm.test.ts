@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { applyTransformRows, type CurveTransform, type PixelIo } from '../../../electron/engine/normalize/curve-apply';
 import { wasmKernel } from '../../../electron/engine/normalize/curve-apply-wasm';
+import { shadowKernel8 } from '../../../electron/engine/normalize/shadow-smooth-wasm';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -119,6 +120,59 @@ test('smoothed shadows (a float band the curves read instead of the samples): wi
       const plain = new Uint8Array(src.length);
       applyTransformRows(src, plain, width, 0, height, t, { ...io, shadow: undefined });
       assert.notDeepEqual(plain, want, 'the float band is what the curves read');
+    }
+  }
+});
+
+// A worker's band (curve-apply-worker.ts): smoothing and curves in one module's memory give
+// exactly what the smoothing kernel's band of floats fed to applyRows gives, at the photo's
+// edges and inside it, over more rows than one smoothing call, in place or not.
+test('applyBand: the same bytes as shadowKernel8 then applyRows, band by band', () => {
+  const kernel = wasmKernel();
+  const smooth8 = shadowKernel8();
+  assert.ok(kernel && smooth8);
+  for (const width of [1, 5, 37]) {
+    const height = 70;
+    const t = transform(width + 3);
+    // near-black speckle with bright rows and columns: rows with and without smoothed pixels
+    const rand = rng(width + 17);
+    const src = Uint8Array.from({ length: width * height * 3 }, (_, i) => {
+      const y = Math.floor(i / (width * 3));
+      const x = Math.floor(i / 3) % width;
+      return y % 23 < 4 || x % 9 === 4 ? 60 + ((rand() * 190) | 0) : (rand() * 7) | 0;
+    });
+    const row = width * 3;
+    for (const [y0, y1] of [[0, height], [0, 19], [19, 58], [58, height], [1, 3]]) {
+      for (const strength of [1, 0.7]) {
+        const io: PixelIo = { inMax: 255, outMax: 255, height, strength };
+        const top = Math.max(0, y0 - 1);
+        const bottom = Math.min(height, y1 + 1);
+        const band = src.slice(top * row, bottom * row);
+        const smoothed = smooth8(band, width, height, y0, y1, top);
+        const want = new Uint8Array((y1 - y0) * row);
+        const core = band.subarray((y0 - top) * row, (y1 - top) * row);
+        // the worker's runs: rows with smoothed pixels read the floats, the others their samples
+        for (let a = y0; a < y1; ) {
+          const flag = smoothed?.changed[a - y0] ?? 0;
+          let b = a + 1;
+          while (b < y1 && (smoothed?.changed[b - y0] ?? 0) === flag) b++;
+          const from = (a - y0) * row;
+          const to = (b - y0) * row;
+          kernel.applyRows(core.subarray(from, to), want.subarray(from, to), width, a, b, t, { ...io, bufferRow0: a, shadow: flag ? smoothed?.values.subarray(from, to) : undefined });
+          a = b;
+        }
+        const got = new Uint8Array((y1 - y0) * row);
+        kernel.applyBand(band, y0 - top, got, width, y0, y1, t, io, true);
+        assert.deepEqual(got, want, `${width} px, rows ${y0}..${y1}, strength ${strength}`);
+        kernel.applyBand(band, y0 - top, core, width, y0, y1, t, io, true);
+        assert.deepEqual(core, want, `${width} px, rows ${y0}..${y1}, in place`);
+        const plain = new Uint8Array((y1 - y0) * row);
+        kernel.applyRows(src.subarray(y0 * row, y1 * row), plain, width, y0, y1, t, { ...io, bufferRow0: y0 });
+        const unsmoothed = new Uint8Array((y1 - y0) * row);
+        kernel.applyBand(src.slice(top * row, bottom * row), y0 - top, unsmoothed, width, y0, y1, t, io, false);
+        assert.deepEqual(unsmoothed, plain, `${width} px, rows ${y0}..${y1}, not smoothed: applyRows' bytes`);
+        if (smoothed) assert.notDeepEqual(plain, want, 'the smoothing is what the curves read');
+      }
     }
   }
 });

@@ -19,7 +19,13 @@
  * `shPtr`, when not 0, is a band of float32 RGB (0..1) that the curves read instead of the
  * 8-bit samples (deep shadows smoothed, shadow-smooth.ts), 48 bytes of slack past it; the
  * strength blend still takes the samples as they came.
+ *
+ * The module also exports shadow8.ts's smoothRows8, so a worker smooths a few rows and applies
+ * the curves to them in one memory (curve-apply-wasm.ts applyBand), with no band of floats
+ * copied out and back in between.
  */
+
+export { smoothRows8 } from './shadow8';
 
 const LR: f32 = 0.2126;
 const LG: f32 = 0.7152;

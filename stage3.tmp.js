@@ -1,0 +1,25 @@
+const { getModel } = require('./dist/electron/engine/model/session');
+const { readRaster } = require('./dist/electron/engine/image/io');
+const { areaResizeNchw } = require('./dist/electron/engine/normalize/thumbnail');
+const { predictTransform } = require('./dist/electron/engine/normalize/ai');
+const { applyTransformBands } = require('./dist/electron/engine/normalize/curve-apply-pool');
+const { defaultModelDir } = require('./dist/electron/engine/settings');
+(async () => {
+  const T = () => performance.now(); const out = {};
+  let t = T();
+  const [session, read] = await Promise.all([getModel(defaultModelDir()), readRaster(process.argv[2], {})]);
+  out.load = T() - t; t = T();
+  const raster = read.raster;
+  const thumb = areaResizeNchw(raster, session.contextSize, undefined, 1, 1 / 255);
+  const tr = await predictTransform(session, thumb);
+  out.predict = T() - t; t = T();
+  const tiny = { width: 8, height: 8, data: new Uint8Array(192) };
+  await applyTransformBands(tiny, tr, { dst: tiny });
+  out.warm = T() - t; t = T();
+  await applyTransformBands(raster, tr, { dst: raster });
+  out.apply = T() - t; t = T();
+  await applyTransformBands(raster, tr, { dst: raster });
+  out.apply2 = T() - t;
+  console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v)]))));
+  process.exit(0);
+})();
