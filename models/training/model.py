@@ -349,11 +349,15 @@ class DarkBalance(nn.Module):
         return self.outputs(self.mlp(self.features(thumb)))
 
 
-def balanced_color(color, rel, scale, satmul):
-    """The base's 6 colour values and the head's outputs -> applier.apply's 10-value form."""
+def balanced_color(color, rel, scale, satmul, dark_wb=True):
+    """The base's 6 colour values and the head's outputs -> applier.apply's 10-value form;
+    without dark_wb the dark values keep the base's white balance (wb_dark = wb exactly)."""
     wb = color[:, :3]
-    wbd = wb * rel
-    wbd = wbd / (LUMA[0] * wbd[:, 0:1] + LUMA[1] * wbd[:, 1:2] + LUMA[2] * wbd[:, 2:3])  # luminance-neutral
+    if dark_wb:
+        wbd = wb * rel
+        wbd = wbd / (LUMA[0] * wbd[:, 0:1] + LUMA[1] * wbd[:, 1:2] + LUMA[2] * wbd[:, 2:3])  # luminance-neutral
+    else:
+        wbd = wb
     return torch.cat([wb, color[:, 3:5] * satmul, color[:, 5:6], wbd, scale], dim=1)
 
 
@@ -373,11 +377,21 @@ class OnFrozenBase(nn.Module):
 
 class Balanced(OnFrozenBase):
     """A DarkBalance head on its base: color grows from 6 values to 10 = (wb r,g,b, sat,
-    sat_dark, dark, wb_dark r,g,b, dark_wb), applier.apply's long form."""
+    sat_dark, dark, wb_dark r,g,b, dark_wb), applier.apply's long form. dark_wb False
+    (without_dark_wb): the head's saturation factor alone, its white balance left out."""
+    dark_wb = True
 
     def forward(self, thumb):
         curves, color = self.base(thumb)
-        return curves, balanced_color(color, *self.head(thumb))
+        return curves, balanced_color(color, *self.head(thumb), dark_wb=self.dark_wb)
+
+
+def without_dark_wb(net):
+    """net with every dark balance head's white balance left out (export.DARK_WB); returns net."""
+    for m in net.modules():
+        if isinstance(m, Balanced):
+            m.dark_wb = False
+    return net
 
 
 def log2_luma(thumb):

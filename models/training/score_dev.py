@@ -11,6 +11,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone7 --rule darkness-real --halves 71   # real brackets only
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --exposures 0,m1   # + a mean over exposure views
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --virtual 0.5 0.5f   # + the virtual bracket's prior
+  /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --no-dark-wb   # as shipped from 2.13.0
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone3 --bias --split train --darken 5 9   # frames pushed darker
 
@@ -32,7 +33,7 @@ import applier  # noqa: E402
 import dataset  # noqa: E402
 import train  # noqa: E402
 from export import load  # noqa: E402
-from model import Dihedral, Exposures, Mean, Toned  # noqa: E402
+from model import Dihedral, Exposures, Mean, Toned, without_dark_wb  # noqa: E402
 
 
 @torch.no_grad()
@@ -85,6 +86,8 @@ def main(argv=None):
     ap.add_argument("--virtual", nargs="*", default=[], metavar="W[f][h]",
                     help="also each model with its curves blended W of the way toward its virtual bracket's fit "
                          "(virtual_bracket.py; f: the weight faded in with the frame's darkness; h: on the thumbnail halved)")
+    ap.add_argument("--no-dark-wb", action="store_true",
+                    help="each model with its dark balance's white balance left out (export.DARK_WB: as shipped from 2.13.0)")
     ap.add_argument("--rule", choices=["random", "darkness", "darkness-real"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule); "
                          "darkness-real: the same on the real brackets' frames alone")
@@ -108,6 +111,9 @@ def main(argv=None):
     plain = [n for n, (_, ck) in loaded.items() if not ck["config"].get("base")]
     if len(plain) > 1:
         nets["mean"] = Mean([nets[n] for n in plain]).eval()
+    if a.no_dark_wb:
+        for net in nets.values():
+            without_dark_wb(net)
     for name in list(nets):
         for n in a.tta:
             nets[f"{name}+dihedral{n}"] = Dihedral(nets[name], n).eval()
