@@ -25,7 +25,7 @@ SPAN = 3
 # pull of the network's curve on the fit, in (bilinear x knot-hat) pixel weights
 LAMBDA = 4.0
 # the blend's weight fades in over this many stops of push (0 for a frame at or above mid-grey)
-FADE_STOPS = 2.0
+FADE_STOPS = 4.0  # 2 until 2.13.0's engine: 4 re-tones well-exposed low-key photos less (MODEL_CARD.md)
 # what the engine ships (virtual-bracket.ts WEIGHT, FADE, HALF): chosen on dev (MODEL_CARD.md,
 # Evaluation, "Virtual bracket")
 WEIGHT = 0.5
