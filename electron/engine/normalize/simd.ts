@@ -33,8 +33,8 @@ export interface SimdModule {
   layout(sizes: number[]): number[];
 }
 
-/** The kernels of wasm/ that the engine loads: the transform (curve-apply-wasm.ts), the thumbnail (thumbnail-wasm.ts) and the deep-shadow smoothing (shadow-smooth-wasm.ts). */
-export const SIMD_KERNELS = ['curve-apply8', 'area8', 'shadow8'] as const;
+/** The kernels of wasm/ that the engine loads: the transform (curve-apply-wasm.ts), the thumbnail (thumbnail-wasm.ts), the deep-shadow smoothing (shadow-smooth-wasm.ts) and the virtual bracket's fusion (virtual-bracket-wasm.ts). */
+export const SIMD_KERNELS = ['curve-apply8', 'area8', 'shadow8', 'bracket-fuse'] as const;
 export type SimdKernel = (typeof SIMD_KERNELS)[number];
 
 /** Where the blocks start: below lies whatever the module keeps for itself. */

@@ -13,11 +13,13 @@
  *   virtualBracket(thumb, size)           -> the fused bracket (undefined for a frame at or above mid-grey)
  *   withVirtualBracket(vb, t)             -> t with its curves blended toward the fit to it
  *   fuseView(view, size), fitCurves(view, size, fused, t): the two steps, for the parity test
+ *   fuseFrames(lin, size, kLo, kHi)       the fusion in JavaScript (the kernel virtual-bracket-wasm.ts runs where it loads)
  */
 import { mertensFuseLuma } from '../hdr/mertens';
 import type { RgbFloat } from '../image/types';
 import { linearToSrgb, srgbToLinearExact } from '../image/srgb';
 import { axisWeights, knotTables, LUMA_B, LUMA_G, LUMA_R, SEG_BINS, type CurveTransform } from './curve-apply';
+import { bracketFuse } from './virtual-bracket-wasm';
 
 /** mid-grey in light: the bracket spans SPAN stops either side of the push that brings the frame's geometric mean there */
 export const MID = 0.18;
@@ -62,10 +64,18 @@ export function pushOf(thumb: Float32Array, size: number): { lin: Float32Array; 
 /** The luminance of the view's virtual bracket fused: frames pushed 2^k in light, clipped, Mertens(1, 1, 1); and the push. */
 export function fuseView(view: Float32Array, size: number, known = pushOf(view, size)): { fused: Float32Array; push: number } {
   const { lin, push } = known;
-  const n = size * size;
   const k0 = Math.floor(push + 0.5);
+  const kLo = Math.min(0, k0 - SPAN);
+  const kHi = Math.max(0, k0 + SPAN);
+  const kernel = bracketFuse();
+  return { fused: kernel ? kernel(lin, size, kLo, kHi) : fuseFrames(lin, size, kLo, kHi), push };
+}
+
+/** fuseView's fusion in JavaScript: planes `lin` (size×size, in light) pushed 2^k for k = kLo..kHi, encoded, fused; its luminance. */
+export function fuseFrames(lin: Float32Array, size: number, kLo: number, kHi: number): Float32Array {
+  const n = size * size;
   const frames: RgbFloat[] = [];
-  for (let k = Math.min(0, k0 - SPAN); k <= Math.max(0, k0 + SPAN); k++) {
+  for (let k = kLo; k <= kHi; k++) {
     const g = 2 ** k;
     const data = new Float32Array(3 * n);
     for (let i = 0, j = 0; i < n; i++, j += 3) {
@@ -75,7 +85,7 @@ export function fuseView(view: Float32Array, size: number, known = pushOf(view, 
     }
     frames.push({ width: size, height: size, data });
   }
-  return { fused: mertensFuseLuma(frames, [LUMA_R, LUMA_G, LUMA_B]), push };
+  return mertensFuseLuma(frames, [LUMA_R, LUMA_G, LUMA_B]);
 }
 
 /**
