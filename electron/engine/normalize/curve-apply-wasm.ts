@@ -12,9 +12,10 @@
  *     a worker's band, its deep shadows smoothed first when smooth (the module holds
  *     wasm/shadow8.ts's kernel too: shadowKernel8's result without its band of floats)
  */
-import { LINEAR_TO_SRGB_TABLE, SRGB_TABLE_N } from '../image/srgb';
+import { SRGB_TABLE_N } from '../image/srgb';
 import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
-import { HI, LIN_HI, linTable, LO } from './shadow-smooth';
+import { HI, LIN_HI, LO } from './shadow-smooth';
+import { SHADOW_TABLE_BYTES, writeShadowTables } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
 
 export interface Kernel8 {
@@ -38,8 +39,6 @@ const SMOOTH_ROWS = 16;
 export const wasmKernel = kernelOnce('curve-apply8', (module): Kernel8 => {
   const applyRows8 = module.exports.applyRows8 as Kernel;
   const smoothRows8 = module.exports.smoothRows8 as Kernel;
-  const lin = linTable(255) as Float32Array;
-  const unit = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
   /**
    * Lays out the transform's tables and `extra` blocks after them, fills the tables, and
@@ -116,15 +115,13 @@ export const wasmKernel = kernelOnce('curve-apply8', (module): Kernel8 => {
       if (!Number.isInteger(rows) || rows < above + y1 - y0) throw new RangeError('the band does not hold rows y0..y1');
       const n = (y1 - y0) * rowBytes;
       // in (the whole band), out, smoothed rows, their flags, the smoothing's tables and ring
-      const { run, at } = prepare(width, t, io, [band.length + 16, n + 16, 4 * SMOOTH_ROWS * rowBytes + 48, SMOOTH_ROWS, 1024, 1024, 4 * LINEAR_TO_SRGB_TABLE.length, 4 * 6 * rowBytes + 64]);
+      const { run, at } = prepare(width, t, io, [band.length + 16, n + 16, 4 * SMOOTH_ROWS * rowBytes + 48, SMOOTH_ROWS, ...SHADOW_TABLE_BYTES, 4 * 6 * rowBytes + 64]);
       const [pIn, pOut, pSmooth, pChanged, pLut, pUnit, pEnc, pRing] = at;
       const buf = module.buffer;
       new Uint8Array(buf, pIn, band.length).set(band);
       if (!smooth) run(pIn + above * rowBytes, pOut, y0, y1, 0);
       else {
-        new Float32Array(buf, pLut, 256).set(lin);
-        new Float32Array(buf, pUnit, 256).set(unit);
-        new Float32Array(buf, pEnc, LINEAR_TO_SRGB_TABLE.length).set(LINEAR_TO_SRGB_TABLE);
+        writeShadowTables(buf, pLut, pUnit, pEnc);
         const changed = new Uint8Array(buf, pChanged, SMOOTH_ROWS);
         for (let a = y0; a < y1; a += SMOOTH_ROWS) {
           const b = Math.min(y1, a + SMOOTH_ROWS);

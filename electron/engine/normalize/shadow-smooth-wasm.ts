@@ -14,23 +14,32 @@ export type ShadowKernel8 = (src: Uint8Array, width: number, height: number, y0:
 
 type SmoothRows8 = (...args: number[]) => number;
 
+/** Bytes of the kernel's tables (lut, unit, enc), laid out as three blocks. */
+export const SHADOW_TABLE_BYTES = [1024, 1024, 4 * LINEAR_TO_SRGB_TABLE.length] as const;
+
+let unit: Float32Array | undefined;
+
+/** The kernel's tables into a module's memory at the three blocks of SHADOW_TABLE_BYTES (any module that holds smoothRows8). */
+export function writeShadowTables(buf: ArrayBuffer, pLut: number, pUnit: number, pEnc: number): void {
+  unit ??= Float32Array.from({ length: 256 }, (_, i) => i / 255);
+  new Float32Array(buf, pLut, 256).set(linTable(255) as Float32Array);
+  new Float32Array(buf, pUnit, 256).set(unit);
+  new Float32Array(buf, pEnc, LINEAR_TO_SRGB_TABLE.length).set(LINEAR_TO_SRGB_TABLE);
+}
+
 export const shadowKernel8 = kernelOnce('shadow8', (module): ShadowKernel8 => {
   const smoothRows8 = module.exports.smoothRows8 as SmoothRows8;
-  const lut = linTable(255) as Float32Array;
-  const unit = Float32Array.from({ length: 256 }, (_, i) => i / 255);
   return (src, width, height, y0, y1, srcRow0 = 0, into) => {
     const rowLen = width * 3;
     const a0 = Math.max(0, y0 - RADIUS);
     const a1 = Math.min(height, y1 + RADIUS);
     const rows = y1 - y0;
     // layout: in, out, changed, lut, unit, enc, ring (three rows of linear light, three of their pass)
-    const at = module.layout([(a1 - a0) * rowLen + 16, 4 * rows * rowLen, rows, 1024, 1024, 4 * LINEAR_TO_SRGB_TABLE.length, 4 * 6 * rowLen + 64]);
+    const at = module.layout([(a1 - a0) * rowLen + 16, 4 * rows * rowLen, rows, ...SHADOW_TABLE_BYTES, 4 * 6 * rowLen + 64]);
     const [pIn, pOut, pChanged, pLut, pUnit, pEnc, pRing] = at;
     const buf = module.buffer;
     new Uint8Array(buf, pIn, (a1 - a0) * rowLen).set(src.subarray((a0 - srcRow0) * rowLen, (a1 - srcRow0) * rowLen));
-    new Float32Array(buf, pLut, 256).set(lut);
-    new Float32Array(buf, pUnit, 256).set(unit);
-    new Float32Array(buf, pEnc, LINEAR_TO_SRGB_TABLE.length).set(LINEAR_TO_SRGB_TABLE);
+    writeShadowTables(buf, pLut, pUnit, pEnc);
     const any = smoothRows8(pIn, a0, pOut, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, height, y0, y1, LIN_HI, LO, HI);
     if (!any) return undefined;
     const values = into ? into.subarray(0, rows * rowLen) : new Float32Array(rows * rowLen);
