@@ -7,7 +7,10 @@
  * - the network's thumbnail (thumbnail-wasm.ts vs thumbnail.ts's integer pass, fed the same
  *   samples as 16-bit so that it takes the JavaScript path): ms;
  * - the deep-shadow smoothing (shadow-smooth-wasm.ts vs smoothShadowRows) on the same photo
- *   pushed 4 stops darker, in bands of 224 rows with their margin: ns per pixel.
+ *   pushed 4 stops darker, in bands of 224 rows with their margin: ns per pixel;
+ * - the virtual bracket's fusion (virtual-bracket-wasm.ts vs fuseFrames) of that dark photo's
+ *   thumbnail halved, as predictTransform runs it: ms, and each one's first call in this
+ *   process (the JavaScript not yet optimised, as in a fresh `evenlight normalize`).
  * One warm-up each, then the median of REPS, alternating; both kernels' output differences are
  * printed too (the tests hold them).
  */
@@ -18,11 +21,16 @@ import {
   applyTransformRows,
   areaResize8,
   areaResizeNchw,
+  bracketFuse,
   defaultModelDir,
+  fuseFrames,
+  halve,
+  pushOf,
   getModel,
   predictTransform,
   shadowKernel8,
   smoothShadowRows,
+  SPAN,
   wasmKernel,
 } from '../electron/engine';
 import { darkerCodes, dataDir, median } from './common';
@@ -76,8 +84,20 @@ export async function run(): Promise<Record<string, unknown>> {
     const b = smooth8(bandOf(y0, y1), width, height, y0, y1, Math.max(0, y0 - 1));
     if (a && b) for (let i = 0; i < a.values.length; i++) smoothWorst = Math.max(smoothWorst, Math.abs(a.values[i] - b.values[i]));
   });
-  for (const f of [jsPass, simdPass, thumbJsPass, thumbSimdPass, smoothJsPass, smoothSimdPass]) f(); // warm-up: JIT and wasm tier-up
-  const ms = { js: [] as number[], simd: [] as number[], thumbJs: [] as number[], thumbSimd: [] as number[], smoothJs: [] as number[], smoothSimd: [] as number[] };
+  // the virtual bracket's view: the dark photo's thumbnail halved, its frames k0 − SPAN .. k0 + SPAN
+  const fuse = bracketFuse();
+  if (!fuse) return { skipped: 'no WebAssembly kernels (npm run build)' };
+  const vside = size >> 1;
+  const { lin, push } = pushOf(halve(areaResizeNchw({ width, height, data: dark }, size, undefined, 1, 1 / 255), size), vside);
+  const k0 = Math.floor(push + 0.5);
+  const [kLo, kHi] = [Math.min(0, k0 - SPAN), Math.max(0, k0 + SPAN)];
+  let fusedJs: Float32Array = new Float32Array(0);
+  let fusedSimd: Float32Array = new Float32Array(0);
+  const fuseJsPass = () => void (fusedJs = fuseFrames(lin, vside, kLo, kHi));
+  const fuseSimdPass = () => void (fusedSimd = fuse(lin, vside, kLo, kHi));
+  const firstFuse = { js: timed(fuseJsPass), simd: timed(fuseSimdPass) };
+  for (const f of [jsPass, simdPass, thumbJsPass, thumbSimdPass, smoothJsPass, smoothSimdPass, fuseJsPass, fuseSimdPass]) f(); // warm-up: JIT and wasm tier-up
+  const ms = { js: [] as number[], simd: [] as number[], thumbJs: [] as number[], thumbSimd: [] as number[], smoothJs: [] as number[], smoothSimd: [] as number[], fuseJs: [] as number[], fuseSimd: [] as number[] };
   for (let i = 0; i < REPS; i++) {
     ms.js.push(timed(jsPass));
     ms.simd.push(timed(simdPass));
@@ -85,6 +105,8 @@ export async function run(): Promise<Record<string, unknown>> {
     ms.thumbSimd.push(timed(thumbSimdPass));
     ms.smoothJs.push(timed(smoothJsPass));
     ms.smoothSimd.push(timed(smoothSimdPass));
+    ms.fuseJs.push(timed(fuseJsPass));
+    ms.fuseSimd.push(timed(fuseSimdPass));
   }
   smoothCheck();
   let codesOff = 0;
@@ -119,6 +141,14 @@ export async function run(): Promise<Record<string, unknown>> {
       simdNsPerPixel: nsPerPx(median(ms.smoothSimd)),
       ratio: Math.round((median(ms.smoothSimd) / median(ms.smoothJs)) * 100) / 100,
       maxAbsDiff: smoothWorst,
+    },
+    virtualBracketFusion: {
+      photo: `the same, 4 stops darker: its thumbnail halved, ${vside}×${vside}, frames 2^${kLo}..2^${kHi}`,
+      javascriptMs: Math.round(median(ms.fuseJs) * 10) / 10,
+      wasmMs: Math.round(median(ms.fuseSimd) * 10) / 10,
+      firstCallJavascriptMs: Math.round(firstFuse.js),
+      firstCallWasmMs: Math.round(firstFuse.simd),
+      maxAbsDiff: fusedJs.reduce((m, v, i) => Math.max(m, Math.abs(v - fusedSimd[i])), 0),
     },
   };
 }

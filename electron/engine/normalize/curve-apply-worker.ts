@@ -26,9 +26,9 @@ export interface BandRequest {
   io: PixelIo;
 }
 
-// compiled as the worker starts, not with its first band
+// compiled as the worker starts, not with its first band; shadowKernel8 (8-bit in, 16-bit out
+// with smoothed shadows only) compiles when first needed
 wasmKernel();
-shadowKernel8();
 
 // the smoothed rows of a band, kept for the next (fresh buffers cost their page faults each time)
 let smoothBuf = new Float32Array(0);

@@ -1,6 +1,6 @@
 /**
  * AssemblyScript (built with the other kernels by `npm run build:wasm`, loaded by
- * ../virtual-bracket-wasm.ts): virtual-bracket.ts's fuseView for one square view, the same
+ * ../virtual-bracket-wasm.ts): virtual-bracket.ts's fuseFrames for one square view, the same
  * steps as its JavaScript (the frames pushed 2^k in light and encoded through linearToSrgb's
  * table, hdr/mertens.ts's weights with the paper's exponents, and hdr/pyramid.ts's OpenCV
  * pyramids on one channel), in float64 arithmetic stored as float32 as the JavaScript does.
