@@ -133,7 +133,13 @@ class SeedVGG(nn.Module):
 
 def build(cfg, ck_dir=None):
     """The network a config describes; a "balance" config also loads its frozen base
-    checkpoints from ck_dir (models/checkpoints)."""
+    checkpoints from ck_dir (models/checkpoints). "dark_wb": false builds it with every dark
+    balance head's white balance left out, as 2.13.0 ships (without_dark_wb)."""
+    net = build_arch(cfg, ck_dir)
+    return net if cfg.get("dark_wb", True) else without_dark_wb(net)
+
+
+def build_arch(cfg, ck_dir=None):
     if cfg["arch"] == "evenlight2-balance":
         return Balanced(load_transform(cfg["base"], ck_dir), DarkBalance(cfg.get("bands", 6), cfg.get("hidden", 32)))
     if cfg["arch"] == "evenlight2-finetune":

@@ -52,6 +52,13 @@ predict it (models/MODEL_CARD.md):
       bracket's darkest and brightest frames (train.pair_groups, the pair pool's target) is from
       the whole bracket's (PSNR; mean log2 luminance, pair minus whole), by source and split:
       whether a two-shot pair asks for another answer than the whole bracket
+  /usr/bin/python3 models/training/oracle_check.py cue dev
+      what the virtual bracket's blend does to a split's real bracket frames (against their
+      fusion) and to its photos (each against itself), at the dev rule's size, per bin of its
+      push (stops below mid-grey; the engine blends only above 0): the PSNR with the prior at
+      weight 0 and at 0.5 unfaded, and the frames' highlight headroom (stops from the 99th
+      percentile of luminance in light to white; clipped pixels, at most 30 %, left out):
+      whether a cue the thumbnail holds tells a low-key photo from an under-exposed frame
 """
 import glob
 import json
@@ -405,6 +412,52 @@ def pair_gap(splits):
               f"pair minus whole {a[:, 1].mean():+.2f} stops (sd {a[:, 1].std():.2f})")
 
 
+def headroom(thumb):
+    """Stops from the 99th percentile of a thumbnail's luminance in light (mean of R, G, B) to
+    white, its clipped pixels (brightest channel >= 0.98, when at most 30 %) left out."""
+    t = thumb.detach().double().numpy()
+    y = virtual_bracket.srgb_to_lin(np.clip(t, 0, None)).mean(0).ravel()
+    clip = t.max(0).ravel() >= 0.98
+    if 0 < clip.mean() <= 0.3:
+        y = y[~clip]
+    return -math.log2(max(float(np.percentile(y, 99)), 1e-6))
+
+
+def cue(split):
+    scenes = json.load(open(os.path.join(HERE, "split.json")))[split]
+    items = dataset.build_cache(DATA, log=lambda *x: None)
+    real = train.load_items([i for i in items if i["split"] == split and i["source"] in train.REAL_SOURCES], True)
+    net = load_shipped().eval()
+    prior = {"weight": 0.5, "fade": False, "half": True}
+    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731  (8-bit, as the eval scores)
+    per = {}  # (kind, bin) -> [gain dB, headroom]
+    bins = ((-99, -1), (-1, 0), (0, 1), (1, 2), (2, 4), (4, 6), (6, 99))  # the engine blends only above 0
+
+    def add(kind, x, y):
+        thumb = torch.nn.functional.avg_pool2d(train.thumbs_of(x), 2)[0].numpy()
+        push = virtual_bracket.push_stops(virtual_bracket.srgb_to_lin(np.clip(thumb.astype(np.float64), 0, None)))
+        b = next(f"{lo}..{hi}" for lo, hi in bins if lo < push <= hi)
+        with torch.no_grad():
+            p0 = float(train.psnr(q(train.run(net, x, shadows=True, lights=True)[0]), y))
+            p1 = float(train.psnr(q(train.run(net, x, shadows=True, lights=True, prior=prior)[0]), y))
+        per.setdefault((kind, b), []).append([p1 - p0, headroom(torch.from_numpy(thumb))])
+
+    for x, y in train.dev_frames(real, None):
+        add("bracket frames", x, y)
+    for name in (s for s in scenes if s.startswith("photos/")):
+        im = cv2.imread(os.path.join(DATA, name), cv2.IMREAD_COLOR)
+        x = torch.from_numpy(dataset.resize_long(cv2.cvtColor(im, cv2.COLOR_BGR2RGB), 384)).permute(2, 0, 1)[None].float() / 255
+        add("photos", x, x)
+    print(f"{split}: the virtual bracket's blend at 0.5 against none (PSNR gain, dB), and the highlight headroom "
+          f"(stops; median, 10th-90th percentile), per bin of push")
+    for kind in ("bracket frames", "photos"):
+        for lo, hi in bins:
+            v = np.array(per.get((kind, f"{lo}..{hi}"), []))
+            if len(v):
+                p10, p50, p90 = np.percentile(v[:, 1], [10, 50, 90])
+                print(f"{kind} push {lo}..{hi} ({len(v)}): gain {v[:, 0].mean():+.2f}, headroom {p50:.2f} ({p10:.2f}-{p90:.2f})")
+
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
     if len(sys.argv) >= 3 and sys.argv[1] == "pair-gap":
@@ -423,6 +476,8 @@ if __name__ == "__main__":
         light(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "lift":
         lift(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "cue":
+        cue(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "smooth":
         smooth(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "fit-global":

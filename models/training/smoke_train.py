@@ -82,6 +82,7 @@ def main():
     out["lit"] = lit_check()
     out["gate"] = gate_check()
     out["realRule"] = real_rule_check(items)
+    out["prior"] = prior_check()
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
 
@@ -96,6 +97,26 @@ def head_init_check(cfg, net, x):
         train.init_from(fresh, cfg, train.trained_state(net), "smoke")
         after = float((train.run(fresh, x)[0] - train.run(net, x)[0]).abs().max())
     return {"before": before, "after": after, "keys": len(train.trained_state(net))}
+
+
+def prior_check():
+    """Training through the virtual bracket's prior (train.run prior): the fit is a constant to
+    autograd, so the gradient reaching the network's curves is theirs scaled by 1 - w, w faded in
+    with the frame's push; and a config's "dark_wb": false builds the base as 2.13.0 ships it."""
+    import virtual_bracket
+    net = models.build({"arch": "evenlight2-tone", "base": list(SHIPPED), "dark_wb": False})  # on 2.13.0's whole model
+    nprng = np.random.default_rng(3)
+    r = torch.from_numpy(nprng.random((2, 3, 32, 32)).astype(np.float32))
+    thumb = torch.stack([r[0] * 0.08, 0.6 + 0.4 * r[1]])  # far below mid-grey, and above it (no blend)
+    curves = torch.rand(2, net.xk.numel(), 14, 14).cumsum(1).div(net.xk.numel()).requires_grad_()
+    color = torch.tensor([[1.0, 1.0, 1.0, 1.0, 1.0, 0.05]] * 2)
+    out = virtual_bracket.prior_curves(thumb, curves, color, net.xk, 0.5, True, True)
+    out.sum().backward()
+    pushes = [virtual_bracket.push_stops(virtual_bracket.srgb_to_lin(t.double().numpy()))
+              for t in torch.nn.functional.avg_pool2d(thumb, 2)]
+    want = [1 - 0.5 * min(max(p / virtual_bracket.FADE_STOPS, 0), 1) for p in pushes]
+    return {"gradError": max(float((curves.grad[i] - want[i]).abs().max()) for i in range(2)), "weights": [1 - w for w in want],
+            "darkWb": [m.dark_wb for m in net.modules() if isinstance(m, models.Balanced)]}
 
 
 def darken_check(pools):

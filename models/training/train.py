@@ -125,7 +125,7 @@ def run(net, x, loss_x=None, shadows=False, lights=False, prior=None):
     shadows: the engine's deep-shadow smoothing before the transform (config "shadow_smooth");
     lights: a dark frame's lights hidden from the network (config "hide_lights");
     prior: {"weight": w, "fade": bool, "half": bool}, the curves blended toward the virtual bracket's fit
-    (virtual_bracket.py; config "virtual_bracket"; not differentiable: scoring only)."""
+    (virtual_bracket.py; config "virtual_bracket"; the fit is a constant to autograd)."""
     if getattr(net, "kind", "") == "evenlight2":  # a CurveNet, or the mean of several (export.Mean)
         thumb = thumbs_of(x)
         curves, color = net(hide_lights(thumb) if lights else thumb)
@@ -682,7 +682,8 @@ def main(argv=None):
             # fraction of it and sees the same tones
             ls_ = (cfg["loss_size"], cfg["loss_size"])
             lx, y = F.adaptive_avg_pool2d(x, ls_), F.adaptive_avg_pool2d(y, ls_)
-        out, aux = run(net, x, lx, cfg.get("shadow_smooth", False), cfg.get("hide_lights", False))
+        out, aux = run(net, x, lx, cfg.get("shadow_smooth", False), cfg.get("hide_lights", False),
+                       cfg.get("virtual_bracket"))
         loss = loss_fn(cfg, out, aux, y)
         opt.zero_grad()
         loss.backward()

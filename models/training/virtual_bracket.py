@@ -91,16 +91,17 @@ def prior_curves(thumb, curves, color, xk, weight, fade=False, half=False):
     """thumb [N,3,H,W] (the network's view before any light is hidden), curves [N,K,GH,GW] and
     color [N,C] from the network -> curves blended weight of the way toward the fit to each
     thumbnail's virtual bracket (fade: the weight faded in with the push, FADE_STOPS; half: the
-    bracket fused and fitted on the thumbnail area-halved, a quarter of the work)."""
+    bracket fused and fitted on the thumbnail area-halved, a quarter of the work). The fit is a
+    constant to autograd, so training through the prior sees the network's curves scaled by 1 - w."""
     if half:
         thumb = torch.nn.functional.avg_pool2d(thumb, 2)
-    out = []
+    fits, ws = [], []
     xs = xk.detach().cpu().numpy().astype(np.float64)
     for t, c, col in zip(thumb.detach().cpu().numpy(), curves.detach().cpu().numpy().astype(np.float64),
                          color.detach().cpu().numpy().astype(np.float64)):
         fused, kc = fuse(t)
         target = np.clip((fused.astype(np.float64) * np.array(applier.LUMA)).sum(2), 0, 1)
-        fit = splat_fit(curve_luma(t, col), target, c, xs)
-        w = weight * (min(max(kc / FADE_STOPS, 0.0), 1.0) if fade else 1.0)
-        out.append((1 - w) * c + w * fit)
-    return torch.from_numpy(np.stack(out)).to(curves.dtype)
+        fits.append(splat_fit(curve_luma(t, col), target, c, xs))
+        ws.append(weight * (min(max(kc / FADE_STOPS, 0.0), 1.0) if fade else 1.0))
+    w = torch.tensor(ws, dtype=curves.dtype, device=curves.device).view(-1, 1, 1, 1)
+    return (1 - w) * curves + w * torch.from_numpy(np.stack(fits)).to(curves.dtype).to(curves.device)

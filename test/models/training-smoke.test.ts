@@ -25,7 +25,12 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
     realRule: { darkness: number; 'darkness-real': number };
     pairs: { frames: number; extremes: boolean; ownFusion: boolean; wholeDiffers: boolean; twoFrameNone: boolean };
+    prior: { gradError: number; weights: number[]; darkWb: boolean[] };
   };
+  // training through the virtual bracket's prior: the network's curves get 1 - w of the gradient
+  assert.ok(res.prior.gradError < 1e-6, `gradient through the prior off by ${res.prior.gradError}`);
+  assert.ok(res.prior.weights[0] > 0 && res.prior.weights[1] === 0, `a dark and a mid-grey-or-brighter thumbnail: w ${res.prior.weights}`);
+  assert.ok(res.prior.darkWb.length > 0 && res.prior.darkWb.every((d) => !d), '"dark_wb": false leaves every dark balance out');
   // the "darkness-real" dev rule leaves the synthetic sources' frames out
   assert.ok(res.realRule['darkness-real'] > 0, 'the real frames are in');
   assert.equal(res.realRule.darkness, 2 * res.realRule['darkness-real'], 'the copy marked synthetic is left out');
