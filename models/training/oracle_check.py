@@ -412,11 +412,10 @@ def pair_gap(splits):
               f"pair minus whole {a[:, 1].mean():+.2f} stops (sd {a[:, 1].std():.2f})")
 
 
-def headroom(thumb):
-    """Stops from the 99th percentile of a thumbnail's luminance in light (mean of R, G, B) to
-    white, its clipped pixels (brightest channel >= 0.98, when at most 30 %) left out."""
-    t = thumb.detach().double().numpy()
-    y = virtual_bracket.srgb_to_lin(np.clip(t, 0, None)).mean(0).ravel()
+def headroom(t):
+    """Stops from the 99th percentile of a thumbnail's ([3,H,W], encoded) luminance in light (mean
+    of R, G, B) to white, its clipped pixels (brightest channel >= 0.98, when at most 30 %) left out."""
+    y = dataset.srgb_to_lin(np.clip(t.astype(np.float64), 0, None)).mean(0).ravel()
     clip = t.max(0).ravel() >= 0.98
     if 0 < clip.mean() <= 0.3:
         y = y[~clip]
@@ -435,12 +434,12 @@ def cue(split):
 
     def add(kind, x, y):
         thumb = torch.nn.functional.avg_pool2d(train.thumbs_of(x), 2)[0].numpy()
-        push = virtual_bracket.push_stops(virtual_bracket.srgb_to_lin(np.clip(thumb.astype(np.float64), 0, None)))
+        push = virtual_bracket.push_stops(dataset.srgb_to_lin(np.clip(thumb.astype(np.float64), 0, None)))
         b = next(f"{lo}..{hi}" for lo, hi in bins if lo < push <= hi)
         with torch.no_grad():
             p0 = float(train.psnr(q(train.run(net, x, shadows=True, lights=True)[0]), y))
             p1 = float(train.psnr(q(train.run(net, x, shadows=True, lights=True, prior=prior)[0]), y))
-        per.setdefault((kind, b), []).append([p1 - p0, headroom(torch.from_numpy(thumb))])
+        per.setdefault((kind, b), []).append([p1 - p0, headroom(thumb)])
 
     for x, y in train.dev_frames(real, None):
         add("bracket frames", x, y)

@@ -112,7 +112,7 @@ def prior_check():
     color = torch.tensor([[1.0, 1.0, 1.0, 1.0, 1.0, 0.05]] * 2)
     out = virtual_bracket.prior_curves(thumb, curves, color, net.xk, 0.5, True, True)
     out.sum().backward()
-    pushes = [virtual_bracket.push_stops(virtual_bracket.srgb_to_lin(t.double().numpy()))
+    pushes = [virtual_bracket.push_stops(dataset.srgb_to_lin(t.double().numpy()))
               for t in torch.nn.functional.avg_pool2d(thumb, 2)]
     want = [1 - 0.5 * min(max(p / virtual_bracket.FADE_STOPS, 0), 1) for p in pushes]
     return {"gradError": max(float((curves.grad[i] - want[i]).abs().max()) for i in range(2)), "weights": [1 - w for w in want],
