@@ -16,7 +16,8 @@ predict it (models/MODEL_CARD.md):
       output, the output with the frame's clipped pixels shown to the network as grey (at any
       level: train.hide_lights without its gate), the product's (a dark frame's lights hidden,
       its curves blended toward its virtual bracket: virtual_bracket.py), and the input under a
-      pure gain in light matched to the reference's level
+      pure gain in light matched to the reference's level; and the product's global white balance
+      and saturation
   /usr/bin/python3 models/training/oracle_check.py fit-dark brackets_sice/sice_230:02.jpg ...
       the dark balance head's base transform on one frame, then the head's four outputs (dark
       gains, their scale) fitted to that frame's fusion by gradient descent: PSNR and cast
@@ -173,7 +174,8 @@ def look(args):
             curves, color = net(train.hide_lights(train.thumbs_of(x), dark_log2=float("inf")))
             grey = applier.apply(x, curves, net.xk, color)[0].permute(1, 2, 0).numpy()
             # the product's transform: lights hidden in a dark frame, then the virtual bracket's blend
-            product = train.run(net, x, lights=True, prior=virtual_bracket.SHIPPED)[0][0].permute(1, 2, 0).numpy()
+            product, (_, pcol) = train.run(net, x, lights=True, prior=virtual_bracket.SHIPPED)
+            product = product[0].permute(1, 2, 0).numpy()
         ref = ref8.astype(np.float32) / 255
         lab_ref = cv2.cvtColor(ref, cv2.COLOR_RGB2Lab)
         m = neutral_mask(ref)
@@ -189,7 +191,9 @@ def look(args):
             level = float((im @ np.array(applier.LUMA, np.float32)).mean())
             cols.append(f"{name} level {level:.2f} chroma {float(np.hypot(lab[..., 1], lab[..., 2]).mean()):.1f} "
                         f"shift a* {d[1]:+.1f} b* {d[2]:+.1f}")
-        print(f"{a}: " + "; ".join(cols) + f" (x{gain:.0f} in light)")
+        wb = pcol[0, :3].tolist()
+        print(f"{a}: " + "; ".join(cols) + f" (x{gain:.0f} in light); the product's colour step: white balance "
+              f"R x{wb[0]:.3f} G x{wb[1]:.3f} B x{wb[2]:.3f}, saturation {float(pcol[0, 3]):.2f}")
 
 
 def fit_dark(args):

@@ -104,4 +104,4 @@ def prior_curves(thumb, curves, color, xk, weight, fade=False, half=False):
         fits.append(splat_fit(curve_luma(t, col), target, c, xs))
         ws.append(weight * (min(max(kc / FADE_STOPS, 0.0), 1.0) if fade else 1.0))
     w = torch.tensor(ws, dtype=curves.dtype, device=curves.device).view(-1, 1, 1, 1)
-    return (1 - w) * curves + w * torch.from_numpy(np.stack(fits)).to(curves.dtype).to(curves.device)
+    return (1 - w) * curves + w * torch.from_numpy(np.stack(fits)).to(curves.device, curves.dtype)
