@@ -16,27 +16,16 @@
  *   process against its own sharp floor, and its AI stage against the original's.
  * Each is run `REPS` times alternately; the medians are compared.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { normalizeFile } from '../electron/engine';
 import { JPEG_DEFAULTS } from '../electron/common/formats';
-import { darkerCodes, dataDir, median } from './common';
+import { darkerCodes, dataDir, installed, median, timedProcess } from './common';
 
 const REPS = 3;
 const root = resolve(__dirname, '..');
-
-/** Wall ms and peak RSS (MiB) of a whole process, by GNU time. */
-function timedProcess(cmd: string, args: string[]): { ms: number; peakRssMiB: number } {
-  const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${(r.stderr || '').split('\n').slice(-5).join(' ')}`);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return { ms, peakRssMiB: m ? Math.round(Number(m[1]) / 1024) : -1 };
-}
 
 /** `src` with its linear light divided by 2^stops, as JPEG q92 (a photo that needs lifting far). */
 async function writeDarker(src: string, dst: string, stops: number): Promise<void> {
@@ -44,16 +33,6 @@ async function writeDarker(src: string, dst: string, stops: number): Promise<voi
   const lut = darkerCodes(stops);
   for (let i = 0; i < data.length; i++) data[i] = lut[data[i]];
   await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 92 }).toFile(dst);
-}
-
-function hasRawTherapee(): boolean {
-  try {
-    execFileSync('rawtherapee-cli', ['-h'], { stdio: 'ignore' });
-    return true;
-  } catch (err) {
-    // -h exits non-zero on some builds; only a missing binary counts
-    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -72,7 +51,7 @@ export async function run(): Promise<Record<string, unknown>> {
     writeFileSync(pp3, '[Version]\nAppVersion=5.9\nVersion=346\n\n[Exposure]\nAuto=true\nClip=0.02\n');
     const dark = join(dir, 'dark.jpg');
     await writeDarker(photo, dark, 4);
-    const rt = hasRawTherapee();
+    const rt = installed('rawtherapee-cli');
     const ours: Array<{ ms: number; peakRssMiB: number }> = [];
     const floor: Array<{ ms: number; peakRssMiB: number }> = [];
     const plainFloor: Array<{ ms: number; peakRssMiB: number }> = [];

@@ -1,14 +1,18 @@
-// Fusion speed and memory: three frames (a real bracket upscaled to `EVENLIGHT_BENCH_MP`
-// megapixels, default 24) fused by each method in TypeScript and by OpenCV 4.6
-// (Debian python3-opencv) on the same machine in the same run. Each measurement runs in
-// its own child process so the peak RSS belongs to that method alone.
+// Fusion speed and memory, against peers in the same run:
+// - the kernels: three frames (a real bracket upscaled to `EVENLIGHT_BENCH_MP` megapixels,
+//   default 24, 8-bit as decoded) fused by each method in TypeScript and by OpenCV 4.6 (Debian
+//   python3-opencv), each in its own child process so the peak RSS belongs to that method alone;
+// - whole processes: `evenlight fuse` of three frames of the 36 MP D800 bracket (3 stops) to
+//   JPEG q92 against enfuse (Debian enfuse, the photographers' exposure-fusion tool) doing the
+//   same, when installed, with our weights and with its own; `REPS` runs alternately, medians
+//   compared, peak RSS by GNU time.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { calibrateDebevec, mergeDebevec, mertensFuse, tonemapReinhardDevlin, type RgbFloat } from '../electron/engine';
-import { dataDir } from './common';
+import { asRgbFloat, calibrateDebevec, mergeDebevec, mertensFuse, tonemapReinhardDevlin, type Raster } from '../electron/engine';
+import { dataDir, installed, median, timedProcess } from './common';
 
 const SCENE = 'rawio_canon5d3_foyer';
 
@@ -27,13 +31,12 @@ s = time.perf_counter() - t0
 print(json.dumps({'seconds': s, 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'threads': cv2.getNumThreads()}))
 `;
 
-function loadFrames(dir: string, w: number, h: number): RgbFloat[] {
-  return [0, 1, 2].map((i) => {
-    const b = readFileSync(join(dir, `f${i}.rgb`));
-    const data = new Float32Array(b.length);
-    for (let k = 0; k < b.length; k++) data[k] = b[k] / 255;
-    return { width: w, height: h, data };
-  });
+const REPS = 3;
+const root = join(__dirname, '..');
+
+/** The frames as `evenlight fuse` reads a JPEG at full size: 8-bit (hdr/mertens.ts reads those a row at a time). */
+function loadFrames(dir: string, w: number, h: number): Raster[] {
+  return [0, 1, 2].map((i) => ({ width: w, height: h, bits: 8, data: new Uint8Array(readFileSync(join(dir, `f${i}.rgb`))) }));
 }
 
 /** Child-process entry: fuse and report time and peak RSS as JSON. */
@@ -41,7 +44,10 @@ function child(dir: string, w: number, h: number, method: string, times: number[
   const frames = loadFrames(dir, w, h);
   const t0 = performance.now();
   if (method === 'mertens') mertensFuse(frames);
-  else tonemapReinhardDevlin(mergeDebevec(frames, times, calibrateDebevec(frames, times)), { gamma: 1.5, lightAdapt: 0 });
+  else {
+    const floats = frames.map(asRgbFloat);
+    tonemapReinhardDevlin(mergeDebevec(floats, times, calibrateDebevec(floats, times)), { gamma: 1.5, lightAdapt: 0 });
+  }
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
@@ -76,10 +82,44 @@ export async function run(): Promise<Record<string, unknown>> {
       } else entry.opencv = { error: cv.stderr.trim().split('\n').pop() };
       results[method] = entry;
     }
+    results.wholeProcess = wholeProcess(dir);
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `evenlight fuse` against enfuse on the same three 36 MP JPEGs, all writing JPEG q92: enfuse
+ * with the same weights (the paper's 1, 1, 1; the ratio) and with its own defaults (exposure 1,
+ * saturation 0.2, contrast 0: no contrast window to compute).
+ */
+function wholeProcess(dir: string): Record<string, unknown> {
+  const scene = join(dataDir, 'brackets', 'rawio_d800_align');
+  const files = ['align_3.jpg', 'align_2.jpg', 'align_1.jpg'].map((f) => join(scene, f)); // 1/40, 1/13, 1/5 s
+  if (!files.every(existsSync)) return { skipped: `no ${scene}` };
+  const enfuse = installed('enfuse');
+  const runs: Record<'ours' | 'same' | 'defaults', Array<{ ms: number; peakRssMiB: number }>> = { ours: [], same: [], defaults: [] };
+  const enfuseArgs = (out: string, weights: string[]): string[] => ['-o', join(dir, out), '--compression=92', ...weights, ...files];
+  for (let i = 0; i < REPS; i++) {
+    runs.ours.push(timedProcess(process.execPath, [join(root, 'bin', 'evenlight.js'), 'fuse', ...files, '-o', join(dir, `ours${i}.jpg`)]));
+    if (!enfuse) continue;
+    runs.same.push(timedProcess('enfuse', enfuseArgs(`same${i}.jpg`, ['--exposure-weight=1', '--saturation-weight=1', '--contrast-weight=1'])));
+    runs.defaults.push(timedProcess('enfuse', enfuseArgs(`defaults${i}.jpg`, [])));
+  }
+  const ms = (k: keyof typeof runs): number => Math.round(median(runs[k].map((r) => r.ms)));
+  const rss = (k: keyof typeof runs): number => Math.max(...runs[k].map((r) => r.peakRssMiB));
+  const out: Record<string, unknown> = { frames: files.length, megapixels: 36.2, evenlightFuseMs: ms('ours'), evenlightFusePeakRssMiB: rss('ours') };
+  if (!enfuse) return { ...out, enfuse: 'enfuse not installed (Debian package enfuse)' };
+  return {
+    ...out,
+    enfuseSameWeightsMs: ms('same'),
+    enfuseSameWeightsPeakRssMiB: rss('same'),
+    timeRatioToEnfuse: Math.round((ms('ours') / ms('same')) * 100) / 100,
+    enfuseDefaultsMs: ms('defaults'),
+    enfuseDefaultsPeakRssMiB: rss('defaults'),
+    timeRatioToEnfuseDefaults: Math.round((ms('ours') / ms('defaults')) * 100) / 100,
+  };
 }
 
 if (process.argv[2] === '--child') {

@@ -19,7 +19,9 @@ export const REQUIREMENTS = [
   { pkg: 'chromium', file: '/usr/bin/chromium' },
   { pkg: 'libraw-bin', command: 'dcraw_emu' },
   { pkg: 'dcraw', command: 'dcraw' },
+  // the peers npm run bench times Evenlight against, in the same run
   { pkg: 'rawtherapee', command: 'rawtherapee-cli' },
+  { pkg: 'enfuse', command: 'enfuse' },
 ];
 
 function onPath(name, pathEnv = process.env.PATH ?? '') {

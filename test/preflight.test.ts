@@ -22,7 +22,7 @@ const load = async (): Promise<Preflight> => (await import(script)) as Preflight
 test('every package the suite needs is listed, and on this machine all are there', async () => {
   const { REQUIREMENTS, missingPackages } = await load();
   const pkgs = REQUIREMENTS.map((r) => r.pkg).sort();
-  assert.deepEqual(pkgs, ['chromium', 'dcraw', 'libraw-bin', 'python3-matplotlib', 'python3-onnx', 'python3-opencv', 'python3-torch', 'rawtherapee']);
+  assert.deepEqual(pkgs, ['chromium', 'dcraw', 'enfuse', 'libraw-bin', 'python3-matplotlib', 'python3-onnx', 'python3-opencv', 'python3-torch', 'rawtherapee']);
   assert.deepEqual(missingPackages(), []);
   const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { RgbFloat } from './image/types';
+import { asRgbFloat } from './image/to-float';
 import { writeImage } from './image/io';
 import { floatToU8, to8bit } from './image/quantize';
 import { writeFileAtomic } from './atomic-write';
@@ -119,7 +120,7 @@ export async function compareBracket(files: string[], opts: CompareOptions = {})
   const n = fused.inputs.length;
   const index = opts.frame === undefined ? (n >> 1) + 1 : opts.frame;
   if (!Number.isInteger(index) || index < 1 || index > n) throw new EvenlightError('INVALID_ARGUMENT', '', `--frame must be 1..${n} (1 = darkest), got ${opts.frame}`);
-  const frame = fused.inputs[index - 1];
+  const frame = asRgbFloat(fused.inputs[index - 1]);
   const frameInfo = fused.frames[index - 1];
 
   const measure = (mode: ComparedImage['mode'], image: RgbFloat): ComparedImage => {

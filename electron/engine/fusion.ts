@@ -3,10 +3,11 @@
 // optionally align (MTB), then fuse by Mertens or Debevec + Reinhard.
 import { extensionOf, outputFormatOfName, type OutputFormat } from '../common/formats';
 import type { RgbFloat } from './image/types';
-import { readFitted, writeImage, type ImageMeta } from './image/io';
+import { readFitted, readRaster, writeImage, type ImageMeta } from './image/io';
+import { asRgbFloat } from './image/to-float';
 import { readExif } from './image/exif';
 import { EvenlightError, throwIfAborted } from './errors';
-import { mertensFuse } from './hdr/mertens';
+import { mertensFuse, type MertensFrame } from './hdr/mertens';
 import { calibrateDebevec, mergeDebevec } from './hdr/debevec';
 import { tonemapReinhardDevlin } from './hdr/reinhard';
 import { alignMTB, type Shift } from './hdr/align-mtb';
@@ -33,7 +34,8 @@ export interface FusionOptions {
 
 export interface LoadedFrame {
   path: string;
-  image: RgbFloat;
+  /** float, or at full size the integer pixels the file decodes to (Mertens reads those as they are) */
+  image: MertensFrame;
   meta: ImageMeta;
   exposureTime?: number;
 }
@@ -47,7 +49,7 @@ export interface FusionResult {
   /** frames as fused, darkest first */
   frames: Array<{ path: string; exposureTime?: number; shift?: Shift }>;
   /** the frames as fused (darkest first; aligned and cropped with `align`) */
-  inputs: RgbFloat[];
+  inputs: MertensFrame[];
   /** metadata of the middle frame, carried into the output */
   meta: ImageMeta;
 }
@@ -63,16 +65,31 @@ export function fusedOutputFormat(path: string): OutputFormat {
   throw new EvenlightError('INVALID_ARGUMENT', path, `unknown output type "${ext ? '.' + ext : '(none)'}"; use .jpg, .png or .tif`);
 }
 
-/** Reads the frames (at most `maxSide` on the long side when given, image/io.ts readFitted) and their exposure times; checks that sizes agree. */
+/**
+ * Reads the frames and their exposure times; checks that sizes agree. With `maxSide` a frame
+ * is read as float at most that long (image/io.ts readFitted); without, as the 8- or 16-bit
+ * pixels it decodes to (RAW as float): a float copy of a 36 MP frame is 424 MB, and at this
+ * size faulting it in costs about as much as fusing it.
+ */
 export async function loadFrames(paths: string[], opts: Pick<FusionOptions, 'times' | 'signal' | 'onProgress'> & { maxSide?: number } = {}): Promise<LoadedFrame[]> {
   if (paths.length < 2) throw new EvenlightError('INVALID_ARGUMENT', '', `fusion needs at least 2 frames, got ${paths.length}`);
   if (opts.times && opts.times.length !== paths.length) {
     throw new EvenlightError('INVALID_ARGUMENT', '', `${opts.times.length} exposure times given for ${paths.length} files`);
   }
   const frames: LoadedFrame[] = [];
+  // one frame read ahead: the decoder works on the next while this one is checked (a
+  // JPEG decode is single-threaded); no more, so a RAW bracket runs two decoders at most
+  const start = (path: string): Promise<FrameRead> => {
+    const read = readFrame(path, opts.maxSide ?? 0, opts.signal);
+    read.catch(() => undefined); // awaited, and its error thrown, in its turn
+    return read;
+  };
+  let ahead = start(paths[0]);
   for (const [i, path] of paths.entries()) {
     throwIfAborted(opts.signal, path);
-    const { image, meta } = await readFitted(path, opts.maxSide ?? 0, { signal: opts.signal });
+    const reading = ahead;
+    if (i + 1 < paths.length) ahead = start(paths[i + 1]);
+    const { image, meta } = await reading;
     let exposureTime = opts.times?.[i];
     if (exposureTime === undefined) {
       const t = (await readExif(path).catch(() => ({ exposureTime: undefined }))).exposureTime;
@@ -85,6 +102,16 @@ export async function loadFrames(paths: string[], opts: Pick<FusionOptions, 'tim
     opts.onProgress?.('read', (i + 1) / paths.length);
   }
   return frames;
+}
+
+interface FrameRead {
+  image: MertensFrame;
+  meta: ImageMeta;
+}
+
+async function readFrame(path: string, maxSide: number, signal?: AbortSignal): Promise<FrameRead> {
+  const decoded = maxSide > 0 ? undefined : await readRaster(path, { signal });
+  return decoded ? { image: decoded.raster, meta: decoded.meta } : readFitted(path, maxSide, { signal });
 }
 
 /** Fuses already loaded frames (any order; sorted darkest first when all times are known). */
@@ -103,7 +130,7 @@ export function fuseFrames(input: LoadedFrame[], opts: FusionOptions = {}): Fusi
   let shifts: Shift[] | undefined;
   if (opts.align) {
     throwIfAborted(opts.signal);
-    const r = alignMTB(images);
+    const r = alignMTB(images.map(asRgbFloat));
     images = r.images;
     shifts = r.shifts;
     opts.onProgress?.('align', 1);
@@ -112,7 +139,8 @@ export function fuseFrames(input: LoadedFrame[], opts: FusionOptions = {}): Fusi
   let hdr: RgbFloat | undefined;
   if (needTimes) {
     const times = frames.map((f) => f.exposureTime as number);
-    hdr = mergeDebevec(images, times, calibrateDebevec(images, times));
+    const floats = images.map(asRgbFloat);
+    hdr = mergeDebevec(floats, times, calibrateDebevec(floats, times));
     opts.onProgress?.('radiance', 1);
   }
   let image: RgbFloat;

@@ -17,7 +17,7 @@ export { cancelledError, errorMessage, EvenlightError, fromAbortError, isCancell
 // ---- files: reading, writing, listing, EXIF
 export type { ImageMeta } from './image/io';
 export { makeThumbnail, readFitted, readImage, writeImage } from './image/io';
-export type { InputFormat, OutputFormat, Plane, Rect, RgbFloat } from './image/types';
+export type { InputFormat, OutputFormat, Plane, Raster, Rect, RgbFloat } from './image/types';
 export { readExif, type ExifSummary } from './image/exif';
 export { sniffFile } from './image/format';
 export { headerInfo } from './image/header';
@@ -29,6 +29,7 @@ export { listPhotoFiles, type PhotoFile } from './photo-files';
 // ---- pixels
 export { areaResize, downscaleToMaxSide, fitInside } from './image/resize';
 export { floatToU8, rgbFloatToRgba8 } from './image/quantize';
+export { asRgbFloat } from './image/to-float';
 export { linearToSrgbExact, srgbToLinear, srgbToLinearExact } from './image/srgb';
 export { extractTile, planTiles } from './tiles';
 export { processTiled, type StitchStats, type TileEvent } from './stitch';
@@ -63,7 +64,7 @@ export { decodeRawWasm, wasmDecoderInfo } from './raw/libraw-wasm';
 
 // ---- brackets: grouping, fusion, comparison
 export { findBrackets, scanBracketDir, type BracketScan, type FrameInfo } from './hdr/brackets';
-export { MERTENS_DEFAULTS, mertensFuse } from './hdr/mertens';
+export { MERTENS_DEFAULTS, mertensFuse, type MertensFrame } from './hdr/mertens';
 export { calibrateDebevec, mergeDebevec } from './hdr/debevec';
 export { tonemapReinhardDevlin } from './hdr/reinhard';
 export { FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from './fusion';

@@ -10,7 +10,8 @@
 import { resolve } from 'node:path';
 import { outputFormatOfInput, outputFormatOfName } from '../common/formats';
 import { EvenlightError, throwIfAborted } from './errors';
-import { outputBits, readImage, readRaster, writeImage, writeRaster, type Raster } from './image/io';
+import { outputBits, readImage, readRaster, writeImage, writeRaster } from './image/io';
+import type { Raster } from './image/types';
 import type { OutputFormat } from './image/types';
 import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';

@@ -37,7 +37,7 @@ CACHE_VERSION = 2
 LONG_SIDE = 384
 PHOTO_VARIANTS = 5
 HDR_VARIANTS = 6
-MERTENS_WEIGHTS = (1.0, 1.0, 1.0)  # the paper's (and enfuse's); electron/engine/hdr/mertens.ts MERTENS_DEFAULTS
+MERTENS_WEIGHTS = (1.0, 1.0, 1.0)  # the paper's; electron/engine/hdr/mertens.ts MERTENS_DEFAULTS
 # flags that make a Mertens target meaningless for training (ghosting / nothing to fuse)
 SKIP_TRAIN_FLAGS = {"not_aligned", "single_exposure", "moving_objects"}
 # Held out from training and model selection: long indoor/night brackets whose middle frame

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { fuseFiles, fuseFrames, loadFrames, fusedOutputFormat } from '../../electron/engine/fusion';
@@ -34,4 +35,19 @@ test('frames of different sizes and too few frames are refused with the file nam
   await assert.rejects(fuseFiles(files, { signal: ac.signal }), /cancelled/);
   assert.equal(fusedOutputFormat('x.TIF'), 'tiff16');
   assert.throws(() => fusedOutputFormat('x.gif'), /unknown output type/);
+});
+
+test('at full size frames are read as the integers they decode to, one read ahead, and fuse as their float copies do', async () => {
+  const dir = tmpDir();
+  const { files } = await writeSmallBracket(dir);
+  const decoded = await loadFrames(files);
+  assert.ok(decoded.every((f) => 'bits' in f.image && f.image.bits === 8));
+  const floats = await loadFrames(files, { maxSide: 100000 });
+  assert.ok(floats.every((f) => !('bits' in f.image)));
+  assert.deepEqual(fuseFrames(decoded).image.data, fuseFrames(floats).image.data);
+  // a broken frame in the middle is named, whichever read was ahead
+  const broken = join(dir, 'broken.jpg');
+  writeFileSync(broken, readFileSync(files[1]).subarray(0, 200));
+  await assert.rejects(loadFrames([files[0], broken, files[2]]), (err: Error) => err.message.startsWith(`${broken}:`) && !err.message.includes('\n'));
+  await assert.rejects(loadFrames([files[0], files[1], broken]), (err: Error) => err.message.startsWith(`${broken}:`));
 });

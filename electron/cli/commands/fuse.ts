@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--align', 'align hand-held frames first (median threshold bitmaps)')
     .option('--times <list>', 'exposure times in seconds, one per file in order (e.g. 1/250,1/60,1/15); default: EXIF')
     .option('--hdr <file>', 'also write the radiance map as Radiance .hdr (needs exposure times)')
-    .option('--weights <c,s,e>', 'Mertens contrast, saturation, well-exposedness weights (default 1,1,1, the paper\'s and enfuse\'s; 1,1,0 is OpenCV\'s default)')
+    .option('--weights <c,s,e>', 'Mertens contrast, saturation, well-exposedness weights (default 1,1,1, the paper\'s; 1,1,0 is OpenCV\'s default, 0,0.2,1 enfuse\'s)')
     .option('--json', 'print a JSON summary')
     .action(async (files: string[], opts: FuseOpts) => {
       const usage = (msg: string): void => {

@@ -7,18 +7,19 @@
 //  - weight = contrast^wc * saturation^ws * wellexp^we + 1e-12, normalised over the frames
 //  - Laplacian pyramid of each frame blended with the Gaussian pyramid of its weight,
 //    floor(log2(min(w, h))) levels, then collapsed.
-// Defaults are the paper's weights (contrast 1, saturation 1, well-exposedness 1), as enfuse
-// uses: OpenCV's own default (well-exposedness 0) drops the term that makes it *exposure*
-// fusion. `fuse`, `eval`, compare-fusion and the model's training targets all use this one
+// Defaults are the paper's weights (contrast 1, saturation 1, well-exposedness 1): OpenCV's
+// own default (well-exposedness 0) drops the term that makes it *exposure* fusion (enfuse 4.2
+// defaults to contrast 0, saturation 0.2, exposure 1). `fuse`, `eval`, compare-fusion and the model's training targets all use this one
 // default so every score is against the same fusion; pass { exposure: 0 } for OpenCV's.
 // Parity with cv2.createMergeMertens(1, 1, 1): >= 35 dB PSNR (tested, typically > 57 dB).
 // Like OpenCV the result is unclamped float (it can leave 0..1 slightly); callers that
 // encode it (fusion.ts) clip to 0..1 at output.
 // (cv2 fed BGR arrays computes its grey with R and B weights swapped; our parity tests
 // therefore feed OpenCV RGB-ordered arrays.)
-import type { RgbFloat } from '../image/types';
+import type { Raster, RgbFloat } from '../image/types';
+import { rasterRows } from '../image/to-float';
 import { throwIfAborted } from '../errors';
-import { type FloatPlanes, gaussianPyramid, pyrUp } from './pyramid';
+import { type FloatPlanes, type Rows, addPyrUp, forEachPyrUpRow, gaussianPyramid, pyrDown, pyrDownRows, rowsOf } from './pyramid';
 import { reflect101 } from '../image/reflect';
 
 /** One set of default weights for every caller (fuse, eval, compare-fusion, training). */
@@ -33,24 +34,48 @@ export interface MertensOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** Per-pixel Mertens weight of one frame (before normalisation). */
-export function mertensWeight(img: RgbFloat, wc = 1, ws = 1, we = 1): Float32Array {
-  const { width: w, height: h, data: d } = img;
-  const n = w * h;
-  const gray = new Float32Array(n);
-  for (let i = 0, j = 0; i < n; i++, j += 3) gray[i] = d[j] * 0.299 + d[j + 1] * 0.587 + d[j + 2] * 0.114;
-  const out = new Float32Array(n);
+/**
+ * A frame to fuse: float RGB, or the integer pixels a JPEG, PNG or TIFF decodes to. An
+ * integer frame is read a row at a time as the floats intToFloat would give (bit-identical
+ * results), so a bracket of 36 MP frames needs no 424 MB float copy of each.
+ */
+export type MertensFrame = RgbFloat | Raster;
+
+function frameRows(f: MertensFrame): Rows {
+  return 'bits' in f ? rasterRows(f) : rowsOf({ width: f.width, height: f.height, channels: 3, data: f.data });
+}
+
+/**
+ * Per-pixel Mertens weight of one frame (before normalisation), into `out` when given.
+ * The contrast term's grey is kept for three rows only: at full resolution a whole grey
+ * plane is 141 MB more to fault in and hold.
+ */
+export function mertensWeight(img: MertensFrame, wc = 1, ws = 1, we = 1, out = new Float32Array(img.width * img.height)): Float32Array {
+  const { width: w, height: h } = img;
+  const rows = frameRows(img);
+  const grays = [new Float32Array(w), new Float32Array(w), new Float32Array(w)];
+  const tags = [-1, -1, -1];
+  const grayRow = (y: number): Float32Array => {
+    const g = grays[y % 3];
+    if (tags[y % 3] !== y) {
+      const d = rows(y);
+      for (let x = 0, j = 0; x < w; x++, j += 3) g[x] = d[j] * 0.299 + d[j + 1] * 0.587 + d[j + 2] * 0.114;
+      tags[y % 3] = y;
+    }
+    return g;
+  };
   for (let y = 0; y < h; y++) {
-    const up = reflect101(y - 1, h) * w;
-    const dn = reflect101(y + 1, h) * w;
+    const gu = grayRow(reflect101(y - 1, h));
+    const gd = grayRow(reflect101(y + 1, h));
+    const g = grayRow(y);
     const row = y * w;
+    const d = rows(y); // after the grey rows: a raster's rows share one buffer
     for (let x = 0; x < w; x++) {
       // reflect-101 neighbours without a call per pixel (w == 1 reflects onto itself)
       const l = x > 0 ? x - 1 : w > 1 ? 1 : 0;
       const r = x < w - 1 ? x + 1 : w > 1 ? w - 2 : 0;
-      const i = row + x;
-      let contrast = Math.abs(gray[up + x] + gray[row + l] - 4 * gray[i] + gray[row + r] + gray[dn + x]);
-      const j = i * 3;
+      let contrast = Math.abs(gu[x] + g[l] - 4 * g[x] + g[r] + gd[x]);
+      const j = x * 3;
       const R = d[j], G = d[j + 1], B = d[j + 2];
       const mean = (R + G + B) / 3;
       const dr = R - mean, dg = G - mean, db = B - mean;
@@ -61,7 +86,7 @@ export function mertensWeight(img: RgbFloat, wc = 1, ws = 1, we = 1): Float32Arr
       if (wc !== 1) contrast = contrast ** wc;
       if (ws !== 1) sat = sat ** ws;
       if (we !== 1) wexp = wexp ** we;
-      out[i] = Math.fround(contrast * sat * wexp) + 1e-12;
+      out[row + x] = Math.fround(contrast * sat * wexp) + 1e-12;
     }
   }
   return out;
@@ -72,9 +97,9 @@ export function mertensMaxLevel(width: number, height: number): number {
   return Math.trunc(Math.fround(Math.fround(Math.log(Math.min(width, height))) / Math.fround(Math.log(2))));
 }
 
-export function mertensFuse(images: RgbFloat[], opts: MertensOptions = {}): RgbFloat {
+export function mertensFuse(images: MertensFrame[], opts: MertensOptions = {}): RgbFloat {
   const { width: w, height: h } = images[0] ?? { width: 0, height: 0 };
-  const fused = mertensBlend(images, images.map((im) => im.data), 3, opts);
+  const fused = mertensBlend(images, images.map(frameRows), 3, opts);
   return { width: w, height: h, data: fused };
 }
 
@@ -89,13 +114,13 @@ export function mertensFuseLuma(images: RgbFloat[], luma: readonly [number, numb
     const d = im.data;
     const y = new Float32Array(d.length / 3);
     for (let i = 0, j = 0; i < y.length; i++, j += 3) y[i] = lr * d[j] + lg * d[j + 1] + lb * d[j + 2];
-    return y;
+    return rowsOf({ width: im.width, height: im.height, channels: 1, data: y });
   });
   return mertensBlend(images, planes, 1, opts);
 }
 
-/** Weights from `images` (RGB), normalised over the frames; blends `planes` (`channels` values a pixel) by them. */
-function mertensBlend(images: RgbFloat[], planes: Float32Array[], channels: 1 | 3, opts: MertensOptions): Float32Array {
+/** Weights from `images` (RGB), normalised over the frames; blends the planes given by `rows` (`channels` values a pixel) by them. */
+function mertensBlend(images: MertensFrame[], rows: Rows[], channels: 1 | 3, opts: MertensOptions): Float32Array {
   if (images.length === 0) throw new Error('mertensFuse: no images');
   const { width: w, height: h } = images[0];
   for (const im of images) {
@@ -116,48 +141,72 @@ function mertensBlend(images: RgbFloat[], planes: Float32Array[], channels: 1 | 
   }
   const maxLevel = mertensMaxLevel(w, h);
   const cn = channels;
-  let res: FloatPlanes[] | undefined;
+  // the result pyramid; its level 0 becomes the fused image
+  const res: FloatPlanes[] = [{ width: w, height: h, channels: cn, data: new Float32Array(n * cn) }];
+  for (let l = 1; l <= maxLevel; l++) {
+    const { width: pw, height: ph } = res[l - 1];
+    const lw = (pw + 1) >> 1, lh = (ph + 1) >> 1;
+    res.push({ width: lw, height: lh, channels: cn, data: new Float32Array(lw * lh * cn) });
+  }
+  // each frame's pyramids are built in the buffers of the one before
+  let wPyr: FloatPlanes[] | undefined;
+  let above: FloatPlanes[] = []; // the frame's Gaussian levels 1..maxLevel (level 0 is read through its rows)
   for (let k = 0; k < images.length; k++) {
     throwIfAborted(signal);
     const wt = weights[k];
     for (let i = 0; i < n; i++) wt[i] /= sum[i];
-    const wPyr = gaussianPyramid({ width: w, height: h, channels: 1, data: wt }, maxLevel);
+    wPyr = gaussianPyramid({ width: w, height: h, channels: 1, data: wt }, maxLevel, wPyr);
     weights[k] = new Float32Array(0); // release as we go
-    const iPyr = gaussianPyramid({ width: w, height: h, channels: cn, data: planes[k] }, maxLevel);
-    if (!res) res = iPyr.map((p) => ({ ...p, data: new Float32Array(p.data.length) }));
+    const level0 = rows[k];
+    const next: FloatPlanes[] = [];
+    for (let l = 1; l <= maxLevel; l++) {
+      const into = above[l - 1]?.data;
+      next.push(l === 1 ? pyrDownRows(level0, w, h, cn, into) : pyrDown(next[l - 2], into));
+    }
+    above = next;
     for (let l = 0; l <= maxLevel; l++) {
-      // Laplacian level = G_l - pyrUp(G_{l+1}); weighted straight into the result
-      const g = iPyr[l];
-      const up = l < maxLevel ? pyrUp(iPyr[l + 1], g.width, g.height).data : undefined;
+      // Laplacian level = G_l - pyrUp(G_{l+1}); weighted straight into the result, a row of
+      // pyrUp at a time (the full-resolution plane is never built)
+      const { width: gw, height: gh } = res[l];
+      const g = l === 0 ? level0 : rowsOf(above[l - 1]);
       const wl = wPyr[l].data;
       const acc = res[l].data;
-      const gd = g.data;
-      if (cn === 3) {
-        for (let p = 0, j = 0; p < wl.length; p++, j += 3) {
-          const wv = wl[p];
-          if (up) {
-            acc[j] += (gd[j] - up[j]) * wv;
-            acc[j + 1] += (gd[j + 1] - up[j + 1]) * wv;
-            acc[j + 2] += (gd[j + 2] - up[j + 2]) * wv;
-          } else {
-            acc[j] += gd[j] * wv;
-            acc[j + 1] += gd[j + 1] * wv;
-            acc[j + 2] += gd[j + 2] * wv;
-          }
-        }
-      } else if (up) {
-        for (let p = 0; p < wl.length; p++) acc[p] += (gd[p] - up[p]) * wl[p];
+      if (l < maxLevel) {
+        forEachPyrUpRow(above[l], gw, gh, (up, y) => addWeightedDifference(acc, g(y), up, wl, y * gw, gw, cn));
       } else {
-        for (let p = 0; p < wl.length; p++) acc[p] += gd[p] * wl[p];
+        for (let y = 0; y < gh; y++) addWeighted(acc, g(y), wl, y * gw, gw, cn);
       }
     }
     onProgress?.(++done / steps);
   }
-  const pyr = res as FloatPlanes[];
-  for (let l = maxLevel; l > 0; l--) {
-    const up = pyrUp(pyr[l], pyr[l - 1].width, pyr[l - 1].height).data;
-    const d = pyr[l - 1].data;
-    for (let i = 0; i < d.length; i++) d[i] += up[i];
+  for (let l = maxLevel; l > 0; l--) addPyrUp(res[l - 1], res[l]);
+  return res[0].data;
+}
+
+/** acc += (g − up) · w over one row of `width` pixels starting at pixel p0 (`g` and `up` hold just that row). */
+function addWeightedDifference(acc: Float32Array, g: Float32Array, up: Float32Array, w: Float32Array, p0: number, width: number, cn: 1 | 3): void {
+  if (cn === 3) {
+    for (let x = 0, j = p0 * 3, u = 0; x < width; x++, j += 3, u += 3) {
+      const wv = w[p0 + x];
+      acc[j] += (g[u] - up[u]) * wv;
+      acc[j + 1] += (g[u + 1] - up[u + 1]) * wv;
+      acc[j + 2] += (g[u + 2] - up[u + 2]) * wv;
+    }
+    return;
   }
-  return pyr[0].data;
+  for (let x = 0, j = p0; x < width; x++, j++) acc[j] += (g[x] - up[x]) * w[j];
+}
+
+/** acc += g · w over one row (the top level, which stays Gaussian). */
+function addWeighted(acc: Float32Array, g: Float32Array, w: Float32Array, p0: number, width: number, cn: 1 | 3): void {
+  if (cn === 3) {
+    for (let x = 0, j = p0 * 3, u = 0; x < width; x++, j += 3, u += 3) {
+      const wv = w[p0 + x];
+      acc[j] += g[u] * wv;
+      acc[j + 1] += g[u + 1] * wv;
+      acc[j + 2] += g[u + 2] * wv;
+    }
+    return;
+  }
+  for (let x = 0, j = p0; x < width; x++, j++) acc[j] += g[x] * w[j];
 }

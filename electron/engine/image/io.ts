@@ -20,7 +20,8 @@ import { bareExif, orientationExif, setExifOrientation } from './exif-block';
 import { readExif } from './exif';
 import { sniffFile } from './format';
 import { checkHeader, tooLarge } from './header';
-import type { InputFormat, OutputFormat, RgbFloat } from './types';
+import type { InputFormat, OutputFormat, Raster, RgbFloat } from './types';
+import { intToFloat } from './to-float';
 import { floatToU16, floatToU8 } from './quantize';
 import { downscaleToMaxSide } from './resize';
 import { defaultMaxPixels } from '../settings';
@@ -113,7 +114,7 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<{
     return { image, meta };
   }
   const { data, info, sixteen, meta } = await decodeWithSharp(path, format, head, maxPixels, opts);
-  const image = sixteen ? u16ToFloat(data, info.width, info.height, info.channels) : u8ToFloat(data, info.width, info.height, info.channels);
+  const image = intToFloat(sixteen ? u16View(data) : data, info.width, info.height, info.channels);
   return { image, meta };
 }
 
@@ -248,29 +249,6 @@ function withAlpha(raster: Raster, alpha: Uint8Array | Uint16Array | undefined, 
 }
 
 /** Interleaved integer pixels (3+ channels, extras ignored) scaled by 1/max into RgbFloat. */
-function interleavedToFloat(src: ArrayLike<number>, width: number, height: number, channels: number, max: number): RgbFloat {
-  const n = width * height;
-  const out = new Float32Array(n * 3);
-  const inv = 1 / max;
-  for (let i = 0, j = 0; i < n; i++, j += channels) {
-    out[i * 3] = src[j] * inv;
-    out[i * 3 + 1] = src[j + 1] * inv;
-    out[i * 3 + 2] = src[j + 2] * inv;
-  }
-  return { width, height, data: out };
-}
-
-/** Interleaved 8-bit pixels (3+ channels, extras ignored) to RgbFloat. */
-export function u8ToFloat(data: Uint8Array, width: number, height: number, channels: number): RgbFloat {
-  return interleavedToFloat(data, width, height, channels, 255);
-}
-
-/** Interleaved native-endian 16-bit pixels (as sharp returns them) to RgbFloat. */
-export function u16ToFloat(data: Buffer, width: number, height: number, channels: number): RgbFloat {
-  const src = u16View(data);
-  return interleavedToFloat(src, width, height, channels, 65535);
-}
-
 async function sameFile(a: string, b: string): Promise<boolean> {
   if (resolve(a) === resolve(b)) return true;
   try {
@@ -291,14 +269,6 @@ export async function writeImage(path: string, image: RgbFloat, opts: WriteOptio
   }
   const sixteen = outputBits(opts.format, opts.meta?.bitDepth) === 16;
   await writeRaster(path, { width, height, bits: sixteen ? 16 : 8, data: sixteen ? floatToU16(data) : floatToU8(data) }, opts);
-}
-
-/** Integer RGB pixels ready to encode: 8-bit for JPEG/PNG, 16-bit for tiff16. */
-export interface Raster {
-  width: number;
-  height: number;
-  bits: 8 | 16;
-  data: Uint8Array | Uint16Array;
 }
 
 /** Encodes integer pixels as they are (no float round trip) and writes them atomically. */

@@ -12,6 +12,15 @@ export interface RgbFloat {
   data: Float32Array;
 }
 
+/** Integer RGB pixels as decoded or ready to encode: 8-bit, or 16-bit for tiff16 and 16-bit sources. */
+export interface Raster {
+  width: number;
+  height: number;
+  bits: 8 | 16;
+  /** length = width * height * 3, interleaved R,G,B */
+  data: Uint8Array | Uint16Array;
+}
+
 /** Single-channel float plane (masks, weights, luminance). */
 export interface Plane {
   width: number;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MERTENS_DEFAULTS, mertensFuse, mertensMaxLevel } from '../../../electron/engine/hdr/mertens';
+import { MERTENS_DEFAULTS, mertensFuse, mertensMaxLevel, mertensWeight } from '../../../electron/engine/hdr/mertens';
+import { asRgbFloat } from '../../../electron/engine/image/to-float';
 import { psnr } from '../../../electron/engine/metrics/psnr';
 import { prepareBracket, runOpenCv } from '../../helpers/opencv-ref';
 
@@ -60,4 +61,25 @@ test('Mertens keeps a single frame (weights normalise to 1) and rejects mixed si
   assert.ok(maxErr < 1e-5, `max error ${maxErr}`);
   assert.equal(mertensMaxLevel(512, 700), 9);
   assert.throws(() => mertensFuse([{ width: w, height: h, data }, { width: w, height: h + 1, data: new Float32Array(w * (h + 1) * 3) }]), /differs/);
+});
+
+test('8- and 16-bit frames fuse bit for bit as their float copies (read a row at a time, never copied whole)', async () => {
+  const b = await prepareBracket('rawio_canon5d3_foyer', 211);
+  for (const bits of [8, 16] as const) {
+    const max = bits === 8 ? 255 : 65535;
+    const rasters = b.images.map((im) => {
+      const data = bits === 8 ? new Uint8Array(im.data.length) : new Uint16Array(im.data.length);
+      for (let i = 0; i < data.length; i++) data[i] = Math.round(Math.min(1, Math.max(0, im.data[i])) * max);
+      return { width: im.width, height: im.height, bits, data };
+    });
+    const floats = rasters.map(asRgbFloat);
+    const a = mertensFuse(rasters).data;
+    const f = mertensFuse(floats).data;
+    assert.equal(a.length, f.length);
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], f[i])) assert.fail(`${bits}-bit: value ${i} is ${a[i]}, its float copy's ${f[i]}`);
+    // the weights alone too, and with other exponents
+    const wa = mertensWeight(rasters[1], 0.5, 2, 1.5);
+    const wf = mertensWeight(floats[1], 0.5, 2, 1.5);
+    for (let i = 0; i < wa.length; i++) if (!Object.is(wa[i], wf[i])) assert.fail(`${bits}-bit weight ${i}`);
+  }
 });

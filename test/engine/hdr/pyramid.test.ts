@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collapseLaplacian, gaussianPyramid, pyrDown, pyrUp, toLaplacian } from '../../../electron/engine/hdr/pyramid';
+import { addPyrUp, collapseLaplacian, gaussianPyramid, pyrDown, pyrDownRows, pyrUp, toLaplacian } from '../../../electron/engine/hdr/pyramid';
 import { tmpDir } from '../../helpers/paths';
 
 const PY = `
@@ -58,4 +58,37 @@ test('Laplacian pyramid collapses back to the input', () => {
   for (let i = 0; i < data.length; i++) m = Math.max(m, Math.abs(back[i] - data[i]));
   assert.ok(m < 1e-6, String(m));
   assert.throws(() => pyrUp({ width: 4, height: 4, channels: 1, data: new Float32Array(16) }, 10, 8), /cannot go/);
+});
+
+test('the row-at-a-time kernels give the whole-plane results bit for bit, and reused buffers change nothing', () => {
+  let seed = 11;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const same = (a: Float32Array, b: Float32Array, what: string): void => {
+    assert.equal(a.length, b.length, what);
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: value ${i} is ${a[i]}, not ${b[i]}`);
+  };
+  for (const [w, h, cn] of [[37, 23, 3], [40, 30, 1], [5, 3, 3], [1, 1, 1], [2, 7, 3]]) {
+    const plane = { width: w, height: h, channels: cn, data: new Float32Array(w * h * cn).map(rnd) };
+    const name = `${w}x${h}x${cn}`;
+    // pyrDown from rows handed out in a buffer that the next row overwrites, as a raster's are
+    const scratch = new Float32Array(w * cn);
+    const down = pyrDownRows((y) => scratch.map((_, x) => plane.data[y * w * cn + x]), w, h, cn);
+    same(down.data, pyrDown(plane).data, `pyrDownRows ${name}`);
+    // dst += pyrUp(src), row by row
+    const small = pyrDown(plane);
+    const dst = { ...plane, data: new Float32Array(plane.data.length).map(rnd) };
+    const expected = Float32Array.from(dst.data);
+    const up = pyrUp(small, w, h).data;
+    for (let i = 0; i < expected.length; i++) expected[i] += up[i];
+    addPyrUp(dst, small);
+    same(dst.data, expected, `addPyrUp ${name}`);
+    // a pyramid built in another's buffers equals a fresh one
+    const fresh = gaussianPyramid(plane, 3);
+    const other = gaussianPyramid({ ...plane, data: new Float32Array(plane.data.length).map(rnd) }, 3);
+    const reused = gaussianPyramid(plane, 3, other);
+    for (let l = 1; l <= 3; l++) {
+      same(reused[l].data, fresh[l].data, `level ${l} ${name}`);
+      assert.equal(reused[l].data.buffer, other[l].data.buffer, `level ${l} ${name} reuses its buffer`);
+    }
+  }
 });
