@@ -13,7 +13,8 @@
  *   sharp floor of the same photo;
  * - the same photo pushed 4 stops darker (made here: linear light / 16, JPEG q92), whose deep
  *   shadows the transform lifts far enough to smooth first (shadow-smooth.ts): the whole
- *   process against its own sharp floor, and its AI stage against the original's.
+ *   process against its own sharp floor, and its AI stage against the original's;
+ * - a camera RAW (the 9 MP DNG) to JPEG against RawTherapee's CLI, when installed (`dng`).
  * Each is run `REPS` times alternately; the medians are compared.
  */
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,30 @@ async function writeDarker(src: string, dst: string, stops: number): Promise<voi
   const lut = darkerCodes(stops);
   for (let i = 0; i < data.length; i++) data[i] = lut[data[i]];
   await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 92 }).toFile(dst);
+}
+
+/**
+ * A camera RAW (the shared data's DNG) to JPEG q92, whole processes: `evenlight normalize`
+ * (decode by the RAW decoder, the float path) against RawTherapee's CLI with auto levels.
+ */
+function dngAgainstRawTherapee(dir: string, pp3: string): Record<string, unknown> {
+  const dng = join(dataDir, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
+  if (!existsSync(dng)) return { skipped: `no ${dng}` };
+  const ours: Array<{ ms: number; peakRssMiB: number }> = [];
+  const peer: Array<{ ms: number; peakRssMiB: number }> = [];
+  for (let i = 0; i < REPS; i++) {
+    ours.push(timedProcess(process.execPath, [join(root, 'bin', 'evenlight.js'), 'normalize', dng, '-o', join(dir, `dng${i}.jpg`), '--mode', 'ai']));
+    peer.push(timedProcess('rawtherapee-cli', ['-o', join(dir, `dngrt${i}.jpg`), '-p', pp3, '-j92', '-js3', '-Y', '-c', dng]));
+  }
+  const ms = (xs: Array<{ ms: number }>): number => Math.round(median(xs.map((x) => x.ms)));
+  return {
+    photo: 'raw/blackmagic_pocket4k_dng/Blackmagic.dng 4128x2176',
+    evenlightNormalizeMs: ms(ours),
+    evenlightPeakRssMiB: Math.max(...ours.map((o) => o.peakRssMiB)),
+    rawTherapeeAutoLevelsMs: ms(peer),
+    rawTherapeePeakRssMiB: Math.max(...peer.map((o) => o.peakRssMiB)),
+    ratioToRawTherapee: Math.round((ms(ours) / ms(peer)) * 100) / 100,
+  };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -115,6 +140,7 @@ export async function run(): Promise<Record<string, unknown>> {
       out.rawTherapeeAutoLevelsMs = med(peer);
       out.ratioToRawTherapee = Math.round((med(ours) / med(peer)) * 100) / 100;
     } else out.rawTherapee = 'rawtherapee-cli not installed (Debian package rawtherapee)';
+    out.dng = rt ? dngAgainstRawTherapee(dir, pp3) : 'rawtherapee-cli not installed';
     out.targets = {
       ratioToSharpFloor: '<= 2.5',
       ratioToRawTherapee: '<= 0.33',
