@@ -9,8 +9,9 @@
 //    floor(log2(min(w, h))) levels, then collapsed.
 // Defaults are the paper's weights (contrast 1, saturation 1, well-exposedness 1): OpenCV's
 // own default (well-exposedness 0) drops the term that makes it *exposure* fusion (enfuse 4.2
-// defaults to contrast 0, saturation 0.2, exposure 1). `fuse`, `eval`, compare-fusion and the model's training targets all use this one
-// default so every score is against the same fusion; pass { exposure: 0 } for OpenCV's.
+// defaults to contrast 0, saturation 0.2, exposure 1). `fuse`, `eval`, compare-fusion and the
+// model's training targets all use this one default so every score is against the same
+// fusion; pass { exposure: 0 } for OpenCV's.
 // Parity with cv2.createMergeMertens(1, 1, 1): >= 35 dB PSNR (tested, typically > 57 dB).
 // Like OpenCV the result is unclamped float (it can leave 0..1 slightly); callers that
 // encode it (fusion.ts) clip to 0..1 at output.
@@ -46,12 +47,13 @@ function frameRows(f: MertensFrame): Rows {
 }
 
 /**
- * Per-pixel Mertens weight of one frame (before normalisation), into `out` when given.
- * The contrast term's grey is kept for three rows only: at full resolution a whole grey
- * plane is 141 MB more to fault in and hold.
+ * Per-pixel Mertens weight of one frame (before normalisation). The contrast term's grey is
+ * kept for three rows only: at full resolution a whole grey plane is 141 MB more to fault in
+ * and hold.
  */
-export function mertensWeight(img: MertensFrame, wc = 1, ws = 1, we = 1, out = new Float32Array(img.width * img.height)): Float32Array {
+export function mertensWeight(img: MertensFrame, wc = 1, ws = 1, we = 1): Float32Array {
   const { width: w, height: h } = img;
+  const out = new Float32Array(w * h);
   const rows = frameRows(img);
   const grays = [new Float32Array(w), new Float32Array(w), new Float32Array(w)];
   const tags = [-1, -1, -1];
