@@ -17,6 +17,9 @@ export function parseTimes(s: string): number[] | undefined {
   return out;
 }
 
+/** The engine's fusion stages (fusion.ts onProgress) as the progress line names them. */
+const STAGE_NAMES: Record<string, string> = { read: 'reading', align: 'aligning', radiance: 'radiance', mertens: 'fusing', tonemap: 'tone mapping' };
+
 interface FuseOpts {
   output: string;
   method: string;
@@ -64,8 +67,13 @@ export function register(program: Command): void {
         weights = { contrast: w[0] as number, saturation: w[1] as number, exposure: w[2] as number };
       }
       if (opts.hdr !== undefined && !opts.hdr.toLowerCase().endsWith('.hdr')) return usage(`--hdr file must end in .hdr, got "${opts.hdr}"`);
+      // a 36 MP bracket takes a while: on a terminal, one line that says where it is (as eval's)
+      const tty = !opts.json && process.stderr.isTTY;
+      const onProgress = tty ? (stage: string, f: number) => process.stderr.write(`\r${STAGE_NAMES[stage] ?? stage} ${Math.round(f * 100)}%`.padEnd(24)) : undefined;
+      const clearLine = (): void => void (tty && process.stderr.write('\r'.padEnd(25) + '\r'));
       try {
-        const r = await fuseToFile(files, opts.output, { method: opts.method as FusionMethod, align: !!opts.align, times, hdrPath: opts.hdr, weights });
+        const r = await fuseToFile(files, opts.output, { method: opts.method as FusionMethod, align: !!opts.align, times, hdrPath: opts.hdr, weights, onProgress });
+        clearLine();
         const summary = {
           output: opts.output,
           hdr: opts.hdr ?? null,
@@ -81,6 +89,7 @@ export function register(program: Command): void {
           if (opts.hdr) process.stdout.write(`${opts.hdr}: radiance map\n`);
         }
       } catch (err) {
+        clearLine();
         console.error(`evenlight fuse: ${errorMessage(err)}`);
         process.exitCode = 1;
       }

@@ -123,3 +123,19 @@ test('fuse usage errors exit 2', async () => {
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.jpg: file not found/);
 });
+
+test('fuse on a terminal says where it is on one line, cleared at the end; piped, it prints no progress', { skip: existsSync('/usr/bin/script') ? false : 'no script(1) to give it a terminal' }, async () => {
+  const dir = tmpDir();
+  const { files } = await writeSmallBracket(dir);
+  const out = join(dir, 'fused.png');
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  // script(1) runs the command on a pseudo-terminal and copies what it writes to stdout
+  const r = spawnSync('/usr/bin/script', ['-qec', [process.execPath, cliPath, 'fuse', ...files, '-o', out].map(quote).join(' '), '/dev/null'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /\rreading 100% +\r/);
+  assert.match(r.stdout, /\rfusing 100% +\r {24}\r.*fused\.png: mertens of 3 frames/);
+  const piped = cli('fuse', ...files, '-o', out);
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.equal(piped.stderr, '');
+  assert.doesNotMatch(piped.stdout, /\r|fusing/);
+});
