@@ -64,7 +64,7 @@ export { decodeRawWasm, wasmDecoderInfo } from './raw/libraw-wasm';
 
 // ---- brackets: grouping, fusion, comparison
 export { findBrackets, scanBracketDir, type BracketScan, type FrameInfo } from './hdr/brackets';
-export { MERTENS_DEFAULTS, mertensFuse, type MertensFrame } from './hdr/mertens';
+export { MERTENS_DEFAULTS, mertensFuse } from './hdr/mertens';
 export { calibrateDebevec, mergeDebevec } from './hdr/debevec';
 export { tonemapReinhardDevlin } from './hdr/reinhard';
 export { FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from './fusion';

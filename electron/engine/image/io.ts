@@ -248,7 +248,6 @@ function withAlpha(raster: Raster, alpha: Uint8Array | Uint16Array | undefined, 
   return { data: out, channels: 4 };
 }
 
-/** Interleaved integer pixels (3+ channels, extras ignored) scaled by 1/max into RgbFloat. */
 async function sameFile(a: string, b: string): Promise<boolean> {
   if (resolve(a) === resolve(b)) return true;
   try {

@@ -7,6 +7,7 @@
  *   shadowKernel8() -> ((src, width, height, y0, y1, srcRow0?, into?) => SmoothedRows | undefined) | undefined
  */
 import { LINEAR_TO_SRGB_TABLE, SRGB_TABLE_N } from '../image/srgb';
+import { floatScale } from '../image/to-float';
 import { HI, LIN_HI, linTable, LO, RADIUS, type SmoothedRows } from './shadow-smooth';
 import { kernelOnce } from './simd';
 
@@ -17,13 +18,10 @@ type SmoothRows8 = (...args: number[]) => number;
 /** Bytes of the kernel's tables (lut, unit, enc), laid out as three blocks. */
 export const SHADOW_TABLE_BYTES = [1024, 1024, 4 * LINEAR_TO_SRGB_TABLE.length] as const;
 
-let unit: Float32Array | undefined;
-
 /** The kernel's tables into a module's memory at the three blocks of SHADOW_TABLE_BYTES (any module that holds smoothRows8). */
 export function writeShadowTables(buf: ArrayBuffer, pLut: number, pUnit: number, pEnc: number): void {
-  unit ??= Float32Array.from({ length: 256 }, (_, i) => i / 255);
   new Float32Array(buf, pLut, 256).set(linTable(255) as Float32Array);
-  new Float32Array(buf, pUnit, 256).set(unit);
+  new Float32Array(buf, pUnit, 256).set(floatScale(8)); // code / 255, as image/to-float.ts reads every 8-bit sample
   new Float32Array(buf, pEnc, LINEAR_TO_SRGB_TABLE.length).set(LINEAR_TO_SRGB_TABLE);
 }
 
