@@ -11,6 +11,9 @@
  * - the virtual bracket's fusion (virtual-bracket-wasm.ts vs fuseFrames) of that dark photo's
  *   thumbnail halved, as predictTransform runs it: ms, and each one's first call in this
  *   process (the JavaScript not yet optimised, as in a fresh `evenlight normalize`).
+ * - the transform from float input (a RAW, and the editor's working image), with RAW headroom's
+ *   map, on the shared data's DNG decoded: float out and 8-bit out (the file path), in bands of
+ *   224 rows: ns per pixel.
  * One warm-up each, then the median of REPS, alternating; both kernels' output differences are
  * printed too (the tests hold them).
  */
@@ -27,13 +30,16 @@ import {
   halve,
   pushOf,
   getModel,
+  photoTransform,
   predictTransform,
+  readImage,
   shadowKernel8,
   smoothShadowRows,
   SPAN,
   wasmKernel,
 } from '../electron/engine';
 import { darkerCodes, dataDir, median } from './common';
+import type { ModelSession } from '../electron/engine/model/session';
 
 const REPS = 5;
 const BAND = 224;
@@ -42,6 +48,45 @@ function timed(f: () => void): number {
   const t = performance.now();
   f();
   return performance.now() - t;
+}
+
+/** The float kernel against applyTransformRows on the real DNG (decoded by the RAW decoder). */
+async function floatTransform(session: ModelSession): Promise<Record<string, unknown>> {
+  const dng = join(dataDir, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
+  if (!existsSync(dng)) return { skipped: `no ${dng}` };
+  const kernel = wasmKernel();
+  if (!kernel) return { skipped: 'no WebAssembly kernels (npm run build)' };
+  const { image } = await readImage(dng);
+  const { width, height } = image;
+  const known = await photoTransform(image, session);
+  const io = { inMax: 1, outMax: 1, pre: known.pre, height };
+  const js = new Float32Array(image.data.length);
+  const simd = new Float32Array(image.data.length);
+  const simd8 = new Uint8Array(image.data.length);
+  const bands = (f: (y0: number, y1: number) => void) => () => {
+    for (let y = 0; y < height; y += BAND) f(y, Math.min(height, y + BAND));
+  };
+  const jsPass = bands((y0, y1) => applyTransformRows(image.data, js, width, y0, y1, known.t, io));
+  const simdPass = bands((y0, y1) => kernel.applyRows(image.data, simd, width, y0, y1, known.t, io));
+  const simd8Pass = bands((y0, y1) => kernel.applyRows(image.data, simd8, width, y0, y1, known.t, { ...io, outMax: 255 }));
+  for (const f of [jsPass, simdPass, simd8Pass]) f(); // warm-up: JIT, and the outputs' pages faulted in
+  const ms = { js: [] as number[], simd: [] as number[], simd8: [] as number[] };
+  for (let i = 0; i < REPS; i++) {
+    ms.js.push(timed(jsPass));
+    ms.simd.push(timed(simdPass));
+    ms.simd8.push(timed(simd8Pass));
+  }
+  let worst = 0;
+  for (let i = 0; i < js.length; i++) worst = Math.max(worst, Math.abs(js[i] - simd[i]));
+  const nsPerPx = (m: number) => Math.round((m * 1e7) / (width * height)) / 10;
+  return {
+    photo: `raw/blackmagic_pocket4k_dng/Blackmagic.dng ${width}x${height}, headroom gain ${known.pre ? known.pre.gain.toFixed(3) : 1}`,
+    javascriptNsPerPixel: nsPerPx(median(ms.js)),
+    simdNsPerPixel: nsPerPx(median(ms.simd)),
+    simdTo8BitNsPerPixel: nsPerPx(median(ms.simd8)),
+    ratio: Math.round((median(ms.simd) / median(ms.js)) * 100) / 100,
+    maxAbsDiff: worst,
+  };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -150,5 +195,6 @@ export async function run(): Promise<Record<string, unknown>> {
       firstCallWasmMs: Math.round(firstFuse.simd),
       maxAbsDiff: fusedJs.reduce((m, v, i) => Math.max(m, Math.abs(v - fusedSimd[i])), 0),
     },
+    transformFloatOneCore: await floatTransform(session),
   };
 }

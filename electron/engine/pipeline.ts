@@ -15,7 +15,7 @@ import type { OutputFormat, Raster } from './image/types';
 import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
 import { checkStrength, defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
-import { predictTransform } from './normalize/ai';
+import { applyPhotoTransform, photoTransform, predictTransform } from './normalize/ai';
 import { applyTransformBands } from './normalize/curve-apply-pool';
 import { areaResizeNchw } from './normalize/thumbnail';
 
@@ -59,7 +59,8 @@ function fastPathSession(opts: NormalizeFileOptions): Promise<ModelSession | und
 
 /**
  * The AI on the decoded 8/16-bit pixels: no float copy of the photo, the transform applied
- * on every core (curve-apply-pool.ts), encoded from the same integers. Undefined for RAW.
+ * on every core (curve-apply-pool.ts), encoded from the same integers. A RAW goes to
+ * normalizeRawFast; undefined without a v2 model.
  */
 async function normalizeFileFast(
   input: string,
@@ -70,7 +71,8 @@ async function normalizeFileFast(
 ): Promise<NormalizeFileResult | undefined> {
   const t0 = performance.now();
   const [session, read] = await Promise.all([loading, readRaster(input, { signal: opts.signal, maxPixels: opts.maxPixels, keepAlpha: true })]);
-  if (!session || !read) return undefined; // RAW, or no v2 model: the float path
+  if (!session) return undefined; // no v2 model: the float path
+  if (!read) return normalizeRawFast(input, output, format, session, opts, t0);
   const { raster, meta } = read;
   const t1 = performance.now();
   const { width, height } = raster;
@@ -90,15 +92,37 @@ async function normalizeFileFast(
   const t2 = performance.now();
   await writeRaster(output, dst, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta });
   const t3 = performance.now();
-  const report: NormalizeReport = {
-    mode: 'ai',
-    requestedMode: 'ai',
-    provider: session.provider,
-    model: `${session.manifest.name}@${session.manifest.version}`,
-    strength: opts.strength ?? 1,
-    masked: false,
-  };
-  return { input, output, format, width, height, report, timings: { decode: t1 - t0, normalize: t2 - t1, encode: t3 - t2 } };
+  return { input, output, format, width, height, report: fastReport(session, opts), timings: { decode: t1 - t0, normalize: t2 - t1, encode: t3 - t2 } };
+}
+
+function fastReport(session: ModelSession, opts: NormalizeFileOptions): NormalizeReport {
+  return { mode: 'ai', requestedMode: 'ai', provider: session.provider, model: `${session.manifest.name}@${session.manifest.version}`, strength: opts.strength ?? 1, masked: false };
+}
+
+/**
+ * A camera RAW on the fast path: decoded to floats (headroom above 1 kept), the transform
+ * written straight into the output's 8- or 16-bit samples, so no float result is made and
+ * quantised.
+ */
+async function normalizeRawFast(input: string, output: string, format: OutputFormat, session: ModelSession, opts: NormalizeFileOptions, t0: number): Promise<NormalizeFileResult> {
+  const { image, meta } = await readImage(input, { signal: opts.signal, maxPixels: opts.maxPixels, keepAlpha: true });
+  const t1 = performance.now();
+  const known = await photoTransform(image, session);
+  throwIfAborted(opts.signal, input);
+  const { width, height } = image;
+  const bits = outputBits(format, meta.bitDepth);
+  const n = width * height * 3;
+  const dst: Raster = { width, height, bits, data: bits === 8 ? new Uint8Array(n) : new Uint16Array(n) };
+  try {
+    await applyPhotoTransform(image, known, dst.data, bits === 8 ? 255 : 65535, { strength: opts.strength, signal: opts.signal });
+  } catch (err) {
+    if (opts.signal?.aborted) throw new EvenlightError('CANCELLED', input, 'cancelled');
+    throw err;
+  }
+  const t2 = performance.now();
+  await writeRaster(output, dst, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta });
+  const t3 = performance.now();
+  return { input, output, format, width, height, report: fastReport(session, opts), timings: { decode: t1 - t0, normalize: t2 - t1, encode: t3 - t2 } };
 }
 
 export async function normalizeFile(input: string, output: string, opts: NormalizeFileOptions = {}): Promise<NormalizeFileResult> {

@@ -5,6 +5,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { normalizeFile, outputFormatFor } from '../../electron/engine/pipeline';
+import { readImage, writeImage } from '../../electron/engine/image/io';
+import { normalizeImage } from '../../electron/engine/normalize';
 import { resolveDecoder } from '../../electron/engine/raw/dcraw';
 import { writeSyntheticDng } from '../fixtures/dng';
 import { dataDir, tmpDir } from '../helpers/paths';
@@ -45,6 +47,32 @@ test('a DNG goes through the RAW decoder to a 16-bit TIFF', { skip: resolveDecod
   const m = await sharp(r.output).metadata();
   assert.equal(m.depth, 'ushort');
   assert.equal(m.width, 320);
+});
+
+// The AI on a RAW writes the transform straight into the output's samples (normalizeRawFast):
+// within one code of the float path's result quantised, with highlight headroom (a +1.5 EV
+// BaselineExposure pushes the chart's bright patches above 1) and at a lower strength.
+test('a DNG with highlight headroom on the AI fast path: within one code of the float path', { skip: resolveDecoder() ? false : 'no RAW decoder installed' }, async () => {
+  const dir = tmpDir();
+  const dng = join(dir, 'bright.dng');
+  writeSyntheticDng(dng, { width: 320, height: 240, baselineExposure: 1.5 });
+  const { image, meta } = await readImage(dng);
+  let top = 0;
+  for (const v of image.data) top = Math.max(top, v);
+  assert.ok(top > 1.2, `the decode keeps headroom (${top})`);
+  for (const strength of [1, 0.5]) {
+    const r = await normalizeFile(dng, join(dir, `fast-${strength}.tif`), { mode: 'ai', strength });
+    assert.equal(r.report.mode, 'ai');
+    const ref = join(dir, `float-${strength}.tif`);
+    await writeImage(ref, await normalizeImage(image, { mode: 'ai', strength }), { format: 'tiff16', meta });
+    const [a, b] = await Promise.all([r.output, ref].map((f) => sharp(f, { ignoreIcc: true }).raw({ depth: 'ushort' }).toBuffer()));
+    const x = new Uint16Array(a.buffer, a.byteOffset, a.length / 2);
+    const y = new Uint16Array(b.buffer, b.byteOffset, b.length / 2);
+    assert.equal(x.length, 320 * 240 * 3);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
+    assert.ok(worst <= 1, `strength ${strength}: ${worst} codes from the float path`);
+  }
 });
 
 test('transparency survives normalising: the same alpha out, AI (fast path) and with a region', async () => {

@@ -27,9 +27,10 @@ import { processTiled, type TileEvent } from '../stitch';
 import { areaResizeNchw } from './thumbnail';
 import { hideLights } from './meter-lights';
 import { virtualBracket, withVirtualBracket } from './virtual-bracket';
-import { headroomScale, linearGainCurve } from './headroom';
+import { headroomScale, linearGainCurve, type GainCurve } from './headroom';
 import { shadowSmoothing, smoothShadowRows } from './shadow-smooth';
 import { applyTransformRows, transformFromOutputs, type CurveTransform } from './curve-apply';
+import { wasmKernel } from './curve-apply-wasm';
 
 export interface AiOptions {
   /** meter (build the context thumbnail) on this rectangle instead of the whole photo */
@@ -116,13 +117,59 @@ const transforms = new WeakMap<RgbFloat, PhotoTransform & { key: string }>();
 export interface PhotoTransform {
   t: CurveTransform;
   /** the per-sample headroom map (RAW values above 1), undefined when the photo has none */
-  pre?: (v: number) => number;
+  pre?: GainCurve;
 }
 
 export async function photoTransform(image: RgbFloat, session: ModelSession, meterRect?: Rect): Promise<PhotoTransform> {
   const gain = headroomScale(image);
   const t = await predictTransform(session, areaResizeNchw(image, session.contextSize, meterRect, gain));
   return { t, pre: gain === 1 ? undefined : linearGainCurve(gain) };
+}
+
+export interface ApplyPhotoOptions {
+  /** where the grid lies (the metering rectangle), when not over the whole photo */
+  gridRect?: Rect;
+  /** 0..1 blend with the photo as it came (default 1) */
+  strength?: number;
+  signal?: AbortSignal;
+  /** rows y0..y1 of `dst` are final */
+  onBand?: (y0: number, y1: number) => void;
+}
+
+/**
+ * A float photo's transform applied a band of 224 rows (one row of UI tiles) at a time, into
+ * `dst`: floats (outMax 1; `image.data` itself is fine) or integer samples (outMax 255 or
+ * 65535: the file path writes them as they are, with no float result to quantise), in the SIMD
+ * kernel where the install has it (float32: within about 1e-6 of applyTransformRows, an integer
+ * one code apart about once in 10⁵). Deep shadows are smoothed first where the transform lifts
+ * them (shadow-smooth.ts).
+ */
+export async function applyPhotoTransform(image: RgbFloat, known: PhotoTransform, dst: Float32Array | Uint8Array | Uint16Array, outMax: 1 | 255 | 65535, opts: ApplyPhotoOptions = {}): Promise<void> {
+  const { pre, t } = known;
+  const { width: W, height: H } = image;
+  const bands: Array<[number, number]> = [];
+  for (let y = 0; y < H; y += 224) bands.push([y, Math.min(H, y + 224)]);
+  // each band's smoothed shadows are taken before the band above it is written (in place, that
+  // band's last rows are this one's margin)
+  const smooth = shadowSmoothing(t);
+  const bufs = smooth ? [0, 1].map(() => new Float32Array(Math.min(H, 224) * W * 3)) : [];
+  const shadowOf = (i: number): Float32Array | undefined => {
+    const band = bands[i];
+    return smooth && band ? smoothShadowRows(image.data, 1, W, H, band[0], band[1], 0, bufs[i % 2])?.values : undefined;
+  };
+  const simd = wasmKernel();
+  let shadow = shadowOf(0);
+  for (const [i, [y0, y1]] of bands.entries()) {
+    const next = shadowOf(i + 1);
+    const io = { inMax: 1, outMax, pre, height: H, gridRect: opts.gridRect, strength: opts.strength, shadow };
+    if (simd) simd.applyRows(image.data, dst, W, y0, y1, t, io);
+    else applyTransformRows(image.data, dst, W, y0, y1, t, io);
+    shadow = next;
+    opts.onBand?.(y0, y1);
+    // a band at a time: cancellation and progress events get their turn
+    if (bands.length > 1) await new Promise<void>((r) => setImmediate(r));
+    throwIfAborted(opts.signal);
+  }
 }
 
 /** v2 path: one network run on the thumbnail, then the transform over the photo, a band of tiles at a time. */
@@ -133,32 +180,20 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
     known = { key, ...(await photoTransform(image, session, opts.meterRect)) };
     if (!opts.inPlace) transforms.set(image, known); // an image written over is not the same photo any more
   }
-  const { pre, t } = known;
   throwIfAborted(opts.signal);
   const { width: W, height: H } = image;
   const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: new Float32Array(image.data.length) };
   const rows = tileGrid(W, H);
   const total = rows.length * rows[0].length;
   let index = 0;
-  // each band's smoothed shadows are taken before the band above it is written (in place, that
-  // band's last rows are this one's margin)
-  const smooth = shadowSmoothing(t);
-  const bufs = smooth ? [0, 1].map(() => new Float32Array(Math.min(H, 224) * W * 3)) : [];
-  const shadowOf = (i: number): Float32Array | undefined => {
-    const r = rows[i];
-    return smooth && r ? smoothShadowRows(image.data, 1, W, H, r[0].y, r[0].y + r[0].h, 0, bufs[i % 2])?.values : undefined;
-  };
-  let shadow = shadowOf(0);
-  for (const [i, row] of rows.entries()) {
-    const y0 = row[0].y;
-    const next = shadowOf(i + 1);
-    applyTransformRows(image.data, out.data, W, y0, y0 + row[0].h, t, { inMax: 1, outMax: 1, pre, height: H, gridRect: opts.meterRect, strength: opts.strength, shadow });
-    shadow = next;
-    if (opts.onTile) for (const rect of row) opts.onTile({ index: index++, total, rect, pixels: copyRect(out, rect) });
-    // a band at a time: cancellation and progress events get their turn
-    if (rows.length > 1) await new Promise<void>((r) => setImmediate(r));
-    throwIfAborted(opts.signal);
-  }
+  await applyPhotoTransform(image, known, out.data, 1, {
+    gridRect: opts.meterRect,
+    strength: opts.strength,
+    signal: opts.signal,
+    onBand: opts.onTile ? (y0) => {
+      for (const rect of rows[y0 / 224]) opts.onTile?.({ index: index++, total, rect, pixels: copyRect(out, rect) });
+    } : undefined,
+  });
   return out;
 }
 

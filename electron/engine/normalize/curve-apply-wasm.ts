@@ -1,15 +1,17 @@
 /**
- * The SIMD kernel for 8-bit photos: wasm/curve-apply8.ts (AssemblyScript, loaded by simd.ts).
+ * The SIMD kernel of the transform: wasm/curve-apply.ts (AssemblyScript, loaded by simd.ts).
  * This lays the transform's tables and a band of rows out in the module's memory and runs it.
- * About twice the speed of applyTransformRows on the same core (`npm run bench -- simd`); its
- * float32 arithmetic puts a sample one code apart from it about once in 10⁵. The transform
- * workers use it for 8-bit in and out; any other depth, or an install without the .wasm,
- * takes applyTransformRows.
+ * 8-bit or float32 RGB in (a float photo with RAW headroom's map, io.pre), 8-bit, 16-bit or
+ * float32 out. Two to eight times the speed of applyTransformRows on the same core (`npm run
+ * bench -- simd`); its float32 arithmetic puts an integer sample one code apart from it about
+ * once in 10⁵, a float one about 1e-6 apart. The transform workers use it for 8-bit in and
+ * out, the float path (normalize/ai.ts) for float photos; 16-bit input, or an install without
+ * the .wasm, takes applyTransformRows.
  *
- *   wasmKernel() -> Kernel8 | undefined   compiled once per thread, undefined when unavailable
- *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows, 8-bit samples
+ *   wasmKernel() -> Kernel | undefined   compiled once per thread, undefined when unavailable
+ *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows
  *   kernel.applyBand(band, above, dst, width, y0, y1, t, io, smooth)
- *     a worker's band, its deep shadows smoothed first when smooth (the module holds
+ *     a worker's 8-bit band, its deep shadows smoothed first when smooth (the module holds
  *     wasm/shadow8.ts's kernel too: shadowKernel8's result without its band of floats)
  */
 import { SRGB_TABLE_N } from '../image/srgb';
@@ -18,8 +20,12 @@ import { HI, LIN_HI, LO } from './shadow-smooth';
 import { SHADOW_TABLE_BYTES, writeShadowTables } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
 
-export interface Kernel8 {
-  applyRows(src: Uint8Array, dst: Uint8Array, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void;
+type In = Uint8Array | Float32Array;
+type Out = Uint8Array | Uint16Array | Float32Array;
+
+export interface Kernel {
+  /** As applyTransformRows: 8-bit (inMax 255) or float (inMax 1) in; 8-bit, 16-bit or float out. */
+  applyRows(src: In, dst: Out, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void;
   /**
    * A worker's band: `band` holds photo rows y0 − above .. y1 (+ RADIUS rows below where the
    * photo has them); rows y0..y1 go to `dst`, which may be the band's own rows. With `smooth`,
@@ -29,34 +35,56 @@ export interface Kernel8 {
   applyBand(band: Uint8Array, above: number, dst: Uint8Array, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo, smooth: boolean): void;
 }
 
-type Kernel = (...args: number[]) => number;
+type Fn = (...args: number[]) => number;
 
-/** Rows per kernel call: bounds the module's memory for a photo passed whole (a UI band is 224). */
-const CHUNK_ROWS = 256;
+// sample kinds, as wasm/curve-apply.ts numbers them
+const U8 = 0;
+const F32 = 1;
+const U16 = 2;
+
+/** The kernel's kind for a buffer of samples at full scale `max`, or a RangeError. */
+function kindOf(a: In | Out, max: number, what: string): number {
+  if (a instanceof Uint8Array && max === 255) return U8;
+  if (a instanceof Float32Array && max === 1) return F32;
+  if (a instanceof Uint16Array && max === 65535 && what === 'output') return U16;
+  throw new RangeError(`the wasm kernel takes 8-bit or float input and 8-bit, 16-bit or float output (${what}: ${a.constructor.name} at ${max})`);
+}
+
+/** Bytes a sample of this kind takes. */
+const BYTES = [1, 4, 2];
+
+/**
+ * Input bytes per kernel call. The rows are copied into the module's memory and the result out
+ * of it: chunks that stay in cache keep those copies cheap and the memory small (a module's
+ * memory never shrinks, and each page it grows by faults in on first use).
+ */
+const CHUNK_BYTES = Number(process.env.CHK ?? 1 << 20);
 /** Rows smoothed per call in applyBand: their floats (12 bytes a pixel) stay in cache for the curves. */
 const SMOOTH_ROWS = 16;
 
-export const wasmKernel = kernelOnce('curve-apply8', (module): Kernel8 => {
-  const applyRows8 = module.exports.applyRows8 as Kernel;
-  const smoothRows8 = module.exports.smoothRows8 as Kernel;
+export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
+  const applyRows = module.exports.applyRows as Fn;
+  const smoothRows8 = module.exports.smoothRows8 as Fn;
 
   /**
-   * Lays out the transform's tables and `extra` blocks after them, fills the tables, and
-   * returns a call of applyRows8 on rows a..b (photo rows) from/to byte offsets, with a
-   * shadow band at `sh` (0: none), and the extra blocks' offsets.
+   * Lays out the transform's tables (and RAW headroom's, io.pre) and `extra` blocks after them,
+   * fills the tables, and returns a call of the kernel on rows a..b (photo rows) from/to byte
+   * offsets, with a shadow band at `sh` (0: none), and the extra blocks' offsets.
    */
-  function prepare(width: number, t: CurveTransform, io: PixelIo, extra: number[]): { run: (pIn: number, pOut: number, a: number, b: number, sh: number) => void; at: number[] } {
-    if (io.inMax !== 255 || io.outMax !== 255 || io.pre) throw new RangeError('the wasm kernel takes 8-bit samples in and out');
+  function prepare(width: number, t: CurveTransform, io: PixelIo, inKind: number, outKind: number, extra: number[]): { run: (pIn: number, pOut: number, a: number, b: number, sh: number) => void; at: number[] } {
+    const pre = io.pre;
+    if (pre && inKind !== F32) throw new RangeError('the headroom map is for float input');
     const k = t.knots.length;
-    // layout, 16-byte aligned: knots, invDx, seg, curves, lines, cell0, cell1, cf, rowI0, rowI1, rowF, then the caller's
-    const at = module.layout([4 * (k + 4), 4 * (k + 4), SEG_BINS + 1, 4 * t.curves.length, 8 * t.gw * k, 4 * (width + 4), 4 * (width + 4), 4 * (width + 4), 4 * io.height, 4 * io.height, 4 * io.height, ...extra]);
+    // layout, 16-byte aligned: knots, invDx, seg, curves, lines, cell0, cell1, cf, rowI0, rowI1, rowF, headroom, then the caller's
+    const at = module.layout([4 * (k + 4), 4 * (k + 4), SEG_BINS + 1, 4 * t.curves.length, 8 * t.gw * k, 4 * (width + 4), 4 * (width + 4), 4 * (width + 4), 4 * io.height, 4 * io.height, 4 * io.height, pre ? 4 * pre.table.length : 0, ...extra]);
     const buf = module.buffer;
-    const [pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF] = at;
+    const [pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, pPre] = at;
     const tables = knotTables(t.knots);
     new Float32Array(buf, pKnots, k).set(t.knots);
     new Float32Array(buf, pInvDx, k - 1).set(tables.invDx);
     new Uint8Array(buf, pSeg, SEG_BINS + 1).set(tables.seg);
     new Float32Array(buf, pCurves, t.curves.length).set(t.curves);
+    if (pre) new Float32Array(buf, pPre, pre.table.length).set(pre.table);
     const { cols, rows } = gridAxes(width, t, io);
     const cell0 = new Int32Array(buf, pCell0, width + 4);
     const cell1 = new Int32Array(buf, pCell1, width + 4);
@@ -79,31 +107,35 @@ export const wasmKernel = kernelOnce('curve-apply8', (module): Kernel8 => {
     const dB = t.wbDark[2] - wbB;
     const oneWb = dR === 0 && dG === 0 && dB === 0 ? 1 : 0;
     const run = (pIn: number, pOut: number, a: number, b: number, sh: number): void =>
-      void applyRows8(pIn, pOut, width, a, b, pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, k, t.gw,
-        wbR, wbG, wbB, dR, dG, dB, 1 / t.darkWb, oneWb, t.sat, t.satDark - t.sat, 1 / t.dark, t.sat === t.satDark ? 1 : 0, io.strength ?? 1, sh);
-    return { run, at: at.slice(11) };
+      void applyRows(pIn, inKind, pOut, outKind, width, a, b, pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, k, t.gw,
+        wbR, wbG, wbB, dR, dG, dB, 1 / t.darkWb, oneWb, t.sat, t.satDark - t.sat, 1 / t.dark, t.sat === t.satDark ? 1 : 0, io.strength ?? 1, sh,
+        pre ? pPre : 0, pre?.top ?? 0, pre?.scale ?? 0, pre?.gain ?? 1);
+    return { run, at: at.slice(12) };
   }
 
   return {
     applyRows(src, dst, width, y0, y1, t, io) {
-      const chunk = Math.min(CHUNK_ROWS, y1 - y0);
-      const bandBytes = width * chunk * 3 + 16;
+      const inKind = kindOf(src, io.inMax, 'input');
+      const outKind = kindOf(dst, io.outMax, 'output');
+      const chunk = Math.max(1, Math.min(y1 - y0, Math.floor(CHUNK_BYTES / (width * 3 * BYTES[inKind]))));
+      const samples = width * chunk * 3;
       const shadow = io.shadow;
-      // in, out, shadow
-      const { run, at } = prepare(width, t, io, [bandBytes, bandBytes, shadow ? 4 * (bandBytes - 16) + 48 : 0]);
+      // in, out, shadow; four pixels a step: 48 bytes of slack past each
+      const { run, at } = prepare(width, t, io, inKind, outKind, [samples * BYTES[inKind] + 48, samples * BYTES[outKind] + 48, shadow ? 4 * samples + 48 : 0]);
       const [pIn, pOut, pShadow] = at;
       const buf = module.buffer;
       const row0 = io.bufferRow0 ?? 0;
-      const inBand = new Uint8Array(buf, pIn, bandBytes);
-      const outBand = new Uint8Array(buf, pOut, bandBytes);
-      const rowBytes = width * 3;
+      const view = (kind: number, at: number): In | Out => (kind === F32 ? new Float32Array(buf, at, samples) : kind === U16 ? new Uint16Array(buf, at, samples) : new Uint8Array(buf, at, samples));
+      const inBand = view(inKind, pIn);
+      const outBand = view(outKind, pOut);
+      const rowSamples = width * 3;
       for (let a = y0; a < y1; a += chunk) {
         const b = Math.min(y1, a + chunk);
-        const from = (a - row0) * rowBytes;
-        const n = (b - a) * rowBytes;
+        const from = (a - row0) * rowSamples;
+        const n = (b - a) * rowSamples;
         inBand.set(src.subarray(from, from + n));
         // the smoothed rows hold the call's rows y0..y1 from their start
-        if (shadow) new Float32Array(buf, pShadow, n).set(shadow.subarray((a - y0) * rowBytes, (a - y0) * rowBytes + n));
+        if (shadow) new Float32Array(buf, pShadow, n).set(shadow.subarray((a - y0) * rowSamples, (a - y0) * rowSamples + n));
         run(pIn, pOut, a, b, shadow ? pShadow : 0);
         dst.set(outBand.subarray(0, n), from);
       }
@@ -115,7 +147,8 @@ export const wasmKernel = kernelOnce('curve-apply8', (module): Kernel8 => {
       if (!Number.isInteger(rows) || rows < above + y1 - y0) throw new RangeError('the band does not hold rows y0..y1');
       const n = (y1 - y0) * rowBytes;
       // in (the whole band), out, smoothed rows, their flags, the smoothing's tables and ring
-      const { run, at } = prepare(width, t, io, [band.length + 16, n + 16, 4 * SMOOTH_ROWS * rowBytes + 48, SMOOTH_ROWS, ...SHADOW_TABLE_BYTES, 4 * 6 * rowBytes + 64]);
+      if (io.inMax !== 255 || io.outMax !== 255) throw new RangeError('applyBand takes 8-bit samples in and out');
+      const { run, at } = prepare(width, t, io, U8, U8, [band.length + 48, n + 48, 4 * SMOOTH_ROWS * rowBytes + 48, SMOOTH_ROWS, ...SHADOW_TABLE_BYTES, 4 * 6 * rowBytes + 64]);
       const [pIn, pOut, pSmooth, pChanged, pLut, pUnit, pEnc, pRing] = at;
       const buf = module.buffer;
       new Uint8Array(buf, pIn, band.length).set(band);

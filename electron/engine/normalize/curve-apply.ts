@@ -32,6 +32,7 @@
  *   applyTransformRows(src, dst, width, y0, y1, t, io)   rows y0..y1 of an interleaved photo
  *   transformFromOutputs(curves, color, knots, gh, gw)   the ONNX outputs as a CurveTransform
  */
+import type { GainCurve } from './headroom';
 
 export const LUMA_R = 0.2126;
 export const LUMA_G = 0.7152;
@@ -83,7 +84,7 @@ export interface PixelIo {
   /** 0..1 blend with the input as it came (1 = the full correction) */
   strength?: number;
   /** per-sample map applied before the transform (RAW headroom fitted into range), float input only */
-  pre?: (v: number) => number;
+  pre?: GainCurve;
   /** the photo's full height: grid rows are placed by it (y0..y1 may be a band of it) */
   height: number;
   /** the photo row that `src`/`dst` start at, when they hold a band of it (default 0) */

@@ -10,7 +10,8 @@
  *
  *   headroomScale(image, quantile?) -> linear gain in (0, 1]
  *   applyLinearGain(v, gain) -> sRGB value of v with its linear light multiplied by gain
- *   linearGainCurve(gain) -> the same as a function of v, fast enough for per-sample loops
+ *   linearGainCurve(gain) -> the same as a function of v, fast enough for per-sample loops,
+ *     with its table (GainCurve)
  */
 import type { RgbFloat } from '../image/types';
 import { linearToSrgb, linearToSrgbExact, srgbToLinear } from '../image/srgb';
@@ -56,6 +57,17 @@ export function applyLinearGain(v: number, gain: number): number {
 
 const CURVE_STEPS = 65536;
 
+/** applyLinearGain(·, gain) as a function, with the table it reads (SIMD kernels read the same one). */
+export interface GainCurve {
+  (v: number): number;
+  gain: number;
+  /** table[i] = applyLinearGain(i / scale); CURVE_STEPS + 2 entries */
+  table: Float32Array;
+  /** the table covers 0..top; the exact formula runs from top up */
+  top: number;
+  scale: number;
+}
+
 /**
  * applyLinearGain(·, gain) as a table with linear interpolation over [0, v1], v1 being the
  * value the gain maps to 1 — everything but the brightest 0.1 % of a photo, by
@@ -63,17 +75,20 @@ const CURVE_STEPS = 65536;
  * otherwise take two pow() calls per sample, which made a RAW photo's inference
  * preparation cost more than the inference. Error below 1e-5 (tested).
  */
-export function linearGainCurve(gain: number): (v: number) => number {
-  if (gain === 1) return (v) => v;
-  const top = linearToSrgbExact(1 / gain);
+export function linearGainCurve(gain: number): GainCurve {
+  const top = gain === 1 ? 1 : linearToSrgbExact(1 / gain);
   const table = new Float32Array(CURVE_STEPS + 2);
   for (let i = 0; i <= CURVE_STEPS + 1; i++) table[i] = applyLinearGain((i / CURVE_STEPS) * top, gain);
   const scale = CURVE_STEPS / top;
-  return (v) => {
-    if (!(v >= 0 && v < top)) return applyLinearGain(v, gain);
-    const f = v * scale;
-    const i = f | 0;
-    const a = table[i];
-    return a + (table[i + 1] - a) * (f - i);
-  };
+  const map =
+    gain === 1
+      ? (v: number): number => v
+      : (v: number): number => {
+          if (!(v >= 0 && v < top)) return applyLinearGain(v, gain);
+          const f = v * scale;
+          const i = f | 0;
+          const a = table[i];
+          return a + (table[i + 1] - a) * (f - i);
+        };
+  return Object.assign(map, { gain, table, top, scale });
 }

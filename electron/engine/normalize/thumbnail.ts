@@ -7,7 +7,7 @@
  */
 import type { Rect } from '../image/types';
 import { areaWeights } from '../image/resize';
-import { linearGainCurve } from './headroom';
+import { linearGainCurve, type GainCurve } from './headroom';
 import { areaResize8 } from './thumbnail-wasm';
 
 /** Interleaved RGB samples of any depth; `scale` maps them to 0..1 (1/255 for 8-bit). */
@@ -25,15 +25,15 @@ export function areaResizeNchw(image: Interleaved, size: number, rect?: Rect, ga
   const simd = gain === 1 && d instanceof Uint8Array ? areaResize8(d, W, r, size, scale) : undefined;
   if (simd) return simd;
   const wx = areaWeights(r.w, size);
-  const lg = linearGainCurve(gain);
-  const g = scale === 1 ? lg : (v: number) => lg(v * scale);
   // horizontal pass: r.h rows × size columns × 3
   const tmp = new Float32Array(r.h * size * 3);
   // integer samples are in range by construction: plain sums, scaled once (the per-sample
   // gain call would cost more than the rest at 36 MP)
   if (gain === 1 && (d instanceof Uint8Array || d instanceof Uint16Array)) areaRowsInt(d, W, r, wx, size, tmp, scale);
+  else if (d instanceof Float32Array && scale === 1) areaRowsFloat(d, W, r, wx, size, tmp, linearGainCurve(gain));
   else {
-    const at = (p: number): number => Math.min(1, Math.max(0, g(d[p])));
+    const lg = linearGainCurve(gain);
+    const at = (p: number): number => Math.min(1, Math.max(0, lg(d[p] * scale)));
     for (let y = 0; y < r.h; y++) {
       const row = ((r.y + y) * W + r.x) * 3;
       for (let i = 0; i < size; i++) {
@@ -95,6 +95,46 @@ function areaRowsInt(d: Uint8Array | Uint16Array, W: number, r: Rect, wx: Return
       tmp[o] = s0 * scale;
       tmp[o + 1] = s1 * scale;
       tmp[o + 2] = s2 * scale;
+    }
+  }
+}
+
+/**
+ * The horizontal pass on a float photo (RAW, the editor's working image): each sample through
+ * RAW headroom's map, clamped to 0..1, with the map's table read inline. The map is monotone
+ * and reaches 1 at its table's end, so what lies beyond is 1 and what lies below 0 is 0: the
+ * same values as the generic loop, without a call per sample (a third of its time at 9 MP).
+ */
+function areaRowsFloat(d: Float32Array, W: number, r: Rect, wx: ReturnType<typeof areaWeights>, size: number, tmp: Float32Array, curve: GainCurve): void {
+  const { table, top, scale } = curve;
+  const id = curve.gain === 1;
+  const at = (v: number): number => {
+    if (!(v > 0)) return 0;
+    if (id) return v < 1 ? v : 1;
+    if (v >= top) return 1;
+    const f = v * scale;
+    const i = f | 0;
+    const a = table[i];
+    const m = a + (table[i + 1] - a) * (f - i);
+    return m < 1 ? m : 1;
+  };
+  for (let y = 0; y < r.h; y++) {
+    const row = ((r.y + y) * W + r.x) * 3;
+    for (let i = 0; i < size; i++) {
+      const w = wx.w[i];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let k = 0, p = row + wx.k0[i] * 3; k < w.length; k++, p += 3) {
+        const wk = w[k];
+        s0 += wk * at(d[p]);
+        s1 += wk * at(d[p + 1]);
+        s2 += wk * at(d[p + 2]);
+      }
+      const o = (y * size + i) * 3;
+      tmp[o] = s0;
+      tmp[o + 1] = s1;
+      tmp[o + 2] = s2;
     }
   }
 }

@@ -6,7 +6,7 @@
  * no ICC profile to misapply). Nothing is clipped: DNG BaselineExposure gain can push
  * values above 1, kept as highlight headroom for the float pipeline.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { EvenlightError, fromNodeError, throwIfAborted } from '../errors';
@@ -118,38 +118,79 @@ function childEnv(d: Decoder): NodeJS.ProcessEnv {
 }
 
 const versionCache = new Map<string, string>();
+const versionProbes = new Map<string, Promise<string>>();
 
-/** Decoder version: dcraw prints it in its usage text; dcraw_emu's is LibRaw's. */
+/** What decoderVersion reads: the decoder's usage text and, for a dcraw_emu, where its LibRaw is. */
+interface VersionClues {
+  usage: string;
+  /** `ldd <decoder>` output, when the LibRaw library is not in the decoder's own folder */
+  ldd?: string;
+}
+
+/** The version from the clues: dcraw prints it in its usage text; dcraw_emu's is its LibRaw's. */
+function versionFrom(d: Decoder, clues: VersionClues): string {
+  const m = /dcraw"?\s+v(\d+\.\d+)/i.exec(clues.usage);
+  if (m) return `dcraw ${m[1]}`;
+  if (d.name !== 'dcraw_emu') return 'unknown';
+  const lib = bundledLibraw(d) ?? (/libraw(?:_r)?\.so[^\s]*\s+=>\s+(\S+)/.exec(clues.ldd ?? '')?.[1] ?? null);
+  if (!lib) return 'unknown';
+  const v = /(\d+\.\d+\.\d+)-(Release|Beta\d*|Snapshot\w*)/.exec(readFileSync(lib).toString('latin1'));
+  return v ? `LibRaw ${v[0]}` : 'unknown';
+}
+
+/** `ldd` is asked where LibRaw is only for a dcraw_emu on Linux without a bundled one. */
+function needsLdd(d: Decoder): boolean {
+  return d.name === 'dcraw_emu' && process.platform === 'linux' && !bundledLibraw(d);
+}
+
+/** Decoder version (cached per decoder), found by running it and perhaps `ldd`. */
 export function decoderVersion(d: Decoder): string {
-  const cached = versionCache.get(d.path);
-  if (cached) return cached;
-  let version = 'unknown';
-  const r = spawnSync(d.path, [], { env: childEnv(d), encoding: 'latin1', timeout: 5000 });
-  const usage = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const m = /dcraw"?\s+v(\d+\.\d+)/i.exec(usage);
-  if (m) version = `dcraw ${m[1]}`;
-  else if (d.name === 'dcraw_emu') {
-    const lib = findLibraw(d);
-    if (lib) {
-      const text = readFileSync(lib).toString('latin1');
-      const v = /(\d+\.\d+\.\d+)-(Release|Beta\d*|Snapshot\w*)/.exec(text);
-      if (v) version = `LibRaw ${v[0]}`;
-    }
-  }
+  let version = versionCache.get(d.path);
+  if (version) return version;
+  const usage = spawnSync(d.path, [], { env: childEnv(d), encoding: 'latin1', timeout: 5000 });
+  const ldd = needsLdd(d) ? spawnSync('ldd', [d.path], { encoding: 'utf8', timeout: 5000 }).stdout : undefined;
+  version = versionFrom(d, { usage: `${usage.stdout ?? ''}${usage.stderr ?? ''}`, ldd });
   versionCache.set(d.path, version);
   return version;
 }
 
-function findLibraw(d: Decoder): string | null {
-  if (d.libDir) {
-    for (const n of ['libraw.so.20', 'libraw.so.23', 'libraw.so.24', 'libraw.so', 'libraw.dylib']) {
-      if (existsSync(join(d.libDir, n))) return join(d.libDir, n);
-    }
+/** Output of a short command, '' when it cannot run. */
+function outputOf(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((done) => {
+    execFile(command, args, { env, encoding: 'latin1', timeout: 5000 }, (_err, stdout, stderr) => done(`${stdout ?? ''}${stderr ?? ''}`));
+  });
+}
+
+/**
+ * decoderVersion without blocking, its children started at once. decodeRaw starts it before it
+ * allocates the photo: on Linux a child is started by fork(), which marks every page the
+ * process has written as copy-on-write, and a probe run after the decode cost each page of the
+ * photo a fault on its next write (0.4 s for a 9 MP float photo on the bench machine).
+ */
+export function probeDecoderVersion(d: Decoder): Promise<string> {
+  const known = versionCache.get(d.path);
+  if (known) return Promise.resolve(known);
+  let probe = versionProbes.get(d.path);
+  if (!probe) {
+    const usage = outputOf(d.path, [], childEnv(d));
+    const ldd = needsLdd(d) ? outputOf('ldd', [d.path]) : undefined;
+    probe = Promise.all([usage, ldd]).then(([u, l]) => {
+      const version = versionFrom(d, { usage: u, ldd: l });
+      versionCache.set(d.path, version);
+      return version;
+    });
+    versionProbes.set(d.path, probe);
   }
-  if (process.platform !== 'linux') return null;
-  const r = spawnSync('ldd', [d.path], { encoding: 'utf8', timeout: 5000 });
-  const m = /libraw(?:_r)?\.so[^\s]*\s+=>\s+(\S+)/.exec(r.stdout ?? '');
-  return m ? m[1] : null;
+  return probe;
+}
+
+/** The LibRaw library bundled next to a native-bin decoder, if any. */
+function bundledLibraw(d: Decoder): string | null {
+  if (!d.libDir) return null;
+  for (const n of ['libraw.so.20', 'libraw.so.23', 'libraw.so.24', 'libraw.so', 'libraw.dylib']) {
+    if (existsSync(join(d.libDir, n))) return join(d.libDir, n);
+  }
+  return null;
 }
 
 /** For `evenlight info`: which decoder will be used and its version, or null. */
@@ -267,6 +308,8 @@ export async function decodeRaw(path: string, opts: RawDecodeOptions = {}): Prom
   const d = decoderFrom(opts.decoder, path);
   const halfSize = !!opts.halfSize;
   const { head, info } = opts.rawHead ?? openRawHead(path, halfSize, opts.maxPixels);
+  // before the photo's memory exists (probeDecoderVersion says why)
+  const version = probeDecoderVersion(d);
   // The decoder computes for seconds before its first byte: fault in the output's pages
   // meanwhile (the sensor size from the header; any other size gets a fresh array).
   const reserved = reserveFloats(expectedFloats(info, halfSize));
@@ -296,7 +339,7 @@ export async function decodeRaw(path: string, opts: RawDecodeOptions = {}): Prom
   const maxValue = sink.maxValue();
   return {
     image,
-    info: { decoder: d.name, decoderPath: d.path, decoderVersion: decoderVersion(d), halfSize, gain, baselineExposureEv: baseline, maxValue },
+    info: { decoder: d.name, decoderPath: d.path, decoderVersion: await version, halfSize, gain, baselineExposureEv: baseline, maxValue },
   };
 }
 

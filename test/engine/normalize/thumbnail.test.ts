@@ -56,3 +56,24 @@ test('the SIMD thumbnail of 8-bit samples equals the JavaScript pass', () => {
     assert.ok(worst < 1e-6, `${w}x${h}: ${worst}`);
   }
 });
+
+test('a float photo with RAW headroom: the inline map gives the generic pass its exact values', () => {
+  // a NaN sample (a broken decode) reads as black rather than poisoning its cell
+  const nan = areaResizeNchw({ width: 2, height: 1, data: Float32Array.of(NaN, 0.5, 0.5, 0.5, 0.5, 0.5) }, 1, undefined, 0.5);
+  assert.ok(nan.every((v) => Number.isFinite(v)));
+  // the generic pass (per-sample calls of the headroom map) runs for floats with a scale other
+  // than 1: the same photo at twice its values and scale 1/2 is the same photo
+  for (const [w, h, rect] of [[1001, 333, undefined], [300, 500, { x: 7, y: 11, w: 250, h: 401 }], [3, 2, undefined]] as const) {
+    const data = new Float32Array(w * h * 3);
+    // 0..2.4 with some below 0: clamped, beyond the map's table, and inside it
+    for (let i = 0; i < data.length; i++) data[i] = i % 97 === 0 ? -0.05 : (((i * 7919) % 1000) / 1000) * 2.4;
+    const twice = Float32Array.from(data, (v) => v * 2);
+    for (const gain of [1, 0.31]) {
+      const fast = areaResizeNchw({ width: w, height: h, data }, 224, rect, gain);
+      const generic = areaResizeNchw({ width: w, height: h, data: twice }, 224, rect, gain, 0.5);
+      const at = fast.findIndex((v, i) => v !== generic[i]);
+      assert.equal(at, -1, `${w}x${h} gain ${gain}: value ${at} is ${fast[at]}, not ${generic[at]}`);
+      assert.ok(fast.every((v) => v >= 0 && v <= 1), 'clamped to 0..1');
+    }
+  }
+});

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeRaw, decoderInfo, resolveDecoder, type Decoder, type RawDecodeInfo, type RawDecodeOptions } from '../../../electron/engine/raw/dcraw';
+import { decodeRaw, decoderInfo, decoderVersion, probeDecoderVersion, resolveDecoder, type Decoder, type RawDecodeInfo, type RawDecodeOptions } from '../../../electron/engine/raw/dcraw';
 import { decodeRawWasm } from '../../../electron/engine/raw/libraw-wasm';
 import { readImage } from '../../../electron/engine/image/io';
 import { EvenlightError } from '../../../electron/engine/errors';
@@ -55,6 +55,28 @@ test('a decoder is resolved and reports its version', () => {
   const info = decoderInfo()!;
   assert.equal(info.path, d.path);
   assert.match(info.version, /^(LibRaw \d+\.\d+\.\d+|dcraw \d+\.\d+)/);
+});
+
+// decodeRaw asks for the version while the decoder runs, before the photo's memory exists (a
+// child started later would make every page of the photo copy-on-write): the same version as
+// the blocking probe `evenlight info` uses, for each decoder installed.
+test('the version probed beside a decode is the one decoderVersion finds', async () => {
+  const decoders = installedDecoders();
+  assert.ok(decoders.length > 0);
+  const dng = join(dir, 'probe.dng');
+  writeSyntheticDng(dng, { width: 64, height: 48 });
+  for (const d of decoders) {
+    // a path of its own, so that neither answer comes from the other's cache
+    const linked = join(dir, `probe-${d.name}`);
+    symlinkSync(d.path, linked);
+    const probed = await probeDecoderVersion({ ...d, path: linked });
+    assert.equal(probed, decoderVersion(d), d.name);
+    assert.match(probed, /^(LibRaw \d+\.\d+\.\d+|dcraw \d+\.\d+)/);
+    const again = join(dir, `probe2-${d.name}`);
+    symlinkSync(d.path, again);
+    const { info } = await decodeRaw(dng, { decoder: { ...d, path: again } });
+    assert.equal(info.decoderVersion, probed, `${d.name}: decodeRaw's info`);
+  }
 });
 
 test('resolveDecoder prefers native-bin over PATH and returns null when nothing is found', () => {

@@ -1,5 +1,5 @@
 /**
- * AssemblyScript (built with curve-apply8.ts by `npm run build:wasm`, loaded by
+ * AssemblyScript (built with curve-apply.ts by `npm run build:wasm`, loaded by
  * ../thumbnail-wasm.ts): one row of the network's thumbnail from 8-bit RGB rows, area
  * weights as thumbnail.ts's, but columns first: the rows of one thumbnail row are summed down
  * in 128-bit SIMD (as 16-bit integers, exact, for the rows fully inside the cell; with their

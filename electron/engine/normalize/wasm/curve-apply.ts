@@ -1,24 +1,28 @@
 /**
- * AssemblyScript (compiled by `npm run build:wasm` to dist/wasm/curve-apply8.wasm, loaded by
- * ../curve-apply-wasm.ts): curve-apply.ts's per-pixel pass for 8-bit RGB in and out, four
- * pixels per step in 128-bit SIMD. The same transform in float32 instead of float64: against
- * applyTransformRows a sample may land one code apart (about 1 in 10⁵; a test holds it there).
+ * AssemblyScript (compiled by `npm run build:wasm` to dist/wasm/curve-apply.wasm, loaded by
+ * ../curve-apply-wasm.ts): curve-apply.ts's per-pixel pass, four pixels per step in 128-bit
+ * SIMD, on 8-bit RGB (the decoded JPEG/PNG of the fast path) or float32 RGB (RAW, the editor's
+ * working image: 0..1 with headroom above), out to 8-bit, 16-bit or float32 RGB. The same
+ * transform in float32 instead of float64: against applyTransformRows an integer sample may land
+ * one code apart (about 1 in 10⁵), a float one about 1e-6 apart (tests hold both).
  *
  * The JavaScript loop is bound by scalar work per pixel; here the arithmetic runs four-wide and
  * what stays scalar are the table reads that depend on each pixel's luminance (its segment,
  * and the two cells' line through that segment). Two choices keep those few:
  * - per row, each cell's blended curve is rewritten as intercept + slope per segment, so a
  *   pixel reads one (A, S) pair per cell and no knots;
- * - 8-bit codes are rounded by adding 2²³ (the integer lands in the low mantissa bits), as
+ * - integer codes are rounded by adding 2²³ (the integer lands in the low mantissa bits), as
  *   a float-to-int conversion with saturation costs several instructions per lane on x64.
  *
- * Memory: the caller lays out every table and both bands (see curve-apply-wasm.ts). The input
- * is read 16 bytes per 12-byte step and the output written the same way, so both need 16
- * bytes of slack past the band, and the output must not overlap the input.
+ * Memory: the caller lays out every table and both bands (see curve-apply-wasm.ts). Four pixels
+ * are read and written a step at a time (8-bit: 16 bytes for 12), so both bands need 48 bytes
+ * of slack past their last row, and the output must not overlap the input.
  *
- * `shPtr`, when not 0, is a band of float32 RGB (0..1) that the curves read instead of the
- * 8-bit samples (deep shadows smoothed, shadow-smooth.ts), 48 bytes of slack past it; the
- * strength blend still takes the samples as they came.
+ * `shPtr`, when not 0, is a band of float32 RGB that the curves read instead of the samples
+ * (deep shadows smoothed, shadow-smooth.ts), 48 bytes of slack past it; the strength blend
+ * still takes the samples as they came. `prePtr`, when not 0 (float input only), is RAW
+ * headroom's map (headroom.ts linearGainTable: a table over 0..preTop, the exact formula above),
+ * applied to what the curves read.
  *
  * The module also exports shadow8.ts's smoothRows8, so a worker smooths a few rows and applies
  * the curves to them in one memory (curve-apply-wasm.ts applyBand), with no band of floats
@@ -69,20 +73,68 @@ const TOE: f32 = 0.3;
   return f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(LR), r), f32x4.mul(f32x4.splat(LG), g)), f32x4.mul(f32x4.splat(LB), b));
 }
 
+/** Channel c (0 R, 1 G, 2 B) of four interleaved float32 RGB pixels held in three vectors. */
+@inline function channel(s0: v128, s1: v128, s2: v128, c: i32): v128 {
+  if (c == 0) {
+    const rg = i8x16.shuffle(s0, s1, 0, 1, 2, 3, 12, 13, 14, 15, 24, 25, 26, 27, 4, 5, 6, 7); // r0 r1 r2 g0
+    return i8x16.shuffle(rg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 20, 21, 22, 23);
+  }
+  if (c == 1) {
+    const gg = i8x16.shuffle(s0, s1, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31, 0, 1, 2, 3); // g0 g1 g2 -
+    return i8x16.shuffle(gg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 24, 25, 26, 27);
+  }
+  const bb = i8x16.shuffle(s0, s1, 8, 9, 10, 11, 20, 21, 22, 23, 0, 1, 2, 3, 0, 1, 2, 3); // b0 b1 - -
+  return i8x16.shuffle(bb, s2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31);
+}
+
+/** headroom.ts applyLinearGain for v ≥ 1: the exact sRGB formulas (above the table's end, the brightest 0.1 % of a photo). */
+function gainExact(v: f64, gain: f64): f64 {
+  const x = Math.pow((v + 0.055) / 1.055, 2.4) * gain;
+  return x <= 0.0031308 ? x * 12.92 : 1.055 * Math.pow(x, 1 / 2.4) - 0.055;
+}
+
+/** RAW headroom's map of four values (≥ 0): the table, linear between entries, below top; the formula from top up. */
+@inline function preMap(v: v128, tab: usize, top: f32, scale: f32, gain: f64): v128 {
+  const vTop = f32x4.splat(top);
+  const f = f32x4.mul(f32x4.pmin(v, vTop), f32x4.splat(scale));
+  const i = i32x4.trunc_sat_f32x4_s(f);
+  const a = gatherF32(tab, i);
+  let out = f32x4.add(a, f32x4.mul(f32x4.sub(gatherF32(tab + 4, i), a), f32x4.sub(f, f32x4.convert_i32x4_s(i))));
+  if (v128.any_true(f32x4.ge(v, vTop))) {
+    if (f32x4.extract_lane(v, 0) >= top) out = f32x4.replace_lane(out, 0, <f32>gainExact(f32x4.extract_lane(v, 0), gain));
+    if (f32x4.extract_lane(v, 1) >= top) out = f32x4.replace_lane(out, 1, <f32>gainExact(f32x4.extract_lane(v, 1), gain));
+    if (f32x4.extract_lane(v, 2) >= top) out = f32x4.replace_lane(out, 2, <f32>gainExact(f32x4.extract_lane(v, 2), gain));
+    if (f32x4.extract_lane(v, 3) >= top) out = f32x4.replace_lane(out, 3, <f32>gainExact(f32x4.extract_lane(v, 3), gain));
+  }
+  return out;
+}
+
+/** Integer codes of four values in 0..1 at full scale `max` (255 or 65535), rounded by adding 2²³. */
+@inline function codes(v: v128, max: v128): v128 {
+  return i32x4.sub(f32x4.add(f32x4.mul(v, max), f32x4.splat(8388608)), i32x4.splat(0x4b000000));
+}
+
+/** sample kinds, in and out */
+export const U8: i32 = 0;
+export const F32: i32 = 1;
+export const U16: i32 = 2;
+
 /**
- * Rows y0..y1 of the photo: band `inPtr` (row y0 first) to band `outPtr`.
+ * Rows y0..y1 of the photo: band `inPtr` (row y0 first; `inKind` U8 or F32) to band `outPtr`
+ * (`outKind` U8, U16 or F32).
  * Tables: knots f32[k], invDx f32[k-1], seg u8[BINS+1] (segment of each bin), curves f32 in
  * cell-major [gh·gw·k], line f32 scratch [gw·(k-1)·2], per column cell0/cell1 i32 (cell·(k-1))
  * and cf f32 (weight of cell1), padded by 3 columns; per photo row rowI0/rowI1 i32 (cell row)
  * and rowF f32 (weight of rowI1).
  */
-export function applyRows8(
-  inPtr: usize, outPtr: usize, width: i32, y0: i32, y1: i32,
+export function applyRows(
+  inPtr: usize, inKind: i32, outPtr: usize, outKind: i32, width: i32, y0: i32, y1: i32,
   knotsPtr: usize, invDxPtr: usize, segPtr: usize, curvesPtr: usize, linePtr: usize,
   cell0Ptr: usize, cell1Ptr: usize, cfPtr: usize, rowI0Ptr: usize, rowI1Ptr: usize, rowFPtr: usize,
   k: i32, gw: i32,
   wbR: f32, wbG: f32, wbB: f32, dR: f32, dG: f32, dB: f32, invDarkWb: f32, oneWb: bool,
   sat: f32, dSat: f32, invDark: f32, oneSat: bool, strength: f32, shPtr: usize,
+  prePtr: usize, preTop: f32, preScale: f32, preGain: f64,
 ): void {
   // byte 3·p + c of the 12 holds channel c of pixel p: move each channel into its own lanes
   const mR = i8x16(0, -128, -128, -128, 3, -128, -128, -128, 6, -128, -128, -128, 9, -128, -128, -128);
@@ -99,6 +151,8 @@ export function applyRows8(
   const vDSat = f32x4.splat(dSat);
   const vS = f32x4.splat(strength);
   const blend = strength != 1;
+  // float input may lie outside 0..1 as it came: a blend with it is clamped again for integers
+  const clampBlend = blend && inKind == F32 && outKind != F32;
   const bins = f32x4.splat(BINS);
   const tiny = f32x4.splat(1e-6);
   const onePlusToe = f32x4.splat(1 + TOE);
@@ -107,9 +161,9 @@ export function applyRows8(
   const halfToe = f32x4.splat(0.5 * TOE);
   const toe2 = f32x4.splat(TOE * TOE);
   const last = i32x4.splat(k - 2);
-  const v255 = f32x4.splat(255);
-  const magic = f32x4.splat(8388608);
-  const magicBits = i32x4.splat(0x4b000000);
+  const outMax = f32x4.splat(outKind == U16 ? 65535 : 255);
+  const inStep: usize = inKind == F32 ? 48 : 12;
+  const outStep: usize = outKind == F32 ? 48 : outKind == U16 ? 24 : 12;
   const gk = gw * k;
   for (let y = y0; y < y1; y++) {
     const r0 = <usize>(load<i32>(rowI0Ptr + (<usize>y << 2)) * gk);
@@ -131,31 +185,44 @@ export function applyRows8(
         prev = next;
       }
     }
-    let pi = inPtr + <usize>(y - y0) * width * 3;
-    let po = outPtr + <usize>(y - y0) * width * 3;
+    let pi = inPtr + <usize>(y - y0) * width * inStep / 4;
+    let po = outPtr + <usize>(y - y0) * width * outStep / 4;
     let ps = shPtr + <usize>(y - y0) * width * 12;
-    for (let x = 0; x < width; x += 4, pi += 12, po += 12, ps += 48) {
-      const v = v128.load(pi);
-      const R = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mR)), inScale);
-      const G = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mG)), inScale);
-      const B = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mB)), inScale);
+    for (let x = 0; x < width; x += 4, pi += inStep, po += outStep, ps += 48) {
+      let R: v128, G: v128, B: v128;
+      if (inKind == F32) {
+        const s0 = v128.load(pi);
+        const s1 = v128.load(pi + 16);
+        const s2 = v128.load(pi + 32);
+        R = channel(s0, s1, s2, 0);
+        G = channel(s0, s1, s2, 1);
+        B = channel(s0, s1, s2, 2);
+      } else {
+        const v = v128.load(pi);
+        R = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mR)), inScale);
+        G = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mG)), inScale);
+        B = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mB)), inScale);
+      }
       let r = R;
       let g = G;
       let b = B;
       if (shPtr) {
-        // RGB RGB RGB RGB as three vectors, each channel gathered into its own
         const s0 = v128.load(ps);
         const s1 = v128.load(ps + 16);
         const s2 = v128.load(ps + 32);
-        const rg = i8x16.shuffle(s0, s1, 0, 1, 2, 3, 12, 13, 14, 15, 24, 25, 26, 27, 4, 5, 6, 7); // r0 r1 r2 g0
-        r = i8x16.shuffle(rg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 20, 21, 22, 23); // r0 r1 r2 r3
-        const gg = i8x16.shuffle(s0, s1, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31, 0, 1, 2, 3); // g0 g1 g2 -
-        g = i8x16.shuffle(gg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 24, 25, 26, 27); // g0 g1 g2 g3
-        const bb = i8x16.shuffle(s0, s1, 8, 9, 10, 11, 20, 21, 22, 23, 0, 1, 2, 3, 0, 1, 2, 3); // b0 b1 - -
-        b = i8x16.shuffle(bb, s2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31); // b0 b1 b2 b3
+        r = channel(s0, s1, s2, 0);
+        g = channel(s0, s1, s2, 1);
+        b = channel(s0, s1, s2, 2);
+      }
+      if (shPtr || inKind == F32) {
         r = f32x4.pmax(r, zero);
         g = f32x4.pmax(g, zero);
         b = f32x4.pmax(b, zero);
+      }
+      if (prePtr) {
+        r = preMap(r, prePtr, preTop, preScale, preGain);
+        g = preMap(g, prePtr, preTop, preScale, preGain);
+        b = preMap(b, prePtr, preTop, preScale, preGain);
       }
       if (oneWb) {
         r = f32x4.mul(r, vwbR);
@@ -214,13 +281,35 @@ export function applyRows8(
         oR = f32x4.add(R, f32x4.mul(vS, f32x4.sub(oR, R)));
         oG = f32x4.add(G, f32x4.mul(vS, f32x4.sub(oG, G)));
         oB = f32x4.add(B, f32x4.mul(vS, f32x4.sub(oB, B)));
+        if (clampBlend) {
+          oR = f32x4.pmin(f32x4.pmax(oR, zero), one);
+          oG = f32x4.pmin(f32x4.pmax(oG, zero), one);
+          oB = f32x4.pmin(f32x4.pmax(oB, zero), one);
+        }
       }
-      const iR = i32x4.sub(f32x4.add(f32x4.mul(oR, v255), magic), magicBits);
-      const iG = i32x4.sub(f32x4.add(f32x4.mul(oG, v255), magic), magicBits);
-      const iB = i32x4.sub(f32x4.add(f32x4.mul(oB, v255), magic), magicBits);
-      // bytes 0, 4, 8, 12 of each hold the codes: interleave them back to RGBRGB…
-      const rg = i8x16.shuffle(iR, iG, 0, 16, 0, 4, 20, 4, 8, 24, 8, 12, 28, 12, 0, 0, 0, 0);
-      v128.store(po, i8x16.shuffle(rg, iB, 0, 1, 16, 3, 4, 20, 6, 7, 24, 9, 10, 28, 12, 13, 14, 15));
+      if (outKind == F32) {
+        // R0 G0 B0 R1 | G1 B1 R2 G2 | B2 R3 G3 B3
+        const rg = i8x16.shuffle(oR, oG, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // r0 g0 r1 g1
+        v128.store(po, i8x16.shuffle(rg, oB, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 8, 9, 10, 11));
+        const gb = i8x16.shuffle(oG, oB, 4, 5, 6, 7, 20, 21, 22, 23, 8, 9, 10, 11, 24, 25, 26, 27); // g1 b1 g2 b2
+        v128.store(po + 16, i8x16.shuffle(gb, oR, 0, 1, 2, 3, 4, 5, 6, 7, 24, 25, 26, 27, 8, 9, 10, 11));
+        const br = i8x16.shuffle(oR, oB, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31, 0, 1, 2, 3); // b2 r3 b3 -
+        v128.store(po + 32, i8x16.shuffle(br, oG, 0, 1, 2, 3, 4, 5, 6, 7, 28, 29, 30, 31, 8, 9, 10, 11));
+      } else {
+        const iR = codes(oR, outMax);
+        const iG = codes(oG, outMax);
+        const iB = codes(oB, outMax);
+        if (outKind == U16) {
+          // the low two bytes of each lane, interleaved: R0 G0 B0 R1 G1 B1 R2 G2 | B2 R3 G3 B3
+          const rg = i8x16.shuffle(iR, iG, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29); // r0 g0 r1 g1 r2 g2 r3 g3
+          v128.store(po, i8x16.shuffle(rg, iB, 0, 1, 2, 3, 16, 17, 4, 5, 6, 7, 20, 21, 8, 9, 10, 11));
+          v128.store64_lane(po + 16, i8x16.shuffle(rg, iB, 24, 25, 12, 13, 14, 15, 28, 29, 0, 0, 0, 0, 0, 0, 0, 0), 0);
+        } else {
+          // bytes 0, 4, 8, 12 of each hold the codes: interleave them back to RGBRGB…
+          const rg = i8x16.shuffle(iR, iG, 0, 16, 0, 4, 20, 4, 8, 24, 8, 12, 28, 12, 0, 0, 0, 0);
+          v128.store(po, i8x16.shuffle(rg, iB, 0, 1, 16, 3, 4, 20, 6, 7, 24, 9, 10, 28, 12, 13, 14, 15));
+        }
+      }
     }
   }
 }
