@@ -58,7 +58,7 @@ const BYTES = [1, 4, 2];
  * of it: chunks that stay in cache keep those copies cheap and the memory small (a module's
  * memory never shrinks, and each page it grows by faults in on first use).
  */
-const CHUNK_BYTES = Number(process.env.CHK ?? 1 << 20);
+const CHUNK_BYTES = 1 << 20;
 /** Rows smoothed per call in applyBand: their floats (12 bytes a pixel) stay in cache for the curves. */
 const SMOOTH_ROWS = 16;
 
