@@ -30,6 +30,7 @@ import {
   halve,
   pushOf,
   getModel,
+  type ModelSession,
   photoTransform,
   predictTransform,
   readImage,
@@ -39,7 +40,6 @@ import {
   wasmKernel,
 } from '../electron/engine';
 import { darkerCodes, dataDir, median } from './common';
-import type { ModelSession } from '../electron/engine/model/session';
 
 const REPS = 5;
 const BAND = 224;

@@ -1,12 +1,12 @@
 /**
  * The SIMD kernel of the transform: wasm/curve-apply.ts (AssemblyScript, loaded by simd.ts).
  * This lays the transform's tables and a band of rows out in the module's memory and runs it.
- * 8-bit or float32 RGB in (a float photo with RAW headroom's map, io.pre), 8-bit, 16-bit or
- * float32 out. Two to eight times the speed of applyTransformRows on the same core (`npm run
- * bench -- simd`); its float32 arithmetic puts an integer sample one code apart from it about
- * once in 10⁵, a float one about 1e-6 apart. The transform workers use it for 8-bit in and
- * out, the float path (normalize/ai.ts) for float photos; 16-bit input, or an install without
- * the .wasm, takes applyTransformRows.
+ * 8-bit, 16-bit or float32 RGB in (a float photo with RAW headroom's map, io.pre) and out. Two
+ * to three times the speed of applyTransformRows on the same core (`npm run bench -- simd`);
+ * its float32 arithmetic puts an 8-bit sample one code apart from it about once in 10⁵, a
+ * 16-bit one about once in 10³, a float one about 1e-6 apart. The transform workers use it
+ * for integer bands, the float path (normalize/ai.ts) for float photos; an install without the
+ * .wasm takes applyTransformRows.
  *
  *   wasmKernel() -> Kernel | undefined   compiled once per thread, undefined when unavailable
  *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows
@@ -20,11 +20,11 @@ import { HI, LIN_HI, LO } from './shadow-smooth';
 import { SHADOW_TABLE_BYTES, writeShadowTables } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
 
-type In = Uint8Array | Float32Array;
+type In = Uint8Array | Uint16Array | Float32Array;
 type Out = Uint8Array | Uint16Array | Float32Array;
 
 export interface Kernel {
-  /** As applyTransformRows: 8-bit (inMax 255) or float (inMax 1) in; 8-bit, 16-bit or float out. */
+  /** As applyTransformRows: 8-bit (inMax 255), 16-bit (65535) or float (1) in and out. */
   applyRows(src: In, dst: Out, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void;
   /**
    * A worker's band: `band` holds photo rows y0 − above .. y1 (+ RADIUS rows below where the
@@ -46,8 +46,8 @@ const U16 = 2;
 function kindOf(a: In | Out, max: number, what: string): number {
   if (a instanceof Uint8Array && max === 255) return U8;
   if (a instanceof Float32Array && max === 1) return F32;
-  if (a instanceof Uint16Array && max === 65535 && what === 'output') return U16;
-  throw new RangeError(`the wasm kernel takes 8-bit or float input and 8-bit, 16-bit or float output (${what}: ${a.constructor.name} at ${max})`);
+  if (a instanceof Uint16Array && max === 65535) return U16;
+  throw new RangeError(`the wasm kernel takes 8-bit, 16-bit or float samples (${what}: ${a.constructor.name} at full scale ${max})`);
 }
 
 /** Bytes a sample of this kind takes. */

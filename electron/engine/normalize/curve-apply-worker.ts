@@ -3,7 +3,7 @@
  * its own (transferred) buffer, and answers with the band the same way (worker-rpc.ts).
  * 8-bit in and out runs the SIMD kernel (curve-apply-wasm.ts applyBand: smoothing and curves
  * together) where the install has it; other depths smooth (8-bit in: shadowKernel8) and then
- * take applyTransformRows.
+ * take the kernel's applyRows (applyTransformRows without it).
  */
 import { serveRequests } from '../worker-rpc';
 import { applyTransformRows, type CurveTransform, type PixelIo } from './curve-apply';
@@ -39,8 +39,8 @@ serveRequests<BandRequest>(async (r, { transfer }) => {
   const core = r.band.subarray(r.above * row, (r.above + r.y1 - r.y0) * row);
   // in place when the depth stays, else into a band of the output's depth
   const out = r.outBits === inBits ? core : r.outBits === 8 ? new Uint8Array(core.length) : new Uint16Array(core.length);
-  const simd = inBits === 8 && r.outBits === 8 && !r.io.pre ? wasmKernel() : undefined;
-  if (simd) {
+  const simd = r.io.pre ? undefined : wasmKernel();
+  if (simd && inBits === 8 && r.outBits === 8) {
     // smoothing and curves in one module's memory (curve-apply-wasm.ts)
     simd.applyBand(r.band as Uint8Array, r.above, out as Uint8Array, r.width, r.y0, r.y1, r.t, { ...r.io, bufferRow0: r.y0 }, r.smooth);
     transfer([out.buffer as ArrayBuffer]);
@@ -61,7 +61,9 @@ serveRequests<BandRequest>(async (r, { transfer }) => {
     const from = (a - r.y0) * row;
     const to = (b - r.y0) * row;
     const shadow = flag ? smoothed?.values.subarray(from, to) : undefined;
-    applyTransformRows(core.subarray(from, to), out.subarray(from, to), r.width, a, b, r.t, { ...r.io, bufferRow0: a, shadow });
+    const io = { ...r.io, bufferRow0: a, shadow };
+    if (simd) simd.applyRows(core.subarray(from, to), out.subarray(from, to), r.width, a, b, r.t, io);
+    else applyTransformRows(core.subarray(from, to), out.subarray(from, to), r.width, a, b, r.t, io);
     a = b;
   }
   transfer([out.buffer as ArrayBuffer]);

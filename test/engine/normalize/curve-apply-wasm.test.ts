@@ -1,6 +1,7 @@
 // The SIMD kernel (wasm/curve-apply.ts, built by `npm run build`) against applyTransformRows,
 // the reference that the PyTorch parity test holds: every 8-bit sample within one code, and
-// hardly any off by one (float32 against float64); from float input, floats within 2e-6. Odd widths exercise the last step of four,
+// hardly any off by one (float32 against float64); from 16-bit input likewise; from float input,
+// floats within 2e-6. Odd widths exercise the last step of four,
 // bands the row offset, and the variants the branches (dark balance, dark saturation,
 // strength, a metering rectangle).
 import { strict as assert } from 'node:assert';
@@ -232,6 +233,35 @@ for (const width of [1, 3, 5, 37]) {
   }
 }
 
+// 16-bit input (TIFF/PNG from a raw converter) to 16- and 8-bit output, with smoothed shadows too.
+for (const width of [1, 3, 5, 37]) {
+  for (const [name, vary, extra] of variants) {
+    test(`16-bit in, width ${width}, ${name}: within one code of applyTransformRows`, () => {
+      const kernel = wasmKernel();
+      assert.ok(kernel);
+      const height = 21;
+      const t = vary(transform(width * 3 + name.length));
+      const src = Uint16Array.from(photo(width * height, width + 5), (v, i) => v * 257 + (i % 257));
+      const rand = rng(width);
+      const shadow = Float32Array.from(src, (v) => (v < 3000 ? Math.max(0, (v + (rand() - 0.5) * 200) / 65535) : v / 65535));
+      for (const [max, sh] of [[65535, undefined], [255, undefined], [65535, shadow]] as const) {
+        const io: PixelIo = { inMax: 65535, outMax: max, height, shadow: sh, ...extra };
+        const want = max === 255 ? new Uint8Array(src.length) : new Uint16Array(src.length);
+        applyTransformRows(src, want, width, 0, height, t, io);
+        const got = max === 255 ? new Uint8Array(src.length) : new Uint16Array(src.length);
+        kernel.applyRows(src, got, width, 0, height, t, io);
+        let off = 0;
+        for (let i = 0; i < want.length; i++) {
+          const d = Math.abs(got[i] - want[i]);
+          assert.ok(d <= 1, `${max === 255 ? 8 : 16}-bit out${sh ? ', smoothed shadows' : ''}: a sample is ${d} codes from the reference`);
+          if (d) off++;
+        }
+        assert.ok(off <= Math.max(2, want.length * (max === 255 ? 1e-3 : 3e-2)), `${off} of ${want.length} samples differ`);
+      }
+    });
+  }
+}
+
 test('float in with smoothed shadows: the float band is what the curves read', () => {
   const kernel = wasmKernel();
   assert.ok(kernel);
@@ -256,8 +286,8 @@ test('other depths are refused, not misread', () => {
   const kernel = wasmKernel();
   assert.ok(kernel);
   const t = transform(1);
-  assert.throws(() => kernel.applyRows(new Uint8Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 65535, outMax: 255, height: 1 }), /8-bit or float input/);
-  assert.throws(() => kernel.applyRows(new Uint16Array(12) as unknown as Uint8Array, new Uint8Array(12), 4, 0, 1, t, { inMax: 65535, outMax: 255, height: 1 }), /8-bit or float input/);
-  assert.throws(() => kernel.applyRows(new Float32Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 1, outMax: 65535, height: 1 }), /output/);
+  assert.throws(() => kernel.applyRows(new Uint8Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 65535, outMax: 255, height: 1 }), /input: Uint8Array at full scale 65535/);
+  assert.throws(() => kernel.applyRows(new Uint16Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 255, outMax: 255, height: 1 }), /input: Uint16Array at full scale 255/);
+  assert.throws(() => kernel.applyRows(new Float32Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 1, outMax: 65535, height: 1 }), /output: Uint8Array/);
   assert.throws(() => kernel.applyRows(new Uint8Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 255, outMax: 255, height: 1, pre: linearGainCurve(0.5) }), /float input/);
 });

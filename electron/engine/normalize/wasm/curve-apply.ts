@@ -1,8 +1,8 @@
 /**
  * AssemblyScript (compiled by `npm run build:wasm` to dist/wasm/curve-apply.wasm, loaded by
  * ../curve-apply-wasm.ts): curve-apply.ts's per-pixel pass, four pixels per step in 128-bit
- * SIMD, on 8-bit RGB (the decoded JPEG/PNG of the fast path) or float32 RGB (RAW, the editor's
- * working image: 0..1 with headroom above), out to 8-bit, 16-bit or float32 RGB. The same
+ * SIMD, on 8- or 16-bit RGB (the decoded JPEG/PNG/TIFF of the fast path) or float32 RGB (RAW,
+ * the editor's working image: 0..1 with headroom above), out to 8-bit, 16-bit or float32 RGB. The same
  * transform in float32 instead of float64: against applyTransformRows an integer sample may land
  * one code apart (about 1 in 10⁵), a float one about 1e-6 apart (tests hold both).
  *
@@ -15,8 +15,8 @@
  *   a float-to-int conversion with saturation costs several instructions per lane on x64.
  *
  * Memory: the caller lays out every table and both bands (see curve-apply-wasm.ts). Four pixels
- * are read and written a step at a time (8-bit: 16 bytes for 12), so both bands need 48 bytes
- * of slack past their last row, and the output must not overlap the input.
+ * are read and written a step at a time (8-bit: 16 bytes for 12; 16-bit in: 24), so both bands
+ * need 48 bytes of slack past their last row, and the output must not overlap the input.
  *
  * `shPtr`, when not 0, is a band of float32 RGB that the curves read instead of the samples
  * (deep shadows smoothed, shadow-smooth.ts), 48 bytes of slack past it; the strength blend
@@ -120,7 +120,7 @@ export const F32: i32 = 1;
 export const U16: i32 = 2;
 
 /**
- * Rows y0..y1 of the photo: band `inPtr` (row y0 first; `inKind` U8 or F32) to band `outPtr`
+ * Rows y0..y1 of the photo: band `inPtr` (row y0 first; `inKind` U8, U16 or F32) to band `outPtr`
  * (`outKind` U8, U16 or F32).
  * Tables: knots f32[k], invDx f32[k-1], seg u8[BINS+1] (segment of each bin), curves f32 in
  * cell-major [gh·gw·k], line f32 scratch [gw·(k-1)·2], per column cell0/cell1 i32 (cell·(k-1))
@@ -141,6 +141,8 @@ export function applyRows(
   const mG = i8x16(1, -128, -128, -128, 4, -128, -128, -128, 7, -128, -128, -128, 10, -128, -128, -128);
   const mB = i8x16(2, -128, -128, -128, 5, -128, -128, -128, 8, -128, -128, -128, 11, -128, -128, -128);
   const inScale = f32x4.splat(<f32>1 / 255);
+  const inScale16 = f32x4.splat(<f32>1 / 65535);
+  const low16 = i32x4.splat(0xffff);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   const vwbR = f32x4.splat(wbR), vwbG = f32x4.splat(wbG), vwbB = f32x4.splat(wbB);
@@ -162,7 +164,7 @@ export function applyRows(
   const toe2 = f32x4.splat(TOE * TOE);
   const last = i32x4.splat(k - 2);
   const outMax = f32x4.splat(outKind == U16 ? 65535 : 255);
-  const inStep: usize = inKind == F32 ? 48 : 12;
+  const inStep: usize = inKind == F32 ? 48 : inKind == U16 ? 24 : 12;
   const outStep: usize = outKind == F32 ? 48 : outKind == U16 ? 24 : 12;
   const gk = gw * k;
   for (let y = y0; y < y1; y++) {
@@ -197,6 +199,13 @@ export function applyRows(
         R = channel(s0, s1, s2, 0);
         G = channel(s0, s1, s2, 1);
         B = channel(s0, s1, s2, 2);
+      } else if (inKind == U16) {
+        // R0 G0 B0 R1 G1 B1 R2 G2 | B2 R3 G3 B3: each channel's four words into the low halves of its lanes
+        const a = v128.load(pi);
+        const b = v128.load64_zero(pi + 16);
+        R = f32x4.mul(f32x4.convert_i32x4_s(v128.and(i8x16.shuffle(a, b, 0, 1, 0, 0, 6, 7, 0, 0, 12, 13, 0, 0, 18, 19, 0, 0), low16)), inScale16);
+        G = f32x4.mul(f32x4.convert_i32x4_s(v128.and(i8x16.shuffle(a, b, 2, 3, 0, 0, 8, 9, 0, 0, 14, 15, 0, 0, 20, 21, 0, 0), low16)), inScale16);
+        B = f32x4.mul(f32x4.convert_i32x4_s(v128.and(i8x16.shuffle(a, b, 4, 5, 0, 0, 10, 11, 0, 0, 16, 17, 0, 0, 22, 23, 0, 0), low16)), inScale16);
       } else {
         const v = v128.load(pi);
         R = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mR)), inScale);
