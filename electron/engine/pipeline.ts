@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { outputFormatOfInput, outputFormatOfName } from '../common/formats';
 import { EvenlightError, throwIfAborted } from './errors';
-import { outputBits, readImage, readRaster, writeImage, writeRaster } from './image/io';
+import { outputBits, readImage, readRaster, writeImage, writeRaster, type ImageMeta } from './image/io';
 import type { OutputFormat, Raster } from './image/types';
 import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
@@ -83,20 +83,26 @@ async function normalizeFileFast(
   // in place when the output has the input's depth, else straight into an output of its own depth
   const n = width * height * 3;
   const dst: Raster = bits === raster.bits ? raster : { width, height, bits, data: bits === 8 ? new Uint8Array(n) : new Uint16Array(n) };
+  return finishFast({ input, output, format, session, opts, meta, dst, t0, t1 }, () => applyTransformBands(raster, t, { dst, strength: opts.strength, signal: opts.signal }));
+}
+
+/** The fast paths' common end: the transform applied into `dst` (a cancel named as such), the file written, the report. */
+async function finishFast(
+  f: { input: string; output: string; format: OutputFormat; session: ModelSession; opts: NormalizeFileOptions; meta: ImageMeta; dst: Raster; t0: number; t1: number },
+  apply: () => Promise<void>,
+): Promise<NormalizeFileResult> {
+  const { input, output, format, session, opts, dst } = f;
   try {
-    await applyTransformBands(raster, t, { dst, strength: opts.strength, signal: opts.signal });
+    await apply();
   } catch (err) {
     if (opts.signal?.aborted) throw new EvenlightError('CANCELLED', input, 'cancelled');
     throw err;
   }
   const t2 = performance.now();
-  await writeRaster(output, dst, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta });
+  await writeRaster(output, dst, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta: f.meta });
   const t3 = performance.now();
-  return { input, output, format, width, height, report: fastReport(session, opts), timings: { decode: t1 - t0, normalize: t2 - t1, encode: t3 - t2 } };
-}
-
-function fastReport(session: ModelSession, opts: NormalizeFileOptions): NormalizeReport {
-  return { mode: 'ai', requestedMode: 'ai', provider: session.provider, model: `${session.manifest.name}@${session.manifest.version}`, strength: opts.strength ?? 1, masked: false };
+  const report: NormalizeReport = { mode: 'ai', requestedMode: 'ai', provider: session.provider, model: `${session.manifest.name}@${session.manifest.version}`, strength: opts.strength ?? 1, masked: false };
+  return { input, output, format, width: dst.width, height: dst.height, report, timings: { decode: f.t1 - f.t0, normalize: t2 - f.t1, encode: t3 - t2 } };
 }
 
 /**
@@ -113,16 +119,9 @@ async function normalizeRawFast(input: string, output: string, format: OutputFor
   const bits = outputBits(format, meta.bitDepth);
   const n = width * height * 3;
   const dst: Raster = { width, height, bits, data: bits === 8 ? new Uint8Array(n) : new Uint16Array(n) };
-  try {
-    await applyPhotoTransform(image, known, dst.data, bits === 8 ? 255 : 65535, { strength: opts.strength, signal: opts.signal });
-  } catch (err) {
-    if (opts.signal?.aborted) throw new EvenlightError('CANCELLED', input, 'cancelled');
-    throw err;
-  }
-  const t2 = performance.now();
-  await writeRaster(output, dst, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta });
-  const t3 = performance.now();
-  return { input, output, format, width, height, report: fastReport(session, opts), timings: { decode: t1 - t0, normalize: t2 - t1, encode: t3 - t2 } };
+  return finishFast({ input, output, format, session, opts, meta, dst, t0, t1 }, () =>
+    applyPhotoTransform(image, known, dst.data, bits === 8 ? 255 : 65535, { strength: opts.strength, signal: opts.signal }),
+  );
 }
 
 export async function normalizeFile(input: string, output: string, opts: NormalizeFileOptions = {}): Promise<NormalizeFileResult> {

@@ -43,7 +43,11 @@ function photo(n: number, seed: number): Uint8Array {
   return out;
 }
 
-function compare(got: Uint8Array, want: Uint8Array, label: string): void {
+/**
+ * Every sample within one code of the reference, and few off by one: float32 against float64
+ * lands on the other code about once in 10⁵ at 8 bits, a few times in a hundred at 16 bits.
+ */
+function compare(got: Uint8Array | Uint16Array, want: Uint8Array | Uint16Array, label: string): void {
   let worst = 0;
   let off = 0;
   for (let i = 0; i < want.length; i++) {
@@ -52,7 +56,7 @@ function compare(got: Uint8Array, want: Uint8Array, label: string): void {
     worst = Math.max(worst, d);
   }
   assert.ok(worst <= 1, `${label}: a sample is ${worst} codes from the reference`);
-  assert.ok(off <= Math.max(2, want.length * 1e-3), `${label}: ${off} of ${want.length} samples differ`);
+  assert.ok(off <= Math.max(2, want.length * (want instanceof Uint16Array ? 3e-2 : 1e-3)), `${label}: ${off} of ${want.length} samples differ`);
 }
 
 test('the kernel is built and loads', () => {
@@ -219,14 +223,7 @@ for (const width of [1, 3, 5, 37]) {
           applyTransformRows(src, ref, width, 0, height, t, io);
           const out = max === 255 ? new Uint8Array(src.length) : new Uint16Array(src.length);
           kernel.applyRows(src, out, width, 0, height, t, io);
-          let off = 0;
-          for (let i = 0; i < ref.length; i++) {
-            const d = Math.abs(out[i] - ref[i]);
-            assert.ok(d <= 1, `${max === 255 ? 8 : 16}-bit: a sample is ${d} codes from the reference`);
-            if (d) off++;
-          }
-          // float32 against float64 at 16 bits: a few samples in a hundred land on the other code
-          assert.ok(off <= Math.max(2, ref.length * (max === 255 ? 1e-3 : 3e-2)), `${off} of ${ref.length} samples differ`);
+          compare(out, ref, `${max === 255 ? 8 : 16}-bit out`);
         }
       });
     }
@@ -250,13 +247,7 @@ for (const width of [1, 3, 5, 37]) {
         applyTransformRows(src, want, width, 0, height, t, io);
         const got = max === 255 ? new Uint8Array(src.length) : new Uint16Array(src.length);
         kernel.applyRows(src, got, width, 0, height, t, io);
-        let off = 0;
-        for (let i = 0; i < want.length; i++) {
-          const d = Math.abs(got[i] - want[i]);
-          assert.ok(d <= 1, `${max === 255 ? 8 : 16}-bit out${sh ? ', smoothed shadows' : ''}: a sample is ${d} codes from the reference`);
-          if (d) off++;
-        }
-        assert.ok(off <= Math.max(2, want.length * (max === 255 ? 1e-3 : 3e-2)), `${off} of ${want.length} samples differ`);
+        compare(got, want, `${max === 255 ? 8 : 16}-bit out${sh ? ', smoothed shadows' : ''}`);
       }
     });
   }

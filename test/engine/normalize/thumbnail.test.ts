@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { areaResizeNchw } from '../../../electron/engine/normalize/thumbnail';
 import { areaResize8 } from '../../../electron/engine/normalize/thumbnail-wasm';
+import { linearGainCurve } from '../../../electron/engine/normalize/headroom';
 
 test('areaResizeNchw keeps the mean, handles up- and down-scaling and crops', () => {
   for (const [w, h] of [[1000, 300], [50, 20], [1, 1]] as const) {
@@ -57,23 +58,28 @@ test('the SIMD thumbnail of 8-bit samples equals the JavaScript pass', () => {
   }
 });
 
-test('a float photo with RAW headroom: the inline map gives the generic pass its exact values', () => {
+test('a float photo with RAW headroom: each sample through the headroom map, clamped to 0..1, then area-resized', () => {
   // a NaN sample (a broken decode) reads as black rather than poisoning its cell
   const nan = areaResizeNchw({ width: 2, height: 1, data: Float32Array.of(NaN, 0.5, 0.5, 0.5, 0.5, 0.5) }, 1, undefined, 0.5);
   assert.ok(nan.every((v) => Number.isFinite(v)));
-  // the generic pass (per-sample calls of the headroom map) runs for floats with a scale other
-  // than 1: the same photo at twice its values and scale 1/2 is the same photo
   for (const [w, h, rect] of [[1001, 333, undefined], [300, 500, { x: 7, y: 11, w: 250, h: 401 }], [3, 2, undefined]] as const) {
     const data = new Float32Array(w * h * 3);
     // 0..2.4 with some below 0: clamped, beyond the map's table, and inside it
     for (let i = 0; i < data.length; i++) data[i] = i % 97 === 0 ? -0.05 : (((i * 7919) % 1000) / 1000) * 2.4;
-    const twice = Float32Array.from(data, (v) => v * 2);
     for (const gain of [1, 0.31]) {
-      const fast = areaResizeNchw({ width: w, height: h, data }, 224, rect, gain);
-      const generic = areaResizeNchw({ width: w, height: h, data: twice }, 224, rect, gain, 0.5);
-      const at = fast.findIndex((v, i) => v !== generic[i]);
-      assert.equal(at, -1, `${w}x${h} gain ${gain}: value ${at} is ${fast[at]}, not ${generic[at]}`);
-      assert.ok(fast.every((v) => v >= 0 && v <= 1), 'clamped to 0..1');
+      const map = linearGainCurve(gain);
+      // the reference: the map called on each sample (its exact formula beyond the table), then a resize of samples already in 0..1
+      const mapped = Float32Array.from(data, (v) => Math.min(1, Math.max(0, map(v))));
+      const want = areaResizeNchw({ width: w, height: h, data: mapped }, 224, rect);
+      const got = areaResizeNchw({ width: w, height: h, data }, 224, rect, gain);
+      // the same at twice the values with a scale of 1/2
+      const scaled = areaResizeNchw({ width: w, height: h, data: Float32Array.from(data, (v) => v * 2) }, 224, rect, gain, 0.5);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+      assert.ok(worst < 1e-6, `${w}x${h} gain ${gain}: ${worst} from the reference`);
+      const at = got.findIndex((v, i) => v !== scaled[i]);
+      assert.equal(at, -1, `${w}x${h} gain ${gain}: a scale of 1/2 on twice the values gives value ${at} as ${scaled[at]}, not ${got[at]}`);
+      assert.ok(got.every((v) => v >= 0 && v <= 1), 'clamped to 0..1');
     }
   }
 });

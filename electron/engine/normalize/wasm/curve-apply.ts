@@ -87,6 +87,11 @@ const TOE: f32 = 0.3;
   return i8x16.shuffle(bb, s2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31);
 }
 
+/** Channel c of the four float32 RGB pixels at p (48 bytes). */
+@inline function channelAt(p: usize, c: i32): v128 {
+  return channel(v128.load(p), v128.load(p + 16), v128.load(p + 32), c);
+}
+
 /** headroom.ts applyLinearGain for v ≥ 1: the exact sRGB formulas (above the table's end, the brightest 0.1 % of a photo). */
 function gainExact(v: f64, gain: f64): f64 {
   const x = Math.pow((v + 0.055) / 1.055, 2.4) * gain;
@@ -193,12 +198,9 @@ export function applyRows(
     for (let x = 0; x < width; x += 4, pi += inStep, po += outStep, ps += 48) {
       let R: v128, G: v128, B: v128;
       if (inKind == F32) {
-        const s0 = v128.load(pi);
-        const s1 = v128.load(pi + 16);
-        const s2 = v128.load(pi + 32);
-        R = channel(s0, s1, s2, 0);
-        G = channel(s0, s1, s2, 1);
-        B = channel(s0, s1, s2, 2);
+        R = channelAt(pi, 0);
+        G = channelAt(pi, 1);
+        B = channelAt(pi, 2);
       } else if (inKind == U16) {
         // R0 G0 B0 R1 G1 B1 R2 G2 | B2 R3 G3 B3: each channel's four words into the low halves of its lanes
         const a = v128.load(pi);
@@ -216,12 +218,9 @@ export function applyRows(
       let g = G;
       let b = B;
       if (shPtr) {
-        const s0 = v128.load(ps);
-        const s1 = v128.load(ps + 16);
-        const s2 = v128.load(ps + 32);
-        r = channel(s0, s1, s2, 0);
-        g = channel(s0, s1, s2, 1);
-        b = channel(s0, s1, s2, 2);
+        r = channelAt(ps, 0);
+        g = channelAt(ps, 1);
+        b = channelAt(ps, 2);
       }
       if (shPtr || inKind == F32) {
         r = f32x4.pmax(r, zero);
