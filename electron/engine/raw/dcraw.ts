@@ -134,7 +134,13 @@ function versionFrom(d: Decoder, clues: VersionClues): string {
   if (d.name !== 'dcraw_emu') return 'unknown';
   const lib = bundledLibraw(d) ?? (/libraw(?:_r)?\.so[^\s]*\s+=>\s+(\S+)/.exec(clues.ldd ?? '')?.[1] ?? null);
   if (!lib) return 'unknown';
-  const v = /(\d+\.\d+\.\d+)-(Release|Beta\d*|Snapshot\w*)/.exec(readFileSync(lib).toString('latin1'));
+  let text = '';
+  try {
+    text = readFileSync(lib).toString('latin1');
+  } catch {
+    return 'unknown'; // a version is for reports: never a reason to fail a decode
+  }
+  const v = /(\d+\.\d+\.\d+)-(Release|Beta\d*|Snapshot\w*)/.exec(text);
   return v ? `LibRaw ${v[0]}` : 'unknown';
 }
 
