@@ -134,7 +134,7 @@ function versionFrom(d: Decoder, clues: VersionClues): string {
   if (d.name !== 'dcraw_emu') return 'unknown';
   const lib = bundledLibraw(d) ?? (/libraw(?:_r)?\.so[^\s]*\s+=>\s+(\S+)/.exec(clues.ldd ?? '')?.[1] ?? null);
   if (!lib) return 'unknown';
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(lib).toString('latin1');
   } catch {
