@@ -49,10 +49,9 @@ const r = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=1',
-    // Node 20 applies this to a whole file: a backstop behind the per-test default
+    // Node 20 applies this to a whole file: a backstop behind the per-test default. Not
+    // --test-force-exit: test/setup/default-timeout.cjs says why, and ends a file left alive
     '--test-timeout=2400000',
-    // a test that timed out may leave its job's handles open; the file still ends
-    '--test-force-exit',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'test', 'setup', 'skip-reporter.mjs')}`,

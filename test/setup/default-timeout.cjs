@@ -56,3 +56,15 @@ function withDefaultTimeout(original) {
 
 nodeTest.test = withDefaultTimeout(nodeTest.test);
 nodeTest.it = withDefaultTimeout(nodeTest.it);
+
+// A test that timed out may leave its job's handles open, and the file's process would then
+// live until the file-level backstop (40 min). Once every test of the file has finished (the
+// root test's `after`), a file still alive 30 s later (well past any cleanup hook) ends, with
+// the exit code node:test set. Not --test-force-exit: on Node 20, under load, it ended files
+// before their last tests ran and reported them passing (test/run-policy.test.ts). Only in the
+// processes that run test files, not in the runner that spawns them.
+if (process.env.NODE_TEST_CONTEXT) {
+  nodeTest.after(() => {
+    setTimeout(() => process.exit(), 30_000).unref();
+  });
+}
