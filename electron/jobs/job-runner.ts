@@ -79,8 +79,11 @@ function sendStrips(note: Note, jobId: string, image: RgbFloat, layer: number): 
  * model that cannot load is reported by that Normalise, as before.
  */
 function prewarmModel(): void {
+  if (prewarmed) return; // once per worker: getModel caches the session, and this reads the manifest
+  prewarmed = true;
   if (defaultMode() === 'ai') getModel(defaultModelDir()).catch(() => undefined);
 }
+let prewarmed = false;
 
 async function runPreview(job: JobOf<'preview'>, signal: AbortSignal, note: Note): Promise<JobResults['preview']> {
   const image = await workingImage(job.path, job.maxSide, signal);

@@ -9,6 +9,7 @@ import { defaultModelDir, errorMessage } from '../../engine';
 import { ALL_METHODS, evaluateDataset, type EvalMethod } from '../../eval/evaluate';
 import { SPLIT_NAMES, type SplitName } from '../../eval/scenes';
 import { formatEvalTable } from '../../eval/table';
+import { statusLine } from '../status-line';
 
 /** The split shipped with the training code, when there is one: eval itself takes whatever it is given. */
 function defaultSplit(modelDir: string): string | undefined {
@@ -80,6 +81,7 @@ export function register(program: Command): void {
     .option('--sheet <png>', 'also draw a contact sheet PNG: the worst and best frames by ai PSNR, input | ai | classic | fusion')
     .option('--sheet-rows <n>', 'worst and best rows each on the sheet', parseSheetRows, 4)
     .action(async (datasetDir: string, opts: EvalCliOptions) => {
+      const line = statusLine(!opts.json && process.stderr.isTTY, 60);
       try {
         const r = await evaluateDataset(datasetDir, {
           frames: opts.frames,
@@ -93,9 +95,9 @@ export function register(program: Command): void {
           splits: opts.splits,
           sheetPath: opts.sheet,
           sheetRows: opts.sheetRows,
-          onProgress: opts.json || !process.stderr.isTTY ? undefined : (d, t, s) => process.stderr.write(`\r${d}/${t} ${s}`.padEnd(60)),
+          onProgress: line.enabled ? (d, t, s) => line.show(`${d}/${t} ${s}`) : undefined,
         });
-        if (!opts.json && process.stderr.isTTY) process.stderr.write('\r' + ' '.repeat(60) + '\r');
+        line.clear();
         if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
         else process.stdout.write(formatEvalTable(r));
         for (const f of r.failures) console.error(`evenlight eval: ${f.error}`);

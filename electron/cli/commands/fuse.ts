@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { errorMessage, FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from '../../engine';
+import { statusLine } from '../status-line';
 
 /** Parses "1/250,0.01,2" into seconds; undefined when malformed. */
 export function parseTimes(s: string): number[] | undefined {
@@ -67,13 +68,12 @@ export function register(program: Command): void {
         weights = { contrast: w[0] as number, saturation: w[1] as number, exposure: w[2] as number };
       }
       if (opts.hdr !== undefined && !opts.hdr.toLowerCase().endsWith('.hdr')) return usage(`--hdr file must end in .hdr, got "${opts.hdr}"`);
-      // a 36 MP bracket takes a while: on a terminal, one line that says where it is (as eval's)
-      const tty = !opts.json && process.stderr.isTTY;
-      const onProgress = tty ? (stage: string, f: number) => process.stderr.write(`\r${STAGE_NAMES[stage] ?? stage} ${Math.round(f * 100)}%`.padEnd(24)) : undefined;
-      const clearLine = (): void => void (tty && process.stderr.write('\r'.padEnd(25) + '\r'));
+      // a 36 MP bracket takes a while: on a terminal, one line that says where it is
+      const line = statusLine(!opts.json && process.stderr.isTTY, 24);
+      const onProgress = line.enabled ? (stage: string, f: number) => line.show(`${STAGE_NAMES[stage] ?? stage} ${Math.round(f * 100)}%`) : undefined;
       try {
         const r = await fuseToFile(files, opts.output, { method: opts.method as FusionMethod, align: !!opts.align, times, hdrPath: opts.hdr, weights, onProgress });
-        clearLine();
+        line.clear();
         const summary = {
           output: opts.output,
           hdr: opts.hdr ?? null,
@@ -89,7 +89,7 @@ export function register(program: Command): void {
           if (opts.hdr) process.stdout.write(`${opts.hdr}: radiance map\n`);
         }
       } catch (err) {
-        clearLine();
+        line.clear();
         console.error(`evenlight fuse: ${errorMessage(err)}`);
         process.exitCode = 1;
       }

@@ -55,30 +55,23 @@ export function mertensWeight(img: MertensFrame, wc = 1, ws = 1, we = 1): Float3
   const { width: w, height: h } = img;
   const out = new Float32Array(w * h);
   const rows = frameRows(img);
-  // the last three rows read, and their grey: an integer frame's row is converted once, though
-  // the contrast term reads it three times (one ring slot per row mod 3)
-  const ring = 'bits' in img ? [0, 1, 2].map(() => new Float32Array(w * 3)) : undefined;
   const grays = [new Float32Array(w), new Float32Array(w), new Float32Array(w)];
   const tags = [-1, -1, -1];
-  const rowAt = (y: number): Float32Array => {
-    const k = y % 3;
-    if (tags[k] !== y) {
+  const grayRow = (y: number): Float32Array => {
+    const g = grays[y % 3];
+    if (tags[y % 3] !== y) {
       const d = rows(y);
-      if (ring) ring[k].set(d);
-      const g = grays[k];
       for (let x = 0, j = 0; x < w; x++, j += 3) g[x] = d[j] * 0.299 + d[j + 1] * 0.587 + d[j + 2] * 0.114;
-      tags[k] = y;
+      tags[y % 3] = y;
     }
-    return ring ? ring[k] : rows(y);
+    return g;
   };
   for (let y = 0; y < h; y++) {
-    rowAt(reflect101(y - 1, h));
-    rowAt(reflect101(y + 1, h));
-    const d = rowAt(y);
-    const gu = grays[reflect101(y - 1, h) % 3];
-    const gd = grays[reflect101(y + 1, h) % 3];
-    const g = grays[y % 3];
+    const gu = grayRow(reflect101(y - 1, h));
+    const gd = grayRow(reflect101(y + 1, h));
+    const g = grayRow(y);
     const row = y * w;
+    const d = rows(y); // after the grey rows: a raster's rows share one buffer
     for (let x = 0; x < w; x++) {
       // reflect-101 neighbours without a call per pixel (w == 1 reflects onto itself)
       const l = x > 0 ? x - 1 : w > 1 ? 1 : 0;

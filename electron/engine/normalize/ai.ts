@@ -24,6 +24,7 @@ import type { Rect, RgbFloat } from '../image/types';
 import { throwIfAborted } from '../errors';
 import type { ModelSession } from '../model/session';
 import { processTiled, type TileEvent } from '../stitch';
+import { DEFAULT_TILE_SIZE } from '../tiles';
 import { areaResizeNchw } from './thumbnail';
 import { hideLights } from './meter-lights';
 import { virtualBracket, withVirtualBracket } from './virtual-bracket';
@@ -89,7 +90,7 @@ export async function predictTransform(session: ModelSession, thumb: Float32Arra
 }
 
 /** Rectangles of the photo's 224×224 tiles, row by row: the order the UI is painted in. */
-export function tileGrid(width: number, height: number, size = 224): Rect[][] {
+export function tileGrid(width: number, height: number, size = DEFAULT_TILE_SIZE): Rect[][] {
   const rows: Rect[][] = [];
   for (let y = 0; y < height; y += size) {
     const row: Rect[] = [];
@@ -148,11 +149,11 @@ export async function applyPhotoTransform(image: RgbFloat, known: PhotoTransform
   const { pre, t } = known;
   const { width: W, height: H } = image;
   const bands: Array<[number, number]> = [];
-  for (let y = 0; y < H; y += 224) bands.push([y, Math.min(H, y + 224)]);
+  for (let y = 0; y < H; y += DEFAULT_TILE_SIZE) bands.push([y, Math.min(H, y + DEFAULT_TILE_SIZE)]);
   // each band's smoothed shadows are taken before the band above it is written (in place, that
   // band's last rows are this one's margin)
   const smooth = shadowSmoothing(t);
-  const bufs = smooth ? [0, 1].map(() => new Float32Array(Math.min(H, 224) * W * 3)) : [];
+  const bufs = smooth ? [0, 1].map(() => new Float32Array(Math.min(H, DEFAULT_TILE_SIZE) * W * 3)) : [];
   const shadowOf = (i: number): Float32Array | undefined => {
     const band = bands[i];
     return smooth && band ? smoothShadowRows(image.data, 1, W, H, band[0], band[1], 0, bufs[i % 2])?.values : undefined;
@@ -191,7 +192,7 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
     strength: opts.strength,
     signal: opts.signal,
     onBand: opts.onTile ? (y0) => {
-      for (const rect of rows[y0 / 224]) opts.onTile?.({ index: index++, total, rect, pixels: copyRect(out, rect) });
+      for (const rect of rows[y0 / DEFAULT_TILE_SIZE]) opts.onTile?.({ index: index++, total, rect, pixels: copyRect(out, rect) });
     } : undefined,
   });
   return out;

@@ -76,6 +76,14 @@ export interface GainCurve {
  * preparation cost more than the inference. Error below 1e-5 (tested).
  */
 export function linearGainCurve(gain: number): GainCurve {
+  if (gain === 1) return (identity ??= gainCurve(1));
+  return gainCurve(gain);
+}
+
+// most photos have no headroom: their curve (and its table) is made once
+let identity: GainCurve | undefined;
+
+function gainCurve(gain: number): GainCurve {
   const top = gain === 1 ? 1 : linearToSrgbExact(1 / gain);
   const table = new Float32Array(CURVE_STEPS + 2);
   for (let i = 0; i <= CURVE_STEPS + 1; i++) table[i] = applyLinearGain((i / CURVE_STEPS) * top, gain);
