@@ -34,7 +34,7 @@ import {
   photoTransform,
   predictTransform,
   readImage,
-  shadowKernel8,
+  shadowKernel,
   smoothShadowRows,
   SPAN,
   wasmKernel,
@@ -117,16 +117,16 @@ export async function run(): Promise<Record<string, unknown>> {
   // 4 stops darker in linear light, as ai.bench.ts's dark photo (without its JPEG round trip)
   const lut = darkerCodes(4);
   const dark = src.map((v) => lut[v]);
-  const smooth8 = shadowKernel8();
-  if (!smooth8) return { skipped: 'no WebAssembly kernels (npm run build)' };
+  const smooth = shadowKernel();
+  if (!smooth) return { skipped: 'no WebAssembly kernels (npm run build)' };
   const bandOf = (y0: number, y1: number) => dark.subarray(Math.max(0, y0 - 1) * width * 3, Math.min(height, y1 + 1) * width * 3);
   const into = new Float32Array(BAND * width * 3);
   let smoothWorst = 0;
   const smoothJsPass = bands((y0, y1) => void smoothShadowRows(bandOf(y0, y1), 255, width, height, y0, y1, Math.max(0, y0 - 1), into));
-  const smoothSimdPass = bands((y0, y1) => void smooth8(bandOf(y0, y1), width, height, y0, y1, Math.max(0, y0 - 1), into));
+  const smoothSimdPass = bands((y0, y1) => void smooth(bandOf(y0, y1), 255, width, height, y0, y1, Math.max(0, y0 - 1), into));
   const smoothCheck = bands((y0, y1) => {
     const a = smoothShadowRows(bandOf(y0, y1), 255, width, height, y0, y1, Math.max(0, y0 - 1));
-    const b = smooth8(bandOf(y0, y1), width, height, y0, y1, Math.max(0, y0 - 1));
+    const b = smooth(bandOf(y0, y1), 255, width, height, y0, y1, Math.max(0, y0 - 1));
     if (a && b) for (let i = 0; i < a.values.length; i++) smoothWorst = Math.max(smoothWorst, Math.abs(a.values[i] - b.values[i]));
   });
   // the virtual bracket's view: the dark photo's thumbnail halved, its frames k0 − SPAN .. k0 + SPAN

@@ -46,7 +46,7 @@ export { areaResize8 } from './normalize/thumbnail-wasm';
 export { applyTransformRows } from './normalize/curve-apply';
 export { applyTransformBands } from './normalize/curve-apply-pool';
 export { shadowSmoothing, smoothShadowRows } from './normalize/shadow-smooth';
-export { shadowKernel8 } from './normalize/shadow-smooth-wasm';
+export { shadowKernel } from './normalize/shadow-smooth-wasm';
 export { fuseFrames, halve, pushOf, SPAN } from './normalize/virtual-bracket';
 export { bracketFuse } from './normalize/virtual-bracket-wasm';
 export { normalizeFile, outputFormatFor, type NormalizeFileOptions, type NormalizeFileResult } from './pipeline';

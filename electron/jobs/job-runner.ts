@@ -23,7 +23,7 @@ import {
   type RgbFloat,
 } from '../engine';
 import type { EngineJob, JobKind, JobNote, JobOf, JobResults } from './job';
-import { cachedWorkingImage } from './working-image-cache';
+import { cachedWorkingImage, keepSpare, lendSpare } from './working-image-cache';
 
 type Note = RequestContext<JobNote>['note'];
 type Runner<K extends JobKind> = (job: JobOf<K>, signal: AbortSignal, note: Note) => Promise<JobResults[K]>;
@@ -96,18 +96,27 @@ async function runNormalize(job: JobOf<'normalize'>, signal: AbortSignal, note: 
   const started = Date.now();
   const image = await workingImage(job.path, job.maxSide, signal);
   let tiles = 0;
-  await normalizeImage(image, {
-    mode: job.mode,
-    strength: job.strength,
-    mask: await roiMask(image.width, image.height, job.rois, signal),
-    signal,
-    onTile: (e) => {
-      tiles++;
-      const { x, y, w, h } = e.rect;
-      const rgba = rgbFloatToRgba8(e.pixels.data, e.pixels.width, e.pixels.height);
-      sendTile(note, encodeTileFrame({ jobId: job.jobId, layer: 0, index: e.index, total: e.total, x, y, w, h, imageWidth: image.width, imageHeight: image.height, rgba }));
-    },
-  });
+  const mask = await roiMask(image.width, image.height, job.rois, signal);
+  // only the tiles leave this job: its result is the next Normalise's spare
+  const spare = lendSpare(image);
+  let out: RgbFloat | undefined;
+  try {
+    out = await normalizeImage(image, {
+      mode: job.mode,
+      strength: job.strength,
+      mask,
+      signal,
+      spare,
+      onTile: (e) => {
+        tiles++;
+        const { x, y, w, h } = e.rect;
+        const rgba = rgbFloatToRgba8(e.pixels.data, e.pixels.width, e.pixels.height);
+        sendTile(note, encodeTileFrame({ jobId: job.jobId, layer: 0, index: e.index, total: e.total, x, y, w, h, imageWidth: image.width, imageHeight: image.height, rgba }));
+      },
+    });
+  } finally {
+    keepSpare(image, out?.data ?? spare);
+  }
   return { jobId: job.jobId, width: image.width, height: image.height, tiles, ms: Date.now() - started };
 }
 

@@ -19,7 +19,7 @@ test('info --json reports version, provider, decoder and model status', () => {
   assert.ok(['dcraw_emu', 'dcraw', 'libraw-wasm'].includes(a.decoder.name));
   assert.ok(a.decoder.reason.length > 10, a.decoder.reason);
   // the built CLI carries its SIMD kernels (npm run build)
-  assert.deepEqual(a.simd, { loaded: ['curve-apply', 'area8', 'shadow8', 'bracket-fuse'], missing: [] });
+  assert.deepEqual(a.simd, { loaded: ['curve-apply', 'area8', 'shadow-smooth', 'bracket-fuse'], missing: [] });
 
   // EVENLIGHT_EP=cpu: the same answer with or without CUDA installed
   const withModel = spawnSync(process.execPath, [cliPath, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: makeTestModel(), EVENLIGHT_EP: 'cpu' } });

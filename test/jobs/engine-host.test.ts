@@ -13,10 +13,8 @@ after(() => stopEngineHost());
 
 const dir = tmpDir('evenlight-jobs-');
 
-async function photo(name: string): Promise<string> {
+async function photo(name: string, w = 300, h = 200): Promise<string> {
   const f = join(dir, name);
-  const w = 300;
-  const h = 200;
   const px = Buffer.alloc(w * h * 3);
   for (let i = 0; i < px.length; i++) px[i] = (i * 7) % 97;
   await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg().toFile(f);
@@ -71,4 +69,30 @@ test('compare streams its three images as frames at the working size, writing no
     assert.equal(mine.reduce((n, t) => n + t.w * t.h, 0), r.width * r.height, `layer ${layer} covered once`);
   }
   assert.equal(temps(), before, 'no temp folder of PNGs');
+});
+
+test('Normalises of one photo, one after another and at once, stream the tiles each would alone (the reused result buffer leaks nothing)', async () => {
+  // two bands of rows (224 each), so that jobs at once interleave between them
+  const f = await photo('spare.jpg', 600, 400);
+  const tilesOf = async (jobs: Array<{ jobId: string; strength: number }>): Promise<Map<string, string[]>> => {
+    const got = new Map<string, string[]>(jobs.map((j) => [j.jobId, []]));
+    await Promise.all(
+      jobs.map((j) =>
+        runEngineJob({ kind: 'normalize', jobId: j.jobId, path: f, maxSide: 600, mode: 'ai', strength: j.strength, rois: [] }, {
+          onTile: (fr) => {
+            const t = decodeTileFrame(fr);
+            got.get(t.jobId)![t.index] = Buffer.from(t.rgba).toString('base64');
+          },
+        }),
+      ),
+    );
+    return got;
+  };
+  const full = (await tilesOf([{ jobId: 'a1', strength: 1 }])).get('a1')!;
+  const half = (await tilesOf([{ jobId: 'a2', strength: 0.5 }])).get('a2')!;
+  assert.notDeepEqual(half, full, 'the strength shows');
+  assert.deepEqual((await tilesOf([{ jobId: 'a3', strength: 1 }])).get('a3'), full, 'after another strength');
+  const both = await tilesOf([{ jobId: 'b1', strength: 1 }, { jobId: 'b2', strength: 0.5 }]);
+  assert.deepEqual(both.get('b1'), full, 'at once, full strength');
+  assert.deepEqual(both.get('b2'), half, 'at once, half strength');
 });

@@ -4,7 +4,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RgbFloat } from '../../electron/engine/image/types';
 import { EvenlightError } from '../../electron/engine/errors';
-import { cachedWorkingImage, clearWorkingImageCache, MAX_KEPT_BYTES, workingImageCacheStats } from '../../electron/jobs/working-image-cache';
+import { cachedWorkingImage, clearWorkingImageCache, keepSpare, lendSpare, MAX_KEPT_BYTES, workingImageCacheStats } from '../../electron/jobs/working-image-cache';
 import { tmpDir } from '../helpers/paths';
 
 const dir = tmpDir('evenlight-wcache-');
@@ -97,4 +97,22 @@ test('an image past the size cap is used once and not kept', async () => {
   await cachedWorkingImage(f, 0, never, huge.load);
   assert.equal(huge.calls(), 2);
   assert.equal(workingImageCacheStats().entries, 0);
+});
+
+test('a spare result buffer is lent to one job at a time and goes with its image', () => {
+  const image: RgbFloat = { width: 2, height: 1, data: new Float32Array(6) };
+  assert.equal(lendSpare(image), undefined, 'none before a first result');
+  const result = new Float32Array(6);
+  keepSpare(image, result);
+  assert.equal(lendSpare(image), result);
+  assert.equal(lendSpare(image), undefined, 'lent: a concurrent job gets none');
+  keepSpare(image, image.data);
+  keepSpare(image, new Float32Array(3));
+  keepSpare(image, undefined);
+  assert.equal(lendSpare(image), undefined, 'never the image itself, nor a buffer of another size');
+  const other = new Float32Array(6);
+  keepSpare(image, result);
+  keepSpare(image, other);
+  assert.equal(lendSpare(image), result, 'one spare an image: the first kept');
+  assert.equal(lendSpare({ width: 2, height: 1, data: new Float32Array(6) }), undefined, 'spares are per image');
 });

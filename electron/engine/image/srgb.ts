@@ -19,6 +19,8 @@ for (let i = 0; i <= N + 1; i++) toLin[i] = srgbToLinearExact(i / N);
 // linear->sRGB is steep near 0: index by sqrt(v) so the table is dense there.
 for (let i = 0; i <= N + 1; i++) toSrgb[i] = linearToSrgbExact((i / N) * (i / N));
 
+/** srgbToLinear's table (indexed by v · SRGB_TABLE_N on 0..1, linear between entries), for kernels that mirror it. */
+export const SRGB_TO_LINEAR_TABLE: Readonly<Float32Array> = toLin;
 /** linearToSrgb's table (indexed by √v · SRGB_TABLE_N, linear between entries), for kernels that mirror it. */
 export const LINEAR_TO_SRGB_TABLE: Readonly<Float32Array> = toSrgb;
 export const SRGB_TABLE_N = N;

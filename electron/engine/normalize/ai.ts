@@ -18,7 +18,7 @@
  *
  *   predictTransform(session, thumb) -> CurveTransform (v2; a dark thumbnail's lights hidden first,
  *                                       the curves of a dark one blended toward its virtual bracket)
- *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace? }) -> Promise<RgbFloat>
+ *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace?, strength?, spare? }) -> Promise<RgbFloat>
  */
 import type { Rect, RgbFloat } from '../image/types';
 import { throwIfAborted } from '../errors';
@@ -30,6 +30,7 @@ import { hideLights } from './meter-lights';
 import { virtualBracket, withVirtualBracket } from './virtual-bracket';
 import { headroomScale, linearGainCurve, type GainCurve } from './headroom';
 import { shadowSmoothing, smoothShadowRows } from './shadow-smooth';
+import { shadowKernel } from './shadow-smooth-wasm';
 import { applyTransformRows, transformFromOutputs, type CurveTransform } from './curve-apply';
 import { wasmKernel } from './curve-apply-wasm';
 
@@ -44,6 +45,8 @@ export interface AiOptions {
   inPlace?: boolean;
   /** v2 only: blend with the original inside the same pass (0..1, default 1) */
   strength?: number;
+  /** v2 only: the result's samples go here when not in place (normalize/index.ts `spare`) */
+  spare?: Float32Array;
 }
 
 /** One interleaved RGB tile into slot `base` of an NCHW batch, through the gain, clamped to 0..1. */
@@ -143,7 +146,7 @@ export interface ApplyPhotoOptions {
  * 65535: the file path writes them as they are, with no float result to quantise), in the SIMD
  * kernel where the install has it (float32: within about 1e-6 of applyTransformRows, an integer
  * one code apart about once in 10⁵). Deep shadows are smoothed first where the transform lifts
- * them (shadow-smooth.ts).
+ * them (shadow-smooth.ts; its SIMD kernel where the install has it, within 1e-5).
  */
 export async function applyPhotoTransform(image: RgbFloat, known: PhotoTransform, dst: Float32Array | Uint8Array | Uint16Array, outMax: 1 | 255 | 65535, opts: ApplyPhotoOptions = {}): Promise<void> {
   const { pre, t } = known;
@@ -154,9 +157,10 @@ export async function applyPhotoTransform(image: RgbFloat, known: PhotoTransform
   // band's last rows are this one's margin)
   const smooth = shadowSmoothing(t);
   const bufs = smooth ? [0, 1].map(() => new Float32Array(Math.min(H, DEFAULT_TILE_SIZE) * W * 3)) : [];
+  const smoothRows = shadowKernel() ?? smoothShadowRows;
   const shadowOf = (i: number): Float32Array | undefined => {
     const band = bands[i];
-    return smooth && band ? smoothShadowRows(image.data, 1, W, H, band[0], band[1], 0, bufs[i % 2])?.values : undefined;
+    return smooth && band ? smoothRows(image.data, 1, W, H, band[0], band[1], 0, bufs[i % 2])?.values : undefined;
   };
   const simd = wasmKernel();
   let shadow = shadowOf(0);
@@ -183,7 +187,7 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
   }
   throwIfAborted(opts.signal);
   const { width: W, height: H } = image;
-  const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: new Float32Array(image.data.length) };
+  const out: RgbFloat = opts.inPlace ? image : { width: W, height: H, data: opts.spare ?? new Float32Array(image.data.length) };
   const rows = tileGrid(W, H);
   const total = rows.length * rows[0].length;
   let index = 0;

@@ -121,6 +121,8 @@ export interface ApplyOptions {
   onStrip?: (rect: Rect, pixels: RgbFloat) => void;
   /** write the result over `image` (each pixel is read before it is written) */
   inPlace?: boolean;
+  /** the result's samples go here when not in place (normalize/index.ts `spare`) */
+  spare?: Float32Array;
 }
 
 const lift = (s: number, amount: number) => {
@@ -145,7 +147,7 @@ function applyRows(data: Float32Array, out: Float32Array, from: number, to: numb
 
 export async function applyClassic(image: RgbFloat, p: ClassicParams, opts: ApplyOptions = {}): Promise<RgbFloat> {
   const { width: W, height: H, data } = image;
-  const out = opts.inPlace ? data : new Float32Array(data.length);
+  const out = opts.inPlace ? data : (opts.spare ?? new Float32Array(data.length));
   const STRIP = 224;
   for (let y0 = 0; y0 < H; y0 += STRIP) {
     throwIfAborted(opts.signal);

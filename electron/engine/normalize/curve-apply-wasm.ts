@@ -12,12 +12,12 @@
  *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows
  *   kernel.applyBand(band, above, dst, width, y0, y1, t, io, smooth)
  *     a worker's 8-bit band, its deep shadows smoothed first when smooth (the module holds
- *     wasm/shadow8.ts's kernel too: shadowKernel8's result without its band of floats)
+ *     wasm/shadow-smooth.ts's 8-bit kernel too: shadowKernel's result without its band of floats)
  */
 import { SRGB_TABLE_N } from '../image/srgb';
 import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
 import { HI, LIN_HI, LO } from './shadow-smooth';
-import { SHADOW_TABLE_BYTES, writeShadowTables } from './shadow-smooth-wasm';
+import { SHADOW_TABLE_BYTES, shadowRingBytes, writeShadowTables } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
 
 type In = Uint8Array | Uint16Array | Float32Array;
@@ -148,7 +148,7 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
       const n = (y1 - y0) * rowBytes;
       // in (the whole band), out, smoothed rows, their flags, the smoothing's tables and ring
       if (io.inMax !== 255 || io.outMax !== 255) throw new RangeError('applyBand takes 8-bit samples in and out');
-      const { run, at } = prepare(width, t, io, U8, U8, [band.length + 48, n + 48, 4 * SMOOTH_ROWS * rowBytes + 48, SMOOTH_ROWS, ...SHADOW_TABLE_BYTES, 4 * 6 * rowBytes + 64]);
+      const { run, at } = prepare(width, t, io, U8, U8, [band.length + 48, n + 48, 4 * SMOOTH_ROWS * rowBytes + 48, SMOOTH_ROWS, ...SHADOW_TABLE_BYTES, shadowRingBytes(rowBytes)]);
       const [pIn, pOut, pSmooth, pChanged, pLut, pUnit, pEnc, pRing] = at;
       const buf = module.buffer;
       new Uint8Array(buf, pIn, band.length).set(band);

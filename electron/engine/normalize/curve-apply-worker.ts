@@ -2,14 +2,14 @@
  * Worker thread of curve-apply-pool.ts: applies a transform to one band of a photo, sent as
  * its own (transferred) buffer, and answers with the band the same way (worker-rpc.ts).
  * 8-bit in and out runs the SIMD kernel (curve-apply-wasm.ts applyBand: smoothing and curves
- * together) where the install has it; other depths smooth (8-bit in: shadowKernel8) and then
- * take the kernel's applyRows (applyTransformRows without it).
+ * together) where the install has it; other depths smooth (shadowKernel) and then take the
+ * kernel's applyRows (smoothShadowRows and applyTransformRows without it).
  */
 import { serveRequests } from '../worker-rpc';
 import { applyTransformRows, type CurveTransform, type PixelIo } from './curve-apply';
 import { wasmKernel } from './curve-apply-wasm';
 import { smoothShadowRows } from './shadow-smooth';
-import { shadowKernel8 } from './shadow-smooth-wasm';
+import { shadowKernel } from './shadow-smooth-wasm';
 
 /** One band: 8- or 16-bit samples of rows y0 − above..y1 (+ the smoothing's margin below when smooth). */
 export interface BandRequest {
@@ -26,8 +26,8 @@ export interface BandRequest {
   io: PixelIo;
 }
 
-// compiled as the worker starts, not with its first band; shadowKernel8 (8-bit in, 16-bit out
-// with smoothed shadows only) compiles when first needed
+// compiled as the worker starts, not with its first band; shadowKernel (smoothed shadows other
+// than 8-bit in and out) compiles when first needed
 wasmKernel();
 
 // the smoothed rows of a band, kept for the next (fresh buffers cost their page faults each time)
@@ -47,12 +47,7 @@ serveRequests<BandRequest>(async (r, { transfer }) => {
     return out;
   }
   if (r.smooth && smoothBuf.length < core.length) smoothBuf = new Float32Array(core.length);
-  const smooth8 = inBits === 8 ? shadowKernel8() : undefined;
-  const smoothed = !r.smooth
-    ? undefined
-    : smooth8
-      ? smooth8(r.band as Uint8Array, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf)
-      : smoothShadowRows(r.band, r.io.inMax, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf);
+  const smoothed = r.smooth ? (shadowKernel() ?? smoothShadowRows)(r.band, r.io.inMax, r.width, r.io.height, r.y0, r.y1, r.y0 - r.above, smoothBuf) : undefined;
   // runs of rows with and without smoothed shadows: the rows without need no float copy
   for (let a = r.y0; a < r.y1; ) {
     const flag = smoothed?.changed[a - r.y0] ?? 0;

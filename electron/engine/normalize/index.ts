@@ -18,6 +18,7 @@
  *   onTile    ({ index, total, rect, pixels }) per finished region, pixels final (blended)
  *   signal    AbortSignal; rejects with its reason
  *   onReport  receives the report (also returned by normalizeImageDetailed)
+ *   spare     a buffer of W·H·3 floats the result may be written into instead of a fresh one
  * The input image is never modified.
  */
 import type { Plane, Rect, RgbFloat } from '../image/types';
@@ -48,6 +49,14 @@ export interface NormalizeOptions {
    * time to fault it in. Otherwise the original is needed for the blend and is kept.
    */
   consumeInput?: boolean;
+  /**
+   * A buffer of W·H·3 floats, the caller's, that the result may be written into instead of a
+   * fresh one (the v2 model and classic use it; read the returned image either way). A fresh
+   * result of over 32 MB comes from the system each time, and its first write faults in every
+   * page: about 0.1 s for the editor's 2048 px working image, most of a re-Normalise
+   * (README, Benchmarks). Not with consumeInput.
+   */
+  spare?: Float32Array;
 }
 
 export interface NormalizeReport {
@@ -102,6 +111,9 @@ export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOpt
   }
   const modelDir = opts.modelDir ?? defaultModelDir();
   const requestedMode = opts.mode ?? defaultMode(modelDir);
+  if (opts.spare && (opts.spare.length !== image.data.length || opts.consumeInput || opts.spare.buffer === image.data.buffer)) {
+    throw new RangeError(`spare: ${opts.spare.length} floats for a ${image.width}x${image.height} photo, apart from it and without consumeInput`);
+  }
   const mask = combinedMask(image, opts);
   const inPlace = opts.consumeInput === true && strength === 1 && !mask;
   const report: NormalizeReport = { mode: requestedMode, requestedMode, strength, masked: !!mask };
@@ -129,6 +141,7 @@ export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOpt
         signal: opts.signal,
         inPlace: folded ? opts.consumeInput === true : inPlace,
         strength: folded ? strength : 1,
+        spare: opts.spare,
       });
       if (folded) {
         opts.onReport?.(report);
@@ -149,6 +162,7 @@ export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOpt
     corrected = await applyClassic(image, params, {
       signal: opts.signal,
       inPlace,
+      spare: opts.spare,
       onStrip: onTile ? (rect, pixels) => onTile({ index: index++, total, rect, pixels }) : undefined,
     });
   }

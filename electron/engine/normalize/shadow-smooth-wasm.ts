@@ -1,44 +1,77 @@
 /**
- * The deep-shadow smoothing of an 8-bit band with the kernel wasm/shadow8.ts (loaded by
- * simd.ts): shadow-smooth.ts's smoothShadowRows in float32, a few times its speed; a test
- * holds the two within 1e-5. The transform workers use it for 8-bit bands; any other depth,
- * or an install without the .wasm, takes smoothShadowRows.
+ * The deep-shadow smoothing with the kernel wasm/shadow-smooth.ts (loaded by simd.ts):
+ * shadow-smooth.ts's smoothShadowRows in float32 on 8-bit, 16-bit or float samples, several
+ * times its speed; a test holds the two within 1e-5. The transform workers use it for integer
+ * bands, the float photos' band loop (normalize/ai.ts: RAW, the editor's working image) for
+ * float ones; an install without the .wasm takes smoothShadowRows.
  *
- *   shadowKernel8() -> ((src, width, height, y0, y1, srcRow0?, into?) => SmoothedRows | undefined) | undefined
+ *   shadowKernel() -> ((src, inMax, width, height, y0, y1, srcRow0?, into?) => SmoothedRows | undefined) | undefined
+ *     the arguments and result of smoothShadowRows (inMax 255, 65535, or 1 for floats)
  */
-import { LINEAR_TO_SRGB_TABLE, SRGB_TABLE_N } from '../image/srgb';
+import { LINEAR_TO_SRGB_TABLE, SRGB_TABLE_N, SRGB_TO_LINEAR_TABLE } from '../image/srgb';
 import { floatScale } from '../image/to-float';
 import { HI, LIN_HI, linTable, LO, RADIUS, type SmoothedRows } from './shadow-smooth';
 import { kernelOnce } from './simd';
 
-export type ShadowKernel8 = (src: Uint8Array, width: number, height: number, y0: number, y1: number, srcRow0?: number, into?: Float32Array) => SmoothedRows | undefined;
+type Samples = Uint8Array | Uint16Array | Float32Array;
+export type ShadowKernel = (src: Samples, inMax: number, width: number, height: number, y0: number, y1: number, srcRow0?: number, into?: Float32Array) => SmoothedRows | undefined;
 
-type SmoothRows8 = (...args: number[]) => number;
+type SmoothRows = (...args: number[]) => number;
 
-/** Bytes of the kernel's tables (lut, unit, enc), laid out as three blocks. */
+/** Bytes of the 8-bit kernel's tables (lut, unit, enc), laid out as three blocks. */
 export const SHADOW_TABLE_BYTES = [1024, 1024, 4 * LINEAR_TO_SRGB_TABLE.length] as const;
 
-/** The kernel's tables into a module's memory at the three blocks of SHADOW_TABLE_BYTES (any module that holds smoothRows8). */
+/** Bytes of the kernel's ring for rows of rowLen floats: three rows of linear light, three of their horizontal pass, one of the vertical, and SIMD's overrun. */
+export function shadowRingBytes(rowLen: number): number {
+  return 4 * 7 * rowLen + 64;
+}
+
+/** The 8-bit kernel's tables into a module's memory at the three blocks of SHADOW_TABLE_BYTES (any module that holds smoothRows8). */
 export function writeShadowTables(buf: ArrayBuffer, pLut: number, pUnit: number, pEnc: number): void {
-  new Float32Array(buf, pLut, 256).set(linTable(255) as Float32Array);
-  new Float32Array(buf, pUnit, 256).set(floatScale(8)); // code / 255, as image/to-float.ts reads every 8-bit sample
+  writeTables(buf, 255, pLut, pUnit, pEnc);
+}
+
+/** Per sample type: the kernel's entry, its tables (lut: linear light; unit: as read unchanged) and their floats. */
+const KINDS = {
+  8: { entry: 'smoothRows8', bytes: 1, lut: () => linTable(255) as Float32Array, unit: () => floatScale(8) },
+  16: { entry: 'smoothRows16', bytes: 2, lut: () => linTable(65535) as Float32Array, unit: () => floatScale(16) },
+  32: { entry: 'smoothRowsF32', bytes: 4, lut: () => SRGB_TO_LINEAR_TABLE as Float32Array, unit: () => new Float32Array(0) },
+} as const;
+
+function kindOf(inMax: number): keyof typeof KINDS {
+  if (inMax === 255) return 8;
+  if (inMax === 65535) return 16;
+  if (inMax === 1) return 32;
+  throw new RangeError(`shadow kernel: samples of max ${inMax}`);
+}
+
+function writeTables(buf: ArrayBuffer, inMax: number, pLut: number, pUnit: number, pEnc: number): void {
+  const k = KINDS[kindOf(inMax)];
+  const lut = k.lut();
+  const unit = k.unit();
+  new Float32Array(buf, pLut, lut.length).set(lut);
+  new Float32Array(buf, pUnit, unit.length).set(unit);
   new Float32Array(buf, pEnc, LINEAR_TO_SRGB_TABLE.length).set(LINEAR_TO_SRGB_TABLE);
 }
 
-export const shadowKernel8 = kernelOnce('shadow8', (module): ShadowKernel8 => {
-  const smoothRows8 = module.exports.smoothRows8 as SmoothRows8;
-  return (src, width, height, y0, y1, srcRow0 = 0, into) => {
+export const shadowKernel = kernelOnce('shadow-smooth', (module): ShadowKernel => {
+  return (src, inMax, width, height, y0, y1, srcRow0 = 0, into) => {
+    const k = KINDS[kindOf(inMax)];
     const rowLen = width * 3;
     const a0 = Math.max(0, y0 - RADIUS);
     const a1 = Math.min(height, y1 + RADIUS);
     const rows = y1 - y0;
-    // layout: in, out, changed, lut, unit, enc, ring (three rows of linear light, three of their pass)
-    const at = module.layout([(a1 - a0) * rowLen + 16, 4 * rows * rowLen, rows, ...SHADOW_TABLE_BYTES, 4 * 6 * rowLen + 64]);
+    const lutN = k.lut().length;
+    const unitN = k.unit().length;
+    // layout: in, out, changed, lut, unit, enc, ring
+    const at = module.layout([(a1 - a0) * rowLen * k.bytes + 16, 4 * rows * rowLen, rows, 4 * lutN, 4 * unitN, 4 * LINEAR_TO_SRGB_TABLE.length, shadowRingBytes(rowLen)]);
     const [pIn, pOut, pChanged, pLut, pUnit, pEnc, pRing] = at;
     const buf = module.buffer;
-    new Uint8Array(buf, pIn, (a1 - a0) * rowLen).set(src.subarray((a0 - srcRow0) * rowLen, (a1 - srcRow0) * rowLen));
-    writeShadowTables(buf, pLut, pUnit, pEnc);
-    const any = smoothRows8(pIn, a0, pOut, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, height, y0, y1, LIN_HI, LO, HI);
+    const view = k.bytes === 1 ? Uint8Array : k.bytes === 2 ? Uint16Array : Float32Array;
+    new view(buf, pIn, (a1 - a0) * rowLen).set(src.subarray((a0 - srcRow0) * rowLen, (a1 - srcRow0) * rowLen));
+    writeTables(buf, inMax, pLut, pUnit, pEnc);
+    const smooth = module.exports[k.entry] as SmoothRows;
+    const any = smooth(pIn, a0, pOut, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, height, y0, y1, LIN_HI, LO, HI);
     if (!any) return undefined;
     const values = into ? into.subarray(0, rows * rowLen) : new Float32Array(rows * rowLen);
     values.set(new Float32Array(buf, pOut, rows * rowLen));

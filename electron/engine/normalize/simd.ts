@@ -34,7 +34,7 @@ export interface SimdModule {
 }
 
 /** The kernels of wasm/ that the engine loads: the transform (curve-apply-wasm.ts), the thumbnail (thumbnail-wasm.ts), the deep-shadow smoothing (shadow-smooth-wasm.ts) and the virtual bracket's fusion (virtual-bracket-wasm.ts). */
-export const SIMD_KERNELS = ['curve-apply', 'area8', 'shadow8', 'bracket-fuse'] as const;
+export const SIMD_KERNELS = ['curve-apply', 'area8', 'shadow-smooth', 'bracket-fuse'] as const;
 export type SimdKernel = (typeof SIMD_KERNELS)[number];
 
 /** Where the blocks start: below lies whatever the module keeps for itself. */

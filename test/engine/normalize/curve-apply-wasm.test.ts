@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { applyTransformRows, type CurveTransform, type PixelIo } from '../../../electron/engine/normalize/curve-apply';
 import { wasmKernel } from '../../../electron/engine/normalize/curve-apply-wasm';
-import { shadowKernel8 } from '../../../electron/engine/normalize/shadow-smooth-wasm';
+import { shadowKernel } from '../../../electron/engine/normalize/shadow-smooth-wasm';
 import { linearGainCurve } from '../../../electron/engine/normalize/headroom';
 
 function rng(seed: number): () => number {
@@ -133,10 +133,10 @@ test('smoothed shadows (a float band the curves read instead of the samples): wi
 // A worker's band (curve-apply-worker.ts): smoothing and curves in one module's memory give
 // exactly what the smoothing kernel's band of floats fed to applyRows gives, at the photo's
 // edges and inside it, over more rows than one smoothing call, in place or not.
-test('applyBand: the same bytes as shadowKernel8 then applyRows, band by band', () => {
+test('applyBand: the same bytes as shadowKernel then applyRows, band by band', () => {
   const kernel = wasmKernel();
-  const smooth8 = shadowKernel8();
-  assert.ok(kernel && smooth8);
+  const smooth = shadowKernel();
+  assert.ok(kernel && smooth);
   for (const width of [1, 5, 37]) {
     const height = 70;
     const t = transform(width + 3);
@@ -154,7 +154,7 @@ test('applyBand: the same bytes as shadowKernel8 then applyRows, band by band', 
         const top = Math.max(0, y0 - 1);
         const bottom = Math.min(height, y1 + 1);
         const band = src.slice(top * row, bottom * row);
-        const smoothed = smooth8(band, width, height, y0, y1, top);
+        const smoothed = smooth(band, 255, width, height, y0, y1, top);
         const want = new Uint8Array((y1 - y0) * row);
         const core = band.subarray((y0 - top) * row, (y1 - top) * row);
         // the worker's runs: rows with smoothed pixels read the floats, the others their samples

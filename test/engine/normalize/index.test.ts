@@ -108,3 +108,29 @@ test('ai without a usable model falls back to classic and says why; defaultMode 
   assert.equal(defaultMode(noModel), 'classic');
   assert.equal(defaultMode(makeTestModel({ noContext: true })), 'ai');
 });
+
+test('a spare buffer takes the result, bit for bit what a fresh one gets (the shipped model and classic); a wrong one is refused', async () => {
+  const photo = exposeBy(await loadPhoto('photos/kodak24/kodim23.png', 300), -2);
+  const before = photo.data.slice();
+  for (const mode of ['ai', 'classic'] as const) {
+    for (const opts of [{}, { strength: 0.6 }, { rois: [{ x: 10, y: 10, w: 100, h: 80 }] }]) {
+      const what = `${mode} ${JSON.stringify(opts)}`;
+      const expected = await normalizeImage(photo, { mode, ...opts });
+      // stale contents (the last Normalise's) must not show through
+      const spare = new Float32Array(photo.data.length).fill(Number.NaN);
+      const tiles: TileEvent[] = [];
+      const out = await normalizeImage(photo, { mode, spare, onTile: (e) => tiles.push(e), ...opts });
+      assert.equal(out.data, spare, `${what}: the spare holds the result`);
+      assert.deepEqual(out.data, expected.data, `${what}: same result`);
+      assert.ok(tiles.length > 0, `${what}: tiles still stream`);
+      assert.deepEqual(photo.data, before, `${what}: input untouched`);
+    }
+  }
+  // a model without the transform (tiles stitched) may leave the spare unused: its result is still right
+  const v1 = makeTestModel({ target: 0.45 });
+  const expected = await normalizeImage(photo, { mode: 'ai', modelDir: v1 });
+  assert.deepEqual((await normalizeImage(photo, { mode: 'ai', modelDir: v1, spare: new Float32Array(photo.data.length) })).data, expected.data);
+  for (const bad of [{ spare: new Float32Array(photo.data.length - 3) }, { spare: photo.data }, { spare: new Float32Array(photo.data.length), consumeInput: true }]) {
+    await assert.rejects(normalizeImage(photo, { mode: 'classic', ...bad }), /spare/);
+  }
+});

@@ -1,11 +1,12 @@
-// The deep-shadow smoothing's SIMD kernel (wasm/shadow8.ts, built by `npm run build`) against
-// smoothShadowRows, its JavaScript reference: the same rows changed and every value within
-// 1e-6 (float32 against float64), over odd widths, bands with their margin rows, the photo's
-// edges, and bands with nothing dark.
+// The deep-shadow smoothing's SIMD kernel (wasm/shadow-smooth.ts, built by `npm run build`)
+// against smoothShadowRows, its JavaScript reference: the same rows changed and every value
+// within 1e-6 (float32 against float64), on 8-bit, 16-bit and float samples (RAW headroom above
+// 1 and negative values among them), over odd widths, bands with their margin rows, the
+// photo's edges, and bands with nothing dark.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { smoothShadowRows } from '../../../electron/engine/normalize/shadow-smooth';
-import { shadowKernel8 } from '../../../electron/engine/normalize/shadow-smooth-wasm';
+import { shadowKernel } from '../../../electron/engine/normalize/shadow-smooth-wasm';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -29,16 +30,24 @@ function photo(width: number, height: number, seed: number): Uint8Array {
   return out;
 }
 
+/** The 8-bit photo as 16-bit codes (with the low byte's own detail) or as floats (a few over 1 or below 0). */
+function asDepth(src: Uint8Array, inMax: 255 | 65535 | 1, seed: number): Uint8Array | Uint16Array | Float32Array {
+  const rand = rng(seed);
+  if (inMax === 255) return src;
+  if (inMax === 65535) return Uint16Array.from(src, (v) => Math.min(65535, v * 257 + ((rand() * 257) | 0)));
+  return Float32Array.from(src, (v) => (v === 255 ? 1 + rand() : v === 0 && rand() < 0.1 ? -0.001 : (v + rand()) / 256));
+}
+
 test('the kernel is built and loads', () => {
-  assert.ok(shadowKernel8(), 'dist/wasm/shadow8.wasm missing or not loadable: run npm run build');
+  assert.ok(shadowKernel(), 'dist/wasm/shadow-smooth.wasm missing or not loadable: run npm run build');
 });
 
-for (const width of [1, 2, 3, 6, 37]) {
-  test(`width ${width}: the kernel gives smoothShadowRows' values, band by band`, () => {
-    const kernel = shadowKernel8();
+for (const [width, inMax] of [1, 2, 3, 6, 37].flatMap((w) => ([255, 65535, 1] as const).map((m) => [w, m] as const))) {
+  test(`width ${width}, samples of max ${inMax}: the kernel gives smoothShadowRows' values, band by band`, () => {
+    const kernel = shadowKernel();
     assert.ok(kernel);
     const height = 41;
-    const src = photo(width, height, width);
+    const src = asDepth(photo(width, height, width), inMax, width + inMax);
     const row = width * 3;
     for (const [y0, y1] of [
       [0, height],
@@ -51,9 +60,9 @@ for (const width of [1, 2, 3, 6, 37]) {
       const top = Math.max(0, y0 - 1);
       const bottom = Math.min(height, y1 + 1);
       const band = src.slice(top * row, bottom * row);
-      const want = smoothShadowRows(band, 255, width, height, y0, y1, top);
+      const want = smoothShadowRows(band, inMax, width, height, y0, y1, top);
       const into = new Float32Array((y1 - y0) * row + 5);
-      const got = kernel(band, width, height, y0, y1, top, into);
+      const got = kernel(band, inMax, width, height, y0, y1, top, into);
       assert.equal(got === undefined, want === undefined, `rows ${y0}..${y1}: changed or not, alike`);
       if (!got || !want) continue;
       assert.deepEqual(got.changed, want.changed, `rows ${y0}..${y1}: the same rows changed`);

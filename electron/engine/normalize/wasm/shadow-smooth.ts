@@ -1,14 +1,19 @@
 /**
  * AssemblyScript (built with the other kernels by `npm run build:wasm`, loaded by
- * ../shadow-smooth-wasm.ts): shadow-smooth.ts's smoothShadowRows for 8-bit RGB, the same steps
- * in float32. Rows stream through a ring of three (linear light and its horizontal pass); the
- * horizontal pass runs four floats a step in 128-bit SIMD, the rest is scalar WebAssembly, which
- * alone is several times the speed of the JavaScript loop on typed arrays.
+ * ../shadow-smooth-wasm.ts): shadow-smooth.ts's smoothShadowRows for 8-bit, 16-bit or float32
+ * RGB, the same steps in float32. Rows stream through a ring of three (linear light and its
+ * horizontal pass); the horizontal and vertical passes run four floats a step in 128-bit SIMD,
+ * the rest is scalar WebAssembly, which alone is several times the speed of the JavaScript
+ * loop on typed arrays.
  *
- * Memory (laid out by the caller): rows a0..a1 of 8-bit RGB at inPtr; out f32 rows y0..y1;
- * changed u8 per row y0..y1; lut f32[256] (linear light of each code) and unit f32[256]
- * (code / 255, as the JavaScript path rounds it); enc f32[encN + 2] (linearToSrgb's table,
- * indexed by √v · encN); ring f32[6 · width · 3].
+ * Memory (laid out by the caller): rows a0..a1 of RGB samples at inPtr; out f32 rows y0..y1;
+ * changed u8 per row y0..y1; ring f32[7 · width · 3] + 16 bytes; enc f32[encN + 2] (linearToSrgb's table,
+ * indexed by √v · encN); and by the samples' type:
+ * - 8-bit: lut f32[256] (linear light of each code), unit f32[256] (code / 255, as the
+ *   JavaScript path rounds it);
+ * - 16-bit: lut f32[65536], unit f32[65536] (the same per code);
+ * - float32: lut f32[encN + 2] (srgbToLinear's table over 0..1, linear between entries; the exact
+ *   formula outside), unit unused (a sample is read as it is).
  */
 
 const LR: f32 = 0.2126;
@@ -28,13 +33,35 @@ const QUARTER: f32 = 0.25;
   return a + (load<f32>(encPtr + ((i + 1) << 2)) - a) * (f - <f32>i);
 }
 
+/** srgbToLinear: its table over 0..1, the exact formula above 1, 0 at and below 0 (and for NaN). */
+@inline function toLinear(v: f32, lutPtr: usize, n: f32): f32 {
+  if (!(v > 0)) return 0;
+  if (v >= 1) return <f32>Math.pow((<f64>v + 0.055) / 1.055, 2.4);
+  const f = v * n;
+  const i = <usize>f;
+  const a = load<f32>(lutPtr + (i << 2));
+  return a + (load<f32>(lutPtr + ((i + 1) << 2)) - a) * (f - <f32>i);
+}
+
+/** Sample i of a row as the curves read it unchanged: code / max through `unit`, or the float itself. */
+@inline function unitOf<T>(src: usize, i: i32, unitPtr: usize): f32 {
+  if (isInteger<T>()) return load<f32>(unitPtr + (<usize>load<T>(src + (<usize>i << alignof<T>())) << 2));
+  return load<f32>(src + (<usize>i << 2));
+}
+
+/** Linear light of one sample. */
+@inline function linOf<T>(src: usize, i: i32, lutPtr: usize, n: f32): f32 {
+  if (isInteger<T>()) return load<f32>(lutPtr + (<usize>load<T>(src + (<usize>i << alignof<T>())) << 2));
+  return toLinear(load<f32>(src + (<usize>i << 2)), lutPtr, n);
+}
+
 /** Linear light of photo row y into `dst`; whether it holds a pixel below linHi. */
-function linearise(src: usize, n: i32, lutPtr: usize, dst: usize, linHi: f32): bool {
+function linearise<T>(src: usize, n: i32, lutPtr: usize, tableN: f32, dst: usize, linHi: f32): bool {
   let dark = false;
   for (let i = 0; i < n; i += 3) {
-    const r = load<f32>(lutPtr + (<usize>load<u8>(src + <usize>i) << 2));
-    const g = load<f32>(lutPtr + (<usize>load<u8>(src + <usize>i + 1) << 2));
-    const b = load<f32>(lutPtr + (<usize>load<u8>(src + <usize>i + 2) << 2));
+    const r = linOf<T>(src, i, lutPtr, tableN);
+    const g = linOf<T>(src, i + 1, lutPtr, tableN);
+    const b = linOf<T>(src, i + 2, lutPtr, tableN);
     store<f32>(dst + (<usize>i << 2), r);
     store<f32>(dst + (<usize>(i + 1) << 2), g);
     store<f32>(dst + (<usize>(i + 2) << 2), b);
@@ -76,16 +103,17 @@ function rowPass(s: usize, d: usize, n: i32): void {
   return i;
 }
 
-/** Rows y0..y1 smoothed into outPtr (see shadow-smooth.ts); returns 1 when any pixel changed. */
-export function smoothRows8(
+/** Rows y0..y1 of samples T smoothed into outPtr (see shadow-smooth.ts); returns 1 when any pixel changed. */
+@inline function smoothRows<T>(
   inPtr: usize, a0: i32, outPtr: usize, changedPtr: usize, lutPtr: usize, unitPtr: usize, encPtr: usize, encN: f32, ringPtr: usize,
   width: i32, height: i32, y0: i32, y1: i32, linHi: f32, lo: f32, hi: f32,
 ): i32 {
   const n = width * 3;
-  const rowBytes = <usize>n;
+  const rowBytes = <usize>n << alignof<T>();
   const slotBytes = <usize>n << 2;
   const linP = ringPtr;
   const horP = ringPtr + 3 * slotBytes;
+  const verP = ringPtr + 6 * slotBytes; // the row's vertical pass (four floats a step: 12 bytes of overrun)
   // per ring slot: which photo row its linear light and its horizontal pass hold, and darkness
   let lin0 = -1, lin1 = -1, lin2 = -1;
   let hor0 = -1, hor1 = -1, hor2 = -1;
@@ -102,7 +130,7 @@ export function smoothRows8(
       const sl = r % 3;
       const have = sl === 0 ? lin0 : sl === 1 ? lin1 : lin2;
       if (have === r) continue;
-      const dk = linearise(inPtr + <usize>(r - a0) * rowBytes, n, lutPtr, linP + <usize>sl * slotBytes, linHi);
+      const dk = linearise<T>(inPtr + <usize>(r - a0) * rowBytes, n, lutPtr, encN, linP + <usize>sl * slotBytes, linHi);
       if (sl === 0) { lin0 = r; dark0 = dk; hor0 = -1; }
       else if (sl === 1) { lin1 = r; dark1 = dk; hor1 = -1; }
       else { lin2 = r; dark2 = dk; hor2 = -1; }
@@ -110,10 +138,11 @@ export function smoothRows8(
     const du = up % 3 === 0 ? dark0 : up % 3 === 1 ? dark1 : dark2;
     const dm = y % 3 === 0 ? dark0 : y % 3 === 1 ? dark1 : dark2;
     const dd = dn % 3 === 0 ? dark0 : dn % 3 === 1 ? dark1 : dark2;
-    const o0 = outPtr + (<usize>(y - y0) * rowBytes << 2);
+    const o0 = outPtr + <usize>(y - y0) * slotBytes;
     const s0 = inPtr + <usize>(y - a0) * rowBytes;
     if (!(du || dm || dd)) {
-      for (let c = 0; c < n; c++) store<f32>(o0 + (<usize>c << 2), load<f32>(unitPtr + (<usize>load<u8>(s0 + <usize>c) << 2)));
+      if (isFloat<T>()) memory.copy(o0, s0, slotBytes);
+      else for (let c = 0; c < n; c++) store<f32>(o0 + (<usize>c << 2), unitOf<T>(s0, c, unitPtr));
       store<u8>(changedPtr + <usize>(y - y0), 0);
       continue;
     }
@@ -131,12 +160,18 @@ export function smoothRows8(
     const u = horP + <usize>(up % 3) * slotBytes;
     const d = horP + <usize>(dn % 3) * slotBytes;
     const l = linP + <usize>(y % 3) * slotBytes;
+    const half = f32x4.splat(0.5);
+    const quarter = f32x4.splat(0.25);
+    for (let c = 0; c < n; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(verP + o, f32x4.add(f32x4.mul(half, v128.load(m + o)), f32x4.mul(quarter, f32x4.add(v128.load(u + o), v128.load(d + o)))));
+    }
     let touched = 0;
     for (let c = 0; c < n; c += 3) {
       const q = <usize>c << 2;
-      const r = HALF * load<f32>(m + q) + QUARTER * (load<f32>(u + q) + load<f32>(d + q));
-      const g = HALF * load<f32>(m + q + 4) + QUARTER * (load<f32>(u + q + 4) + load<f32>(d + q + 4));
-      const b = HALF * load<f32>(m + q + 8) + QUARTER * (load<f32>(u + q + 8) + load<f32>(d + q + 8));
+      const r = load<f32>(verP + q);
+      const g = load<f32>(verP + q + 4);
+      const b = load<f32>(verP + q + 8);
       const Y = LR * r + LG * g + LB * b;
       if (Y < linHi) {
         const e = Y * TOE_SLOPE;
@@ -149,13 +184,35 @@ export function smoothRows8(
         store<f32>(o0 + q + 8, encode(lb + al * (b - lb), encPtr, encN));
         touched = 1;
       } else {
-        store<f32>(o0 + q, load<f32>(unitPtr + (<usize>load<u8>(s0 + <usize>c) << 2)));
-        store<f32>(o0 + q + 4, load<f32>(unitPtr + (<usize>load<u8>(s0 + <usize>c + 1) << 2)));
-        store<f32>(o0 + q + 8, load<f32>(unitPtr + (<usize>load<u8>(s0 + <usize>c + 2) << 2)));
+        store<f32>(o0 + q, unitOf<T>(s0, c, unitPtr));
+        store<f32>(o0 + q + 4, unitOf<T>(s0, c + 1, unitPtr));
+        store<f32>(o0 + q + 8, unitOf<T>(s0, c + 2, unitPtr));
       }
     }
     store<u8>(changedPtr + <usize>(y - y0), <u8>touched);
     any |= touched;
   }
   return any;
+}
+
+// one entry per sample type; the arguments as smoothRows's
+export function smoothRows8(
+  inPtr: usize, a0: i32, outPtr: usize, changedPtr: usize, lutPtr: usize, unitPtr: usize, encPtr: usize, encN: f32, ringPtr: usize,
+  width: i32, height: i32, y0: i32, y1: i32, linHi: f32, lo: f32, hi: f32,
+): i32 {
+  return smoothRows<u8>(inPtr, a0, outPtr, changedPtr, lutPtr, unitPtr, encPtr, encN, ringPtr, width, height, y0, y1, linHi, lo, hi);
+}
+
+export function smoothRows16(
+  inPtr: usize, a0: i32, outPtr: usize, changedPtr: usize, lutPtr: usize, unitPtr: usize, encPtr: usize, encN: f32, ringPtr: usize,
+  width: i32, height: i32, y0: i32, y1: i32, linHi: f32, lo: f32, hi: f32,
+): i32 {
+  return smoothRows<u16>(inPtr, a0, outPtr, changedPtr, lutPtr, unitPtr, encPtr, encN, ringPtr, width, height, y0, y1, linHi, lo, hi);
+}
+
+export function smoothRowsF32(
+  inPtr: usize, a0: i32, outPtr: usize, changedPtr: usize, lutPtr: usize, unitPtr: usize, encPtr: usize, encN: f32, ringPtr: usize,
+  width: i32, height: i32, y0: i32, y1: i32, linHi: f32, lo: f32, hi: f32,
+): i32 {
+  return smoothRows<f32>(inPtr, a0, outPtr, changedPtr, lutPtr, unitPtr, encPtr, encN, ringPtr, width, height, y0, y1, linHi, lo, hi);
 }
