@@ -30,6 +30,7 @@ export { listPhotoFiles, type PhotoFile } from './photo-files';
 export { areaResize, downscaleToMaxSide, fitInside } from './image/resize';
 export { floatToU8, rgbFloatToRgba8 } from './image/quantize';
 export { asRgbFloat } from './image/to-float';
+export { reserveFloats, type FloatReservation } from './image/prefault';
 export { linearToSrgbExact, srgbToLinear, srgbToLinearExact } from './image/srgb';
 export { extractTile, planTiles } from './tiles';
 export { processTiled, type StitchStats, type TileEvent } from './stitch';

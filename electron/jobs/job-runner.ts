@@ -23,7 +23,7 @@ import {
   type RgbFloat,
 } from '../engine';
 import type { EngineJob, JobKind, JobNote, JobOf, JobResults } from './job';
-import { cachedWorkingImage, keepSpare, lendSpare } from './working-image-cache';
+import { cachedWorkingImage, keepSpare, lendSpare, reserveSpare } from './working-image-cache';
 
 type Note = RequestContext<JobNote>['note'];
 type Runner<K extends JobKind> = (job: JobOf<K>, signal: AbortSignal, note: Note) => Promise<JobResults[K]>;
@@ -89,6 +89,7 @@ async function runPreview(job: JobOf<'preview'>, signal: AbortSignal, note: Note
   const image = await workingImage(job.path, job.maxSide, signal);
   sendStrips(note, job.jobId, image, 0);
   prewarmModel();
+  reserveSpare(image); // the first Normalise's result, made ready while the photographer looks
   return { jobId: job.jobId, width: image.width, height: image.height };
 }
 

@@ -7,12 +7,14 @@
  * Callers must not write into what they get; the engine never modifies its input.
  *
  * Beside each working image, one spare buffer of its size for a Normalise's result
- * (`lendSpare` / `keepSpare`): a fresh one faults in every page on first write, about 0.1 s at
- * 2048 px here, and the editor's re-Normalise only streams tiles out of it. Jobs run
- * concurrently, so a spare is lent to one job at a time; another gets a fresh buffer.
+ * (`reserveSpare` / `lendSpare` / `keepSpare`): a fresh one faults in every page on first
+ * write, about 0.1 s at 2048 px here, and the editor's Normalise only streams tiles out of it.
+ * The preview reserves it, its pages touched while the photographer looks (image/prefault.ts);
+ * each Normalise keeps its result as the next one's. Jobs run concurrently, so a spare is lent
+ * to one job at a time; another gets a fresh buffer.
  */
 import { stat } from 'node:fs/promises';
-import { isCancelled, type RgbFloat } from '../engine';
+import { isCancelled, reserveFloats, type FloatReservation, type RgbFloat } from '../engine';
 
 const ENTRIES = 2;
 /** Largest image kept: 128 MiB of floats, about a 10 MP photo at full size. */
@@ -76,13 +78,18 @@ export async function cachedWorkingImage(path: string, maxSide: number, signal: 
   }
 }
 
-const spares = new WeakMap<RgbFloat, Float32Array>();
+const spares = new WeakMap<RgbFloat, Float32Array | FloatReservation>();
 
-/** The image's spare result buffer, now the caller's alone (undefined: none is free). */
+/** A spare for the image, its pages touched between event-loop turns until it is lent (none when it has one, or when the image is past the size cap: used once, not kept). */
+export function reserveSpare(image: RgbFloat): void {
+  if (!spares.has(image) && image.data.byteLength <= MAX_KEPT_BYTES) spares.set(image, reserveFloats(image.data.length));
+}
+
+/** The image's spare result buffer, now the caller's alone, its touching stopped (undefined: none is free). */
 export function lendSpare(image: RgbFloat): Float32Array | undefined {
   const spare = spares.get(image);
   spares.delete(image);
-  return spare;
+  return spare instanceof Float32Array ? spare : spare?.take(image.data.length);
 }
 
 /** A finished job's result buffer kept as the image's spare (one per image; it goes with the image). */

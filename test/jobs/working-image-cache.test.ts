@@ -4,7 +4,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RgbFloat } from '../../electron/engine/image/types';
 import { EvenlightError } from '../../electron/engine/errors';
-import { cachedWorkingImage, clearWorkingImageCache, keepSpare, lendSpare, MAX_KEPT_BYTES, workingImageCacheStats } from '../../electron/jobs/working-image-cache';
+import { cachedWorkingImage, clearWorkingImageCache, keepSpare, lendSpare, MAX_KEPT_BYTES, reserveSpare, workingImageCacheStats } from '../../electron/jobs/working-image-cache';
 import { tmpDir } from '../helpers/paths';
 
 const dir = tmpDir('evenlight-wcache-');
@@ -115,4 +115,23 @@ test('a spare result buffer is lent to one job at a time and goes with its image
   keepSpare(image, other);
   assert.equal(lendSpare(image), result, 'one spare an image: the first kept');
   assert.equal(lendSpare({ width: 2, height: 1, data: new Float32Array(6) }), undefined, 'spares are per image');
+});
+
+test('a reserved spare is lent once, and no longer touched once lent; none for an image past the size cap', async () => {
+  // three slices of image/prefault.ts: touching takes several event-loop turns
+  const image: RgbFloat = { width: 4000, height: 1000, data: new Float32Array(12e6) };
+  reserveSpare(image);
+  const spare = lendSpare(image); // before any turn has touched it
+  assert.ok(spare instanceof Float32Array && spare.length === 12e6 && spare.buffer !== image.data.buffer);
+  spare.fill(7);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(spare.every((v) => v === 7), "the job's result is not written over");
+  assert.equal(lendSpare(image), undefined);
+  reserveSpare(image);
+  reserveSpare(image);
+  assert.ok(lendSpare(image), 'one reservation');
+  assert.equal(lendSpare(image), undefined);
+  const huge: RgbFloat = { width: MAX_KEPT_BYTES / 12 + 1, height: 1, data: new Float32Array(MAX_KEPT_BYTES / 4 + 3) };
+  reserveSpare(huge);
+  assert.equal(lendSpare(huge), undefined);
 });
