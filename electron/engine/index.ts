@@ -45,7 +45,7 @@ export { simdStatus } from './normalize/simd';
 export { wasmKernel } from './normalize/curve-apply-wasm';
 export { areaResize8 } from './normalize/thumbnail-wasm';
 export { applyTransformRows } from './normalize/curve-apply';
-export { applyTransformBands } from './normalize/curve-apply-pool';
+export { applyTransformBands, startTransformWorkers } from './normalize/curve-apply-pool';
 export { shadowSmoothing, smoothShadowRows } from './normalize/shadow-smooth';
 export { shadowKernel } from './normalize/shadow-smooth-wasm';
 export { fuseFrames, halve, pushOf, SPAN } from './normalize/virtual-bracket';

@@ -16,7 +16,7 @@ import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
 import { checkStrength, defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
 import { applyPhotoTransform, photoTransform, predictTransform } from './normalize/ai';
-import { applyTransformBands } from './normalize/curve-apply-pool';
+import { applyTransformBands, startTransformWorkers } from './normalize/curve-apply-pool';
 import { areaResizeNchw } from './normalize/thumbnail';
 
 export interface NormalizeFileOptions extends Omit<NormalizeOptions, 'onReport'> {
@@ -130,6 +130,7 @@ export async function normalizeFile(input: string, output: string, opts: Normali
   checkStrength(opts.strength, input); // the fast path below skips normalizeImage's own check
   const loading = fastPathSession(opts);
   if (loading) {
+    startTransformWorkers(); // beside the decode, not after it
     const fast = await normalizeFileFast(input, output, format, loading, opts);
     if (fast) return fast;
   }

@@ -17,6 +17,7 @@ import {
   rgbFloatToRgba8,
   roiMask,
   runBatch,
+  startTransformWorkers,
   withWritePolicy,
   writeImage,
   type RequestContext,
@@ -76,12 +77,14 @@ function sendStrips(note: Note, jobId: string, image: RgbFloat, layer: number): 
  * The shipped model's session starts loading (in its own thread) once the first photo's preview
  * is on screen, while the photographer looks at it, so that the first Normalise pays for
  * inference only; started with the decode instead, it delayed the preview by about 0.35 s. A
- * model that cannot load is reported by that Normalise, as before.
+ * model that cannot load is reported by that Normalise, as before. The transform's workers
+ * (curve-apply-pool.ts) start then too.
  */
 function prewarmModel(): void {
   if (prewarmed) return; // once per worker: getModel caches the session, and this reads the manifest
   prewarmed = true;
   if (defaultMode() === 'ai') getModel(defaultModelDir()).catch(() => undefined);
+  startTransformWorkers();
 }
 let prewarmed = false;
 

@@ -29,10 +29,8 @@ import { areaResizeNchw } from './thumbnail';
 import { hideLights } from './meter-lights';
 import { virtualBracket, withVirtualBracket } from './virtual-bracket';
 import { headroomScale, linearGainCurve, type GainCurve } from './headroom';
-import { shadowSmoothing, smoothShadowRows } from './shadow-smooth';
-import { shadowKernel } from './shadow-smooth-wasm';
-import { applyTransformRows, transformFromOutputs, type CurveTransform } from './curve-apply';
-import { wasmKernel } from './curve-apply-wasm';
+import { transformFromOutputs, type CurveTransform } from './curve-apply';
+import { applyTransformBands } from './curve-apply-pool';
 
 export interface AiOptions {
   /** meter (build the context thumbnail) on this rectangle instead of the whole photo */
@@ -141,40 +139,27 @@ export interface ApplyPhotoOptions {
 }
 
 /**
- * A float photo's transform applied a band of 224 rows (one row of UI tiles) at a time, into
- * `dst`: floats (outMax 1; `image.data` itself is fine) or integer samples (outMax 255 or
- * 65535: the file path writes them as they are, with no float result to quantise), in the SIMD
- * kernel where the install has it (float32: within about 1e-6 of applyTransformRows, an integer
- * one code apart about once in 10⁵). Deep shadows are smoothed first where the transform lifts
- * them (shadow-smooth.ts; its SIMD kernel where the install has it, within 1e-5).
+ * A float photo's transform applied a band of 224 rows (one row of UI tiles) at a time, on
+ * every core (curve-apply-pool.ts), into `dst`: floats (outMax 1; `image.data` itself is fine)
+ * or integer samples (outMax 255 or 65535: the file path writes them as they are, with no float
+ * result to quantise). The workers run the SIMD kernel where the install has it (float32:
+ * within about 1e-6 of applyTransformRows, an integer one code apart about once in 10⁵). Deep
+ * shadows are smoothed first where the transform lifts them (shadow-smooth.ts; its SIMD kernel
+ * where the install has it, within 1e-5).
  */
 export async function applyPhotoTransform(image: RgbFloat, known: PhotoTransform, dst: Float32Array | Uint8Array | Uint16Array, outMax: 1 | 255 | 65535, opts: ApplyPhotoOptions = {}): Promise<void> {
-  const { pre, t } = known;
-  const { width: W, height: H } = image;
-  const bands: Array<[number, number]> = [];
-  for (let y = 0; y < H; y += DEFAULT_TILE_SIZE) bands.push([y, Math.min(H, y + DEFAULT_TILE_SIZE)]);
-  // each band's smoothed shadows are taken before the band above it is written (in place, that
-  // band's last rows are this one's margin)
-  const smooth = shadowSmoothing(t);
-  const bufs = smooth ? [0, 1].map(() => new Float32Array(Math.min(H, DEFAULT_TILE_SIZE) * W * 3)) : [];
-  const smoothRows = shadowKernel() ?? smoothShadowRows;
-  const shadowOf = (i: number): Float32Array | undefined => {
-    const band = bands[i];
-    return smooth && band ? smoothRows(image.data, 1, W, H, band[0], band[1], 0, bufs[i % 2])?.values : undefined;
-  };
-  const simd = wasmKernel();
-  let shadow = shadowOf(0);
-  for (const [i, [y0, y1]] of bands.entries()) {
-    const next = shadowOf(i + 1);
-    const io = { inMax: 1, outMax, pre, height: H, gridRect: opts.gridRect, strength: opts.strength, shadow };
-    if (simd) simd.applyRows(image.data, dst, W, y0, y1, t, io);
-    else applyTransformRows(image.data, dst, W, y0, y1, t, io);
-    shadow = next;
-    opts.onBand?.(y0, y1);
-    // a band at a time: cancellation and progress events get their turn
-    if (bands.length > 1) await new Promise<void>((r) => setImmediate(r));
-    throwIfAborted(opts.signal);
-  }
+  const expected = outMax === 1 ? Float32Array : outMax === 255 ? Uint8Array : Uint16Array;
+  if (!(dst instanceof expected)) throw new RangeError(`applyPhotoTransform: outMax ${outMax} takes a ${expected.name}`);
+  const { width, height } = image;
+  await applyTransformBands(image, known.t, {
+    dst: { width, height, data: dst },
+    strength: opts.strength,
+    pre: known.pre,
+    gridRect: opts.gridRect,
+    signal: opts.signal,
+    onBand: opts.onBand,
+    bandRows: DEFAULT_TILE_SIZE,
+  });
 }
 
 /** v2 path: one network run on the thumbnail, then the transform over the photo, a band of tiles at a time. */

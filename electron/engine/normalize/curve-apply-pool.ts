@@ -1,31 +1,42 @@
 /**
- * The transform over a whole photo on every core: the photo stays as decoded (8- or 16-bit,
- * interleaved RGB: no float copy, no second full-size buffer) and worker threads take bands of
- * 224 rows (one row of UI tiles) as they free up; a band travels as a transferred copy of a
- * few MB and is written back in place. Workers are started once per process and unref'd
+ * The transform over a whole photo on every core: worker threads take bands of 224 rows (one
+ * row of UI tiles) as they free up, and the photo stays as it is (8- or 16-bit as decoded, or
+ * the float photo of a RAW and of the app's working image: no second full-size buffer). A band
+ * is copied into a buffer shared with its worker, which writes its output into another; both
+ * are kept for the next band and the next photo, since a fresh few-MB buffer per band costs
+ * more in page faults than the copy itself. Workers are started once per process and unref'd
  * while idle.
  *
- *   applyTransformBands(raster, t, { dst?, strength?, signal?, onBand? }) -> Promise<void>
+ *   startTransformWorkers()   start the workers now (while a photo decodes) rather than with the first band
+ *   applyTransformBands(src, t, { dst?, strength?, pre?, gridRect?, signal?, onBand?, bandRows? }) -> Promise<void>
+ *     src, dst: interleaved RGB, 8-bit, 16-bit or float (0..1, RAW headroom above); dst
+ *     defaults to src (in place: each band's margin row is copied before the band above it is
+ *     written back)
  */
 import { availableParallelism } from 'node:os';
 import { startWorker } from '../worker-thread';
 import { connectWorker, type RpcWorker } from '../worker-rpc';
 import { throwIfAborted } from '../errors';
 import type { CurveTransform } from './curve-apply';
+import type { GainCurve } from './headroom';
 import { RADIUS, shadowSmoothing } from './shadow-smooth';
-import type { BandRequest } from './curve-apply-worker';
+import type { BandRequest, BandSamples } from './curve-apply-worker';
 
-export interface IntRaster {
+export interface SampleRaster {
   width: number;
   height: number;
   /** width·height·3 samples */
-  data: Uint8Array | Uint16Array;
+  data: BandSamples;
 }
 
 export interface SharedApplyOptions {
-  /** write here instead of in place (e.g. 8-bit in, 16-bit out); same size */
-  dst?: IntRaster;
+  /** write here instead of in place (e.g. 8-bit in, 16-bit out; float in, 8-bit out); same size */
+  dst?: SampleRaster;
   strength?: number;
+  /** RAW headroom's map (headroom.ts), float input only */
+  pre?: GainCurve;
+  /** where the grid lies, when not over the whole photo (a metering region) */
+  gridRect?: { x: number; y: number; w: number; h: number };
   signal?: AbortSignal;
   /** rows y0..y1 are final */
   onBand?: (y0: number, y1: number) => void;
@@ -33,7 +44,6 @@ export interface SharedApplyOptions {
   bandRows?: number;
 }
 
-type BandOut = Uint8Array | Uint16Array;
 type PoolWorker = RpcWorker<BandRequest>;
 
 let pool: PoolWorker[] | undefined;
@@ -54,23 +64,54 @@ function workers(): PoolWorker[] {
   return pool;
 }
 
-function runBand(w: PoolWorker, req: BandRequest): Promise<BandOut> {
-  return w.call<BandOut>(req, { transfer: [req.band.buffer as ArrayBuffer] }).result;
+/** The workers start (a thread each, and its kernel compiled: about 0.1 s) while the caller does something else. */
+export function startTransformWorkers(): void {
+  workers();
 }
 
-export async function applyTransformBands(src: IntRaster, t: CurveTransform, opts: SharedApplyOptions = {}): Promise<void> {
+/** Shared band buffers (in, out) between calls, up to this many bytes in all. A lane takes a
+ * pair for the whole call (calls may run at once: the app's engine worker serves jobs
+ * concurrently) and gives it back at its end. */
+const KEEP_BYTES = 96 * 1024 * 1024;
+interface LaneBuffers {
+  input: SharedArrayBuffer;
+  output: SharedArrayBuffer;
+}
+const free: LaneBuffers[] = [];
+
+function takeBuffers(inBytes: number, outBytes: number): LaneBuffers {
+  const k = free.pop();
+  return {
+    input: k && k.input.byteLength >= inBytes ? k.input : new SharedArrayBuffer(inBytes),
+    output: k && k.output.byteLength >= outBytes ? k.output : new SharedArrayBuffer(outBytes),
+  };
+}
+
+function giveBack(k: LaneBuffers): void {
+  const bytes = (b: LaneBuffers): number => b.input.byteLength + b.output.byteLength;
+  if (free.reduce((s, b) => s + bytes(b), 0) + bytes(k) <= KEEP_BYTES) free.push(k);
+}
+
+function view(like: BandSamples, buf: SharedArrayBuffer, length: number): BandSamples {
+  return like instanceof Uint8Array ? new Uint8Array(buf, 0, length) : like instanceof Uint16Array ? new Uint16Array(buf, 0, length) : new Float32Array(buf, 0, length);
+}
+
+const maxOf = (a: BandSamples): number => (a instanceof Uint8Array ? 255 : a instanceof Uint16Array ? 65535 : 1);
+
+export async function applyTransformBands(src: SampleRaster, t: CurveTransform, opts: SharedApplyOptions = {}): Promise<void> {
   const dst = opts.dst ?? src;
   if (dst.width !== src.width || dst.height !== src.height || dst.data.length !== src.data.length) throw new RangeError('destination size differs from the source');
+  if (opts.pre && !(src.data instanceof Float32Array)) throw new RangeError('a headroom map takes float input');
   const rows = opts.bandRows ?? 224;
   const row = src.width * 3;
   const bands: Array<[number, number]> = [];
   for (let y = 0; y < src.height; y += rows) bands.push([y, Math.min(src.height, y + rows)]);
-  const bitsOf = (a: Uint8Array | Uint16Array): 8 | 16 => (a instanceof Uint8Array ? 8 : 16);
-  const io = { inMax: bitsOf(src.data) === 8 ? 255 : 65535, outMax: bitsOf(dst.data) === 8 ? 255 : 65535, strength: opts.strength ?? 1, height: src.height };
-  // deep shadows smoothed (shadow-smooth.ts): each band travels with RADIUS rows of margin; the
-  // rows above it come from a copy taken before the band above could be written back in place
+  const io = { inMax: maxOf(src.data), outMax: maxOf(dst.data), strength: opts.strength ?? 1, height: src.height, gridRect: opts.gridRect };
+  // deep shadows smoothed (shadow-smooth.ts): each band travels with RADIUS rows of margin; in
+  // place, the rows above it come from a copy taken before the band above was written back
   const margin = shadowSmoothing(t) ? RADIUS : 0;
-  const tails: Array<Uint8Array | Uint16Array | undefined> = [];
+  const inPlace = dst.data.buffer === src.data.buffer;
+  const tails: Array<BandSamples | undefined> = [];
   const ws = workers();
   let next = 0;
   let failure: Error | undefined;
@@ -84,9 +125,14 @@ export async function applyTransformBands(src: IntRaster, t: CurveTransform, opt
     }
   };
   const lane = async (w: PoolWorker): Promise<void> => {
-    // one band buffer per lane, sent and returned again: a fresh few-MB buffer per band costs
-    // more in page faults than the copy itself (a third of a 36 MP photo's main-thread time)
-    let spare: ArrayBuffer | undefined;
+    const bufs = takeBuffers((rows + 2 * margin) * row * src.data.BYTES_PER_ELEMENT, rows * row * dst.data.BYTES_PER_ELEMENT);
+    try {
+      await runLane(w, bufs);
+    } finally {
+      giveBack(bufs);
+    }
+  };
+  const runLane = async (w: PoolWorker, bufs: LaneBuffers): Promise<void> => {
     while (next < bands.length && !failure) {
       if (opts.signal?.aborted) return;
       const b = next++;
@@ -94,20 +140,16 @@ export async function applyTransformBands(src: IntRaster, t: CurveTransform, opt
       try {
         const top = Math.max(0, y0 - margin);
         const bottom = Math.min(src.height, y1 + margin);
-        const from = src.data.subarray(y0 * row, bottom * row);
-        const length = (bottom - top) * row;
-        const bytes = length * from.BYTES_PER_ELEMENT;
-        if (!spare || spare.byteLength < bytes) spare = new ArrayBuffer((rows + 2 * margin) * row * from.BYTES_PER_ELEMENT);
-        const band = from instanceof Uint8Array ? new Uint8Array(spare, 0, length) : new Uint16Array(spare, 0, length);
+        const band = view(src.data, bufs.input, (bottom - top) * row);
         const above = tails[b];
         if (above) band.set(above);
-        band.set(from, (y0 - top) * row);
+        else band.set(src.data.subarray(top * row, y0 * row));
+        band.set(src.data.subarray(y0 * row, bottom * row), (y0 - top) * row);
         tails[b] = undefined;
-        if (margin && b + 1 < bands.length) tails[b + 1] = src.data.slice(Math.max(y0, y1 - margin) * row, y1 * row);
-        spare = undefined; // transferred
-        const out = await runBand(w, { band, above: y0 - top, outBits: bitsOf(dst.data), width: src.width, y0, y1, t, io, smooth: margin > 0 });
+        if (inPlace && margin && b + 1 < bands.length) tails[b + 1] = src.data.slice(Math.max(y0, y1 - margin) * row, y1 * row);
+        const out = view(dst.data, bufs.output, (y1 - y0) * row);
+        await w.call({ band, out, above: y0 - top, width: src.width, y0, y1, t, io, smooth: margin > 0, preGain: opts.pre?.gain }).result;
         dst.data.set(out, y0 * row);
-        if (out.buffer.byteLength >= bytes) spare = out.buffer as ArrayBuffer;
       } catch (err) {
         failure ??= err as Error;
         return;

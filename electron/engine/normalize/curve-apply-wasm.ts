@@ -17,7 +17,7 @@
 import { SRGB_TABLE_N } from '../image/srgb';
 import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
 import { HI, LIN_HI, LO } from './shadow-smooth';
-import { SHADOW_TABLE_BYTES, shadowRingBytes, writeShadowTables } from './shadow-smooth-wasm';
+import { shadowRingBytes, shadowTableBytes, writeShadowTablesFor } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
 
 type In = Uint8Array | Uint16Array | Float32Array;
@@ -32,7 +32,7 @@ export interface Kernel {
    * the deep shadows are smoothed first (shadow-smooth.ts) in the same module's memory: the
    * smoothed floats stay in a few cached rows instead of travelling as a band of their own.
    */
-  applyBand(band: Uint8Array, above: number, dst: Uint8Array, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo, smooth: boolean): void;
+  applyBand(band: In, above: number, dst: Out, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo, smooth: boolean): void;
 }
 
 type Fn = (...args: number[]) => number;
@@ -52,6 +52,12 @@ function kindOf(a: In | Out, max: number, what: string): number {
 
 /** Bytes a sample of this kind takes. */
 const BYTES = [1, 4, 2];
+/** The smoothing's entry in the module per input kind (wasm/shadow-smooth.ts). */
+const SMOOTH_ENTRY = ['smoothRows8', 'smoothRowsF32', 'smoothRows16'];
+
+function samplesAt(kind: number, buf: ArrayBuffer, at: number, length: number): In {
+  return kind === F32 ? new Float32Array(buf, at, length) : kind === U16 ? new Uint16Array(buf, at, length) : new Uint8Array(buf, at, length);
+}
 
 /**
  * Input bytes per kernel call. The rows are copied into the module's memory and the result out
@@ -64,7 +70,6 @@ const SMOOTH_ROWS = 16;
 
 export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
   const applyRows = module.exports.applyRows as Fn;
-  const smoothRows8 = module.exports.smoothRows8 as Fn;
 
   /**
    * Lays out the transform's tables (and RAW headroom's, io.pre) and `extra` blocks after them,
@@ -141,35 +146,40 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
       }
     },
     applyBand(band, above, dst, width, y0, y1, t, io, smooth) {
-      const rowBytes = width * 3;
+      const rowLen = width * 3;
       const a0 = y0 - above;
-      const rows = band.length / rowBytes;
+      const rows = band.length / rowLen;
       if (!Number.isInteger(rows) || rows < above + y1 - y0) throw new RangeError('the band does not hold rows y0..y1');
-      const n = (y1 - y0) * rowBytes;
+      const n = (y1 - y0) * rowLen;
+      const inKind = kindOf(band, io.inMax, 'input');
+      const outKind = kindOf(dst, io.outMax, 'output');
+      const inRow = rowLen * BYTES[inKind];
+      const outRow = rowLen * BYTES[outKind];
+      const tables = shadowTableBytes(io.inMax);
       // in (the whole band), out, smoothed rows, their flags, the smoothing's tables and ring
-      if (io.inMax !== 255 || io.outMax !== 255) throw new RangeError('applyBand takes 8-bit samples in and out');
-      const { run, at } = prepare(width, t, io, U8, U8, [band.length + 48, n + 48, 4 * SMOOTH_ROWS * rowBytes + 48, SMOOTH_ROWS, ...SHADOW_TABLE_BYTES, shadowRingBytes(rowBytes)]);
+      const { run, at } = prepare(width, t, io, inKind, outKind, [band.length * BYTES[inKind] + 48, n * BYTES[outKind] + 48, 4 * SMOOTH_ROWS * rowLen + 48, SMOOTH_ROWS, ...(smooth ? tables : [0, 0, 0]), smooth ? shadowRingBytes(rowLen) : 0]);
       const [pIn, pOut, pSmooth, pChanged, pLut, pUnit, pEnc, pRing] = at;
       const buf = module.buffer;
-      new Uint8Array(buf, pIn, band.length).set(band);
-      if (!smooth) run(pIn + above * rowBytes, pOut, y0, y1, 0);
+      samplesAt(inKind, buf, pIn, band.length).set(band);
+      if (!smooth) run(pIn + above * inRow, pOut, y0, y1, 0);
       else {
-        writeShadowTables(buf, pLut, pUnit, pEnc);
+        writeShadowTablesFor(io.inMax, buf, pLut, pUnit, pEnc);
+        const smoothRows = module.exports[SMOOTH_ENTRY[inKind]] as Fn;
         const changed = new Uint8Array(buf, pChanged, SMOOTH_ROWS);
         for (let a = y0; a < y1; a += SMOOTH_ROWS) {
           const b = Math.min(y1, a + SMOOTH_ROWS);
-          const any = smoothRows8(pIn, a0, pSmooth, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, io.height, a, b, LIN_HI, LO, HI);
+          const any = smoothRows(pIn, a0, pSmooth, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, io.height, a, b, LIN_HI, LO, HI);
           // runs of rows with and without smoothed pixels: the rows without read their samples
           for (let r = a; r < b; ) {
             const flag = any ? changed[r - a] : 0;
             let e = r + 1;
             while (e < b && (any ? changed[e - a] : 0) === flag) e++;
-            run(pIn + (r - a0) * rowBytes, pOut + (r - y0) * rowBytes, r, e, flag ? pSmooth + (r - a) * rowBytes * 4 : 0);
+            run(pIn + (r - a0) * inRow, pOut + (r - y0) * outRow, r, e, flag ? pSmooth + (r - a) * rowLen * 4 : 0);
             r = e;
           }
         }
       }
-      dst.set(new Uint8Array(buf, pOut, n));
+      dst.set(samplesAt(outKind, buf, pOut, n));
     },
   };
 });

@@ -1,9 +1,10 @@
 /**
  * The deep-shadow smoothing with the kernel wasm/shadow-smooth.ts (loaded by simd.ts):
  * shadow-smooth.ts's smoothShadowRows in float32 on 8-bit, 16-bit or float samples, several
- * times its speed; a test holds the two within 1e-5. The transform workers use it for integer
- * bands, the float photos' band loop (normalize/ai.ts: RAW, the editor's working image) for
- * float ones; an install without the .wasm takes smoothShadowRows.
+ * times its speed; a test holds the two within 1e-6. The transform's module holds the same code
+ * and runs it inside its bands (curve-apply-wasm.ts applyBand, with this file's tables); this
+ * module alone is the smoothing by itself, which the tests and `npm run bench -- simd` hold
+ * against smoothShadowRows.
  *
  *   shadowKernel() -> ((src, inMax, width, height, y0, y1, srcRow0?, into?) => SmoothedRows | undefined) | undefined
  *     the arguments and result of smoothShadowRows (inMax 255, 65535, or 1 for floats)
@@ -18,17 +19,16 @@ export type ShadowKernel = (src: Samples, inMax: number, width: number, height: 
 
 type SmoothRows = (...args: number[]) => number;
 
-/** Bytes of the 8-bit kernel's tables (lut, unit, enc), laid out as three blocks. */
-export const SHADOW_TABLE_BYTES = [1024, 1024, 4 * LINEAR_TO_SRGB_TABLE.length] as const;
 
 /** Bytes of the kernel's ring for rows of rowLen floats: three rows of linear light, three of their horizontal pass, one of the vertical, and SIMD's overrun. */
 export function shadowRingBytes(rowLen: number): number {
   return 4 * 7 * rowLen + 64;
 }
 
-/** The 8-bit kernel's tables into a module's memory at the three blocks of SHADOW_TABLE_BYTES (any module that holds smoothRows8). */
-export function writeShadowTables(buf: ArrayBuffer, pLut: number, pUnit: number, pEnc: number): void {
-  writeTables(buf, 255, pLut, pUnit, pEnc);
+/** Bytes of the kernel's tables (lut, unit, enc) for samples of full scale inMax, laid out as three blocks. */
+export function shadowTableBytes(inMax: number): [number, number, number] {
+  const k = KINDS[kindOf(inMax)];
+  return [4 * k.lut().length, 4 * k.unit().length, 4 * LINEAR_TO_SRGB_TABLE.length];
 }
 
 /** Per sample type: the kernel's entry, its tables (lut: linear light; unit: as read unchanged) and their floats. */
@@ -45,7 +45,8 @@ function kindOf(inMax: number): keyof typeof KINDS {
   throw new RangeError(`shadow kernel: samples of max ${inMax}`);
 }
 
-function writeTables(buf: ArrayBuffer, inMax: number, pLut: number, pUnit: number, pEnc: number): void {
+/** The kernel's tables into a module's memory at the three blocks of shadowTableBytes (any module that holds the smoothing). */
+export function writeShadowTablesFor(inMax: number, buf: ArrayBuffer, pLut: number, pUnit: number, pEnc: number): void {
   const k = KINDS[kindOf(inMax)];
   const lut = k.lut();
   const unit = k.unit();
@@ -61,15 +62,13 @@ export const shadowKernel = kernelOnce('shadow-smooth', (module): ShadowKernel =
     const a0 = Math.max(0, y0 - RADIUS);
     const a1 = Math.min(height, y1 + RADIUS);
     const rows = y1 - y0;
-    const lutN = k.lut().length;
-    const unitN = k.unit().length;
     // layout: in, out, changed, lut, unit, enc, ring
-    const at = module.layout([(a1 - a0) * rowLen * k.bytes + 16, 4 * rows * rowLen, rows, 4 * lutN, 4 * unitN, 4 * LINEAR_TO_SRGB_TABLE.length, shadowRingBytes(rowLen)]);
+    const at = module.layout([(a1 - a0) * rowLen * k.bytes + 16, 4 * rows * rowLen, rows, ...shadowTableBytes(inMax), shadowRingBytes(rowLen)]);
     const [pIn, pOut, pChanged, pLut, pUnit, pEnc, pRing] = at;
     const buf = module.buffer;
     const view = k.bytes === 1 ? Uint8Array : k.bytes === 2 ? Uint16Array : Float32Array;
     new view(buf, pIn, (a1 - a0) * rowLen).set(src.subarray((a0 - srcRow0) * rowLen, (a1 - srcRow0) * rowLen));
-    writeTables(buf, inMax, pLut, pUnit, pEnc);
+    writeShadowTablesFor(inMax, buf, pLut, pUnit, pEnc);
     const smooth = module.exports[k.entry] as SmoothRows;
     const any = smooth(pIn, a0, pOut, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, height, y0, y1, LIN_HI, LO, HI);
     if (!any) return undefined;

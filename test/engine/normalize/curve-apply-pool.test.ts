@@ -9,6 +9,7 @@ import { applyTransformRows, type CurveTransform, type PixelIo } from '../../../
 import { wasmKernel } from '../../../electron/engine/normalize/curve-apply-wasm';
 import { applyTransformBands } from '../../../electron/engine/normalize/curve-apply-pool';
 import { shadowSmoothing, smoothShadowRows } from '../../../electron/engine/normalize/shadow-smooth';
+import { linearGainCurve } from '../../../electron/engine/normalize/headroom';
 
 function transform(): CurveTransform {
   const k = 8;
@@ -90,3 +91,52 @@ for (const [inBits, outBits] of [[8, 8], [8, 16], [16, 16]] as const) {
     }
   });
 }
+
+// Float photos (a RAW, the app's working image) on the workers too: in place and into 8- or
+// 16-bit output, with RAW headroom's map, deep shadows smoothed or not, against one pass of the
+// references (smoothShadowRows, applyTransformRows) over the whole photo.
+for (const outMax of [1, 255, 65535] as const) {
+  test(`float in, ${outMax === 1 ? 'float' : outMax === 255 ? '8-bit' : '16-bit'} out: bands on workers equal one pass of the references`, async () => {
+    const n = width * height * 3;
+    const lifted = transform();
+    for (let c = 0; c < lifted.gh * lifted.gw; c++) for (let j = 0; j < lifted.knots.length; j++) lifted.curves[c * lifted.knots.length + j] = lifted.knots[j] ** 0.25;
+    // near-black speckle, brighter rows, and headroom above 1 in some of them
+    const src = Float32Array.from(noise(n, 1000, 11), (v, i) => (Math.floor(i / (width * 3)) % 17 === 0 ? 0.5 + v / 600 : v / 150000));
+    for (const [t, pre] of [[transform(), undefined], [lifted, undefined], [lifted, linearGainCurve(1.8)]] as const) {
+      const shadow = shadowSmoothing(t) ? smoothShadowRows(src, 1, width, height, 0, height)?.values : undefined;
+      const make = () => (outMax === 1 ? new Float32Array(n) : outMax === 255 ? new Uint8Array(n) : new Uint16Array(n));
+      const want = make();
+      applyTransformRows(src, want, width, 0, height, t, { inMax: 1, outMax, height, strength: 0.9, pre, shadow });
+      for (const bandRows of [40, 7]) {
+        const photo = { width, height, data: src.slice() };
+        const dst = outMax === 1 ? undefined : { width, height, data: make() };
+        const seen: number[] = [];
+        await applyTransformBands(photo, t, { dst, strength: 0.9, pre, bandRows, onBand: (y0) => seen.push(y0) });
+        const got = (dst ?? photo).data;
+        let diff = 0;
+        for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
+        const what = `bands of ${bandRows}${shadow ? ', smoothed' : ''}${pre ? ', headroom' : ''}`;
+        assert.ok(diff <= (outMax === 1 ? 1e-5 : 1), `${what}: pool and one pass differ by ${diff}`);
+        assert.deepEqual(seen, Array.from({ length: Math.ceil(height / bandRows) }, (_, b) => b * bandRows), `${what}: every band once, in order`);
+        if (dst) assert.deepEqual(photo.data, src, `${what}: the source left as it was`);
+      }
+    }
+  });
+}
+
+test('two photos at once on the same workers: each gets its own result (band buffers are not shared between calls)', async () => {
+  const t = transform();
+  const n = width * height * 3;
+  const a = new Uint8Array(noise(n, 255, 21));
+  const b = new Uint8Array(noise(n, 255, 22));
+  const want = (src: Uint8Array, strength: number) => {
+    const out = new Uint8Array(n);
+    onePass(src, out, t, { inMax: 255, outMax: 255, height, strength });
+    return out;
+  };
+  const pa = { width, height, data: a.slice() };
+  const pb = { width, height, data: b.slice() };
+  await Promise.all([applyTransformBands(pa, t, { strength: 1, bandRows: 7 }), applyTransformBands(pb, t, { strength: 0.5, bandRows: 7 })]);
+  assert.deepEqual(pa.data, want(a, 1));
+  assert.deepEqual(pb.data, want(b, 0.5));
+});

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { applyTransformRows, type CurveTransform, type PixelIo } from '../../../electron/engine/normalize/curve-apply';
 import { wasmKernel } from '../../../electron/engine/normalize/curve-apply-wasm';
 import { shadowKernel } from '../../../electron/engine/normalize/shadow-smooth-wasm';
+import { smoothShadowRows } from '../../../electron/engine/normalize/shadow-smooth';
 import { linearGainCurve } from '../../../electron/engine/normalize/headroom';
 
 function rng(seed: number): () => number {
@@ -130,6 +131,15 @@ test('smoothed shadows (a float band the curves read instead of the samples): wi
   }
 });
 
+/** Near-black speckle with bright rows and columns: rows with and without smoothed pixels. */
+function speckle(width: number, height: number, rand: () => number): Uint8Array {
+  return Uint8Array.from({ length: width * height * 3 }, (_, i) => {
+    const y = Math.floor(i / (width * 3));
+    const x = Math.floor(i / 3) % width;
+    return y % 23 < 4 || x % 9 === 4 ? 60 + ((rand() * 190) | 0) : (rand() * 7) | 0;
+  });
+}
+
 // A worker's band (curve-apply-worker.ts): smoothing and curves in one module's memory give
 // exactly what the smoothing kernel's band of floats fed to applyRows gives, at the photo's
 // edges and inside it, over more rows than one smoothing call, in place or not.
@@ -140,13 +150,7 @@ test('applyBand: the same bytes as shadowKernel then applyRows, band by band', (
   for (const width of [1, 5, 37]) {
     const height = 70;
     const t = transform(width + 3);
-    // near-black speckle with bright rows and columns: rows with and without smoothed pixels
-    const rand = rng(width + 17);
-    const src = Uint8Array.from({ length: width * height * 3 }, (_, i) => {
-      const y = Math.floor(i / (width * 3));
-      const x = Math.floor(i / 3) % width;
-      return y % 23 < 4 || x % 9 === 4 ? 60 + ((rand() * 190) | 0) : (rand() * 7) | 0;
-    });
+    const src = speckle(width, height, rng(width + 17));
     const row = width * 3;
     for (const [y0, y1] of [[0, height], [0, 19], [19, 58], [58, height], [1, 3]]) {
       for (const strength of [1, 0.7]) {
@@ -281,4 +285,47 @@ test('other depths are refused, not misread', () => {
   assert.throws(() => kernel.applyRows(new Uint16Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 255, outMax: 255, height: 1 }), /input: Uint16Array at full scale 255/);
   assert.throws(() => kernel.applyRows(new Float32Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 1, outMax: 65535, height: 1 }), /output: Uint8Array/);
   assert.throws(() => kernel.applyRows(new Uint8Array(12), new Uint8Array(12), 4, 0, 1, t, { inMax: 255, outMax: 255, height: 1, pre: linearGainCurve(0.5) }), /float input/);
+});
+
+// A worker's band of 16-bit or float samples (a TIFF from a raw converter; a RAW, the editor's
+// working image): smoothing and curves in one module's memory against the references,
+// smoothShadowRows then applyTransformRows, for every output depth, with RAW headroom's map.
+test('applyBand on 16-bit and float bands: the references\' values, smoothed or not', () => {
+  const kernel = wasmKernel();
+  assert.ok(kernel);
+  for (const width of [1, 5, 37]) {
+    const height = 70;
+    const t = transform(width + 5);
+    const rand = rng(width + 29);
+    // as 8-bit codes, then at each depth
+    const codes = speckle(width, height, rand);
+    const row = width * 3;
+    const inputs: Array<[string, Uint16Array | Float32Array, number, boolean]> = [
+      ['16-bit', Uint16Array.from(codes, (v) => v * 257 + ((rand() * 200) | 0)), 65535, false],
+      ['float', Float32Array.from(codes, (v) => (v + rand()) / 256), 1, false],
+      ['float with headroom', Float32Array.from(codes, (v) => (v > 200 ? 1 + rand() : (v + rand()) / 256)), 1, true],
+    ];
+    for (const [name, src, inMax, headroom] of inputs) {
+      for (const outMax of [255, 65535, 1]) {
+        for (const [y0, y1] of [[0, height], [0, 19], [19, 58], [58, height]]) {
+          for (const smooth of [true, false]) {
+            const what = `${name} → ${outMax}, ${width} px, rows ${y0}..${y1}${smooth ? ', smoothed' : ''}`;
+            const io: PixelIo = { inMax, outMax, height, strength: 0.8, pre: headroom ? linearGainCurve(1.6) : undefined };
+            const top = smooth ? Math.max(0, y0 - 1) : y0;
+            const bottom = smooth ? Math.min(height, y1 + 1) : y1;
+            const band = src.slice(top * row, bottom * row);
+            const shadow = smooth ? smoothShadowRows(band, inMax, width, height, y0, y1, top)?.values : undefined;
+            const make = (): Uint8Array | Uint16Array | Float32Array => (outMax === 255 ? new Uint8Array((y1 - y0) * row) : outMax === 65535 ? new Uint16Array((y1 - y0) * row) : new Float32Array((y1 - y0) * row));
+            const want = make();
+            applyTransformRows(band.subarray((y0 - top) * row, (y1 - top) * row), want, width, y0, y1, t, { ...io, bufferRow0: y0, shadow });
+            const got = make();
+            kernel.applyBand(band, y0 - top, got, width, y0, y1, t, io, smooth);
+            let worst = 0;
+            for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+            assert.ok(worst <= (outMax === 1 ? 1e-5 : 1), `${what}: ${worst} from the reference`);
+          }
+        }
+      }
+    }
+  }
 });

@@ -24,12 +24,12 @@
  * headroom's map (headroom.ts linearGainTable: a table over 0..preTop, the exact formula above),
  * applied to what the curves read.
  *
- * The module also exports shadow-smooth.ts's smoothRows8, so a worker smooths a few rows and applies
+ * The module also exports shadow-smooth.ts's smoothing, so a worker smooths a few rows and applies
  * the curves to them in one memory (curve-apply-wasm.ts applyBand), with no band of floats
  * copied out and back in between.
  */
 
-export { smoothRows8 } from './shadow-smooth';
+export { smoothRows8, smoothRows16, smoothRowsF32 } from './shadow-smooth';
 
 const LR: f32 = 0.2126;
 const LG: f32 = 0.7152;
