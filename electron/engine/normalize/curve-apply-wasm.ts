@@ -4,19 +4,19 @@
  * 8-bit, 16-bit or float32 RGB in (a float photo with RAW headroom's map, io.pre) and out. Two
  * to three times the speed of applyTransformRows on the same core (`npm run bench -- simd`);
  * its float32 arithmetic puts an 8-bit sample one code apart from it about once in 10⁵, a
- * 16-bit one about once in 10³, a float one about 1e-6 apart. The transform workers use it
- * for integer bands, the float path (normalize/ai.ts) for float photos; an install without the
- * .wasm takes applyTransformRows.
+ * 16-bit one about once in 10³, a float one about 1e-6 apart. The transform's workers
+ * (curve-apply-worker.ts) use it for every band; an install without the .wasm takes
+ * applyTransformRows.
  *
  *   wasmKernel() -> Kernel | undefined   compiled once per thread, undefined when unavailable
  *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows
  *   kernel.applyBand(band, above, dst, width, y0, y1, t, io, smooth)
- *     a worker's 8-bit band, its deep shadows smoothed first when smooth (the module holds
- *     wasm/shadow-smooth.ts's 8-bit kernel too: shadowKernel's result without its band of floats)
+ *     a worker's band, its deep shadows smoothed first when smooth (the module holds
+ *     wasm/shadow-smooth.ts's kernels too: shadowKernel's result without its band of floats)
  */
 import { SRGB_TABLE_N } from '../image/srgb';
 import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
-import { HI, LIN_HI, LO } from './shadow-smooth';
+import { HI, LIN_HI, LO, RADIUS } from './shadow-smooth';
 import { shadowRingBytes, shadowTableBytes, writeShadowTablesFor } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
 
@@ -28,9 +28,10 @@ export interface Kernel {
   applyRows(src: In, dst: Out, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo): void;
   /**
    * A worker's band: `band` holds photo rows y0 − above .. y1 (+ RADIUS rows below where the
-   * photo has them); rows y0..y1 go to `dst`, which may be the band's own rows. With `smooth`,
-   * the deep shadows are smoothed first (shadow-smooth.ts) in the same module's memory: the
-   * smoothed floats stay in a few cached rows instead of travelling as a band of their own.
+   * photo has them); rows y0..y1 go to `dst`, which may be the band's own rows. 8-bit, 16-bit or
+   * float in and out. The band streams through the module's memory a few rows at a time; with
+   * `smooth`, the deep shadows are smoothed first (shadow-smooth.ts) in that same memory, so
+   * the smoothed floats stay in a few cached rows instead of travelling as a band of their own.
    */
   applyBand(band: In, above: number, dst: Out, width: number, y0: number, y1: number, t: CurveTransform, io: PixelIo, smooth: boolean): void;
 }
@@ -65,7 +66,7 @@ function samplesAt(kind: number, buf: ArrayBuffer, at: number, length: number): 
  * memory never shrinks, and each page it grows by faults in on first use).
  */
 const CHUNK_BYTES = 1 << 20;
-/** Rows smoothed per call in applyBand: their floats (12 bytes a pixel) stay in cache for the curves. */
+/** Rows per step of applyBand (smoothed, then through the curves): its samples and their smoothed floats (12 bytes a pixel) stay in cache. */
 const SMOOTH_ROWS = 16;
 
 export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
@@ -148,38 +149,46 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
     applyBand(band, above, dst, width, y0, y1, t, io, smooth) {
       const rowLen = width * 3;
       const a0 = y0 - above;
-      const rows = band.length / rowLen;
-      if (!Number.isInteger(rows) || rows < above + y1 - y0) throw new RangeError('the band does not hold rows y0..y1');
-      const n = (y1 - y0) * rowLen;
+      const bandRows = band.length / rowLen;
+      if (!Number.isInteger(bandRows) || bandRows < above + y1 - y0) throw new RangeError('the band does not hold rows y0..y1');
       const inKind = kindOf(band, io.inMax, 'input');
       const outKind = kindOf(dst, io.outMax, 'output');
       const inRow = rowLen * BYTES[inKind];
       const outRow = rowLen * BYTES[outKind];
+      // the band streams through the module's memory SMOOTH_ROWS rows at a time (with the
+      // smoothing's margin row each side), so that memory stays small and in cache
+      const chunk = SMOOTH_ROWS;
       const tables = shadowTableBytes(io.inMax);
-      // in (the whole band), out, smoothed rows, their flags, the smoothing's tables and ring
-      const { run, at } = prepare(width, t, io, inKind, outKind, [band.length * BYTES[inKind] + 48, n * BYTES[outKind] + 48, 4 * SMOOTH_ROWS * rowLen + 48, SMOOTH_ROWS, ...(smooth ? tables : [0, 0, 0]), smooth ? shadowRingBytes(rowLen) : 0]);
+      // in (a chunk and its margins), out, smoothed rows, their flags, the smoothing's tables and ring
+      const { run, at } = prepare(width, t, io, inKind, outKind, [(chunk + 2) * inRow + 48, chunk * outRow + 48, 4 * chunk * rowLen + 48, chunk, ...(smooth ? tables : [0, 0, 0]), smooth ? shadowRingBytes(rowLen) : 0]);
       const [pIn, pOut, pSmooth, pChanged, pLut, pUnit, pEnc, pRing] = at;
       const buf = module.buffer;
-      samplesAt(inKind, buf, pIn, band.length).set(band);
-      if (!smooth) run(pIn + above * inRow, pOut, y0, y1, 0);
-      else {
-        writeShadowTablesFor(io.inMax, buf, pLut, pUnit, pEnc);
-        const smoothRows = module.exports[SMOOTH_ENTRY[inKind]] as Fn;
-        const changed = new Uint8Array(buf, pChanged, SMOOTH_ROWS);
-        for (let a = y0; a < y1; a += SMOOTH_ROWS) {
-          const b = Math.min(y1, a + SMOOTH_ROWS);
-          const any = smoothRows(pIn, a0, pSmooth, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, io.height, a, b, LIN_HI, LO, HI);
-          // runs of rows with and without smoothed pixels: the rows without read their samples
-          for (let r = a; r < b; ) {
-            const flag = any ? changed[r - a] : 0;
-            let e = r + 1;
-            while (e < b && (any ? changed[e - a] : 0) === flag) e++;
-            run(pIn + (r - a0) * inRow, pOut + (r - y0) * outRow, r, e, flag ? pSmooth + (r - a) * rowLen * 4 : 0);
-            r = e;
-          }
+      if (smooth) writeShadowTablesFor(io.inMax, buf, pLut, pUnit, pEnc);
+      const smoothRows = module.exports[SMOOTH_ENTRY[inKind]] as Fn;
+      const changed = new Uint8Array(buf, pChanged, chunk);
+      const last = a0 + bandRows; // rows a0..last − 1 are in the band
+      // the row above a chunk as it came (RADIUS is one row): `dst` may be the band's own rows, written a chunk ahead
+      const above1 = samplesAt(inKind, new ArrayBuffer(inRow), 0, rowLen);
+      for (let a = y0; a < y1; a += chunk) {
+        const b = Math.min(y1, a + chunk);
+        // rows c0..c1 of the band into the module: the chunk, and its margins where smoothed
+        const c0 = smooth ? Math.max(a0, a - RADIUS) : a;
+        const c1 = smooth ? Math.min(last, b + RADIUS) : b;
+        const into = samplesAt(inKind, buf, pIn, (c1 - c0) * rowLen);
+        into.set(band.subarray((c0 - a0) * rowLen, (c1 - a0) * rowLen));
+        if (c0 < a && a > y0) into.set(above1);
+        if (smooth && b < y1) above1.set(band.subarray((b - 1 - a0) * rowLen, (b - a0) * rowLen));
+        const any = smooth && smoothRows(pIn, c0, pSmooth, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, io.height, a, b, LIN_HI, LO, HI);
+        // runs of rows with and without smoothed pixels: the rows without read their samples
+        for (let r = a; r < b; ) {
+          const flag = any ? changed[r - a] : 0;
+          let e = r + 1;
+          while (e < b && (any ? changed[e - a] : 0) === flag) e++;
+          run(pIn + (r - c0) * inRow, pOut + (r - a) * outRow, r, e, flag ? pSmooth + (r - a) * rowLen * 4 : 0);
+          r = e;
         }
+        dst.set(samplesAt(outKind, buf, pOut, (b - a) * rowLen), (a - y0) * rowLen);
       }
-      dst.set(samplesAt(outKind, buf, pOut, n));
     },
   };
 });
