@@ -78,12 +78,13 @@ function sendStrips(note: Note, jobId: string, image: RgbFloat, layer: number): 
  * is on screen, while the photographer looks at it, so that the first Normalise pays for
  * inference only; started with the decode instead, it delayed the preview by about 0.35 s. A
  * model that cannot load is reported by that Normalise, as before. The transform's workers
- * (curve-apply-pool.ts) start then too.
+ * (curve-apply-pool.ts), which only the model's transform uses, start then too.
  */
-function prewarmModel(): void {
+function prewarm(): void {
   if (prewarmed) return; // once per worker: getModel caches the session, and this reads the manifest
   prewarmed = true;
-  if (defaultMode() === 'ai') getModel(defaultModelDir()).catch(() => undefined);
+  if (defaultMode() !== 'ai') return;
+  getModel(defaultModelDir()).catch(() => undefined);
   startTransformWorkers();
 }
 let prewarmed = false;
@@ -91,7 +92,7 @@ let prewarmed = false;
 async function runPreview(job: JobOf<'preview'>, signal: AbortSignal, note: Note): Promise<JobResults['preview']> {
   const image = await workingImage(job.path, job.maxSide, signal);
   sendStrips(note, job.jobId, image, 0);
-  prewarmModel();
+  prewarm();
   reserveSpare(image); // the first Normalise's result, made ready while the photographer looks
   return { jobId: job.jobId, width: image.width, height: image.height };
 }

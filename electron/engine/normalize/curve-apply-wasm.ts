@@ -17,7 +17,7 @@
 import { SRGB_TABLE_N } from '../image/srgb';
 import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
 import { HI, LIN_HI, LO, RADIUS } from './shadow-smooth';
-import { shadowRingBytes, shadowTableBytes, writeShadowTablesFor } from './shadow-smooth-wasm';
+import { shadowEntry, shadowRingBytes, shadowTableBytes, writeShadowTablesFor } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
 
 type In = Uint8Array | Uint16Array | Float32Array;
@@ -53,8 +53,6 @@ function kindOf(a: In | Out, max: number, what: string): number {
 
 /** Bytes a sample of this kind takes. */
 const BYTES = [1, 4, 2];
-/** The smoothing's entry in the module per input kind (wasm/shadow-smooth.ts). */
-const SMOOTH_ENTRY = ['smoothRows8', 'smoothRowsF32', 'smoothRows16'];
 
 function samplesAt(kind: number, buf: ArrayBuffer, at: number, length: number): In {
   return kind === F32 ? new Float32Array(buf, at, length) : kind === U16 ? new Uint16Array(buf, at, length) : new Uint8Array(buf, at, length);
@@ -131,9 +129,8 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
       const [pIn, pOut, pShadow] = at;
       const buf = module.buffer;
       const row0 = io.bufferRow0 ?? 0;
-      const view = (kind: number, at: number): In | Out => (kind === F32 ? new Float32Array(buf, at, samples) : kind === U16 ? new Uint16Array(buf, at, samples) : new Uint8Array(buf, at, samples));
-      const inBand = view(inKind, pIn);
-      const outBand = view(outKind, pOut);
+      const inBand = samplesAt(inKind, buf, pIn, samples);
+      const outBand = samplesAt(outKind, buf, pOut, samples);
       const rowSamples = width * 3;
       for (let a = y0; a < y1; a += chunk) {
         const b = Math.min(y1, a + chunk);
@@ -164,7 +161,7 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
       const [pIn, pOut, pSmooth, pChanged, pLut, pUnit, pEnc, pRing] = at;
       const buf = module.buffer;
       if (smooth) writeShadowTablesFor(io.inMax, buf, pLut, pUnit, pEnc);
-      const smoothRows = module.exports[SMOOTH_ENTRY[inKind]] as Fn;
+      const smoothRows = module.exports[shadowEntry(io.inMax)] as Fn;
       const changed = new Uint8Array(buf, pChanged, chunk);
       const last = a0 + bandRows; // rows a0..last − 1 are in the band
       // the row above a chunk as it came (RADIUS is one row): `dst` may be the band's own rows, written a chunk ahead

@@ -33,9 +33,9 @@ export function shadowTableBytes(inMax: number): [number, number, number] {
 
 /** Per sample type: the kernel's entry, its tables (lut: linear light; unit: as read unchanged) and their floats. */
 const KINDS = {
-  8: { entry: 'smoothRows8', bytes: 1, lut: () => linTable(255) as Float32Array, unit: () => floatScale(8) },
-  16: { entry: 'smoothRows16', bytes: 2, lut: () => linTable(65535) as Float32Array, unit: () => floatScale(16) },
-  32: { entry: 'smoothRowsF32', bytes: 4, lut: () => SRGB_TO_LINEAR_TABLE as Float32Array, unit: () => new Float32Array(0) },
+  8: { entry: 'smoothRows8', array: Uint8Array, lut: () => linTable(255) as Float32Array, unit: () => floatScale(8) },
+  16: { entry: 'smoothRows16', array: Uint16Array, lut: () => linTable(65535) as Float32Array, unit: () => floatScale(16) },
+  32: { entry: 'smoothRowsF32', array: Float32Array, lut: () => SRGB_TO_LINEAR_TABLE as Float32Array, unit: () => new Float32Array(0) },
 } as const;
 
 function kindOf(inMax: number): keyof typeof KINDS {
@@ -43,6 +43,11 @@ function kindOf(inMax: number): keyof typeof KINDS {
   if (inMax === 65535) return 16;
   if (inMax === 1) return 32;
   throw new RangeError(`shadow kernel: samples of max ${inMax}`);
+}
+
+/** The kernel's entry for samples of full scale inMax (any module that holds the smoothing exports it). */
+export function shadowEntry(inMax: number): string {
+  return KINDS[kindOf(inMax)].entry;
 }
 
 /** The kernel's tables into a module's memory at the three blocks of shadowTableBytes (any module that holds the smoothing). */
@@ -63,11 +68,10 @@ export const shadowKernel = kernelOnce('shadow-smooth', (module): ShadowKernel =
     const a1 = Math.min(height, y1 + RADIUS);
     const rows = y1 - y0;
     // layout: in, out, changed, lut, unit, enc, ring
-    const at = module.layout([(a1 - a0) * rowLen * k.bytes + 16, 4 * rows * rowLen, rows, ...shadowTableBytes(inMax), shadowRingBytes(rowLen)]);
+    const at = module.layout([(a1 - a0) * rowLen * k.array.BYTES_PER_ELEMENT + 16, 4 * rows * rowLen, rows, ...shadowTableBytes(inMax), shadowRingBytes(rowLen)]);
     const [pIn, pOut, pChanged, pLut, pUnit, pEnc, pRing] = at;
     const buf = module.buffer;
-    const view = k.bytes === 1 ? Uint8Array : k.bytes === 2 ? Uint16Array : Float32Array;
-    new view(buf, pIn, (a1 - a0) * rowLen).set(src.subarray((a0 - srcRow0) * rowLen, (a1 - srcRow0) * rowLen));
+    new k.array(buf, pIn, (a1 - a0) * rowLen).set(src.subarray((a0 - srcRow0) * rowLen, (a1 - srcRow0) * rowLen));
     writeShadowTablesFor(inMax, buf, pLut, pUnit, pEnc);
     const smooth = module.exports[k.entry] as SmoothRows;
     const any = smooth(pIn, a0, pOut, pChanged, pLut, pUnit, pEnc, SRGB_TABLE_N, pRing, width, height, y0, y1, LIN_HI, LO, HI);
