@@ -3,11 +3,12 @@ step to each frame's target directly (gradient descent on the transform, no netw
 prints the PSNR each reaches. The gap between this and the network's PSNR is what a better
 predictor could win; the family is not the limit while it is large.
 
-  /usr/bin/python3 models/training/fit_ceiling.py [N_FRAMES] [--split dev]
+  /usr/bin/python3 models/training/fit_ceiling.py [N_FRAMES] [--split dev] [--scene NAME]
 
 Variants: `none` (curves only, no colour step), `global` (one curve for the whole frame),
 `grid` (the shipped 14x14 grid + WB + saturation). Frames are dev real-bracket frames at
-256x192, 200 Adam steps each.
+256x192, 200 Adam steps each. `--scene NAME` fits every frame of the scenes whose name holds
+NAME (in --split) instead of N random frames, and prints each frame's as-shot PSNR beside them.
 """
 import argparse
 import os
@@ -59,22 +60,28 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("frames", type=int, nargs="?", default=10)
     ap.add_argument("--split", default="dev")
+    ap.add_argument("--scene", default=None)
     ap.add_argument("--data", default=os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data")))
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     items = dataset.build_cache(a.data, log=lambda *x: None)
     real = train.load_items([i for i in items if i["split"] == a.split and i["source"] in ("brackets", "brackets_sice")])
+    if a.scene:
+        real = [it for it in real if a.scene in it["scene"]]
     cands = [(it, g, i) for it in real for g in range(len(it["groups"])) for i in range(len(it["groups"][g][0]))]
-    random.Random(0).shuffle(cands)
+    if not a.scene:
+        random.Random(0).shuffle(cands)
+        cands = cands[:a.frames]
     xk = applier.knots(K, 2.5)
-    res = {v: [] for v in ("none", "global", "grid")}
-    for it, g, i in cands[:a.frames]:
+    res = {v: [] for v in ("as-shot", "none", "global", "grid")}
+    for it, g, i in cands:
         frames, tgt = it["groups"][g]
         x = F.interpolate(train.to_t([frames[i]]), size=(192, 256), mode="area")
         y = F.interpolate(train.to_t([tgt]), size=(192, 256), mode="area")
-        for v in res:
+        res["as-shot"].append(float(train.psnr(x, y)))
+        for v in ("none", "global", "grid"):
             res[v].append(fit(x, y, v, xk))
-        print({v: round(r[-1], 2) for v, r in res.items()}, flush=True)
+        print(it["scene"], g, i, {v: round(r[-1], 2) for v, r in res.items()}, flush=True)
     print("mean", {v: round(float(np.mean(r)), 2) for v, r in res.items()})
 
 

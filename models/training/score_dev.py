@@ -37,14 +37,16 @@ from model import Dihedral, Exposures, Mean, Toned, without_dark_wb  # noqa: E40
 
 
 @torch.no_grad()
-def exposure_bias(net, data):
+def exposure_bias(cfg, net, data):
     """Per darkness bin: the median log2 ratio of the output's mean luminance to the target's
     (how much too dark or bright), the mean PSNR, and the mean PSNR after each frame's best
-    single gain (least squares): how much of the error one exposure change per frame would fix."""
+    single gain (least squares): how much of the error one exposure change per frame would fix.
+    Through the engine's steps that cfg turns on (smoothing, hidden lights, virtual bracket)."""
     per = {f"{lo}..{hi}": [] for lo, hi in train.DARK_BINS}
     gammas = {b: [] for b in per}
     for x, y in data:
-        out = torch.round(train.run(net, x)[0].clamp(0, 1) * 255) / 255
+        out = torch.round(train.run(net, x, shadows=cfg.get("shadow_smooth", False), lights=cfg.get("hide_lights", False),
+                                    prior=cfg.get("virtual_bracket"))[0].clamp(0, 1) * 255) / 255
         b = train.dark_bin(x)
         if isinstance(net, Toned):  # what the tone head does to this frame's curves
             thumb = train.thumbs_of(x)
@@ -126,7 +128,7 @@ def main(argv=None):
     out = {}
     for name, net, cfg in runs:
         if a.bias:
-            out[name] = exposure_bias(net, data)
+            out[name] = exposure_bias(cfg, net, data)
             continue
         m = train.dev_metrics(cfg, net, data)
         out[name] = {"psnr": m["psnr"], "psnrBins": m["psnr_bins"], "cast": m["cast"], "score": train.selection_score(cfg, m),
