@@ -83,6 +83,7 @@ def main():
     out["gate"] = gate_check()
     out["realRule"] = real_rule_check(items)
     out["prior"] = prior_check()
+    out["bias"] = bias_check(items[0])
     out["seconds"] = time.time() - t0
     print(json.dumps(out))
 
@@ -117,6 +118,21 @@ def prior_check():
     want = [1 - 0.5 * min(max(p / virtual_bracket.FADE_STOPS, 0), 1) for p in pushes]
     return {"gradError": max(float((curves.grad[i] - want[i]).abs().max()) for i in range(2)), "weights": [1 - w for w in want],
             "darkWb": [m.dark_wb for m in net.modules() if isinstance(m, models.Balanced)]}
+
+
+def bias_check(it):
+    """score_dev.py --bias runs the engine's steps its flags name: a dark frame's exposure bias
+    differs with the virtual bracket (and the smoothing) from the network's alone."""
+    import score_dev
+    net = models.build({"arch": "evenlight2-tone", "base": list(SHIPPED), "dark_wb": False}).eval()
+    frames, tgt = it["groups"][0]
+    x = train.to_t([frames[0][:96, :128]]) * 0.1  # far below mid-grey: the prior blends in
+    y = train.to_t([tgt[:96, :128]])
+    alone = score_dev.exposure_bias({}, net, [(x, y)])
+    engine = score_dev.exposure_bias({"shadow_smooth": True, "hide_lights": True,
+                                      "virtual_bracket": {"weight": 0.5, "fade": True, "half": True}}, net, [(x, y)])
+    (b, a), = alone.items()
+    return {"alone": a["medianLog2Bias"], "engine": engine[b]["medianLog2Bias"]}
 
 
 def darken_check(pools):

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataDir, repoRoot } from '../helpers/paths';
 
-test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, darkens crops and shows brackets as pairs; a head can start from another head; the orientation mean is mirror-symmetric; the exposure mean reads its views back where they hold each knot; the lit pool holds dark frames with lights; a gated tone head splits by darkness', { timeout: 180_000 }, () => {
+test('a short training run lowers the loss of every architecture, leaves a frozen base alone, draws reproducible batches in workers, darkens crops and shows brackets as pairs; a head can start from another head; the orientation mean is mirror-symmetric; the exposure mean reads its views back where they hold each knot; the lit pool holds dark frames with lights; a gated tone head splits by darkness; the bias check runs the engine\'s steps', { timeout: 180_000 }, () => {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'models', 'training', 'smoke_train.py'), dataDir], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -26,7 +26,10 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     realRule: { darkness: number; 'darkness-real': number };
     pairs: { frames: number; extremes: boolean; ownFusion: boolean; wholeDiffers: boolean; twoFrameNone: boolean };
     prior: { gradError: number; weights: number[]; darkWb: boolean[] };
+    bias: { alone: number; engine: number };
   };
+  // score_dev.py --bias through the engine's steps it is asked for (it once ran the networks alone)
+  assert.ok(Math.abs(res.bias.engine - res.bias.alone) > 0.01, `a dark frame's bias ${res.bias.alone} alone, ${res.bias.engine} with the virtual bracket`);
   // training through the virtual bracket's prior: the network's curves get 1 - w of the gradient
   assert.ok(res.prior.gradError < 1e-6, `gradient through the prior off by ${res.prior.gradError}`);
   assert.ok(res.prior.weights[0] > 0 && res.prior.weights[1] === 0, `a dark and a mid-grey-or-brighter thumbnail: w ${res.prior.weights}`);
