@@ -9,6 +9,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --by-darkness   # + PSNR per darkness bin
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness [--halves 71]
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone7 --rule darkness-real --halves 71   # real brackets only
+  /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real-3 --halves 71   # the two darkest bins as one
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --exposures 0,m1   # + a mean over exposure views
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --virtual 0.5 0.5f   # + the virtual bracket's prior
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --no-dark-wb   # as shipped from 2.13.0
@@ -90,9 +91,10 @@ def main(argv=None):
                          "(virtual_bracket.py; f: the weight faded in with the frame's darkness; h: on the thumbnail halved)")
     ap.add_argument("--no-dark-wb", action="store_true",
                     help="each model with its dark balance's white balance left out (export.DARK_WB: as shipped from 2.13.0)")
-    ap.add_argument("--rule", choices=["random", "darkness", "darkness-real"], default="random",
+    ap.add_argument("--rule", choices=["random", "darkness", "darkness-real", "darkness-real-3"], default="random",
                     help="darkness: every dev frame, scored on the mean of the darkness bins' PSNRs (train.py's dev_rule); "
-                         "darkness-real: the same on the real brackets' frames alone")
+                         "darkness-real: the same on the real brackets' frames alone; darkness-real-3: those frames, "
+                         "the two darkest bins as one")
     a = ap.parse_args(argv)
     if a.darken and not a.bias:
         ap.error("--darken goes with --bias")

@@ -248,9 +248,15 @@ def exposures_check():
 
 def real_rule_check(items):
     """train.dev_set under the "darkness-real" rule: every frame of the real brackets, none of a
-    synthetic source; "darkness" takes them all."""
+    synthetic source; "darkness" takes them all, "darkness-real-3" what "darkness-real" takes. Its
+    score: one frame at <= -6 (10 dB) and three at -6..-4 (20 dB) make one bin of 17.5 dB."""
     mixed = items + [{**items[0], "scene": "photo", "source": "photos"}]
-    return {name: len(train.dev_set({"dev_rule": name}, mixed)) for name in ("darkness", "darkness-real")}
+    out = {name: len(train.dev_set({"dev_rule": name}, mixed)) for name in ("darkness", "darkness-real", "darkness-real-3")}
+    labels = ["-99..-6"] + ["-6..-4"] * 3 + ["-4..-2.5", "-2.5..1"]
+    psnrs = [10, 20, 20, 20, 24, 30]
+    out["binsMerged"] = train.bin_psnrs(labels, psnrs, merge_darkest=True)[1]
+    out["bins"] = train.bin_psnrs(labels, psnrs)[1]
+    return out
 
 
 def gate_check():

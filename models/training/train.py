@@ -514,14 +514,20 @@ def dark_bin(x):
     return next(f"{lo}..{hi}" for lo, hi in DARK_BINS if lo < ly <= hi)
 
 
-def bin_psnrs(labels, psnrs):
+def bin_psnrs(labels, psnrs, merge_darkest=False):
     """{"lo..hi": {"frames", "psnr"}} from each frame's bin label and PSNR, and the unweighted
-    mean of the bins' PSNRs (what the "darkness" rule selects on)."""
+    mean of the bins' PSNRs (what the "darkness" rule selects on). merge_darkest: the two darkest
+    bins count as one ("darkness-real-3"), so that dev's 9 frames at <= -6 weigh as the 45
+    frames at <= -4 do, not as the 218 above -2.5."""
     per = {f"{lo}..{hi}": [] for lo, hi in DARK_BINS}
     for b, p in zip(labels, psnrs):
         per[b].append(p)
     by = {k: {"frames": len(v), "psnr": float(np.mean(v)) if v else None} for k, v in per.items()}
-    return by, float(np.mean([b["psnr"] for b in by.values() if b["psnr"] is not None]))
+    groups = [[k] for k in per]
+    if merge_darkest:
+        groups = [groups[0] + groups[1]] + groups[2:]
+    means = [float(np.mean([p for k in g for p in per[k]])) for g in groups if any(per[k] for k in g)]
+    return by, float(np.mean(means))
 
 
 def scene_halves(scenes, seed):
@@ -538,15 +544,16 @@ REAL_SOURCES = ("brackets", "brackets_sice")
 
 
 def binned_rule(cfg):
-    return cfg.get("dev_rule") in ("darkness", "darkness-real")
+    return cfg.get("dev_rule") in ("darkness", "darkness-real", "darkness-real-3")
 
 
 def dev_set(cfg, dev_items):
     """The dev frames a config is selected on: 160 at random; for the "darkness" rule every
     dev frame (620), so that each darkness bin holds enough of them; for "darkness-real" every
     frame of the real brackets (331): dev's synthetic dark frames ask for the opposite lift of
-    its real ones (MODEL_CARD.md, Limits), and the product is judged on real brackets."""
-    if cfg.get("dev_rule") == "darkness-real":
+    its real ones (MODEL_CARD.md, Limits), and the product is judged on real brackets; for
+    "darkness-real-3" the same frames, the two darkest bins scored as one (bin_psnrs)."""
+    if cfg.get("dev_rule") in ("darkness-real", "darkness-real-3"):
         return dev_frames([it for it in dev_items if it["source"] in REAL_SOURCES], None)
     return dev_frames(dev_items, None if binned_rule(cfg) else cfg.get("dev_frames", 160))
 
@@ -556,7 +563,7 @@ def dev_metrics(cfg, net, data):
     mean ("psnr_bins", what the "darkness" rule selects on)."""
     psnrs = []
     m = evaluate(cfg, net, data, psnrs)
-    m["by_darkness"], m["psnr_bins"] = bin_psnrs([dark_bin(x) for x, _ in data], psnrs)
+    m["by_darkness"], m["psnr_bins"] = bin_psnrs([dark_bin(x) for x, _ in data], psnrs, cfg.get("dev_rule") == "darkness-real-3")
     return m
 
 

@@ -23,7 +23,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     exposures: { oneIsNetwork: number; readBackError: number; monotone: boolean };
     lit: { frames: number; isLamp: boolean; share: number };
     gate: { frozenTrainable: number; bright: { z: number; fromAbove: number }; dark: { z: number; fromAbove: number } };
-    realRule: { darkness: number; 'darkness-real': number };
+    realRule: { darkness: number; 'darkness-real': number; 'darkness-real-3': number; bins: number; binsMerged: number };
     pairs: { frames: number; extremes: boolean; ownFusion: boolean; wholeDiffers: boolean; twoFrameNone: boolean };
     prior: { gradError: number; weights: number[]; darkWb: boolean[] };
     bias: { alone: number; engine: number };
@@ -37,6 +37,10 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   // the "darkness-real" dev rule leaves the synthetic sources' frames out
   assert.ok(res.realRule['darkness-real'] > 0, 'the real frames are in');
   assert.equal(res.realRule.darkness, 2 * res.realRule['darkness-real'], 'the copy marked synthetic is left out');
+  // "darkness-real-3": the same frames, the two darkest bins scored as one (frame-weighted)
+  assert.equal(res.realRule['darkness-real-3'], res.realRule['darkness-real']);
+  assert.ok(Math.abs(res.realRule.binsMerged - (17.5 + 24 + 30) / 3) < 1e-9, `merged bins score ${res.realRule.binsMerged}`);
+  assert.ok(Math.abs(res.realRule.bins - (10 + 20 + 24 + 30) / 4) < 1e-9, `four bins score ${res.realRule.bins}`);
   // model.GatedTone: frames above the gate keep the trained head's exponent, dark ones take the new head's
   assert.equal(res.gate.frozenTrainable, 0, 'the head above the gate is frozen');
   assert.ok(Math.abs(res.gate.bright.z + 2) < 0.01 && Math.abs(res.gate.dark.z + 8) < 0.01, 'the thumbnails sit where meant');
