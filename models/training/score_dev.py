@@ -89,6 +89,8 @@ def main(argv=None):
     ap.add_argument("--virtual", nargs="*", default=[], metavar="W[f][h]",
                     help="also each model with its curves blended W of the way toward its virtual bracket's fit "
                          "(virtual_bracket.py; f: the weight faded in with the frame's darkness; h: on the thumbnail halved)")
+    ap.add_argument("--virtual-only", action="store_true",
+                    help="with --virtual: score only the blended rows (half the time), not each model without the blend")
     ap.add_argument("--no-dark-wb", action="store_true",
                     help="each model with its dark balance's white balance left out (export.DARK_WB: as shipped from 2.13.0)")
     ap.add_argument("--rule", choices=["random", "darkness", "darkness-real", "darkness-real-3"], default="random",
@@ -123,7 +125,7 @@ def main(argv=None):
             nets[f"{name}+dihedral{n}"] = Dihedral(nets[name], n).eval()
         for e in a.exposures:
             nets[f"{name}+stops{e}"] = Exposures(nets[name], [float(v.replace("m", "-")) for v in e.split(",")]).eval()
-    runs = [(name, net, cfg) for name, net in nets.items()]
+    runs = [] if a.virtual and a.virtual_only else [(name, net, cfg) for name, net in nets.items()]
     for name, net in nets.items():
         for v in a.virtual:
             runs.append((f"{name}+virtual{v}", net, {**cfg, "virtual_bracket": {"weight": float(v.rstrip("fh")), "fade": "f" in v, "half": "h" in v}}))
