@@ -517,8 +517,8 @@ def dark_bin(x):
 def bin_psnrs(labels, psnrs, merge_darkest=False):
     """{"lo..hi": {"frames", "psnr"}} from each frame's bin label and PSNR, and the unweighted
     mean of the bins' PSNRs (what the "darkness" rule selects on). merge_darkest: the two darkest
-    bins count as one ("darkness-real-3"), so that dev's 9 frames at <= -6 weigh as the 45
-    frames at <= -4 do, not as the 218 above -2.5."""
+    bins count as one, frame by frame ("darkness-real-3"), so that dev's 7 frames at <= -6 (exposed
+    targets) weigh beside its 36 at -6..-4, not as much as the 218 above -2.5."""
     per = {f"{lo}..{hi}": [] for lo, hi in DARK_BINS}
     for b, p in zip(labels, psnrs):
         per[b].append(p)
