@@ -56,7 +56,7 @@ export { removeStaleTemps, runBatch, type BatchEvent, type BatchFileResult, type
 // ---- the model
 export { resolveExecutionProvider } from './model/backend';
 export { findManifest, readManifest, type ModelManifest } from './model/manifest';
-export { getModel, loadModel, type ModelSession } from './model/session';
+export { getModel, loadModel, releaseModels, type ModelSession } from './model/session';
 
 // ---- camera RAW
 export { decodeRaw, decoderArgs, decoderInfo, resolveDecoder, type Decoder } from './raw/dcraw';

@@ -10,17 +10,26 @@
  *   parent:  const w = connectWorker<Req, Note>(startWorker(__dirname, 'x-worker'));
  *            const call = w.call<T>(req, { transfer?, onNote? });  await call.result;
  *            call.abort()  (the handler's signal fires)   call.giveUp(err)  (stop waiting)
- *   worker:  serveRequests<Req, Note>(async (req, { signal, note, transfer }) => value);
+ *            await w.close()  (what runs finishes, the worker's onClose runs, then it is stopped)
+ *   worker:  serveRequests<Req, Note>(async (req, { signal, note, transfer }) => value, { onClose? });
+ *
+ * Why close() and not terminate() alone: a thread stopped while a native add-on's async work
+ * is in flight (ONNX Runtime opening or running a session) takes the whole process down when
+ * that work calls back ("terminate called after throwing an instance of 'Napi::Error'").
  */
 import { parentPort, type TransferListItem, type Worker } from 'node:worker_threads';
 import { errorRecord, reviveError, type ErrorRecord } from '../common/errors';
 import { fromAbortError } from './errors';
 
-type ToWorker<Req> = { rpc: 'call'; id: number; req: Req } | { rpc: 'abort'; id: number };
+type ToWorker<Req> = { rpc: 'call'; id: number; req: Req } | { rpc: 'abort'; id: number } | { rpc: 'close' };
 type FromWorker<Note> =
   | { id: number; kind: 'done'; value: unknown }
   | { id: number; kind: 'error'; error: ErrorRecord }
-  | { id: number; kind: 'note'; note: Note };
+  | { id: number; kind: 'note'; note: Note }
+  | { kind: 'closed' };
+
+/** How long close() waits for the worker's requests and its onClose before stopping it anyway. */
+export const CLOSE_TIMEOUT_MS = 10_000;
 
 export interface WorkerCall<T> {
   readonly id: number;
@@ -46,7 +55,10 @@ export interface RpcWorker<Req, Note = never> {
   readonly lost: Error | undefined;
   /** `listener` hears once that the worker is gone, after its calls have failed */
   onLost(listener: (err: Error) => void): void;
+  /** Stops the worker now, whatever it runs. */
   terminate(): Promise<void>;
+  /** Lets what the worker runs finish and its onClose run (at most timeoutMs), then stops it. */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 interface Pending {
@@ -75,7 +87,9 @@ export function connectWorker<Req, Note = never>(worker: Worker, name = 'worker'
     for (const id of [...pending.keys()]) settle(id, (p) => p.reject(err));
     for (const l of lostListeners) l(err);
   };
+  let closed: (() => void) | undefined;
   worker.on('message', (m: FromWorker<Note>) => {
+    if (m.kind === 'closed') return void closed?.();
     if (m.kind === 'note') return void (pending.get(m.id)?.onNote as ((n: Note) => void) | undefined)?.(m.note);
     settle(m.id, (p) => (m.kind === 'done' ? p.resolve(m.value) : p.reject(reviveError(m.error))));
   });
@@ -112,6 +126,21 @@ export function connectWorker<Req, Note = never>(worker: Worker, name = 'worker'
       lose(new Error(`${name} stopped`));
       await worker.terminate();
     },
+    close: async (timeoutMs = CLOSE_TIMEOUT_MS) => {
+      if (!lost) {
+        worker.ref(); // the process waits for the close, not only for requests
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          closed = resolve;
+          lostListeners.push(() => resolve());
+          timer = setTimeout(resolve, timeoutMs);
+          worker.postMessage({ rpc: 'close' } satisfies ToWorker<Req>);
+        });
+        clearTimeout(timer);
+      }
+      lose(new Error(`${name} stopped`));
+      await worker.terminate();
+    },
   };
 }
 
@@ -124,14 +153,27 @@ export interface RequestContext<Note> {
   transfer(list: readonly TransferListItem[]): void;
 }
 
+export interface ServeOptions {
+  /** on the parent's close(), once every request has settled: release what must not die mid-flight */
+  onClose?: () => Promise<void>;
+}
+
 /** Worker side: answers every request with `handle`, several at once (each awaits its own I/O). */
-export function serveRequests<Req, Note = never>(handle: (req: Req, ctx: RequestContext<Note>) => Promise<unknown>): void {
+export function serveRequests<Req, Note = never>(handle: (req: Req, ctx: RequestContext<Note>) => Promise<unknown>, opts: ServeOptions = {}): void {
   if (!parentPort) throw new Error('serveRequests must run in a worker thread');
   const port = parentPort;
   const running = new Map<number, AbortController>();
+  const inFlight = new Set<Promise<unknown>>();
   const post = (m: FromWorker<Note>, transfer?: readonly TransferListItem[]): void => port.postMessage(m, transfer);
   port.on('message', (m: ToWorker<Req>) => {
     if (m.rpc === 'abort') return void running.get(m.id)?.abort();
+    if (m.rpc === 'close') {
+      void Promise.allSettled([...inFlight])
+        .then(() => opts.onClose?.())
+        .catch(() => undefined)
+        .then(() => post({ kind: 'closed' }));
+      return;
+    }
     const { id } = m;
     const controller = new AbortController();
     running.set(id, controller);
@@ -141,11 +183,15 @@ export function serveRequests<Req, Note = never>(handle: (req: Req, ctx: Request
       note: (note, transfer) => post({ id, kind: 'note', note }, transfer),
       transfer: (list) => void (replyTransfer = list),
     };
-    handle(m.req, ctx)
+    const done = handle(m.req, ctx)
       .then(
         (value) => post({ id, kind: 'done', value }, replyTransfer),
         (err: unknown) => post({ id, kind: 'error', error: errorRecord(fromAbortError(err)) }),
       )
-      .finally(() => running.delete(id));
+      .finally(() => {
+        running.delete(id);
+        inFlight.delete(done);
+      });
+    inFlight.add(done);
   });
 }

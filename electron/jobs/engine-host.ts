@@ -37,11 +37,12 @@ function engineWorker(): EngineWorker {
   return w;
 }
 
-/** Stops the worker (app quit, tests); the next job starts a new one. */
+/** Stops the worker (app quit, tests) once what it runs has finished, its model released
+ * (worker-rpc.ts close, at most CLOSE_TIMEOUT_MS); the next job starts a new one. */
 export async function stopEngineHost(): Promise<void> {
   const w = current;
   current = null;
-  await w?.terminate();
+  await w?.close();
 }
 
 /** Diagnostics: workers started so far in this process, and jobs running now. */

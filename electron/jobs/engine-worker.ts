@@ -4,8 +4,10 @@
  * jobs (engine-host.ts) and runs them concurrently; requests, notes and replies go through
  * the engine's worker-rpc.
  */
-import { serveRequests } from '../engine';
+import { releaseModels, serveRequests } from '../engine';
 import type { EngineJob, JobNote } from './job';
 import { runJob } from './job-runner';
 
-serveRequests<EngineJob, JobNote>((job, { signal, note }) => runJob(job, signal, note));
+// closed (engine-host.ts stopEngineHost): the model's thread is stopped only once its session
+// has finished opening or running, never with ONNX Runtime's work in flight
+serveRequests<EngineJob, JobNote>((job, { signal, note }) => runJob(job, signal, note), { onClose: releaseModels });

@@ -5,12 +5,19 @@
  * its own thread and tensors travel as transferred ArrayBuffers (no copy). Requests and
  * replies go through worker-rpc.ts; `load` comes first and answers what the session is.
  */
-import { serveRequests } from '../worker-rpc';
+import { serveRequests, type RequestContext } from '../worker-rpc';
 import { loadModel, type ModelSession, type SessionInfo, type SessionRequest } from './session';
 
 let session: ModelSession | undefined;
 
-serveRequests<SessionRequest>(async (req, { transfer }) => {
+// the parent closes this thread only once its requests have settled; then the session goes
+serveRequests<SessionRequest>(handle, {
+  onClose: async () => {
+    await session?.release();
+  },
+});
+
+async function handle(req: SessionRequest, { transfer }: RequestContext<never>): Promise<unknown> {
   if (req.op === 'load') {
     session = await loadModel(req.dir, { provider: req.provider, threads: req.threads });
     const { provider, providerNote, hasContext, hasTransform, tileSize, contextSize } = session;
@@ -29,4 +36,4 @@ serveRequests<SessionRequest>(async (req, { transfer }) => {
   const out = value.slice();
   transfer([out.buffer as ArrayBuffer]);
   return out;
-});
+}

@@ -224,7 +224,8 @@ export async function loadModelInWorker(dir: string, opts: { provider?: Executio
       const b = batch.slice();
       return send<Float32Array>({ op: 'tiles', batch: b, n, h, w, context }, b);
     },
-    release: () => rpc.terminate(),
+    // a session still opening or running in that thread must finish first (worker-rpc.ts close)
+    release: () => rpc.close(),
   };
 }
 
@@ -244,4 +245,12 @@ export function getModel(dir: string): Promise<ModelSession> {
     p.catch(() => cache.delete(dir));
   }
   return p;
+}
+
+/** Releases every session getModel opened in this thread, each once it has finished opening
+ * (a worker that hosts them is about to stop: engine-worker.ts). */
+export async function releaseModels(): Promise<void> {
+  const loads = [...cache.values()];
+  cache.clear();
+  await Promise.all(loads.map((p) => p.then((s) => s.release(), () => undefined)));
 }
