@@ -71,6 +71,8 @@ export function connectWorker<Req, Note = never>(worker: Worker, name = 'worker'
   const pending = new Map<number, Pending>();
   const lostListeners: ((err: Error) => void)[] = [];
   let lost: Error | undefined;
+  /** ends a close() that waits: the worker answered it, or is gone */
+  let closed: (() => void) | undefined;
   let nextId = 1;
   // alive while a request is in flight, never just for being there
   const settleRef = (): void => void (pending.size ? worker.ref() : worker.unref());
@@ -86,8 +88,8 @@ export function connectWorker<Req, Note = never>(worker: Worker, name = 'worker'
     lost = err;
     for (const id of [...pending.keys()]) settle(id, (p) => p.reject(err));
     for (const l of lostListeners) l(err);
+    closed?.();
   };
-  let closed: (() => void) | undefined;
   worker.on('message', (m: FromWorker<Note>) => {
     if (m.kind === 'closed') return void closed?.();
     if (m.kind === 'note') return void (pending.get(m.id)?.onNote as ((n: Note) => void) | undefined)?.(m.note);
@@ -132,7 +134,6 @@ export function connectWorker<Req, Note = never>(worker: Worker, name = 'worker'
         let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           closed = resolve;
-          lostListeners.push(() => resolve());
           timer = setTimeout(resolve, timeoutMs);
           worker.postMessage({ rpc: 'close' } satisfies ToWorker<Req>);
         });

@@ -10,6 +10,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --rule darkness [--halves 71]
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone7 --rule darkness-real --halves 71   # real brackets only
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real-3 --halves 71   # the two darkest bins as one
+  /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 evenlight2-whole24 --histories   # both rules, from training histories
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --exposures 0,m1   # + a mean over exposure views
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --virtual 0.5 0.5f   # + the virtual bracket's prior
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --no-dark-wb   # as shipped from 2.13.0
@@ -62,6 +63,27 @@ def exposure_bias(cfg, net, data):
             for b, v in per.items() if v}
 
 
+def history_scores(names):
+    """Each run's best dev score under darkness-real and darkness-real-3, read back from its
+    training history (report/<name>.metrics.json: every eval's PSNR per darkness bin and cast),
+    so that the two rules can be compared on runs already made, without scoring again."""
+    out = {}
+    for name in names:
+        with open(os.path.join(train.REPO, "models", "training", "report", f"{name}.metrics.json")) as f:
+            hist = json.load(f)["history"]
+        best = {}
+        for rule in ("darkness-real", "darkness-real-3"):
+            def score(d):
+                by = d["by_darkness"]
+                labels = [b for b, v in by.items() for _ in range(v["frames"])]
+                psnrs = [v["psnr"] for v in by.values() for _ in range(v["frames"])]
+                return train.bin_psnrs(labels, psnrs, rule == "darkness-real-3")[1] - 0.1 * d["cast"]
+            h = max(hist, key=lambda h: score(h["dev"]))
+            best[rule] = {"score": score(h["dev"]), "step": h["step"]}
+        out[name] = best
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoints", nargs="+")
@@ -89,6 +111,8 @@ def main(argv=None):
     ap.add_argument("--virtual", nargs="*", default=[], metavar="W[f][h]",
                     help="also each model with its curves blended W of the way toward its virtual bracket's fit "
                          "(virtual_bracket.py; f: the weight faded in with the frame's darkness; h: on the thumbnail halved)")
+    ap.add_argument("--histories", action="store_true",
+                    help="instead: each run's best dev score under darkness-real and darkness-real-3, from its training history")
     ap.add_argument("--virtual-only", action="store_true",
                     help="with --virtual: score only the blended rows (half the time), not each model without the blend")
     ap.add_argument("--no-dark-wb", action="store_true",
@@ -98,6 +122,9 @@ def main(argv=None):
                          "darkness-real: the same on the real brackets' frames alone; darkness-real-3: those frames, "
                          "the two darkest bins as one")
     a = ap.parse_args(argv)
+    if a.histories:
+        print(json.dumps(history_scores(a.checkpoints), indent=1))
+        return
     if a.darken and not a.bias:
         ap.error("--darken goes with --bias")
     torch.set_num_threads(2)
