@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { channels } from './common/contract';
 import { createRouter, type Router } from './ipc/router';
+import { stopEngine } from './ipc/shutdown';
 import { createDropRegistry } from './ipc/dropped';
 import { APP_ORIGIN, APP_SCHEME, appFileFor } from './ipc/app-protocol';
 import { mimeTypeOf } from './common/formats';
@@ -123,4 +124,16 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+// the windows' routers have aborted their jobs; the engine's worker stops once they have
+// (at most worker-rpc.ts CLOSE_TIMEOUT_MS), then the app quits for real
+let engineStopped = false;
+app.on('will-quit', (e) => {
+  if (engineStopped) return;
+  e.preventDefault();
+  void stopEngine().finally(() => {
+    engineStopped = true;
+    app.quit();
+  });
 });

@@ -159,8 +159,19 @@ export function fuseFrames(input: LoadedFrame[], opts: FusionOptions = {}): Fusi
     method,
     frames: frames.map((f, i) => ({ path: f.path, exposureTime: f.exposureTime, shift: shifts?.[i] })),
     inputs: images,
-    meta: frames[frames.length >> 1].meta,
+    meta: fusedMeta(frames.map((f) => f.meta)),
   };
+}
+
+/**
+ * What the fusion is written with: the middle frame's metadata, and grey only when every frame
+ * is (a grey frame among colour ones gives a colour fusion, which its grey profile cannot describe).
+ */
+function fusedMeta(metas: ImageMeta[]): ImageMeta {
+  const mid = metas[metas.length >> 1];
+  if (!mid.grey || metas.every((m) => m.grey)) return mid;
+  const { grey: _grey, icc: _icc, ...rest } = mid;
+  return rest;
 }
 
 export async function fuseFiles(paths: string[], opts: FusionOptions = {}): Promise<FusionResult> {

@@ -45,9 +45,9 @@ export async function stopEngineHost(): Promise<void> {
   await w?.close();
 }
 
-/** Diagnostics: workers started so far in this process, and jobs running now. */
-export function engineHostStats(): { workersStarted: number; running: number } {
-  return { workersStarted, running: current?.pending ?? 0 };
+/** Diagnostics: workers started so far in this process, jobs running now, and whether a worker is held. */
+export function engineHostStats(): { workersStarted: number; running: number; alive: boolean } {
+  return { workersStarted, running: current?.pending ?? 0, alive: current !== null };
 }
 
 export interface JobOptions {

@@ -20,6 +20,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsServerMessage } from '../common/contract';
 import { createRouter, type Router } from '../ipc/router';
 import type { Host } from '../ipc/context';
+import { stopEngine } from '../ipc/shutdown';
 import { isInside, rendererDir as installedRendererDir } from '../engine';
 import { mimeTypeOf } from '../common/formats';
 
@@ -35,6 +36,7 @@ export interface Bridge {
   port: number;
   token: string;
   router: Router;
+  /** Aborts every job, drops every client, and stops the server and the engine's worker. */
   close(): Promise<void>;
 }
 
@@ -192,7 +194,7 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
       router.dispose();
       for (const ws of clients) ws.terminate();
       wss.close();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      await Promise.all([new Promise<void>((ok) => server.close(() => ok())), stopEngine()]);
     },
   };
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { fuseFiles, fuseFrames, loadFrames, fusedOutputFormat } from '../../electron/engine/fusion';
+import { fuseFiles, fuseFrames, fuseToFile, loadFrames, fusedOutputFormat } from '../../electron/engine/fusion';
+import { greyIccProfile } from '../fixtures/grey-icc';
 import { tmpDir } from '../helpers/paths';
 import { writeSmallBracket } from '../helpers/bracket-files';
 
@@ -50,4 +51,26 @@ test('at full size frames are read as the integers they decode to, one read ahea
   writeFileSync(broken, readFileSync(files[1]).subarray(0, 200));
   await assert.rejects(loadFrames([files[0], broken, files[2]]), (err: Error) => err.message.startsWith(`${broken}:`) && !err.message.includes('\n'));
   await assert.rejects(loadFrames([files[0], files[1], broken]), (err: Error) => err.message.startsWith(`${broken}:`));
+});
+
+test('a black-and-white bracket fuses to a black-and-white file with its grey profile; one grey frame among colour ones does not', async () => {
+  const dir = tmpDir();
+  const { files } = await writeSmallBracket(dir, 'merianos_flowers', 240);
+  const iccFile = join(dir, 'grey.icc');
+  writeFileSync(iccFile, greyIccProfile());
+  const grey = await Promise.all(files.map(async (f, i) => {
+    const out = join(dir, `grey${i}.jpg`);
+    await sharp(f).toColourspace('b-w').withIccProfile(iccFile).jpeg({ quality: 95 }).toFile(out);
+    return out;
+  }));
+  const fused = join(dir, 'fused.png');
+  await fuseToFile(grey, fused);
+  const md = await sharp(fused).metadata();
+  assert.equal(md.channels, 1);
+  assert.ok(md.icc?.equals(greyIccProfile()), 'the grey profile carried');
+  const mixed = join(dir, 'mixed.png');
+  await fuseToFile([files[0], grey[1], files[2]], mixed);
+  const mm = await sharp(mixed).metadata();
+  assert.equal(mm.channels, 3, 'colour frames fuse to colour');
+  assert.equal(mm.icc, undefined, 'and the middle frame\'s grey profile is not put on them');
 });

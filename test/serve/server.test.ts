@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import sharp from 'sharp';
 import { startBridge, type Bridge } from '../../electron/serve/server';
+import { engineHostStats, runEngineJob } from '../../electron/jobs/engine-host';
 import { tmpDir } from '../helpers/paths';
 
 let dir = '';
@@ -145,4 +147,14 @@ test('the bridge listens on 127.0.0.1 only: another loopback address is refused'
     req.end();
   });
   assert.equal(err?.code, 'ECONNREFUSED');
+});
+
+test('closing the bridge stops the engine worker its jobs ran in', async () => {
+  const b = await startBridge({ rendererDir: dir, version: '1.2.3' });
+  const photo = join(dir, 'photo.jpg');
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#405060' } }).jpeg().toFile(photo);
+  await runEngineJob({ kind: 'preview', jobId: 'bridge-close', path: photo, maxSide: 64 });
+  assert.equal(engineHostStats().alive, true, 'the job started a worker');
+  await b.close();
+  assert.equal(engineHostStats().alive, false, 'the worker is stopped');
 });

@@ -46,6 +46,12 @@ export interface ImageMeta {
    * output is written with it (PNG, TIFF) or flattened onto white with it (JPEG).
    */
   alpha?: Uint8Array | Uint16Array;
+  /**
+   * The file is black and white (one channel, with or without alpha): it is decoded to RGB
+   * like any other, and an output made from it is written back as one channel, with the
+   * file's grey ICC profile (which an RGB file could not carry).
+   */
+  grey?: boolean;
 }
 
 export interface ReadOptions {
@@ -68,7 +74,7 @@ export interface WriteOptions {
   /** JPEG: optimised Huffman tables (smaller file, slower encode; default JPEG_DEFAULTS.optimizeCoding) */
   optimizeJpeg?: boolean;
   /** Metadata of the source: EXIF/ICC are carried over; its path is never overwritten; a PNG keeps its depth. */
-  meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif' | 'bitDepth' | 'alpha'>>;
+  meta?: Pick<ImageMeta, 'path'> & Partial<Pick<ImageMeta, 'icc' | 'exif' | 'bitDepth' | 'alpha' | 'grey'>>;
 }
 
 /**
@@ -196,6 +202,7 @@ async function decodeWithSharp(
   const { data, info } = decoded;
   const meta: ImageMeta = { path, format, width: info.width, height: info.height, bitDepth: sixteen ? 16 : 8 };
   if (info.channels === 4) meta.alpha = alphaPlane(data, info.width * info.height, sixteen);
+  if (md.space === 'b-w' || md.space === 'grey16') meta.grey = true;
   if (md.icc && !cmyk) meta.icc = md.icc;
   // libvips exposes no EXIF for TIFF input: rebuild it from the file's own directories.
   const exif = bareExif(md.exif) ?? (format === 'tiff' ? extractExifBlock(head) : null);
@@ -287,11 +294,13 @@ export async function writeRaster(path: string, raster: Raster, opts: WriteOptio
   let encoded: Buffer;
   try {
     const px = withAlpha(raster, opts.meta?.alpha, opts.format);
-    const input = sharp(px.data, { raw: { width, height, channels: px.channels } });
+    let input = sharp(px.data, { raw: { width, height, channels: px.channels } });
+    // a grey source's output is grey (R = G = B: the transform keeps neutrals neutral)
+    if (opts.meta?.grey) input = input.toColourspace(bits === 16 ? 'grey16' : 'b-w');
     if (opts.format === 'tiff16') {
-      encoded = await input.toColourspace('rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
+      encoded = await input.toColourspace(opts.meta?.grey ? 'grey16' : 'rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
     } else if (opts.format === 'png') {
-      encoded = await (bits === 16 ? input.toColourspace('rgb16') : input).png({ compressionLevel: 6 }).toBuffer();
+      encoded = await (bits === 16 && !opts.meta?.grey ? input.toColourspace('rgb16') : input).png({ compressionLevel: 6 }).toBuffer();
     } else if (opts.format === 'jpeg') {
       const quality = Math.max(1, Math.min(100, Math.round(opts.quality ?? JPEG_DEFAULTS.quality)));
       encoded = await input

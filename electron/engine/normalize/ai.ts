@@ -17,7 +17,8 @@
  * brightest channel's excess.
  *
  *   predictTransform(session, thumb) -> CurveTransform (v2; a dark thumbnail's lights hidden first,
- *                                       the curves of a dark one blended toward its virtual bracket)
+ *                                       the curves of a dark one blended toward its virtual bracket,
+ *                                       a black-and-white one's colour step left out)
  *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace?, strength?, spare? }) -> Promise<RgbFloat>
  */
 import type { Rect, RgbFloat } from '../image/types';
@@ -28,6 +29,7 @@ import { DEFAULT_TILE_SIZE } from '../tiles';
 import { areaResizeNchw } from './thumbnail';
 import { hideLights } from './meter-lights';
 import { virtualBracket, withVirtualBracket } from './virtual-bracket';
+import { isNeutral, neutralColour } from './neutral';
 import { headroomScale, linearGainCurve, type GainCurve } from './headroom';
 import { transformFromOutputs, type CurveTransform } from './curve-apply';
 import { applyTransformBands } from './curve-apply-pool';
@@ -87,7 +89,8 @@ export async function predictTransform(session: ModelSession, thumb: Float32Arra
   // is, lights included: they are part of any bracket's fusion
   const vb = virtualBracket(thumb, tg.size);
   const { curves, color } = await running;
-  return withVirtualBracket(vb, transformFromOutputs(curves, color, tg.knots, tg.grid[0], tg.grid[1]));
+  const t = withVirtualBracket(vb, transformFromOutputs(curves, color, tg.knots, tg.grid[0], tg.grid[1]));
+  return isNeutral(thumb) ? neutralColour(t) : t;
 }
 
 /** Rectangles of the photo's 224×224 tiles, row by row: the order the UI is painted in. */

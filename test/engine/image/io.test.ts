@@ -10,6 +10,7 @@ import { EvenlightError } from '../../../electron/engine/errors';
 import type { RgbFloat } from '../../../electron/engine/image/types';
 import { tmpDir } from '../../helpers/paths';
 import { writeSyntheticDng } from '../../fixtures/dng';
+import { greyIccProfile } from '../../fixtures/grey-icc';
 
 const dir = tmpDir('evenlight-io-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -232,6 +233,42 @@ test('keepAlpha: straight colour and the alpha plane, written back to PNG/TIFF a
   assert.deepEqual([...(g.meta.alpha ?? [])], [40000, 65535]);
   // without keepAlpha nothing changes: flattened, no plane
   assert.equal((await readImage(f)).meta.alpha, undefined);
+});
+
+test('a black-and-white file is written back black and white: one channel (grey + alpha for PNG) and its grey ICC profile', async () => {
+  const icc = greyIccProfile();
+  const iccFile = join(dir, 'grey.icc');
+  writeFileSync(iccFile, icc);
+  const ramp = Buffer.from(Array.from({ length: W * H }, (_, i) => (i * 7) % 256));
+  const sources = {
+    'grey.jpg': await sharp(ramp, { raw: { width: W, height: H, channels: 1 } }).withIccProfile(iccFile).jpeg({ quality: 95 }).toBuffer(),
+    'grey16.png': await sharp(new Uint16Array([...ramp].map((v) => v * 257)), { raw: { width: W, height: H, channels: 1 } }).toColourspace('grey16').png().toBuffer(),
+    'grey-alpha.png': await sharp(ramp, { raw: { width: W, height: H, channels: 1 } }).toColourspace('b-w').ensureAlpha(0.5).png().toBuffer(),
+  };
+  for (const [name, buf] of Object.entries(sources)) {
+    const f = join(dir, name);
+    writeFileSync(f, buf);
+    const { image, meta } = await readImage(f, { keepAlpha: true });
+    assert.equal(meta.grey, true, name);
+    for (const format of ['jpeg', 'png', 'tiff16'] as const) {
+      const out = join(dir, `${name}-out.${format}`);
+      await writeImage(out, image, { format, meta });
+      const md = await sharp(out).metadata();
+      const alpha = name === 'grey-alpha.png' && format !== 'jpeg';
+      assert.equal(md.channels, alpha ? 2 : 1, `${name} -> ${format}: channels`);
+      assert.equal(md.space, md.depth === 'ushort' ? 'grey16' : 'b-w', `${name} -> ${format}`);
+      if (name === 'grey.jpg') assert.ok(md.icc?.equals(icc), `${name} -> ${format}: the grey profile carried byte for byte`);
+      if (name === 'grey-alpha.png' && format === 'jpeg') continue; // flattened onto white: other pixels
+      const back = await readImage(out, { keepAlpha: true });
+      let m = 0;
+      for (let i = 0; i < image.data.length; i++) m = Math.max(m, Math.abs(back.image.data[i] - image.data[i]));
+      assert.ok(m <= (format === 'jpeg' ? 12 / 255 : 1 / 255), `${name} -> ${format}: max diff ${m}`);
+    }
+  }
+  // a colour file is not marked grey, however grey its pixels: an RGB source stays RGB
+  const rgbGrey = join(dir, 'rgb-grey.png');
+  writeFileSync(rgbGrey, await sharp(Buffer.from([...ramp].flatMap((v) => [v, v, v])), { raw: { width: W, height: H, channels: 3 } }).png().toBuffer());
+  assert.equal((await readImage(rgbGrey)).meta.grey, undefined);
 });
 
 test('format comes from magic bytes: a PNG named .jpg reads as PNG', async () => {

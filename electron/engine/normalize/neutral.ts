@@ -1,0 +1,33 @@
+/**
+ * A black-and-white photo stays black and white. The network's colour step (its white
+ * balance, global and for the darkest values) was learnt on colour photos; on a grey one its
+ * gains tint every pixel (the shared data's three black-and-white brackets came out with a cast
+ * of up to 1.0 in CIELAB; the model card, Architecture). The applier keeps neutrals neutral once its gains are equal, so a grey photo
+ * needs only that.
+ *
+ * Grey is read from the network's own thumbnail: a photo whose channels agree there to within
+ * a code everywhere. A greyscale file decodes with R = G = B exactly, and so does a black-and-
+ * white JPEG stored as RGB (its chroma is exactly neutral); the darkest colour frames of the
+ * shared data differ by 20 codes or more somewhere.
+ *
+ *   isNeutral(thumb) -> boolean          (planes [1,3,S,S] in 0..1)
+ *   neutralColour(t) -> CurveTransform   (the same curves, gains of 1)
+ */
+import type { CurveTransform } from './curve-apply';
+
+/** Largest channel difference, in 0..1, at which a thumbnail still reads as black and white. */
+export const NEUTRAL_TOLERANCE = 1 / 255;
+
+export function isNeutral(thumb: Float32Array): boolean {
+  const n = thumb.length / 3;
+  for (let i = 0; i < n; i++) {
+    const g = thumb[n + i];
+    if (Math.abs(thumb[i] - g) > NEUTRAL_TOLERANCE || Math.abs(thumb[2 * n + i] - g) > NEUTRAL_TOLERANCE) return false;
+  }
+  return true;
+}
+
+/** The transform with its white balance (and its dark balance) at one: saturation has no grey to act on. */
+export function neutralColour(t: CurveTransform): CurveTransform {
+  return { ...t, wb: [1, 1, 1], wbDark: [1, 1, 1] };
+}
