@@ -2,13 +2,14 @@
  * A black-and-white photo stays black and white. The network's colour step (its white
  * balance, global and for the darkest values) was learnt on colour photos; on a grey one its
  * gains tint every pixel (the shared data's three black-and-white brackets came out with a cast
- * of up to 1.0 in CIELAB; the model card, Architecture). The applier keeps neutrals neutral once its gains are equal, so a grey photo
- * needs only that.
+ * of up to 1.0 in CIELAB; the model card, Architecture). The applier keeps neutrals neutral once
+ * its gains are equal, so a grey photo needs only that.
  *
  * Grey is read from the network's own thumbnail: a photo whose channels agree there to within
  * a code everywhere. A greyscale file decodes with R = G = B exactly, and so does a black-and-
  * white JPEG stored as RGB (its chroma is exactly neutral); the darkest colour frames of the
- * shared data differ by 20 codes or more somewhere.
+ * shared data differ by 20 codes or more somewhere. A metering region is read the same way: a
+ * region with no colour in it gives the network nothing to balance.
  *
  *   isNeutral(thumb) -> boolean          (planes [1,3,S,S] in 0..1)
  *   neutralColour(t) -> CurveTransform   (the same curves, gains of 1)
