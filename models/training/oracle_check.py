@@ -60,6 +60,12 @@ predict it (models/MODEL_CARD.md):
       weight 0 and at 0.5 unfaded, and the frames' highlight headroom (stops from the 99th
       percentile of luminance in light to white; clipped pixels, at most 30 %, left out):
       whether a cue the thumbnail holds tells a low-key photo from an under-exposed frame
+  /usr/bin/python3 models/training/oracle_check.py response train,dev,test,heldout
+      the camera responses of the splits' real brackets with exposure times (OpenCV's Debevec
+      calibration, 200 samples, lambda 10, at a long side of 800; mean of R, G and B): the light
+      each code stands for against what sRGB's transfer says, both set equal at code 128, per
+      bracket and as a geometric mean: how far a real camera's JPEG departs from the sRGB that
+      the virtual bracket pushes in
 """
 import glob
 import json
@@ -461,6 +467,33 @@ def cue(split):
                 print(f"{kind} push {lo}..{hi} ({len(v)}): gain {v[:, 0].mean():+.2f}, headroom {p50:.2f} ({p10:.2f}-{p90:.2f})")
 
 
+RESPONSE_CODES = (5, 10, 21, 40, 64, 96, 128, 180, 230)
+
+
+def response(splits):
+    """Per real bracket with exposure times (one ISO and aperture): Debevec's response over
+    sRGB's at RESPONSE_CODES, scaled to agree at code 128; then their geometric mean."""
+    split = json.load(open(os.path.join(HERE, "split.json")))
+    codes = np.arange(256, dtype=np.float64) / 255
+    srgb = np.where(codes <= 0.04045, codes / 12.92, ((codes + 0.055) / 1.055) ** 2.4)
+    logs = []
+    for sp in splits.split(","):
+        for sc in (s for s in split[sp] if s.startswith("brackets/")):
+            meta = json.load(open(os.path.join(DATA, sc, "scene.json")))
+            times = [e["exposure_time_s"] for e in meta["exposures"]]
+            if len(times) < 2 or None in times or "mixed_iso_or_aperture" in meta.get("flags", []):
+                continue
+            frames = [dataset.resize_long(cv2.imread(os.path.join(DATA, sc, e["file"]), cv2.IMREAD_COLOR), 800)
+                      for e in meta["exposures"]]
+            r = cv2.createCalibrateDebevec(samples=200, lambda_=10.0).process(frames, np.array(times, dtype=np.float32))
+            r = r[:, 0, :].mean(axis=1)
+            ratio = (r / r[128] * srgb[128]) / np.maximum(srgb, 1e-9)
+            logs.append(np.log(ratio))
+            print(f"{sp:8s} {sc[9:]:34s} " + " ".join(f"{c}:{ratio[c]:.2f}" for c in RESPONSE_CODES))
+    mean = np.exp(np.mean(logs, axis=0))
+    print(f"geometric mean of {len(logs)}: " + " ".join(f"{c}:{mean[c]:.2f}" for c in RESPONSE_CODES))
+
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
     if len(sys.argv) >= 3 and sys.argv[1] == "pair-gap":
@@ -483,6 +516,8 @@ if __name__ == "__main__":
         cue(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "smooth":
         smooth(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "response":
+        response(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "fit-global":
         fit_global(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 6)
     else:
