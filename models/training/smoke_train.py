@@ -75,6 +75,7 @@ def main():
             out["headInit"] = head_init_check(cfg, net, held[0])
     out["loader"] = loader_check(pools)
     out["darken"] = darken_check(pools)
+    out["toe"] = toe_check(a.data)
     out["lamps"] = lamps_check()
     out["pairs"] = pair_check(items[0])
     out["dihedral"] = dihedral_check()
@@ -150,6 +151,23 @@ def darken_check(pools):
     return {"ratio": float(xd.mean()) / float(x.mean()), "dtype": str(xd.dtype), "targetSame": bool((y == yd).all()),
             "before": z, "below": train.mean_log2_luma(train.to_t([xb[0]])),
             "up": float(xu.mean()) / float(xd.mean()), "upMax": int(xu.max()), "upTargetSame": bool((y == yu).all())}
+
+
+def toe_check(data):
+    """dataset.camera_toe (the train brackets' Debevec responses over sRGB) and darken through it:
+    the ratio at codes 10, 21 and 128, the toe's round trip, and a flat crop at code 64 shot four
+    stops darker through sRGB and through the toe."""
+    toe = dataset.camera_toe(data)
+    x = np.linspace(0, 1, 257)
+    trip = float(np.abs(dataset.lin_to_camera(dataset.camera_to_lin(x, toe), toe) - x).max())
+    crop = np.full((16, 16, 3), 64, np.uint8)
+    train.CAMERA_TOE = toe
+    try:
+        srgb = float(train.darken(random.Random(1), crop, {"p": 1, "stops": [4, 4]}).mean())
+        cam = float(train.darken(random.Random(1), crop, {"p": 1, "stops": [4, 4], "response": "camera"}).mean())
+    finally:
+        train.CAMERA_TOE = None
+    return {"at10": float(toe[10]), "at21": float(toe[21]), "at128": float(toe[128]), "trip": trip, "srgb": srgb, "camera": cam}
 
 
 def lamps_check():

@@ -223,6 +223,11 @@ def black_error(rng, img, aug):
     return dataset.to_u8(dataset.lin_to_srgb(lin - off))
 
 
+# the cameras' toe (dataset.camera_toe, train brackets only), set by main when a config's
+# "darken" asks for "response": "camera"
+CAMERA_TOE = None
+
+
 def darken(rng, img, spec):
     """Training-time only: spec {"p", "stops": [lo, hi], "to_below"?}: the input crop as a shot
     lo..hi stops darker would have come out (linear light scaled down, fresh Poisson-Gaussian
@@ -236,13 +241,15 @@ def darken(rng, img, spec):
         return img
     nprng = np.random.default_rng(rng.randrange(1 << 30))
     lo, hi = spec["stops"]
-    lin = dataset.srgb_to_lin(img.astype(np.float32) / 255)
+    toe = CAMERA_TOE if spec.get("response") == "camera" else None
+    enc = img.astype(np.float32) / 255
+    lin = dataset.srgb_to_lin(enc) if toe is None else dataset.camera_to_lin(enc, toe).astype(np.float32)
     if spec.get("to_below") is not None:
         lo = min(hi, max(lo, stops_to_reach(lin, spec["to_below"])))
     lin = lin * 2.0 ** -rng.uniform(lo, hi)
     full_well, read = rng.uniform(300, 4000), rng.uniform(0.0003, 0.003)  # dataset.Sensor's ranges
     lin = nprng.poisson(lin * full_well).astype(np.float32) / full_well + nprng.normal(0, read, lin.shape).astype(np.float32)
-    return dataset.to_u8(dataset.lin_to_srgb(lin))
+    return dataset.to_u8(dataset.lin_to_srgb(lin) if toe is None else dataset.lin_to_camera(lin, toe))
 
 
 def brighten(rng, img, spec):
@@ -633,6 +640,9 @@ def main(argv=None):
     rng = random.Random(cfg["seed"])
 
     items = dataset.build_cache(a.data)
+    if (cfg.get("darken") or {}).get("response") == "camera":
+        global CAMERA_TOE
+        CAMERA_TOE = dataset.camera_toe(a.data)
     exposed = cfg.get("exposed_targets", False)
     train_items = load_items([i for i in items if i["split"] == "train"], exposed)
     dev_items = load_items([i for i in items if i["split"] == "dev"], exposed)

@@ -17,6 +17,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     models: Record<string, { before: number; after: number; frozen: number; frozenMoved: number }>;
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
     darken: { ratio: number; dtype: string; targetSame: boolean; before: number; below: number; up: number; upMax: number; upTargetSame: boolean };
+    toe: { at10: number; at21: number; at128: number; trip: number; srgb: number; camera: number };
     lamps: { core: number; coreInTarget: boolean; neverDarker: boolean; farUntouched: number; off: boolean };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
@@ -70,6 +71,11 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   // brighten: two stops up is brighter, clipped at white, the target untouched
   assert.ok(res.darken.up > 1.2 && res.darken.upMax <= 255, `brightened crop at ${res.darken.up.toFixed(2)} of the original`);
   assert.ok(res.darken.upTargetSame, 'the target is not augmented');
+  // the cameras' toe: real JPEG shadows hold several times the light sRGB says (measured: 4.1 and
+  // 3.2 at codes 10 and 21), none from code 128; darken through it crushes a dark shot's shadows
+  assert.ok(res.toe.at10 > 2 && res.toe.at21 > 2 && res.toe.at128 === 1, `toe ${res.toe.at10.toFixed(2)} / ${res.toe.at21.toFixed(2)} / ${res.toe.at128}`);
+  assert.ok(res.toe.trip < 0.5 / 255, `toe round trip ${res.toe.trip}`);
+  assert.ok(res.toe.camera < res.toe.srgb / 2, `code 64 four stops down: ${res.toe.camera.toFixed(1)} through the toe, ${res.toe.srgb.toFixed(1)} through sRGB`);
   // lamps: the same discs in the input and its target (the input's cores inside the target's), nothing darker, the rest untouched
   assert.ok(res.lamps.core > 10, `lamp cores: ${res.lamps.core} white pixels`);
   assert.ok(res.lamps.coreInTarget && res.lamps.neverDarker && res.lamps.off);
