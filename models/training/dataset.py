@@ -160,30 +160,34 @@ def lin_to_srgb(x):
     return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.maximum(x, 0.0031308) ** (1 / 2.4) - 0.055)
 
 
+def camera_responses(data_dir, splits):
+    """(split, scene, ratio) per real bracket of the splits with exposure times (one ISO and
+    aperture): Debevec's response over sRGB's transfer, the two set equal at code 128 (OpenCV's
+    calibration, 200 samples, lambda 10, long side 800, mean of R, G and B), at the 256 codes."""
+    split = load_split(data_dir)
+    srgb = srgb_to_lin(np.arange(256, dtype=np.float64) / 255)
+    for sp in splits:
+        for sid in (s for s in split[sp] if s.startswith("brackets/")):
+            with open(os.path.join(data_dir, sid, "scene.json")) as f:
+                sj = json.load(f)
+            times = [e["exposure_time_s"] for e in sj["exposures"]]
+            if len(times) < 2 or None in times or "mixed_iso_or_aperture" in (sj.get("flags") or []):
+                continue
+            frames = [resize_long(cv2.imread(os.path.join(data_dir, sid, e["file"]), cv2.IMREAD_COLOR), 800) for e in sj["exposures"]]
+            r = cv2.createCalibrateDebevec(samples=200, lambda_=10.0).process(frames, np.array(times, np.float32))[:, 0, :].mean(axis=1)
+            yield sp, sid, (r / r[128] * srgb[128]) / np.maximum(srgb, 1e-9)
+
+
 def camera_toe(data_dir, splits=("train",)):
     """How much more light a real camera's JPEG code stands for than sRGB says, below code 128:
-    the geometric mean, over the splits' real brackets with exposure times (one ISO and
-    aperture), of Debevec's response over sRGB's, the two set equal at code 128 (OpenCV's
-    calibration, 200 samples, lambda 10, long side 800, mean of R, G and B; the same fit as
-    oracle_check.py response). 256 ratios, 1 from code 128 up; cached beside the pairs.
-    Cameras crush their shadows: a code of 10-21 holds 3-4 times the light sRGB's transfer says."""
+    the geometric mean of camera_responses over the splits' brackets (oracle_check.py response
+    prints them). 256 ratios, 1 from code 128 up; cached beside the pairs. Cameras crush their
+    shadows: a code of 10-21 holds 3-4 times the light sRGB's transfer says."""
     path = os.path.join(CACHE_DIR, f"camera_toe_{'_'.join(splits)}.json")
     if os.path.isfile(path):
         with open(path) as f:
             return np.array(json.load(f), np.float64)
-    split = load_split(data_dir)
-    srgb = srgb_to_lin(np.arange(256, dtype=np.float64) / 255)
-    logs = []
-    for sid in (s for sp in splits for s in split[sp] if s.startswith("brackets/")):
-        with open(os.path.join(data_dir, sid, "scene.json")) as f:
-            sj = json.load(f)
-        times = [e["exposure_time_s"] for e in sj["exposures"]]
-        if len(times) < 2 or None in times or "mixed_iso_or_aperture" in (sj.get("flags") or []):
-            continue
-        frames = [resize_long(cv2.imread(os.path.join(data_dir, sid, e["file"]), cv2.IMREAD_COLOR), 800) for e in sj["exposures"]]
-        r = cv2.createCalibrateDebevec(samples=200, lambda_=10.0).process(frames, np.array(times, np.float32))[:, 0, :].mean(axis=1)
-        logs.append(np.log((r / r[128] * srgb[128]) / np.maximum(srgb, 1e-9)))
-    ratio = np.exp(np.mean(logs, axis=0))
+    ratio = np.exp(np.mean([np.log(r) for _, _, r in camera_responses(data_dir, splits)], axis=0))
     ratio[128:] = 1.0
     ratio[0] = ratio[1]
     os.makedirs(CACHE_DIR, exist_ok=True)

@@ -471,25 +471,12 @@ RESPONSE_CODES = (5, 10, 21, 40, 64, 96, 128, 180, 230)
 
 
 def response(splits):
-    """Per real bracket with exposure times (one ISO and aperture): Debevec's response over
-    sRGB's at RESPONSE_CODES, scaled to agree at code 128; then their geometric mean."""
-    split = json.load(open(os.path.join(HERE, "split.json")))
-    codes = np.arange(256, dtype=np.float64) / 255
-    srgb = np.where(codes <= 0.04045, codes / 12.92, ((codes + 0.055) / 1.055) ** 2.4)
+    """Per real bracket with exposure times: dataset.camera_responses at RESPONSE_CODES (the light
+    of each code over sRGB's, equal at code 128), then their geometric mean."""
     logs = []
-    for sp in splits.split(","):
-        for sc in (s for s in split[sp] if s.startswith("brackets/")):
-            meta = json.load(open(os.path.join(DATA, sc, "scene.json")))
-            times = [e["exposure_time_s"] for e in meta["exposures"]]
-            if len(times) < 2 or None in times or "mixed_iso_or_aperture" in meta.get("flags", []):
-                continue
-            frames = [dataset.resize_long(cv2.imread(os.path.join(DATA, sc, e["file"]), cv2.IMREAD_COLOR), 800)
-                      for e in meta["exposures"]]
-            r = cv2.createCalibrateDebevec(samples=200, lambda_=10.0).process(frames, np.array(times, dtype=np.float32))
-            r = r[:, 0, :].mean(axis=1)
-            ratio = (r / r[128] * srgb[128]) / np.maximum(srgb, 1e-9)
-            logs.append(np.log(ratio))
-            print(f"{sp:8s} {sc[9:]:34s} " + " ".join(f"{c}:{ratio[c]:.2f}" for c in RESPONSE_CODES))
+    for sp, sc, ratio in dataset.camera_responses(DATA, splits.split(",")):
+        logs.append(np.log(ratio))
+        print(f"{sp:8s} {sc[9:]:34s} " + " ".join(f"{c}:{ratio[c]:.2f}" for c in RESPONSE_CODES))
     mean = np.exp(np.mean(logs, axis=0))
     print(f"geometric mean of {len(logs)}: " + " ".join(f"{c}:{mean[c]:.2f}" for c in RESPONSE_CODES))
 

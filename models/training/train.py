@@ -236,7 +236,9 @@ def darken(rng, img, spec):
     ones; real scenes pushed down give them many more such inputs, each with its own content.
     "to_below": push at least far enough that the crop's mean log2 luminance lands at or below
     it, so a bright frame becomes a dark one and never a mid-level frame whose clipped
-    highlights have turned into flat grey (the case the augmentation is not for)."""
+    highlights have turned into flat grey (the case the augmentation is not for).
+    "response": "camera": read into light and written back through the cameras' toe
+    (CAMERA_TOE) instead of sRGB's transfer, as a real camera's darker shot crushes its shadows."""
     if rng.random() >= spec["p"]:
         return img
     nprng = np.random.default_rng(rng.randrange(1 << 30))
