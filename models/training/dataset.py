@@ -181,9 +181,12 @@ def camera_responses(data_dir, splits):
 def camera_toe(data_dir, splits=("train",)):
     """How much more light a real camera's JPEG code stands for than sRGB says, below code 128:
     the geometric mean of camera_responses over the splits' brackets (oracle_check.py response
-    prints them). 256 ratios, 1 from code 128 up; cached beside the pairs. Cameras crush their
-    shadows: a code of 10-21 holds 3-4 times the light sRGB's transfer says."""
-    path = os.path.join(CACHE_DIR, f"camera_toe_{'_'.join(splits)}.json")
+    prints them). 256 ratios, 1 from code 128 up; cached beside the pairs, under a name that
+    changes with the splits' scenes. Cameras crush their shadows: a code of 10-21 holds 3-4
+    times the light sRGB's transfer says."""
+    split = load_split(data_dir)
+    key = hashlib.sha1("\n".join(s for sp in splits for s in split[sp]).encode()).hexdigest()[:12]
+    path = os.path.join(CACHE_DIR, f"camera_toe_{'_'.join(splits)}_{key}.json")
     if os.path.isfile(path):
         with open(path) as f:
             return np.array(json.load(f), np.float64)

@@ -295,12 +295,14 @@ export async function writeRaster(path: string, raster: Raster, opts: WriteOptio
   try {
     const px = withAlpha(raster, opts.meta?.alpha, opts.format);
     let input = sharp(px.data, { raw: { width, height, channels: px.channels } });
-    // a grey source's output is grey (R = G = B: the transform keeps neutrals neutral)
-    if (opts.meta?.grey) input = input.toColourspace(bits === 16 ? 'grey16' : 'b-w');
+    // 16-bit samples are written as such only once named; a grey source's output is grey
+    // (R = G = B: the transform keeps neutrals neutral)
+    const space = opts.meta?.grey ? (bits === 16 ? 'grey16' : 'b-w') : bits === 16 ? 'rgb16' : undefined;
+    if (space) input = input.toColourspace(space);
     if (opts.format === 'tiff16') {
-      encoded = await input.toColourspace(opts.meta?.grey ? 'grey16' : 'rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
+      encoded = await input.tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
     } else if (opts.format === 'png') {
-      encoded = await (bits === 16 && !opts.meta?.grey ? input.toColourspace('rgb16') : input).png({ compressionLevel: 6 }).toBuffer();
+      encoded = await input.png({ compressionLevel: 6 }).toBuffer();
     } else if (opts.format === 'jpeg') {
       const quality = Math.max(1, Math.min(100, Math.round(opts.quality ?? JPEG_DEFAULTS.quality)));
       encoded = await input

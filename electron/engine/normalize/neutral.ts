@@ -11,7 +11,8 @@
  * shared data differ by 20 codes or more somewhere. A metering region is read the same way: a
  * region with no colour in it gives the network nothing to balance.
  *
- *   isNeutral(thumb) -> boolean          (planes [1,3,S,S] in 0..1)
+ *   chromaSpread(thumb) -> number        (planes [1,3,S,S] in 0..1: the largest channel difference)
+ *   isNeutral(thumb) -> boolean          (that spread within NEUTRAL_TOLERANCE)
  *   neutralColour(t) -> CurveTransform   (the same curves, gains of 1)
  */
 import type { CurveTransform } from './curve-apply';
@@ -19,13 +20,19 @@ import type { CurveTransform } from './curve-apply';
 /** Largest channel difference, in 0..1, at which a thumbnail still reads as black and white. */
 export const NEUTRAL_TOLERANCE = 1 / 255;
 
-export function isNeutral(thumb: Float32Array): boolean {
+/** The largest |R − G| or |B − G| of a thumbnail's pixels, in 0..1. */
+export function chromaSpread(thumb: Float32Array): number {
   const n = thumb.length / 3;
+  let most = 0;
   for (let i = 0; i < n; i++) {
     const g = thumb[n + i];
-    if (Math.abs(thumb[i] - g) > NEUTRAL_TOLERANCE || Math.abs(thumb[2 * n + i] - g) > NEUTRAL_TOLERANCE) return false;
+    most = Math.max(most, Math.abs(thumb[i] - g), Math.abs(thumb[2 * n + i] - g));
   }
-  return true;
+  return most;
+}
+
+export function isNeutral(thumb: Float32Array): boolean {
+  return chromaSpread(thumb) <= NEUTRAL_TOLERANCE;
 }
 
 /** The transform with its white balance (and its dark balance) at one: saturation has no grey to act on. */

@@ -8,7 +8,7 @@ import { readImage } from '../../../electron/engine/image/io';
 import { getModel } from '../../../electron/engine/model/session';
 import { predictTransform } from '../../../electron/engine/normalize/ai';
 import { applyTransformRows, transformFromOutputs } from '../../../electron/engine/normalize/curve-apply';
-import { isNeutral, NEUTRAL_TOLERANCE, neutralColour } from '../../../electron/engine/normalize/neutral';
+import { chromaSpread, isNeutral, NEUTRAL_TOLERANCE, neutralColour } from '../../../electron/engine/normalize/neutral';
 import { areaResizeNchw } from '../../../electron/engine/normalize/thumbnail';
 import { defaultModelDir } from '../../../electron/engine/settings';
 import { dataPath } from '../../helpers/paths';
@@ -76,9 +76,7 @@ test('the darkest colour frames of the data are not taken for grey: their thumbn
   ]) {
     const { image } = await readImage(dataPath('brackets', scene, file));
     const t = areaResizeNchw(image, 224);
-    const n = t.length / 3;
-    let most = 0;
-    for (let i = 0; i < n; i++) most = Math.max(most, Math.abs(t[i] - t[n + i]), Math.abs(t[2 * n + i] - t[n + i]));
+    const most = chromaSpread(t);
     assert.ok(most * 255 >= 20, `${scene}/${file}: ${(most * 255).toFixed(1)} codes`);
     assert.equal(isNeutral(t), false, file);
   }
