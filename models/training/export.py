@@ -28,10 +28,13 @@ import train  # noqa: E402  (the checkpoint selection rule)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODELS = os.path.join(REPO, "models")
 OPSET = 13
-VERSION = "2.14.0"  # whole 37: whole 23's recipe with its darker crops shot through the cameras' toe; dark balance white balance left out (DARK_WB)
+VERSION = "2.15.0"  # whole 39: whole 37's recipe with its crops shown upright (mirrored, never turned); dark balance white balance left out (DARK_WB)
 
 
-# The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): whole 37, whole 23's recipe
+# The shipped evenlight model (chosen on dev, models/MODEL_CARD.md): whole 39, whole 37's recipe
+# with its training crops shown upright (train.crop_resize upright: mirrored left-right, never
+# turned; photos are shot upright and the engine turns them by their EXIF orientation first) at
+# another seed. Whole 37: whole 23's recipe
 # with its darker crops shot through the cameras' JPEG toe (train.darken "response": "camera",
 # dataset.camera_toe) at another seed. Whole 23: every weight of
 # the model below trained on as one (model.FineTuned) under the 2.9.0 applier, with brackets
@@ -47,7 +50,7 @@ VERSION = "2.14.0"  # whole 37: whole 23's recipe with its darker crops shot thr
 # recipe with different seeds, three of them on a lent GPU (each config's "base": they err
 # differently on hard frames, and their mean curves and colour step score better than any one).
 # Several names, comma-separated on the command line, export the mean of their transforms.
-SHIPPED = ("evenlight2-whole37",)
+SHIPPED = ("evenlight2-whole39",)
 # Orientations of the thumbnail the shipped graph averages over (model.Dihedral); 1: none. Four
 # scored better on dev (score_dev.py --tta) but not on test or held-out, for four times the
 # network's time: not shipped (models/MODEL_CARD.md, Training)

@@ -46,8 +46,9 @@ predict it (models/MODEL_CARD.md):
       the real brackets' frames of a split at the dev rule's size, the shipped transform through
       other forms of the applier's gain: on encoded values (before 2.9.0), in light through gamma
       2 with a linear toe at 0.08, through e (e + a) / (1 + a) for a = 0.1 / 0.2 / 0.3 / 0.5,
-      saturation about the capped luminance or about f; the darkness-real rule's score, bins,
-      cast and PSNR per bin
+      through sRGB's transfer and through sRGB with the train brackets' toe (the cameras'
+      measured response: dataset.camera_to_lin), saturation about the capped luminance or about
+      f; the darkness-real rule's score, bins, cast and PSNR per bin
   /usr/bin/python3 models/training/oracle_check.py pair-gap train,dev,test,heldout
       the real brackets of 3+ frames of the splits, at the stored size: how far the fusion of a
       bracket's darkest and brightest frames (train.pair_groups, the pair pool's target) is from
@@ -60,6 +61,13 @@ predict it (models/MODEL_CARD.md):
       weight 0 and at 0.5 unfaded, and the frames' highlight headroom (stops from the 99th
       percentile of luminance in light to white; clipped pixels, at most 30 %, left out):
       whether a cue the thumbnail holds tells a low-key photo from an under-exposed frame
+  /usr/bin/python3 models/training/oracle_check.py orient dev evenlight2-whole37 evenlight2-whole39
+      the real brackets' frames of a split at the dev rule's size through each named checkpoint
+      (the networks alone, the dark balance's white balance left out as shipped): PSNR and cast
+      on the whole frame, on its centre cropped to a portrait 2:3 (upright content in a tall
+      frame, which the thumbnail squeezes the other way) and turned a quarter (content on its
+      side, which the engine never shows the network: it turns photos by their EXIF orientation
+      first): whether a network trained on upright crops only still reads portrait photos
   /usr/bin/python3 models/training/oracle_check.py response train,dev,test,heldout
       the camera responses of the splits' real brackets with exposure times (OpenCV's Debevec
       calibration, 200 samples, lambda 10, at a long side of 800; mean of R, G and B): the light
@@ -84,7 +92,7 @@ import dataset  # noqa: E402
 import model as models  # noqa: E402
 import train  # noqa: E402
 import virtual_bracket  # noqa: E402
-from export import load_shipped, shipped_base  # noqa: E402
+from export import load, load_shipped, shipped_base  # noqa: E402
 
 DATA = os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data"))
 
@@ -379,14 +387,36 @@ def soft_light(a):
     return lambda e: applier.to_light(e, a), lambda v: applier.from_light(v, a)
 
 
+def table_light(to_lin):
+    """A light transfer given by a monotone function of encoded values (numpy), on a table of
+    4096 codes, linear beyond 1 with the slope at 1, and its inverse."""
+    codes = torch.linspace(0, 1, 4096, dtype=torch.float64)
+    table = torch.cummax(torch.from_numpy(np.asarray(to_lin(codes.numpy()), np.float64)), 0).values
+    table = table / table[-1]
+    slope = float((table[-1] - table[-2]) / (codes[-1] - codes[-2]))
+
+    def interp(x, xs, ys, end_slope):
+        flat = x.reshape(-1).double()
+        i = torch.searchsorted(xs, flat.clamp(max=float(xs[-1]))).clamp(1, len(xs) - 1)
+        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+        y = y0 + (flat.clamp(min=0) - x0) / (x1 - x0).clamp(min=1e-12) * (y1 - y0)
+        y = torch.where(flat > xs[-1], ys[-1] + (flat - xs[-1]) * end_slope, y)
+        return y.reshape(x.shape).to(x.dtype)
+    return lambda e: interp(e, codes, table, slope), lambda v: interp(v, table, codes, 1 / slope)
+
+
 def light(split):
     items = dataset.build_cache(DATA, log=lambda *x: None)
     net = load_shipped().eval()
     same = (lambda e: e, lambda v: v)
+    toe = dataset.camera_toe(DATA)
     variants = {"encoded, about the capped Y (before 2.9.0)": (same, False),
                 "toe 0.08, about the capped Y": (toe_light(0.08), False), "toe 0.08, about f": (toe_light(0.08), True),
                 **{f"e(e+{a}), about f": (soft_light(a), True) for a in (0.1, 0.2, 0.3, 0.5)},
-                "e(e+0.3), about the capped Y": (soft_light(0.3), False)}
+                "e(e+0.3), about the capped Y": (soft_light(0.3), False),
+                "sRGB, about f": (table_light(dataset.srgb_to_lin), True),
+                "the cameras' response (sRGB with the train brackets' toe), about f":
+                    (table_light(lambda x: dataset.camera_to_lin(x, toe)), True)}
     cfg = {"w_l1": 1.0, "w_cast_select": 0.1, "dev_rule": "darkness-real"}
     res = {v: ([], [], []) for v in variants}
     with torch.no_grad():
@@ -467,6 +497,27 @@ def cue(split):
                 print(f"{kind} push {lo}..{hi} ({len(v)}): gain {v[:, 0].mean():+.2f}, headroom {p50:.2f} ({p10:.2f}-{p90:.2f})")
 
 
+def orient(split, names):
+    items = dataset.build_cache(DATA, log=lambda *x: None)
+    nets = {n: models.without_dark_wb(load(n)[0].eval()) for n in names}
+    res = {(n, v): [] for n in nets for v in ("whole frame", "portrait 2:3 centre", "turned a quarter")}
+    with torch.no_grad():
+        for x, y in train.dev_set({"dev_rule": "darkness-real-3"}, train.load_items([i for i in items if i["split"] == split])):
+            h, w = x.shape[2:]
+            cw = int(h * 2 / 3)
+            x0 = max(0, (w - cw) // 2)
+            views = {"whole frame": (x, y), "portrait 2:3 centre": (x[..., x0:x0 + cw], y[..., x0:x0 + cw]),
+                     "turned a quarter": (torch.rot90(x, 1, (2, 3)), torch.rot90(y, 1, (2, 3)))}
+            for n, net in nets.items():
+                for v, (xv, yv) in views.items():
+                    curves, color = net(train.thumbs_of(xv))
+                    out = torch.round(applier.apply(xv, curves, net.xk, color) * 255) / 255
+                    res[(n, v)].append((float(train.psnr(out, yv)), float(train.cast(out, yv))))
+    for (n, v), r in res.items():
+        a = np.array(r)
+        print(f"{split} {n}, {v} ({len(a)} frames): PSNR {a[:, 0].mean():.3f}, cast {a[:, 1].mean():.3f}")
+
+
 RESPONSE_CODES = (5, 10, 21, 40, 64, 96, 128, 180, 230)
 
 
@@ -503,6 +554,8 @@ if __name__ == "__main__":
         cue(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "smooth":
         smooth(sys.argv[2])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "orient":
+        orient(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "response":
         response(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "fit-global":

@@ -77,6 +77,7 @@ def main():
     out["darken"] = darken_check(pools)
     out["toe"] = toe_check(a.data)
     out["lamps"] = lamps_check()
+    out["upright"] = upright_check()
     out["pairs"] = pair_check(items[0])
     out["dihedral"] = dihedral_check()
     out["exposures"] = exposures_check()
@@ -168,6 +169,18 @@ def toe_check(data):
     finally:
         train.CAMERA_TOE = None
     return {"at10": float(toe[10]), "at21": float(toe[21]), "at128": float(toe[128]), "trip": trip, "srgb": srgb, "camera": cam}
+
+
+def upright_check():
+    """train.crop_resize's orientations: a frame bright at the top and dark at the bottom stays
+    so in every upright crop (mirrored left-right at most, input and target alike), and is
+    turned in some of the default ones."""
+    x = np.repeat(np.repeat(np.linspace(255, 0, 48).astype(np.uint8)[:, None, None], 64, axis=1), 3, axis=2)
+
+    def kept(upright, seed):
+        i, t = train.crop_resize(random.Random(seed), x, x, 32, upright)
+        return bool((i == t).all() and i[:8].mean() > i[-8:].mean() + 40 and abs(float(i[:, :8].mean()) - float(i[:, -8:].mean())) < 1)
+    return {"upright": sum(kept(True, s) for s in range(16)), "turned": 16 - sum(kept(False, s) for s in range(16))}
 
 
 def lamps_check():

@@ -189,8 +189,10 @@ def load_items(items, exposed_targets=False):
     return out
 
 
-def crop_resize(rng, inp, tgt, size):
-    """A random crop (the 'photo' the model is shown), resized to size x size, flipped/rotated."""
+def crop_resize(rng, inp, tgt, size, upright=False):
+    """A random crop (the 'photo' the model is shown), resized to size x size, flipped/rotated;
+    upright: mirrored only (photos are shot upright, so sky above and ground below is a prior
+    the local curves may use; the draw of the turn is kept so a seed shows the same crops)."""
     h, w = inp.shape[:2]
     if rng.random() < 0.4:
         y0, x0, ch, cw = 0, 0, h, w  # the whole frame
@@ -202,7 +204,7 @@ def crop_resize(rng, inp, tgt, size):
     k, flip = rng.randrange(4), rng.random() < 0.5
     for a in (inp, tgt):
         a = cv2.resize(a[y0:y0 + ch, x0:x0 + cw], (size, size), interpolation=cv2.INTER_AREA)
-        a = np.rot90(a, k, axes=(0, 1))
+        a = a if upright else np.rot90(a, k, axes=(0, 1))
         res.append(a[:, ::-1] if flip else a)
     return res
 
@@ -324,7 +326,7 @@ def darkened(frames, stops, seed=5):
 
 def augmentations(cfg):
     """The config's input augmentations, as sample_arrays takes them (None: none)."""
-    aug = {k: cfg[k] for k in ("darken", "brighten", "black_error", "lamps") if cfg.get(k)}
+    aug = {k: cfg[k] for k in ("darken", "brighten", "black_error", "lamps", "upright") if cfg.get(k)}
     return aug or None
 
 
@@ -362,7 +364,7 @@ def sample_arrays(rng, pools, weights, size, batch, aug=None):
         src = rng.choices(srcs, [weights[s] for s in srcs])[0]
         it = rng.choice(pools[src])
         frames, tgt = rng.choice(it["groups"])
-        i, t = crop_resize(rng, frames[rng.randrange(len(frames))], tgt, size)
+        i, t = crop_resize(rng, frames[rng.randrange(len(frames))], tgt, size, bool(aug and aug.get("upright")))
         if aug and aug.get("lamps"):
             i, t = lamps(rng, i, t, aug["lamps"])  # before the input's own: a darker shot dims its lamps too
         if aug:

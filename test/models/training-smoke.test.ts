@@ -18,6 +18,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     loader: { shape: number[]; dtype: string; sameSeedEqual: boolean; otherSeedDiffers: boolean };
     darken: { ratio: number; dtype: string; targetSame: boolean; before: number; below: number; up: number; upMax: number; upTargetSame: boolean };
     toe: { at10: number; at21: number; at128: number; trip: number; srgb: number; camera: number };
+    upright: { upright: number; turned: number };
     lamps: { core: number; coreInTarget: boolean; neverDarker: boolean; farUntouched: number; off: boolean };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
@@ -76,6 +77,9 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   assert.ok(res.toe.at10 > 2 && res.toe.at21 > 2 && res.toe.at128 === 1, `toe ${res.toe.at10.toFixed(2)} / ${res.toe.at21.toFixed(2)} / ${res.toe.at128}`);
   assert.ok(res.toe.trip < 0.5 / 255, `toe round trip ${res.toe.trip}`);
   assert.ok(res.toe.camera < res.toe.srgb / 2, `code 64 four stops down: ${res.toe.camera.toFixed(1)} through the toe, ${res.toe.srgb.toFixed(1)} through sRGB`);
+  // upright crops: never turned (all 16 draws keep the top bright); the default turns some of them
+  assert.equal(res.upright.upright, 16);
+  assert.ok(res.upright.turned > 0, `default crops turned: ${res.upright.turned} of 16`);
   // lamps: the same discs in the input and its target (the input's cores inside the target's), nothing darker, the rest untouched
   assert.ok(res.lamps.core > 10, `lamp cores: ${res.lamps.core} white pixels`);
   assert.ok(res.lamps.coreInTarget && res.lamps.neverDarker && res.lamps.off);
