@@ -14,6 +14,7 @@ PSNRs (train.py's "dev_rule": "darkness"), declared before the tone heads were t
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --exposures 0,m1   # + a mean over exposure views
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --virtual 0.5 0.5f   # + the virtual bracket's prior
   /usr/bin/python3 models/training/score_dev.py evenlight2-whole23 --rule darkness-real --no-dark-wb   # as shipped from 2.13.0
+  /usr/bin/python3 models/training/score_dev.py evenlight2-whole39 --rule darkness-real-3 --virtual 0.5fh --dark-lift 0.1 -5   # + a further dark lift
   /usr/bin/python3 models/training/score_dev.py evenlight2-balance6 --bias --split test   # every frame of a split
   /usr/bin/python3 models/training/score_dev.py evenlight2-tone3 --bias --split train --darken 5 9   # frames pushed darker
 
@@ -111,6 +112,9 @@ def main(argv=None):
     ap.add_argument("--virtual", nargs="*", default=[], metavar="W[f][h]",
                     help="also each model with its curves blended W of the way toward its virtual bracket's fit "
                          "(virtual_bracket.py; f: the weight faded in with the frame's darkness; h: on the thumbnail halved)")
+    ap.add_argument("--dark-lift", type=float, nargs=2, metavar=("A", "T"),
+                    help="with --virtual: dark frames' curves raised further after the blend, to exp(-A * max(0, T - z)), "
+                         "z the thumbnail's mean log2 luminance (train.run's prior \"lift\"; measured, not shipped)")
     ap.add_argument("--histories", action="store_true",
                     help="instead: each run's best dev score under darkness-real and darkness-real-3, from its training history")
     ap.add_argument("--virtual-only", action="store_true",
@@ -127,6 +131,8 @@ def main(argv=None):
         return
     if a.darken and not a.bias:
         ap.error("--darken goes with --bias")
+    if a.dark_lift and not a.virtual:
+        ap.error("--dark-lift goes with --virtual")
     torch.set_num_threads(2)
     items = dataset.build_cache(a.data, log=lambda *x: None)
     # train.py's own dev frames and selection rule (L1 as the loss, the 0.1 dB cast penalty)
@@ -155,7 +161,8 @@ def main(argv=None):
     runs = [] if a.virtual and a.virtual_only else [(name, net, cfg) for name, net in nets.items()]
     for name, net in nets.items():
         for v in a.virtual:
-            runs.append((f"{name}+virtual{v}", net, {**cfg, "virtual_bracket": {"weight": float(v.rstrip("fh")), "fade": "f" in v, "half": "h" in v}}))
+            prior = {"weight": float(v.rstrip("fh")), "fade": "f" in v, "half": "h" in v, **({"lift": a.dark_lift} if a.dark_lift else {})}
+            runs.append((f"{name}+virtual{v}" + (f"+lift{a.dark_lift[0]:g}@{a.dark_lift[1]:g}" if a.dark_lift else ""), net, {**cfg, "virtual_bracket": prior}))
     out = {}
     for name, net, cfg in runs:
         if a.bias:

@@ -78,6 +78,7 @@ def main():
     out["toe"] = toe_check(a.data)
     out["lamps"] = lamps_check()
     out["upright"] = upright_check()
+    out["ema"] = ema_check()
     out["pairs"] = pair_check(items[0])
     out["dihedral"] = dihedral_check()
     out["exposures"] = exposures_check()
@@ -181,6 +182,20 @@ def upright_check():
         i, t = train.crop_resize(random.Random(seed), x, x, 32, upright)
         return bool((i == t).all() and i[:8].mean() > i[-8:].mean() + 40 and abs(float(i[:, :8].mean()) - float(i[:, -8:].mean())) < 1)
     return {"upright": sum(kept(True, s) for s in range(16)), "turned": 16 - sum(kept(False, s) for s in range(16))}
+
+
+def ema_check():
+    """train.py's "ema": the running mean moves a share (1 - decay) of the way to the weights, and
+    swap_in puts it in the network and gives back what was there, to be swapped back after."""
+    w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    ema = [w.detach().clone()]
+    with torch.no_grad():
+        w.add_(torch.tensor([1.0, -2.0]))  # a step: w = [2, 0]
+    train.ema_update(ema, [w], 0.75)  # 0.75 * [1, 2] + 0.25 * [2, 0]
+    held = train.swap_in([w], ema)
+    swapped = w.detach().tolist()
+    train.swap_in([w], held)
+    return {"mean": ema[0].tolist(), "swapped": swapped, "back": w.detach().tolist()}
 
 
 def lamps_check():

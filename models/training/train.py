@@ -124,14 +124,19 @@ def run(net, x, loss_x=None, shadows=False, lights=False, prior=None):
     taken; the transform is resolution-free), and the auxiliary tensor the smoothness term reads.
     shadows: the engine's deep-shadow smoothing before the transform (config "shadow_smooth");
     lights: a dark frame's lights hidden from the network (config "hide_lights");
-    prior: {"weight": w, "fade": bool, "half": bool}, the curves blended toward the virtual bracket's fit
-    (virtual_bracket.py; config "virtual_bracket"; the fit is a constant to autograd)."""
+    prior: {"weight": w, "fade": bool, "half": bool, "lift": [a, t] or absent}, the curves blended toward the
+    virtual bracket's fit (virtual_bracket.py; config "virtual_bracket"; the fit is a constant to autograd), then
+    raised to exp(-a * max(0, t - z)), z the thumbnail's mean log2 luminance (model.DarkLift's form), with "lift"."""
     if getattr(net, "kind", "") == "evenlight2":  # a CurveNet, or the mean of several (export.Mean)
         thumb = thumbs_of(x)
         curves, color = net(hide_lights(thumb) if lights else thumb)
         if prior:
             curves = virtual_bracket.prior_curves(thumb, curves, color, net.xk, prior["weight"], prior.get("fade", False),
                                                   prior.get("half", False))
+            if prior.get("lift"):  # [a, t]: dark frames lifted further after the blend (measured, not shipped: MODEL_CARD.md)
+                a, t = prior["lift"]
+                z = models.log2_luma(thumb).mean(dim=(1, 2))[:, None]
+                curves = models.raise_curves(curves, torch.exp(-a * (t - z).clamp_min(0)))
         step = applier.apply_smoothed if shadows else applier.apply
         return step(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
     out, _ = net(x)
@@ -464,6 +469,21 @@ def init_from(net, cfg, state, name):
         raise SystemExit(f"--init {name}: incompatible checkpoint ({missing}, {unexpected})")
 
 
+@torch.no_grad()
+def ema_update(ema, params, decay):
+    for e, p in zip(ema, params):
+        e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+
+
+@torch.no_grad()
+def swap_in(params, values):
+    """values copied into params; returns what params held."""
+    held = [p.detach().clone() for p in params]
+    for p, v in zip(params, values):
+        p.copy_(v)
+    return held
+
+
 def trained_state(net):
     """What a checkpoint holds: every weight but a frozen base's (the heads'), which has its own checkpoints."""
     frozen = getattr(net, "frozen_prefix", None)
@@ -673,7 +693,11 @@ def main(argv=None):
             Batches(cfg["seed"], pools, weights, cfg["size"], cfg["batch"], augmentations(cfg)),
             batch_size=None, num_workers=a.workers, prefetch_factor=4, persistent_workers=True))
     net.to(a.device)
-    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"])
+    trained = [p for p in net.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(trained, lr=cfg["lr"])
+    # "ema": a running mean of the trained weights (decay per step, warmed up as (1 + t) / (10 + t)),
+    # evaluated and saved in their place: a flatter point than the last step's
+    ema = [p.detach().clone() for p in trained] if cfg.get("ema") else None
     steps = cfg["steps"]
     t_start = time.time()
 
@@ -710,9 +734,12 @@ def main(argv=None):
         loss.backward()
         opt.step()
         sched.step()
+        if ema is not None:
+            ema_update(ema, trained, min(cfg["ema"], (1 + step) / (10 + step)))
         run_loss.append(float(loss))
         out_of_time = (a.minutes and (time.time() - t0) / 60 > a.minutes) or (a.stop_after and step >= a.stop_after)
         if step % cfg["eval_every"] == 0 or step == steps or out_of_time:
+            live = swap_in(trained, ema) if ema is not None else None
             tr = evaluate(cfg, net, traind)
             dv = dev_metrics(cfg, net, devd)
             tr["batch_loss"] = float(np.mean(run_loss))
@@ -732,6 +759,8 @@ def main(argv=None):
                        "history": hist}
             save_atomic_json(metrics, os.path.join(rep_dir, f"{cfg['name']}.metrics.json"))
             plot(hist, os.path.join(rep_dir, f"{cfg['name']}.curves.png"), cfg["name"])
+            if live is not None:
+                swap_in(trained, live)  # training goes on from its own weights
         if out_of_time:
             break
     return hist

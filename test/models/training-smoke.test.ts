@@ -19,6 +19,7 @@ test('a short training run lowers the loss of every architecture, leaves a froze
     darken: { ratio: number; dtype: string; targetSame: boolean; before: number; below: number; up: number; upMax: number; upTargetSame: boolean };
     toe: { at10: number; at21: number; at128: number; trip: number; srgb: number; camera: number };
     upright: { upright: number; turned: number };
+    ema: { mean: number[]; swapped: number[]; back: number[] };
     lamps: { core: number; coreInTarget: boolean; neverDarker: boolean; farUntouched: number; off: boolean };
     headInit: { before: number; after: number; keys: number };
     dihedral: { turnIsRot90: boolean; oneIsNetwork: boolean; mirrorError: number; colorError: number; networkMirrorError: number };
@@ -80,6 +81,8 @@ test('a short training run lowers the loss of every architecture, leaves a froze
   // upright crops: never turned (all 16 draws keep the top bright); the default turns some of them
   assert.equal(res.upright.upright, 16);
   assert.ok(res.upright.turned > 0, `default crops turned: ${res.upright.turned} of 16`);
+  // the weights' running mean ("ema"): a quarter of the way to the new weights at decay 0.75, swapped in and back out
+  assert.deepEqual(res.ema, { mean: [1.25, 1.5], swapped: [1.25, 1.5], back: [2, 0] });
   // lamps: the same discs in the input and its target (the input's cores inside the target's), nothing darker, the rest untouched
   assert.ok(res.lamps.core > 10, `lamp cores: ${res.lamps.core} white pixels`);
   assert.ok(res.lamps.coreInTarget && res.lamps.neverDarker && res.lamps.off);
