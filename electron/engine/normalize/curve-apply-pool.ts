@@ -1,14 +1,11 @@
 /**
- * The transform over a whole photo on every core: the calling thread and a worker thread per
- * other core take bands of 224 rows (one row of UI tiles) as they free up, and the photo stays
- * as it is (8- or 16-bit as decoded, or the float photo of a RAW and of the app's working
- * image: no second full-size buffer). A worker's band is copied into a buffer shared with it,
- * which writes its output into another; both are kept for the next band and the next photo,
- * since a fresh few-MB buffer per band costs more in page faults than the copy itself. The
- * calling thread's bands need no copy: it runs the kernel on the photo's own rows, a few rows
- * at a time, answering its workers between them, where it used to wait on a worker per core
- * and copy every band in and out (about 7 % of the kernel's time, on the thread the workers
- * wait for). Workers are started once per process and unref'd while idle.
+ * The transform over a whole photo on every core: worker threads take bands of 224 rows (one
+ * row of UI tiles) as they free up, and the photo stays as it is (8- or 16-bit as decoded, or
+ * the float photo of a RAW and of the app's working image: no second full-size buffer). A band
+ * is copied into a buffer shared with its worker, which writes its output into another; both
+ * are kept for the next band and the next photo, since a fresh few-MB buffer per band costs
+ * more in page faults than the copy itself. Workers are started once per process and unref'd
+ * while idle.
  *
  *   startTransformWorkers()   start the workers now (while a photo decodes) rather than with the first band
  *   applyTransformBands(src, t, { dst?, strength?, pre?, gridRect?, signal?, onBand?, bandRows? }) -> Promise<void>
@@ -21,10 +18,9 @@ import { startWorker } from '../worker-thread';
 import { connectWorker, type RpcWorker } from '../worker-rpc';
 import { throwIfAborted } from '../errors';
 import type { CurveTransform } from './curve-apply';
-import { wasmKernel } from './curve-apply-wasm';
 import type { GainCurve } from './headroom';
 import { RADIUS, shadowSmoothing } from './shadow-smooth';
-import { applyBandRequest, type BandRequest, type BandSamples } from './curve-apply-band';
+import type { BandRequest, BandSamples } from './curve-apply-worker';
 
 export interface SampleRaster {
   width: number;
@@ -54,8 +50,7 @@ let pool: PoolWorker[] | undefined;
 
 function workers(): PoolWorker[] {
   if (pool) return pool;
-  // the calling thread takes bands too (a lane of its own, below)
-  const n = Math.max(0, Math.min(7, availableParallelism() - 1));
+  const n = Math.max(1, Math.min(8, availableParallelism()));
   const started: PoolWorker[] = [];
   for (let i = 0; i < n; i++) {
     const w = connectWorker<BandRequest>(startWorker(__dirname, 'curve-apply-worker'), 'transform worker');
@@ -72,7 +67,6 @@ function workers(): PoolWorker[] {
 /** The workers start (a thread each, and its kernel compiled: about 0.1 s) while the caller does something else. */
 export function startTransformWorkers(): void {
   workers();
-  wasmKernel(); // this thread's kernel, compiled now too
 }
 
 /** Shared band buffers (in, out) between calls, up to this many bytes in all. A lane takes a
@@ -101,13 +95,6 @@ function giveBack(k: LaneBuffers): void {
 function view(like: BandSamples, buf: SharedArrayBuffer, length: number): BandSamples {
   return like instanceof Uint8Array ? new Uint8Array(buf, 0, length) : like instanceof Uint16Array ? new Uint16Array(buf, 0, length) : new Float32Array(buf, 0, length);
 }
-
-function samplesLike(like: BandSamples, length: number): BandSamples {
-  return like instanceof Uint8Array ? new Uint8Array(length) : like instanceof Uint16Array ? new Uint16Array(length) : new Float32Array(length);
-}
-
-/** Rows per call of the calling thread's lane: about 2 ms of kernel at 7,000 px wide, so its workers wait little for new bands. */
-const LOCAL_ROWS = 32;
 
 const maxOf = (a: BandSamples): number => (a instanceof Uint8Array ? 255 : a instanceof Uint16Array ? 65535 : 1);
 
@@ -171,58 +158,7 @@ export async function applyTransformBands(src: SampleRaster, t: CurveTransform, 
       report();
     }
   };
-  // the calling thread's lane: its bands straight from and into the photo, LOCAL_ROWS rows a
-  // call, yielding between them so that the workers' finished bands are copied back and they get
-  // new ones. A private copy only where a band reads rows that the band above writes over (in
-  // place and smoothed), taken as the band is, like a worker's.
-  let own: BandSamples | undefined;
-  const localLane = async (): Promise<void> => {
-    while (next < bands.length && !failure) {
-      if (opts.signal?.aborted) return;
-      const b = next++;
-      const [y0, y1] = bands[b];
-      try {
-        const top = Math.max(0, y0 - margin);
-        const bottom = Math.min(src.height, y1 + margin);
-        let band = src.data.subarray(top * row, bottom * row);
-        if (inPlace && margin) {
-          if (!own || own.length < band.length) own = samplesLike(src.data, (rows + 2 * margin) * row);
-          const copy = own.subarray(0, band.length);
-          copy.set(band);
-          const above = tails[b];
-          if (above) copy.set(above);
-          if (b + 1 < bands.length) tails[b + 1] = src.data.slice(Math.max(y0, y1 - margin) * row, y1 * row);
-          band = copy;
-        }
-        tails[b] = undefined;
-        for (let a = y0; a < y1; a += LOCAL_ROWS) {
-          const e = Math.min(y1, a + LOCAL_ROWS);
-          const from = Math.max(top, a - margin);
-          const to = Math.min(bottom, e + margin);
-          applyBandRequest({
-            band: band.subarray((from - top) * row, (to - top) * row),
-            out: dst.data.subarray(a * row, e * row),
-            above: a - from,
-            width: src.width,
-            y0: a,
-            y1: e,
-            t,
-            io,
-            smooth: margin > 0,
-            preGain: opts.pre?.gain,
-          });
-          await new Promise<void>((go) => setImmediate(go));
-          if (opts.signal?.aborted) return;
-        }
-      } catch (err) {
-        failure ??= err as Error;
-        return;
-      }
-      done[b] = true;
-      report();
-    }
-  };
-  await Promise.all([...ws.map(lane), localLane()]);
+  await Promise.all(ws.map(lane));
   throwIfAborted(opts.signal);
   if (failure) throw failure;
 }
