@@ -134,9 +134,10 @@ def run(net, x, loss_x=None, shadows=False, lights=False, prior=None):
             curves = virtual_bracket.prior_curves(thumb, curves, color, net.xk, prior["weight"], prior.get("fade", False),
                                                   prior.get("half", False))
             if prior.get("lift"):  # [a, t]: dark frames lifted further after the blend (measured, not shipped: MODEL_CARD.md)
-                a, t = prior["lift"]
-                z = models.log2_luma(thumb).mean(dim=(1, 2))[:, None]
-                curves = models.raise_curves(curves, torch.exp(-a * (t - z).clamp_min(0)))
+                lift = models.DarkLift()
+                lift.a.fill_(prior["lift"][0])
+                lift.t.fill_(prior["lift"][1])
+                curves = models.raise_curves(curves, lift(thumb))
         step = applier.apply_smoothed if shadows else applier.apply
         return step(x if loss_x is None else loss_x, curves, net.xk, color), (curves, color)
     out, _ = net(x)

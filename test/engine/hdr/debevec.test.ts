@@ -10,10 +10,9 @@ import { prepareBracket, runOpenCv } from '../../helpers/opencv-ref';
 // float64 by QR, so only float32 rounding of the solve separates them; it shows at the
 // rarely observed extremes (z = 0 / 255). The figures move with the machine (the same Debian
 // OpenCV and sharp; float32 arithmetic may take other SIMD paths on another CPU): on the first
-// (2026-11) max 0.022 (log range
-// ~8.5), mean over z and channels 0.0091 / 0.0071, LDR 57.5 / 56.8 dB; on an AMD Zen 4 with
-// AVX-512 (2026-12-06) max 0.017, mean 0.0106 / 0.0103, LDR 60.1 / 54.3 dB (this test prints
-// them). Bounds: the worse of the two plus a stated margin (0.003 on the maximum, 0.001 on the
+// (2026-11) max 0.022 (log range ~8.5), mean over z and channels 0.0091 / 0.0071, LDR 57.5 /
+// 56.8 dB; on an AMD Zen 4 with AVX-512 (2026-12-06) max 0.017, mean 0.0106 / 0.0103, LDR
+// 60.1 / 54.3 dB (this test prints them). Bounds: the worse of the two plus a stated margin (0.003 on the maximum, 0.001 on the
 // mean, 1 dB on LDR). Our side is float64 and the same everywhere.
 const LOG_RESPONSE_BOUND = 0.022 + 0.003;
 const LOG_RESPONSE_MEAN_BOUND = 0.0106 + 0.001;
