@@ -10,6 +10,7 @@
  *
  *   wasmKernel() -> Kernel | undefined   compiled once per thread, undefined when unavailable
  *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows
+ *   warmKernel()   runs the kernel on a made-up band a few times (a worker, as it starts)
  *   kernel.applyBand(band, above, dst, width, y0, y1, t, io, smooth)
  *     a worker's band, its deep shadows smoothed first when smooth (the module holds
  *     wasm/shadow-smooth.ts's kernels too: shadowKernel's result without its band of floats)
@@ -67,6 +68,57 @@ const CHUNK_BYTES = 1 << 20;
 /** Rows per step of applyBand (smoothed, then through the curves): its samples and their smoothed floats (12 bytes a pixel) stay in cache. */
 const SMOOTH_ROWS = 16;
 
+/**
+ * Each bin's segment and that segment's upper knot, interleaved (i32, f32) as the kernel reads
+ * them; once per set of knots, as the tables below once per photo width and grid: a worker
+ * lays them out for every band, and building them there cost more than the copy.
+ */
+const bins = new Map<string, Uint8Array>();
+function binTable(knots: Float32Array): Uint8Array {
+  // keyed by value: a worker receives each band's transform as a fresh copy
+  const key = knots.join(',');
+  let table = bins.get(key);
+  if (!table) {
+    if (bins.size > 8) bins.clear();
+    const { seg } = knotTables(knots);
+    const words = new ArrayBuffer(8 * (SEG_BINS + 1));
+    const segOf = new Int32Array(words);
+    const upperOf = new Float32Array(words);
+    for (let b = 0; b <= SEG_BINS; b++) {
+      segOf[2 * b] = seg[b];
+      upperOf[2 * b + 1] = knots[seg[b] + 1];
+    }
+    table = new Uint8Array(words);
+    bins.set(key, table);
+  }
+  return table;
+}
+
+/**
+ * Per column, the offset of its first cell's lines (cell · (k − 1)) and the weight of the
+ * second, padded by four columns that read cell 0 with weight 0 (a row's last step of four
+ * reads past the photo). The kernel reads a column's two cells as its first cell's pair (that
+ * cell and the next, or itself twice at the last, where the weight is 0: axisWeights).
+ */
+type Columns = ReturnType<typeof gridAxes>['cols'];
+const columns = new WeakMap<Columns, { k: number; cell0: Int32Array; cf: Float32Array }>();
+function columnTables(cols: Columns, gw: number, k: number): { cell0: Int32Array; cf: Float32Array } {
+  let c = columns.get(cols);
+  if (c?.k !== k) {
+    const width = cols.i0.length;
+    const cell0 = new Int32Array(width + 4);
+    const cf = new Float32Array(width + 4);
+    for (let x = 0; x < width; x++) {
+      if (cols.i1[x] !== Math.min(cols.i0[x] + 1, gw - 1)) throw new RangeError('a column between two cells that are not neighbours');
+      cell0[x] = cols.i0[x] * (k - 1);
+      cf[x] = cols.f[x];
+    }
+    c = { k, cell0, cf };
+    columns.set(cols, c);
+  }
+  return c;
+}
+
 export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
   const applyRows = module.exports.applyRows as Fn;
 
@@ -79,29 +131,20 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
     const pre = io.pre;
     if (pre && inKind !== F32) throw new RangeError('the headroom map is for float input');
     const k = t.knots.length;
-    // layout, 16-byte aligned: knots, invDx, seg, curves, lines, cell0, cell1, cf, rowI0, rowI1, rowF, headroom, then the caller's
-    const at = module.layout([4 * (k + 4), 4 * (k + 4), SEG_BINS + 1, 4 * t.curves.length, 8 * t.gw * k, 4 * (width + 4), 4 * (width + 4), 4 * (width + 4), 4 * io.height, 4 * io.height, 4 * io.height, pre ? 4 * pre.table.length : 0, ...extra]);
+    // layout, 16-byte aligned: knots, invDx, seg, curves, lines, cell0, cf, rowI0, rowI1, rowF, headroom, then the caller's
+    const at = module.layout([4 * (k + 4), 4 * (k + 4), 8 * (SEG_BINS + 1), 4 * t.curves.length, 16 * t.gw * k, 4 * (width + 4), 4 * (width + 4), 4 * io.height, 4 * io.height, 4 * io.height, pre ? 4 * pre.table.length : 0, ...extra]);
     const buf = module.buffer;
-    const [pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, pPre] = at;
+    const [pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCf, pRowI0, pRowI1, pRowF, pPre] = at;
     const tables = knotTables(t.knots);
     new Float32Array(buf, pKnots, k).set(t.knots);
     new Float32Array(buf, pInvDx, k - 1).set(tables.invDx);
-    new Uint8Array(buf, pSeg, SEG_BINS + 1).set(tables.seg);
+    new Uint8Array(buf, pSeg, 8 * (SEG_BINS + 1)).set(binTable(t.knots));
     new Float32Array(buf, pCurves, t.curves.length).set(t.curves);
     if (pre) new Float32Array(buf, pPre, pre.table.length).set(pre.table);
     const { cols, rows } = gridAxes(width, t, io);
-    const cell0 = new Int32Array(buf, pCell0, width + 4);
-    const cell1 = new Int32Array(buf, pCell1, width + 4);
-    const cf = new Float32Array(buf, pCf, width + 4);
-    for (let x = 0; x < width; x++) {
-      cell0[x] = cols.i0[x] * (k - 1);
-      cell1[x] = cols.i1[x] * (k - 1);
-      cf[x] = cols.f[x];
-    }
-    // the padding columns (a row's last step of four) read cell 0, not what an earlier call left
-    cell0.fill(0, width);
-    cell1.fill(0, width);
-    cf.fill(0, width);
+    const c = columnTables(cols, t.gw, k);
+    new Int32Array(buf, pCell0, width + 4).set(c.cell0);
+    new Float32Array(buf, pCf, width + 4).set(c.cf);
     new Int32Array(buf, pRowI0, io.height).set(rows.i0);
     new Int32Array(buf, pRowI1, io.height).set(rows.i1);
     new Float32Array(buf, pRowF, io.height).set(rows.f);
@@ -111,10 +154,10 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
     const dB = t.wbDark[2] - wbB;
     const oneWb = dR === 0 && dG === 0 && dB === 0 ? 1 : 0;
     const run = (pIn: number, pOut: number, a: number, b: number, sh: number): void =>
-      void applyRows(pIn, inKind, pOut, outKind, width, a, b, pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCell1, pCf, pRowI0, pRowI1, pRowF, k, t.gw,
+      void applyRows(pIn, inKind, pOut, outKind, width, a, b, pKnots, pInvDx, pSeg, pCurves, pLine, pCell0, pCf, pRowI0, pRowI1, pRowF, k, t.gw,
         wbR, wbG, wbB, dR, dG, dB, 1 / t.darkWb, oneWb, t.sat, t.satDark - t.sat, 1 / t.dark, t.sat === t.satDark ? 1 : 0, io.strength ?? 1, sh,
         pre ? pPre : 0, pre?.top ?? 0, pre?.scale ?? 0, pre?.gain ?? 1);
-    return { run, at: at.slice(12) };
+    return { run, at: at.slice(11) };
   }
 
   return {
@@ -189,3 +232,27 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
     },
   };
 });
+
+/**
+ * The kernel run on a made-up dark band, smoothed and not, as a worker starts (while the photo
+ * decodes). V8 first runs WebAssembly from a baseline compile and swaps in optimised code
+ * only for later calls, and the module's memory grows with the first wide band: a worker's
+ * first band of a 36 MP photo lost about 10 ms to the two (scratch timings of the kernel's
+ * 16-row steps: 10 / 2.2 / 2.2 / 2.3 ms and then 1.3, against 3.8 and then 1.0 after this).
+ */
+export function warmKernel(): void {
+  const kernel = wasmKernel();
+  if (!kernel) return;
+  const k = 24;
+  const knots = Float32Array.from({ length: k }, (_, i) => (i / (k - 1)) ** 2.5);
+  // every cell lifts its shadows (so the smoothing runs) and is monotone
+  const curves = new Float32Array(4 * k).map((_, i) => Math.sqrt(knots[i % k]));
+  const t: CurveTransform = { gh: 2, gw: 2, knots, curves, wb: [1, 1, 1], sat: 1, satDark: 0.8, dark: 0.05, wbDark: [1, 1, 1], darkWb: 1 };
+  const run = (width: number, rows: number, smooth: boolean): void => {
+    const band = new Uint8Array((rows + 1) * width * 3).map((_, i) => (i * 7) % 13);
+    kernel.applyBand(band, 0, new Uint8Array(rows * width * 3), width, 0, rows, t, { inMax: 255, outMax: 255, height: rows + 1 }, smooth);
+  };
+  for (let i = 0; i < 8; i++) run(2048, 8, i % 2 === 1);
+  run(8192, 16, true);
+}
+

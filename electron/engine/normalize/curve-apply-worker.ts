@@ -6,7 +6,7 @@
  */
 import { serveRequests } from '../worker-rpc';
 import { applyTransformRows, type CurveTransform, type PixelIo } from './curve-apply';
-import { wasmKernel } from './curve-apply-wasm';
+import { warmKernel, wasmKernel } from './curve-apply-wasm';
 import { linearGainCurve, type GainCurve } from './headroom';
 import { smoothShadowRows } from './shadow-smooth';
 
@@ -30,8 +30,8 @@ export interface BandRequest {
   preGain?: number;
 }
 
-// compiled as the worker starts, not with its first band
-wasmKernel();
+// compiled, run and its memory grown as the worker starts, not with its first band
+warmKernel();
 
 // the smoothed rows of a band, kept for the next (fresh buffers cost their page faults each time)
 let smoothBuf = new Float32Array(0);

@@ -140,3 +140,22 @@ test('two photos at once on the same workers: each gets its own result (band buf
   assert.deepEqual(pa.data, want(a, 1));
   assert.deepEqual(pb.data, want(b, 0.5));
 });
+
+test('a cancel from a band report stops the reports: no band after it is reported, though others were in flight', async () => {
+  const t = transform();
+  const rows = 400;
+  const photo = { width, height: rows, data: new Uint8Array(noise(width * rows * 3, 255, 23)) };
+  const stop = new AbortController();
+  const seen: number[] = [];
+  const run = applyTransformBands(photo, t, {
+    bandRows: 4,
+    signal: stop.signal,
+    onBand: (y0) => {
+      seen.push(y0);
+      stop.abort();
+    },
+  });
+  await assert.rejects(run);
+  assert.deepEqual(seen, [0], 'only the band whose report cancelled');
+});
+

@@ -8,9 +8,10 @@
  *
  * The JavaScript loop is bound by scalar work per pixel; here the arithmetic runs four-wide and
  * what stays scalar are the table reads that depend on each pixel's luminance (its segment,
- * and the two cells' line through that segment). Two choices keep those few:
- * - per row, each cell's blended curve is rewritten as intercept + slope per segment, so a
- *   pixel reads one (A, S) pair per cell and no knots;
+ * and the two cells' line through that segment). Three choices keep those few:
+ * - per row, each cell's blended curve is rewritten as intercept + slope per segment, stored
+ *   beside the next cell's, so a pixel reads both its cells' lines in one 16-byte load;
+ * - each bin of the segment table holds its upper knot too, so the segment costs one read;
  * - integer codes are rounded by adding 2²³ (the integer lands in the low mantissa bits), as
  *   a float-to-int conversion with saturation costs several instructions per lane on x64.
  *
@@ -44,15 +45,27 @@ const TOE: f32 = 0.3;
   return f32x4.mul(e, f32x4.add(e, f32x4.splat(TOE)));
 }
 
-/** A + S·Y for four pixels whose (A, S) float pairs sit at base + 8·idx. */
-@inline function line(base: usize, idx: v128, Y: v128): v128 {
-  let lo = v128.load64_zero(base + ((<usize>i32x4.extract_lane(idx, 0)) << 3));
-  lo = v128.load64_lane(base + ((<usize>i32x4.extract_lane(idx, 1)) << 3), lo, 1);
-  let hi = v128.load64_zero(base + ((<usize>i32x4.extract_lane(idx, 2)) << 3));
-  hi = v128.load64_lane(base + ((<usize>i32x4.extract_lane(idx, 3)) << 3), hi, 1);
-  const A = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const S = i8x16.shuffle(lo, hi, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-  return f32x4.add(A, f32x4.mul(S, Y));
+/**
+ * The curve at Y for four pixels, between their two cells: each pixel's (A0, S0, A1, S1), its
+ * two cells' lines through its segment, sits at base + 16·idx, so one load serves both cells.
+ */
+@inline function cellPair(base: usize, idx: v128, Y: v128, cf: v128): v128 {
+  const v0 = v128.load(base + ((<usize>i32x4.extract_lane(idx, 0)) << 4));
+  const v1 = v128.load(base + ((<usize>i32x4.extract_lane(idx, 1)) << 4));
+  const v2 = v128.load(base + ((<usize>i32x4.extract_lane(idx, 2)) << 4));
+  const v3 = v128.load(base + ((<usize>i32x4.extract_lane(idx, 3)) << 4));
+  // a 4×4 transpose: pixels in lanes, A0 S0 A1 S1 in vectors
+  const t0 = i8x16.shuffle(v0, v1, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+  const t1 = i8x16.shuffle(v2, v3, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+  const t2 = i8x16.shuffle(v0, v1, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+  const t3 = i8x16.shuffle(v2, v3, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+  const A0 = i8x16.shuffle(t0, t1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  const S0 = i8x16.shuffle(t0, t1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const A1 = i8x16.shuffle(t2, t3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  const S1 = i8x16.shuffle(t2, t3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const f0 = f32x4.add(A0, f32x4.mul(S0, Y));
+  const f1 = f32x4.add(A1, f32x4.mul(S1, Y));
+  return f32x4.add(f0, f32x4.mul(f32x4.sub(f1, f0), cf));
 }
 
 @inline function gatherF32(base: usize, idx: v128): v128 {
@@ -62,29 +75,28 @@ const TOE: f32 = 0.3;
   return f32x4.replace_lane(v, 3, load<f32>(base + ((<usize>i32x4.extract_lane(idx, 3)) << 2)));
 }
 
-@inline function gatherU8(base: usize, idx: v128): v128 {
-  let v = i32x4.splat(load<u8>(base + <usize>i32x4.extract_lane(idx, 0)));
-  v = i32x4.replace_lane(v, 1, load<u8>(base + <usize>i32x4.extract_lane(idx, 1)));
-  v = i32x4.replace_lane(v, 2, load<u8>(base + <usize>i32x4.extract_lane(idx, 2)));
-  return i32x4.replace_lane(v, 3, load<u8>(base + <usize>i32x4.extract_lane(idx, 3)));
-}
-
 @inline function luma(r: v128, g: v128, b: v128): v128 {
   return f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(LR), r), f32x4.mul(f32x4.splat(LG), g)), f32x4.mul(f32x4.splat(LB), b));
 }
 
-/** Channel c (0 R, 1 G, 2 B) of four interleaved float32 RGB pixels held in three vectors. */
+/**
+ * Channel c (0 R, 1 G, 2 B) of four interleaved float32 RGB pixels held in three vectors
+ * (r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3). Every shuffle takes two lanes of its first vector
+ * and two of its second, in that order, which V8 emits as one shufps; other patterns cost a
+ * general two-vector shuffle of several instructions.
+ */
 @inline function channel(s0: v128, s1: v128, s2: v128, c: i32): v128 {
   if (c == 0) {
-    const rg = i8x16.shuffle(s0, s1, 0, 1, 2, 3, 12, 13, 14, 15, 24, 25, 26, 27, 4, 5, 6, 7); // r0 r1 r2 g0
-    return i8x16.shuffle(rg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 20, 21, 22, 23);
+    const r23 = i8x16.shuffle(s1, s2, 8, 9, 10, 11, 8, 9, 10, 11, 20, 21, 22, 23, 20, 21, 22, 23); // r2 r2 r3 r3
+    return i8x16.shuffle(s0, r23, 0, 1, 2, 3, 12, 13, 14, 15, 16, 17, 18, 19, 24, 25, 26, 27);
   }
   if (c == 1) {
-    const gg = i8x16.shuffle(s0, s1, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31, 0, 1, 2, 3); // g0 g1 g2 -
-    return i8x16.shuffle(gg, s2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 24, 25, 26, 27);
+    const g01 = i8x16.shuffle(s0, s1, 4, 5, 6, 7, 4, 5, 6, 7, 16, 17, 18, 19, 16, 17, 18, 19); // g0 g0 g1 g1
+    const g23 = i8x16.shuffle(s1, s2, 12, 13, 14, 15, 12, 13, 14, 15, 24, 25, 26, 27, 24, 25, 26, 27); // g2 g2 g3 g3
+    return i8x16.shuffle(g01, g23, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
   }
-  const bb = i8x16.shuffle(s0, s1, 8, 9, 10, 11, 20, 21, 22, 23, 0, 1, 2, 3, 0, 1, 2, 3); // b0 b1 - -
-  return i8x16.shuffle(bb, s2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 28, 29, 30, 31);
+  const b01 = i8x16.shuffle(s0, s1, 8, 9, 10, 11, 8, 9, 10, 11, 20, 21, 22, 23, 20, 21, 22, 23); // b0 b0 b1 b1
+  return i8x16.shuffle(b01, s2, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 28, 29, 30, 31);
 }
 
 /** Channel c of the four float32 RGB pixels at p (48 bytes). */
@@ -127,15 +139,16 @@ export const U16: i32 = 2;
 /**
  * Rows y0..y1 of the photo: band `inPtr` (row y0 first; `inKind` U8, U16 or F32) to band `outPtr`
  * (`outKind` U8, U16 or F32).
- * Tables: knots f32[k], invDx f32[k-1], seg u8[BINS+1] (segment of each bin), curves f32 in
- * cell-major [gh·gw·k], line f32 scratch [gw·(k-1)·2], per column cell0/cell1 i32 (cell·(k-1))
- * and cf f32 (weight of cell1), padded by 3 columns; per photo row rowI0/rowI1 i32 (cell row)
+ * Tables: knots f32[k], invDx f32[k-1], seg [BINS+1] × (i32 segment of the bin, f32 its upper
+ * knot), curves f32 in cell-major [gh·gw·k], line f32 scratch [gw·(k-1)·4], per column cell0
+ * i32 (cell·(k-1); its second cell is the next, or itself at the last) and cf f32 (weight of
+ * the second), padded by 3 columns; per photo row rowI0/rowI1 i32 (cell row)
  * and rowF f32 (weight of rowI1).
  */
 export function applyRows(
   inPtr: usize, inKind: i32, outPtr: usize, outKind: i32, width: i32, y0: i32, y1: i32,
   knotsPtr: usize, invDxPtr: usize, segPtr: usize, curvesPtr: usize, linePtr: usize,
-  cell0Ptr: usize, cell1Ptr: usize, cfPtr: usize, rowI0Ptr: usize, rowI1Ptr: usize, rowFPtr: usize,
+  cell0Ptr: usize, cfPtr: usize, rowI0Ptr: usize, rowI1Ptr: usize, rowFPtr: usize,
   k: i32, gw: i32,
   wbR: f32, wbG: f32, wbB: f32, dR: f32, dG: f32, dB: f32, invDarkWb: f32, oneWb: bool,
   sat: f32, dSat: f32, invDark: f32, oneSat: bool, strength: f32, shPtr: usize,
@@ -145,6 +158,8 @@ export function applyRows(
   const mR = i8x16(0, -128, -128, -128, 3, -128, -128, -128, 6, -128, -128, -128, 9, -128, -128, -128);
   const mG = i8x16(1, -128, -128, -128, 4, -128, -128, -128, 7, -128, -128, -128, 10, -128, -128, -128);
   const mB = i8x16(2, -128, -128, -128, 5, -128, -128, -128, 8, -128, -128, -128, 11, -128, -128, -128);
+  // R0..R3 G0..G3 B0..B3 -> R0 G0 B0 R1 G1 B1 …; the last four bytes land in the next pixel's slot, written over by the next step
+  const interleave8 = i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15);
   const inScale = f32x4.splat(<f32>1 / 255);
   const inScale16 = f32x4.splat(<f32>1 / 65535);
   const low16 = i32x4.splat(0xffff);
@@ -176,7 +191,9 @@ export function applyRows(
     const r0 = <usize>(load<i32>(rowI0Ptr + (<usize>y << 2)) * gk);
     const r1 = <usize>(load<i32>(rowI1Ptr + (<usize>y << 2)) * gk);
     const fy = load<f32>(rowFPtr + (<usize>y << 2));
-    // this row's curve per cell, as intercept and slope per segment: f = A + S·Y
+    // this row's curve per cell, as intercept and slope per segment: f = A + S·Y, written as
+    // the first line of cell c's pair and the second of cell c − 1's (the last cell's pair is
+    // itself twice: past the last cell centre a column's weight of its second cell is 0)
     for (let c = 0; c < gw; c++) {
       const base = <usize>(c * k);
       let a = load<f32>(curvesPtr + ((r0 + base) << 2));
@@ -186,9 +203,18 @@ export function applyRows(
         a = load<f32>(curvesPtr + ((r0 + j) << 2));
         const next = a + (load<f32>(curvesPtr + ((r1 + j) << 2)) - a) * fy;
         const slope = (next - prev) * load<f32>(invDxPtr + (<usize>i << 2));
-        const o = linePtr + ((<usize>(c * (k - 1) + i)) << 3);
-        store<f32>(o, prev - slope * load<f32>(knotsPtr + (<usize>i << 2)));
+        const A = prev - slope * load<f32>(knotsPtr + (<usize>i << 2));
+        const o = linePtr + ((<usize>(c * (k - 1) + i)) << 4);
+        store<f32>(o, A);
         store<f32>(o + 4, slope);
+        if (c > 0) {
+          store<f32>(o - (<usize>(k - 1) << 4) + 8, A);
+          store<f32>(o - (<usize>(k - 1) << 4) + 12, slope);
+        }
+        if (c == gw - 1) {
+          store<f32>(o + 8, A);
+          store<f32>(o + 12, slope);
+        }
         prev = next;
       }
     }
@@ -253,11 +279,16 @@ export function applyRows(
       }
       const Y = luma(r, g, b);
       // the segment: the bin's, then one on where the pixel lies past its upper knot
-      let seg = gatherU8(segPtr, i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.pmin(Y, one), bins)));
-      seg = i32x4.min_s(i32x4.sub(seg, f32x4.ge(Y, gatherF32(knotsPtr + 4, seg))), last);
-      const f0 = line(linePtr, i32x4.add(v128.load(cell0Ptr + (<usize>x << 2)), seg), Y);
-      const f1 = line(linePtr, i32x4.add(v128.load(cell1Ptr + (<usize>x << 2)), seg), Y);
-      const f = f32x4.add(f0, f32x4.mul(f32x4.sub(f1, f0), v128.load(cfPtr + (<usize>x << 2))));
+      // (each bin holds its segment and that segment's upper knot: one load, not two in a chain)
+      const bin = i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.pmin(Y, one), bins));
+      let lo = v128.load64_zero(segPtr + ((<usize>i32x4.extract_lane(bin, 0)) << 3));
+      lo = v128.load64_lane(segPtr + ((<usize>i32x4.extract_lane(bin, 1)) << 3), lo, 1);
+      let hi = v128.load64_zero(segPtr + ((<usize>i32x4.extract_lane(bin, 2)) << 3));
+      hi = v128.load64_lane(segPtr + ((<usize>i32x4.extract_lane(bin, 3)) << 3), hi, 1);
+      const upper = i8x16.shuffle(lo, hi, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+      let seg = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      seg = i32x4.min_s(i32x4.sub(seg, f32x4.ge(Y, upper)), last);
+      const f = cellPair(linePtr, i32x4.add(v128.load(cell0Ptr + (<usize>x << 2)), seg), Y, v128.load(cfPtr + (<usize>x << 2)));
       const lY = light(f32x4.pmax(Y, tiny));
       let gain: v128;
       let sp: v128 = vSat;
@@ -296,13 +327,17 @@ export function applyRows(
         }
       }
       if (outKind == F32) {
-        // R0 G0 B0 R1 | G1 B1 R2 G2 | B2 R3 G3 B3
-        const rg = i8x16.shuffle(oR, oG, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // r0 g0 r1 g1
-        v128.store(po, i8x16.shuffle(rg, oB, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 8, 9, 10, 11));
-        const gb = i8x16.shuffle(oG, oB, 4, 5, 6, 7, 20, 21, 22, 23, 8, 9, 10, 11, 24, 25, 26, 27); // g1 b1 g2 b2
-        v128.store(po + 16, i8x16.shuffle(gb, oR, 0, 1, 2, 3, 4, 5, 6, 7, 24, 25, 26, 27, 8, 9, 10, 11));
-        const br = i8x16.shuffle(oR, oB, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31, 0, 1, 2, 3); // b2 r3 b3 -
-        v128.store(po + 32, i8x16.shuffle(br, oG, 0, 1, 2, 3, 4, 5, 6, 7, 28, 29, 30, 31, 8, 9, 10, 11));
+        // R0 G0 B0 R1 | G1 B1 R2 G2 | B2 R3 G3 B3, from unpacks and two-lanes-each shuffles
+        // (one instruction each, as in channel())
+        const rgLo = i8x16.shuffle(oR, oG, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // r0 g0 r1 g1
+        const rgHi = i8x16.shuffle(oR, oG, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31); // r2 g2 r3 g3
+        const gbLo = i8x16.shuffle(oG, oB, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // g0 b0 g1 b1
+        const gbHi = i8x16.shuffle(oG, oB, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31); // g2 b2 g3 b3
+        const b0r1 = i8x16.shuffle(oB, oR, 0, 1, 2, 3, 0, 1, 2, 3, 20, 21, 22, 23, 20, 21, 22, 23); // b0 b0 r1 r1
+        const b2r3 = i8x16.shuffle(oB, oR, 8, 9, 10, 11, 8, 9, 10, 11, 28, 29, 30, 31, 28, 29, 30, 31); // b2 b2 r3 r3
+        v128.store(po, i8x16.shuffle(rgLo, b0r1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 24, 25, 26, 27));
+        v128.store(po + 16, i8x16.shuffle(gbLo, rgHi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
+        v128.store(po + 32, i8x16.shuffle(b2r3, gbHi, 0, 1, 2, 3, 8, 9, 10, 11, 24, 25, 26, 27, 28, 29, 30, 31));
       } else {
         const iR = codes(oR, outMax);
         const iG = codes(oG, outMax);
@@ -313,9 +348,10 @@ export function applyRows(
           v128.store(po, i8x16.shuffle(rg, iB, 0, 1, 2, 3, 16, 17, 4, 5, 6, 7, 20, 21, 8, 9, 10, 11));
           v128.store64_lane(po + 16, i8x16.shuffle(rg, iB, 24, 25, 12, 13, 14, 15, 28, 29, 0, 0, 0, 0, 0, 0, 0, 0), 0);
         } else {
-          // bytes 0, 4, 8, 12 of each hold the codes: interleave them back to RGBRGB…
-          const rg = i8x16.shuffle(iR, iG, 0, 16, 0, 4, 20, 4, 8, 24, 8, 12, 28, 12, 0, 0, 0, 0);
-          v128.store(po, i8x16.shuffle(rg, iB, 0, 1, 16, 3, 4, 20, 6, 7, 24, 9, 10, 28, 12, 13, 14, 15));
+          // codes 0..255 in 32-bit lanes: narrowed to R0..R3 G0..G3 B0..B3 (saturating packs, one
+          // instruction each, where a general two-vector shuffle costs several), then interleaved
+          const rgb = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(iR, iG), i16x8.narrow_i32x4_u(iB, iB));
+          v128.store(po, i8x16.swizzle(rgb, interleave8));
         }
       }
     }
