@@ -30,8 +30,13 @@ export interface BandRequest {
   preGain?: number;
 }
 
-// compiled, run and its memory grown as the worker starts, not with its first band
-warmKernel();
+// compiled, run and its memory grown as the worker starts, not with its first band; a
+// warm-up that fails costs only that (the bands report their own errors)
+try {
+  warmKernel();
+} catch {
+  // the first band warms it
+}
 
 // the smoothed rows of a band, kept for the next (fresh buffers cost their page faults each time)
 let smoothBuf = new Float32Array(0);
