@@ -104,6 +104,27 @@ const TOE: f32 = 0.3;
   return channel(v128.load(p), v128.load(p + 16), v128.load(p + 32), c);
 }
 
+/**
+ * Vector i (0, 1, 2) of four pixels whose channels are in r, g, b, interleaved: r0 g0 b0 r1 |
+ * g1 b1 r2 g2 | b2 r3 g3 b3 (32-bit lanes: floats, or integer codes), from unpacks and
+ * two-lanes-each shuffles (one instruction each, as in channel()).
+ */
+@inline function interleaved(r: v128, g: v128, b: v128, i: i32): v128 {
+  if (i == 0) {
+    const rgLo = i8x16.shuffle(r, g, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // r0 g0 r1 g1
+    const b0r1 = i8x16.shuffle(b, r, 0, 1, 2, 3, 0, 1, 2, 3, 20, 21, 22, 23, 20, 21, 22, 23); // b0 b0 r1 r1
+    return i8x16.shuffle(rgLo, b0r1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 24, 25, 26, 27);
+  }
+  if (i == 1) {
+    const gbLo = i8x16.shuffle(g, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // g0 b0 g1 b1
+    const rgHi = i8x16.shuffle(r, g, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31); // r2 g2 r3 g3
+    return i8x16.shuffle(gbLo, rgHi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23);
+  }
+  const b2r3 = i8x16.shuffle(b, r, 8, 9, 10, 11, 8, 9, 10, 11, 28, 29, 30, 31, 28, 29, 30, 31); // b2 b2 r3 r3
+  const gbHi = i8x16.shuffle(g, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31); // g2 b2 g3 b3
+  return i8x16.shuffle(b2r3, gbHi, 0, 1, 2, 3, 8, 9, 10, 11, 24, 25, 26, 27, 28, 29, 30, 31);
+}
+
 /** headroom.ts applyLinearGain for v ≥ 1: the exact sRGB formulas (above the table's end, the brightest 0.1 % of a photo). */
 function gainExact(v: f64, gain: f64): f64 {
   const x = Math.pow((v + 0.055) / 1.055, 2.4) * gain;
@@ -162,7 +183,6 @@ export function applyRows(
   const interleave8 = i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15);
   const inScale = f32x4.splat(<f32>1 / 255);
   const inScale16 = f32x4.splat(<f32>1 / 65535);
-  const low16 = i32x4.splat(0xffff);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   const vwbR = f32x4.splat(wbR), vwbG = f32x4.splat(wbG), vwbB = f32x4.splat(wbB);
@@ -228,12 +248,15 @@ export function applyRows(
         G = channelAt(pi, 1);
         B = channelAt(pi, 2);
       } else if (inKind == U16) {
-        // R0 G0 B0 R1 G1 B1 R2 G2 | B2 R3 G3 B3: each channel's four words into the low halves of its lanes
+        // R0 G0 B0 R1 G1 B1 R2 G2 | B2 R3 G3 B3 widened to 32-bit lanes: three vectors laid out
+        // as a float photo's four pixels, split as those are
         const a = v128.load(pi);
-        const b = v128.load64_zero(pi + 16);
-        R = f32x4.mul(f32x4.convert_i32x4_s(v128.and(i8x16.shuffle(a, b, 0, 1, 0, 0, 6, 7, 0, 0, 12, 13, 0, 0, 18, 19, 0, 0), low16)), inScale16);
-        G = f32x4.mul(f32x4.convert_i32x4_s(v128.and(i8x16.shuffle(a, b, 2, 3, 0, 0, 8, 9, 0, 0, 14, 15, 0, 0, 20, 21, 0, 0), low16)), inScale16);
-        B = f32x4.mul(f32x4.convert_i32x4_s(v128.and(i8x16.shuffle(a, b, 4, 5, 0, 0, 10, 11, 0, 0, 16, 17, 0, 0, 22, 23, 0, 0), low16)), inScale16);
+        const s0 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(a));
+        const s1 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(a));
+        const s2 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(v128.load64_zero(pi + 16)));
+        R = f32x4.mul(channel(s0, s1, s2, 0), inScale16);
+        G = f32x4.mul(channel(s0, s1, s2, 1), inScale16);
+        B = f32x4.mul(channel(s0, s1, s2, 2), inScale16);
       } else {
         const v = v128.load(pi);
         R = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(v, mR)), inScale);
@@ -327,26 +350,19 @@ export function applyRows(
         }
       }
       if (outKind == F32) {
-        // R0 G0 B0 R1 | G1 B1 R2 G2 | B2 R3 G3 B3, from unpacks and two-lanes-each shuffles
-        // (one instruction each, as in channel())
-        const rgLo = i8x16.shuffle(oR, oG, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // r0 g0 r1 g1
-        const rgHi = i8x16.shuffle(oR, oG, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31); // r2 g2 r3 g3
-        const gbLo = i8x16.shuffle(oG, oB, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23); // g0 b0 g1 b1
-        const gbHi = i8x16.shuffle(oG, oB, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31); // g2 b2 g3 b3
-        const b0r1 = i8x16.shuffle(oB, oR, 0, 1, 2, 3, 0, 1, 2, 3, 20, 21, 22, 23, 20, 21, 22, 23); // b0 b0 r1 r1
-        const b2r3 = i8x16.shuffle(oB, oR, 8, 9, 10, 11, 8, 9, 10, 11, 28, 29, 30, 31, 28, 29, 30, 31); // b2 b2 r3 r3
-        v128.store(po, i8x16.shuffle(rgLo, b0r1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 24, 25, 26, 27));
-        v128.store(po + 16, i8x16.shuffle(gbLo, rgHi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
-        v128.store(po + 32, i8x16.shuffle(b2r3, gbHi, 0, 1, 2, 3, 8, 9, 10, 11, 24, 25, 26, 27, 28, 29, 30, 31));
+        v128.store(po, interleaved(oR, oG, oB, 0));
+        v128.store(po + 16, interleaved(oR, oG, oB, 1));
+        v128.store(po + 32, interleaved(oR, oG, oB, 2));
       } else {
         const iR = codes(oR, outMax);
         const iG = codes(oG, outMax);
         const iB = codes(oB, outMax);
         if (outKind == U16) {
-          // the low two bytes of each lane, interleaved: R0 G0 B0 R1 G1 B1 R2 G2 | B2 R3 G3 B3
-          const rg = i8x16.shuffle(iR, iG, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29); // r0 g0 r1 g1 r2 g2 r3 g3
-          v128.store(po, i8x16.shuffle(rg, iB, 0, 1, 2, 3, 16, 17, 4, 5, 6, 7, 20, 21, 8, 9, 10, 11));
-          v128.store64_lane(po + 16, i8x16.shuffle(rg, iB, 24, 25, 12, 13, 14, 15, 28, 29, 0, 0, 0, 0, 0, 0, 0, 0), 0);
+          // interleaved in 32-bit lanes, then narrowed (codes 0..65535: a saturating pack is exact):
+          // R0 G0 B0 R1 G1 B1 R2 G2 | B2 R3 G3 B3
+          const v2 = interleaved(iR, iG, iB, 2);
+          v128.store(po, i16x8.narrow_i32x4_u(interleaved(iR, iG, iB, 0), interleaved(iR, iG, iB, 1)));
+          v128.store64_lane(po + 16, i16x8.narrow_i32x4_u(v2, v2), 0);
         } else {
           // codes 0..255 in 32-bit lanes: narrowed to R0..R3 G0..G3 B0..B3 (saturating packs, one
           // instruction each, where a general two-vector shuffle costs several), then interleaved
