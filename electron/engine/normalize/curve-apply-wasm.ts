@@ -10,10 +10,10 @@
  *
  *   wasmKernel() -> Kernel | undefined   compiled once per thread, undefined when unavailable
  *   kernel.applyRows(src, dst, width, y0, y1, t, io)   as applyTransformRows
- *   warmKernel()   runs the kernel on a made-up band a few times (a worker, as it starts)
  *   kernel.applyBand(band, above, dst, width, y0, y1, t, io, smooth)
  *     a worker's band, its deep shadows smoothed first when smooth (the module holds
  *     wasm/shadow-smooth.ts's kernels too: shadowKernel's result without its band of floats)
+ *   warmKernel()   runs the kernel on a made-up band a few times (a worker, as it starts)
  */
 import { SRGB_TABLE_N } from '../image/srgb';
 import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
@@ -255,4 +255,3 @@ export function warmKernel(): void {
   for (let i = 0; i < 8; i++) run(2048, 8, i % 2 === 1);
   run(8192, 16, true);
 }
-

@@ -86,17 +86,18 @@ const TOE: f32 = 0.3;
  * general two-vector shuffle of several instructions.
  */
 @inline function channel(s0: v128, s1: v128, s2: v128, c: i32): v128 {
-  if (c == 0) {
-    const r23 = i8x16.shuffle(s1, s2, 8, 9, 10, 11, 8, 9, 10, 11, 20, 21, 22, 23, 20, 21, 22, 23); // r2 r2 r3 r3
-    return i8x16.shuffle(s0, r23, 0, 1, 2, 3, 12, 13, 14, 15, 16, 17, 18, 19, 24, 25, 26, 27);
-  }
+  // R: r0 r1 of s0, then r2 r3 gathered (as r2 r2 r3 r3) from s1 and s2
+  if (c == 0) return i8x16.shuffle(s0, i8x16.shuffle(s1, s2, 8, 9, 10, 11, 8, 9, 10, 11, 20, 21, 22, 23, 20, 21, 22, 23), 0, 1, 2, 3, 12, 13, 14, 15, 16, 17, 18, 19, 24, 25, 26, 27);
+  // G: g0 g1 gathered from s0 and s1, g2 g3 from s1 and s2 (each pair doubled), then joined
   if (c == 1) {
-    const g01 = i8x16.shuffle(s0, s1, 4, 5, 6, 7, 4, 5, 6, 7, 16, 17, 18, 19, 16, 17, 18, 19); // g0 g0 g1 g1
-    const g23 = i8x16.shuffle(s1, s2, 12, 13, 14, 15, 12, 13, 14, 15, 24, 25, 26, 27, 24, 25, 26, 27); // g2 g2 g3 g3
-    return i8x16.shuffle(g01, g23, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+    return i8x16.shuffle(
+      i8x16.shuffle(s0, s1, 4, 5, 6, 7, 4, 5, 6, 7, 16, 17, 18, 19, 16, 17, 18, 19),
+      i8x16.shuffle(s1, s2, 12, 13, 14, 15, 12, 13, 14, 15, 24, 25, 26, 27, 24, 25, 26, 27),
+      0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27,
+    );
   }
-  const b01 = i8x16.shuffle(s0, s1, 8, 9, 10, 11, 8, 9, 10, 11, 20, 21, 22, 23, 20, 21, 22, 23); // b0 b0 b1 b1
-  return i8x16.shuffle(b01, s2, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 28, 29, 30, 31);
+  // B: b0 b1 gathered (as b0 b0 b1 b1) from s0 and s1, then b2 b3 of s2
+  return i8x16.shuffle(i8x16.shuffle(s0, s1, 8, 9, 10, 11, 8, 9, 10, 11, 20, 21, 22, 23, 20, 21, 22, 23), s2, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 28, 29, 30, 31);
 }
 
 /** Channel c of the four float32 RGB pixels at p (48 bytes). */
