@@ -16,7 +16,7 @@
  *   warmKernel()   runs the kernel on a made-up band a few times (a worker, as it starts)
  */
 import { SRGB_TABLE_N } from '../image/srgb';
-import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type PixelIo } from './curve-apply';
+import { gridAxes, knotTables, SEG_BINS, type CurveTransform, type KnotTables, type PixelIo } from './curve-apply';
 import { HI, LIN_HI, LO, RADIUS } from './shadow-smooth';
 import { shadowEntry, shadowRingBytes, shadowTableBytes, writeShadowTablesFor } from './shadow-smooth-wasm';
 import { kernelOnce } from './simd';
@@ -70,17 +70,15 @@ const SMOOTH_ROWS = 16;
 
 /**
  * Each bin's segment and that segment's upper knot, interleaved (i32, f32) as the kernel reads
- * them; once per set of knots, as the tables below once per photo width and grid: a worker
- * lays them out for every band, and building them there cost more than the copy.
+ * them; once per set of knots (knotTables keeps one per set), as the tables below once per photo
+ * width and grid: a worker lays them out for every band, and building them there cost more than
+ * the copy.
  */
-const bins = new Map<string, Uint8Array>();
-function binTable(knots: Float32Array): Uint8Array {
-  // keyed by value: a worker receives each band's transform as a fresh copy
-  const key = knots.join(',');
-  let table = bins.get(key);
+const bins = new WeakMap<KnotTables, Uint8Array>();
+function binTable(tables: KnotTables): Uint8Array {
+  let table = bins.get(tables);
   if (!table) {
-    if (bins.size > 8) bins.clear();
-    const { seg } = knotTables(knots);
+    const { knots, seg } = tables;
     const words = new ArrayBuffer(8 * (SEG_BINS + 1));
     const segOf = new Int32Array(words);
     const upperOf = new Float32Array(words);
@@ -89,7 +87,7 @@ function binTable(knots: Float32Array): Uint8Array {
       upperOf[2 * b + 1] = knots[seg[b] + 1];
     }
     table = new Uint8Array(words);
-    bins.set(key, table);
+    bins.set(tables, table);
   }
   return table;
 }
@@ -138,7 +136,7 @@ export const wasmKernel = kernelOnce('curve-apply', (module): Kernel => {
     const tables = knotTables(t.knots);
     new Float32Array(buf, pKnots, k).set(t.knots);
     new Float32Array(buf, pInvDx, k - 1).set(tables.invDx);
-    new Uint8Array(buf, pSeg, 8 * (SEG_BINS + 1)).set(binTable(t.knots));
+    new Uint8Array(buf, pSeg, 8 * (SEG_BINS + 1)).set(binTable(tables));
     new Float32Array(buf, pCurves, t.curves.length).set(t.curves);
     if (pre) new Float32Array(buf, pPre, pre.table.length).set(pre.table);
     const { cols, rows } = gridAxes(width, t, io);

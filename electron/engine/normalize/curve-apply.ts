@@ -127,12 +127,15 @@ export interface KnotTables {
   seg: Uint8Array;
 }
 
-const prepared = new WeakMap<Float32Array, KnotTables>();
+// keyed by value: a transform worker receives each band's transform as a fresh copy
+const prepared = new Map<string, KnotTables>();
 
-/** 1 / knot spacing per segment, and the segment of each of SEG_BINS + 1 bins over 0..1. */
+/** 1 / knot spacing per segment, and the segment of each of SEG_BINS + 1 bins over 0..1 (once per set of knots). */
 export function knotTables(knots: Float32Array): KnotTables {
-  let p = prepared.get(knots);
+  const key = knots.join(',');
+  let p = prepared.get(key);
   if (p) return p;
+  if (prepared.size > 8) prepared.clear();
   const k = knots.length;
   const invDx = new Float32Array(k - 1);
   for (let j = 0; j < k - 1; j++) invDx[j] = 1 / (knots[j + 1] - knots[j]);
@@ -144,7 +147,7 @@ export function knotTables(knots: Float32Array): KnotTables {
     seg[b] = j;
   }
   p = { k, knots, invDx, seg };
-  prepared.set(knots, p);
+  prepared.set(key, p);
   return p;
 }
 
