@@ -158,4 +158,3 @@ test('a cancel from a band report stops the reports: no band after it is reporte
   await assert.rejects(run);
   assert.deepEqual(seen, [0], 'only the band whose report cancelled');
 });
-
