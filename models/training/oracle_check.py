@@ -74,6 +74,12 @@ predict it (models/MODEL_CARD.md):
       each code stands for against what sRGB's transfer says, both set equal at code 128, per
       bracket and as a geometric mean: how far a real camera's JPEG departs from the sRGB that
       the virtual bracket pushes in
+  /usr/bin/python3 models/training/oracle_check.py bright EVAL.json
+      the real bracket frames of an `evenlight eval --json` result with as-shot and ai rows, by
+      the input's mean encoded level and clipped share (brightest channel at 0.98 or above, the
+      lights step's test) on a 224x224 area thumbnail: mean PSNR as shot and through ai, and how
+      many frames ai leaves below their input: whether a bright frame with no clipped highlights
+      (a sunlit or snowy scene shot right) is one that the model should leave alone
 """
 import glob
 import json
@@ -532,33 +538,50 @@ def response(splits):
     print(f"geometric mean of {len(logs)}: " + " ".join(f"{c}:{mean[c]:.2f}" for c in RESPONSE_CODES))
 
 
+def bright(path):
+    rows = [r for r in json.load(open(path))["rows"] if r["scene"].startswith("brackets") and r["psnr"] is not None]
+    by = {}
+    for r in rows:
+        by.setdefault((r["split"], r["scene"], r["frame"]), {})[r["method"]] = r["psnr"]
+    per_split = {}
+    for (split, scene, frame), m in by.items():
+        im = cv2.imread(os.path.join(DATA, scene, frame), cv2.IMREAD_COLOR)
+        if im is None or "as-shot" not in m or "ai" not in m:
+            continue
+        t = cv2.resize(im, (224, 224), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        per_split.setdefault(split, []).append((float(t.mean()), float((t.max(axis=2) >= 0.98).mean()), m["as-shot"], m["ai"]))
+    for split, frames in per_split.items():
+        print(f"{split}: {len(frames)} real bracket frames")
+        for lo, hi in ((0, 0.3), (0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 1.01)):
+            for c0, c1 in ((0, 0.005), (0.005, 0.05), (0.05, 1.01)):
+                s_ = [x for x in frames if lo <= x[0] < hi and c0 <= x[1] < c1]
+                if s_:
+                    shot, ai = np.mean([x[2] for x in s_]), np.mean([x[3] for x in s_])
+                    below = sum(x[3] < x[2] for x in s_)
+                    print(f"  level {lo:.1f}-{min(hi, 1):.1f}, clipped {c0:.1%}-{min(c1, 1):.1%}: {len(s_)} frames, "
+                          f"as shot {shot:.2f} dB, ai {ai:.2f}, ai below the input in {below}")
+
+# each command: (the fewest arguments after its name, how to call it with them)
+COMMANDS = {
+    "pair-gap": (1, lambda a: pair_gap(a[0])),
+    "stats": (1, lambda a: stats(a[0])),
+    "dark-cues": (1, lambda a: dark_cues(a[0])),
+    "look": (1, look),
+    "fit-dark": (1, fit_dark),
+    "noise": (1, lambda a: noise(a[0])),
+    "light": (1, lambda a: light(a[0])),
+    "lift": (1, lambda a: lift(a[0])),
+    "cue": (1, lambda a: cue(a[0])),
+    "smooth": (1, lambda a: smooth(a[0])),
+    "orient": (2, lambda a: orient(a[0], a[1:])),
+    "response": (1, lambda a: response(a[0])),
+    "bright": (1, lambda a: bright(a[0])),
+    "fit-global": (2, lambda a: fit_global(a[0], a[1], int(a[2]) if len(a) > 2 else 6)),
+}
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
-    if len(sys.argv) >= 3 and sys.argv[1] == "pair-gap":
-        pair_gap(sys.argv[2])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "stats":
-        stats(sys.argv[2])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "dark-cues":
-        dark_cues(sys.argv[2])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "look":
-        look(sys.argv[2:])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "fit-dark":
-        fit_dark(sys.argv[2:])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "noise":
-        noise(sys.argv[2])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "light":
-        light(sys.argv[2])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "lift":
-        lift(sys.argv[2])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "cue":
-        cue(sys.argv[2])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "smooth":
-        smooth(sys.argv[2])
-    elif len(sys.argv) >= 4 and sys.argv[1] == "orient":
-        orient(sys.argv[2], sys.argv[3:])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "response":
-        response(sys.argv[2])
-    elif len(sys.argv) >= 4 and sys.argv[1] == "fit-global":
-        fit_global(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 6)
-    else:
+    command = COMMANDS.get(sys.argv[1]) if len(sys.argv) > 1 else None
+    if command is None or len(sys.argv) - 2 < command[0]:
         sys.exit(__doc__)
+    command[1](sys.argv[2:])
