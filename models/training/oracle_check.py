@@ -561,6 +561,7 @@ def bright(path):
                     print(f"  level {lo:.1f}-{min(hi, 1):.1f}, clipped {c0:.1%}-{min(c1, 1):.1%}: {len(s_)} frames, "
                           f"as shot {shot:.2f} dB, ai {ai:.2f}, ai below the input in {below}")
 
+
 # each command: (the fewest arguments after its name, how to call it with them)
 COMMANDS = {
     "pair-gap": (1, lambda a: pair_gap(a[0])),
