@@ -49,6 +49,21 @@ test('a DNG goes through the RAW decoder to a 16-bit TIFF', { skip: resolveDecod
   assert.equal(m.width, 320);
 });
 
+// A RAW's decode starts beside the model's load; when no model loads, the fallback works on
+// that decode rather than decoding again, and says why, as the float path always has.
+test('a DNG asked for AI with no loadable model: classic on the one decode, timed', { skip: resolveDecoder() ? false : 'no RAW decoder installed' }, async () => {
+  const dir = tmpDir();
+  const dng = join(dir, 'chart.dng');
+  writeSyntheticDng(dng, { width: 320, height: 240 });
+  const r = await normalizeFile(dng, join(dir, 'ai.tif'), { mode: 'ai', modelDir: noModel });
+  assert.equal(r.report.requestedMode, 'ai');
+  assert.equal(r.report.mode, 'classic');
+  assert.ok(r.report.fallback, 'the report says why the AI did not run');
+  assert.ok(r.timings.decode > 0 && r.timings.normalize > 0);
+  const c = await normalizeFile(dng, join(dir, 'classic.tif'), { mode: 'classic', modelDir: noModel });
+  assert.equal(sha(r.output), sha(c.output));
+});
+
 // The AI on a RAW writes the transform straight into the output's samples (normalizeRawFast):
 // within one code of the float path's result quantised, with highlight headroom (a +1.5 EV
 // BaselineExposure pushes the chart's bright patches above 1) and at a lower strength.
