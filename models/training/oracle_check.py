@@ -80,6 +80,21 @@ predict it (models/MODEL_CARD.md):
       lights step's test) on a 224x224 area thumbnail: mean PSNR as shot and through ai, and how
       many frames ai leaves below their input: whether a bright frame with no clipped highlights
       (a sunlit or snowy scene shot right) is one that the model should leave alone
+  /usr/bin/python3 models/training/oracle_check.py pushed photos/kodak24/kodim02.png [STOPS ...]
+      a well-exposed photo pushed down in light by each number of stops (default 2-6), encoded
+      through sRGB's transfer (a RAW developed dark, a clean render) and through the train
+      brackets' camera toe (dataset.lin_to_camera: a camera's JPEG), as an 8-bit JPEG q92, at a
+      long side of 512; the product's output against the photo: PSNR, mean CIELAB chroma (the
+      photo's beside it), the colour step's saturation, dark saturation and the luminance scale
+      below which the dark one holds, and PSNR and chroma with the dark saturation raised to the
+      saturation: whether a dark frame's colour is kept or greyed, and what greying costs
+  /usr/bin/python3 models/training/oracle_check.py chroma-gate dev
+      the real bracket frames of a split at the dev rule's size, through the product (smoothing,
+      lights hidden, the virtual bracket): PSNR and cast per darkness bin as shipped, and with the
+      dark saturation given back per pixel in proportion to how coloured the pixel is in light
+      (its HSV saturation, white-balanced, in light: from none at c0 to all at c1, for three
+      (c0, c1)), and at every pixel: whether saturation can come back where the colour is the scene's without the
+      cast that giving it back everywhere brings
 """
 import glob
 import json
@@ -562,6 +577,80 @@ def bright(path):
                           f"as shot {shot:.2f} dB, ai {ai:.2f}, ai below the input in {below}")
 
 
+def pushed(args):
+    net = load_shipped()
+    ref8 = dataset.resize_long(cv2.cvtColor(cv2.imread(os.path.join(DATA, args[0]), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB), 512)
+    ref = ref8.astype(np.float32) / 255
+    toe = dataset.camera_toe(DATA)
+    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731  (8-bit, as the eval scores)
+    as_t = lambda a: torch.from_numpy(np.ascontiguousarray(a, np.float32)).permute(2, 0, 1)[None]  # noqa: E731
+    chroma = lambda t: float(np.hypot(*cv2.cvtColor(t[0].permute(1, 2, 0).numpy(), cv2.COLOR_RGB2Lab)[..., 1:].transpose(2, 0, 1)).mean())  # noqa: E731
+    print(f"{args[0]}: chroma {chroma(as_t(ref)):.1f}")
+    for name, encode in (("sRGB", dataset.lin_to_srgb), ("camera toe", lambda lin: dataset.lin_to_camera(lin, toe))):
+        for stops in [float(a) for a in args[1:]] or [2, 3, 4, 5, 6]:
+            enc = dataset.to_u8(encode(dataset.srgb_to_lin(ref) * 2.0 ** -stops))
+            x8 = cv2.imdecode(cv2.imencode(".jpg", enc, [cv2.IMWRITE_JPEG_QUALITY, 92])[1], cv2.IMREAD_UNCHANGED)
+            x = as_t(x8.astype(np.float32) / 255)
+            y = as_t(ref)
+            with torch.no_grad():
+                out, (curves, color) = train.run(net, x, shadows=True, lights=True, prior=virtual_bracket.SHIPPED)
+                full = color.clone()
+                full[:, 4] = full[:, 3]
+                kept = applier.apply_smoothed(x, curves, net.xk, full)
+            c = color[0].tolist()
+            print(f"  {name}, {stops:g} stops down: PSNR {float(train.psnr(q(out), y)):.2f} dB, chroma {chroma(q(out)):.1f}; "
+                  f"saturation {c[3]:.2f}, dark {c[4]:.2f} below {c[5]:.3f}; dark saturation at {c[3]:.2f}: "
+                  f"PSNR {float(train.psnr(q(kept), y)):.2f} dB, chroma {chroma(q(kept)):.1f}")
+
+
+def gated_apply(c0, c1):
+    """applier.apply with the dark saturation given back by the pixel's saturation in light (chroma-gate)."""
+    def apply(rgb, curves, xk, color):
+        sat, sat_dark, dark = (color[:, i:i + 1, None, None] for i in (3, 4, 5))
+        c = applier.white_balanced(rgb, color)
+        y = (c * torch.tensor(applier.LUMA).view(1, 3, 1, 1)).sum(1, keepdim=True)
+        f = applier.tone(curves, xk, y)
+        lc, ly = applier.to_light(c), applier.to_light(y.clamp(min=1e-6))
+        g = torch.minimum(applier.to_light(f) / ly, 1 / lc.amax(1, keepdim=True).clamp(min=1e-6))
+        s = sat + (sat_dark - sat) / (1 + (y / dark) ** 2)
+        top = lc.amax(1, keepdim=True)
+        w = (((top - lc.amin(1, keepdim=True)) / top.clamp(min=1e-6) - c0) / (c1 - c0)).clamp(0, 1)
+        s = s + (torch.maximum(s, sat) - s) * w
+        return (f + s * (applier.from_light(g * lc) - f)).clamp(0, 1)
+    return apply
+
+
+def chroma_gate(split):
+    items = dataset.build_cache(DATA, log=lambda *x: None)
+    net = load_shipped().eval()
+    gates = ((0.2, 0.4), (0.3, 0.6), (0.5, 0.8), (-2, -1))  # the last: every pixel (w = 1), the gate's ceiling
+    shipped = applier.apply
+    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731
+    per = {}
+    try:
+        with torch.no_grad():
+            for it in train.load_items([i for i in items if i["split"] == split and i["source"] in train.REAL_SOURCES]):
+                for x, y in train.dev_frames([it], None):
+                    row = []
+                    for gate in (None,) + gates:
+                        applier.apply = shipped if gate is None else gated_apply(*gate)  # apply_smoothed calls it
+                        out = q(train.run(net, x, shadows=True, lights=True, prior=virtual_bracket.SHIPPED)[0])
+                        row += [float(train.psnr(out, y)), float(train.cast(out, y)[0])]
+                    per.setdefault(train.dark_bin(x), []).append(row)
+    finally:
+        applier.apply = shipped
+    print(f"{split}, real bracket frames, PSNR / cast per bin of mean log2 luminance: shipped | "
+          + " | ".join(f"gate {c0}-{c1}" if c0 >= 0 else "everywhere" for c0, c1 in gates))
+    rows = []
+    for lo, hi in train.DARK_BINS:
+        v = np.array(per.get(f"{lo}..{hi}", []))
+        if len(v):
+            rows.append(v)
+            print(f"{lo}..{hi} ({len(v)} frames): " + " | ".join(f"{a:.2f} / {b:.2f}" for a, b in v.mean(0).reshape(-1, 2)))
+    v = np.concatenate(rows)
+    print(f"all ({len(v)} frames): " + " | ".join(f"{a:.2f} / {b:.3f}" for a, b in v.mean(0).reshape(-1, 2)))
+
+
 # each command: (the fewest arguments after its name, how to call it with them)
 COMMANDS = {
     "pair-gap": (1, lambda a: pair_gap(a[0])),
@@ -577,6 +666,8 @@ COMMANDS = {
     "orient": (2, lambda a: orient(a[0], a[1:])),
     "response": (1, lambda a: response(a[0])),
     "bright": (1, lambda a: bright(a[0])),
+    "pushed": (1, pushed),
+    "chroma-gate": (1, lambda a: chroma_gate(a[0])),
     "fit-global": (2, lambda a: fit_global(a[0], a[1], int(a[2]) if len(a) > 2 else 6)),
 }
 
