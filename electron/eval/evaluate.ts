@@ -334,9 +334,16 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
     let file = scene.frames[0];
     try {
       let imgs: RgbFloat[] = [];
+      let first: { w: number; h: number } | undefined;
       for (const f of scene.frames) {
         file = f;
-        imgs.push(downscaleToMaxSide((await readImage(f, { signal: opts.signal })).image, maxSide));
+        const { image } = await readImage(f, { signal: opts.signal });
+        // a bracket's frames are fused pixel for pixel: a frame of another size is named, as `fuse` names it
+        first ??= { w: image.width, h: image.height };
+        if (image.width !== first.w || image.height !== first.h) {
+          throw new EvenlightError('INVALID_ARGUMENT', f, `size ${image.width}x${image.height} differs from ${scene.frames[0]} (${first.w}x${first.h})`);
+        }
+        imgs.push(downscaleToMaxSide(image, maxSide));
       }
       // darkest first, as scene.json lists them: the middle frame and the EV chain depend on it
       let framePaths = scene.frames;

@@ -136,6 +136,24 @@ test('eval scores every method per frame against the fusion, by split, and repor
   }
 });
 
+test('a bracket with a frame of another size: that frame named, the other scenes still scored', async () => {
+  const root = tmpDir('evenlight-eval-size-');
+  try {
+    await writeBracket(join(root, 'brackets', 'good'), [-1, 1]);
+    await writeBracket(join(root, 'brackets', 'mixed'), [-1, 0, 1]);
+    const odd = join(root, 'brackets', 'mixed', 'f1.jpg');
+    const smaller = await sharp(odd).resize(80, 48).jpeg().toBuffer();
+    writeFileSync(odd, smaller);
+    const r = await evaluateDataset(root, { frames: 'all', methods: ['as-shot'] });
+    assert.equal(r.failures.length, 1, JSON.stringify(r.failures));
+    assert.equal(r.failures[0].file, odd);
+    assert.match(r.failures[0].error, /f1\.jpg: size 80x48 differs from .*f0\.jpg \(96x64\)$/);
+    assert.deepEqual([...new Set(r.rows.map((x) => x.scene))], ['brackets/good']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('--pairs scores each bracket as its darkest and brightest frames, against their own fusion', async () => {
   const root = tmpDir('evenlight-eval-pairs-');
   try {
