@@ -38,7 +38,8 @@ async function writeDarker(src: string, dst: string, stops: number): Promise<voi
 
 /**
  * A camera RAW (the shared data's DNG) to JPEG q92, whole processes: `evenlight normalize`
- * (decode by the RAW decoder, the float path) against RawTherapee's CLI with auto levels.
+ * (decoded to floats by the RAW decoder beside the model's load, the transform written straight
+ * into the JPEG's samples: pipeline.ts normalizeRawFast) against RawTherapee's CLI with auto levels.
  */
 function dngAgainstRawTherapee(dir: string, pp3: string): Record<string, unknown> {
   const dng = join(dataDir, 'raw', 'blackmagic_pocket4k_dng', 'Blackmagic.dng');
