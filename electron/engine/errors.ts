@@ -8,6 +8,16 @@ import { EvenlightError, oneLine, type ErrorCode } from '../common/errors';
 
 export { cancelledError, EvenlightError, isCancelled, isEvenlightError, throwIfAborted, type ErrorCode } from '../common/errors';
 
+interface Size {
+  width: number;
+  height: number;
+}
+
+/** A photo that must have another's size (a bracket's frame, a compared file) and has not. */
+export function sizeMismatch(file: string, size: Size, other: string, otherSize: Size): EvenlightError {
+  return new EvenlightError('INVALID_ARGUMENT', file, `size ${size.width}x${size.height} differs from ${other} (${otherSize.width}x${otherSize.height})`);
+}
+
 /** A DOM AbortError (a signal's own `throwIfAborted`, a Node API given a signal) as our CANCELLED; anything else as it is. */
 export function fromAbortError(err: unknown, file = ''): unknown {
   return err instanceof Error && err.name === 'AbortError' ? new EvenlightError('CANCELLED', file, 'cancelled', { cause: err }) : err;

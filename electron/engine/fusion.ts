@@ -6,7 +6,7 @@ import type { RgbFloat } from './image/types';
 import { readFitted, readRaster, writeImage, type ImageMeta } from './image/io';
 import { asRgbFloat } from './image/to-float';
 import { readExif } from './image/exif';
-import { EvenlightError, throwIfAborted } from './errors';
+import { EvenlightError, sizeMismatch, throwIfAborted } from './errors';
 import { mertensFuse, type MertensFrame } from './hdr/mertens';
 import { calibrateDebevec, mergeDebevec } from './hdr/debevec';
 import { tonemapReinhardDevlin } from './hdr/reinhard';
@@ -96,7 +96,7 @@ export async function loadFrames(paths: string[], opts: Pick<FusionOptions, 'tim
       if (t !== undefined && t > 0) exposureTime = t;
     }
     if (frames.length && (image.width !== frames[0].image.width || image.height !== frames[0].image.height)) {
-      throw new EvenlightError('INVALID_ARGUMENT', path, `size ${image.width}x${image.height} differs from ${frames[0].path} (${frames[0].image.width}x${frames[0].image.height})`);
+      throw sizeMismatch(path, image, frames[0].path, frames[0].image);
     }
     frames.push({ path, image, meta, exposureTime });
     opts.onProgress?.('read', (i + 1) / paths.length);

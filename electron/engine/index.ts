@@ -12,7 +12,7 @@
 export { defaultMaxPixels, defaultModelDir, install, memoryBudgetOverride, packageVersion, rendererDir, type Install } from './settings';
 
 // ---- errors (the one EvenlightError of common/errors.ts, plus what needs Node)
-export { cancelledError, errorMessage, EvenlightError, fromAbortError, isCancelled, throwIfAborted, toEvenlightError } from './errors';
+export { cancelledError, errorMessage, EvenlightError, fromAbortError, isCancelled, sizeMismatch, throwIfAborted, toEvenlightError } from './errors';
 
 // ---- files: reading, writing, listing, EXIF
 export type { ImageMeta } from './image/io';

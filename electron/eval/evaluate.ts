@@ -38,6 +38,7 @@ import {
   psnr,
   readImage,
   shadowSmoothing,
+  sizeMismatch,
   smoothShadowRows,
   ssim,
   throwIfAborted,
@@ -334,15 +335,13 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
     let file = scene.frames[0];
     try {
       let imgs: RgbFloat[] = [];
-      let first: { w: number; h: number } | undefined;
+      let first: { width: number; height: number } | undefined;
       for (const f of scene.frames) {
         file = f;
         const { image } = await readImage(f, { signal: opts.signal });
         // a bracket's frames are fused pixel for pixel: a frame of another size is named, as `fuse` names it
-        first ??= { w: image.width, h: image.height };
-        if (image.width !== first.w || image.height !== first.h) {
-          throw new EvenlightError('INVALID_ARGUMENT', f, `size ${image.width}x${image.height} differs from ${scene.frames[0]} (${first.w}x${first.h})`);
-        }
+        first ??= { width: image.width, height: image.height };
+        if (image.width !== first.width || image.height !== first.height) throw sizeMismatch(f, image, scene.frames[0], first);
         imgs.push(downscaleToMaxSide(image, maxSide));
       }
       // darkest first, as scene.json lists them: the middle frame and the EV chain depend on it

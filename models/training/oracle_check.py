@@ -93,8 +93,8 @@ predict it (models/MODEL_CARD.md):
       lights hidden, the virtual bracket): PSNR and cast per darkness bin as shipped, and with the
       dark saturation given back per pixel in proportion to how coloured the pixel is in light
       (its HSV saturation, white-balanced, in light: from none at c0 to all at c1, for three
-      (c0, c1)), and at every pixel: whether saturation can come back where the colour is the scene's without the
-      cast that giving it back everywhere brings
+      (c0, c1)), and at every pixel: whether saturation can come back where the colour is the
+      scene's without the cast that giving it back everywhere brings
 """
 import glob
 import json
@@ -116,6 +116,11 @@ import virtual_bracket  # noqa: E402
 from export import load, load_shipped, shipped_base  # noqa: E402
 
 DATA = os.environ.get("EVENLIGHT_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data"))
+
+
+def eight_bit(t):
+    """Values as an 8-bit file holds them (0..1 in 1/255 steps): what the eval scores."""
+    return torch.round(t.clamp(0, 1) * 255) / 255
 
 
 def bracket(scene, long_side):
@@ -330,12 +335,11 @@ def smooth(split):
         "chroma 1.5": lambda o: (o * luma).sum(1, keepdim=True) + gaussian(o - (o * luma).sum(1, keepdim=True), 1.5),
         "chroma 3": lambda o: (o * luma).sum(1, keepdim=True) + gaussian(o - (o * luma).sum(1, keepdim=True), 3),
     }
-    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731  (8-bit, as the eval scores)
     per = {}
     with torch.no_grad():
         for x, y in data:
             out = train.run(net, x)[0].clamp(0, 1)
-            per.setdefault(train.dark_bin(x), []).append([float(train.psnr(q(out), y))] + [float(train.psnr(q(f(out)), y)) for f in variants.values()])
+            per.setdefault(train.dark_bin(x), []).append([float(train.psnr(eight_bit(out), y))] + [float(train.psnr(eight_bit(f(out)), y)) for f in variants.values()])
     print(f"{split}, PSNR per bin of mean log2 luminance: shipped | " + " | ".join(variants))
     for lo, hi in train.DARK_BINS:
         v = np.array(per.get(f"{lo}..{hi}", []))
@@ -360,7 +364,7 @@ def lift(split):
                 for a in grid:
                     dark_lift.a.fill_(a)
                     out = applier.apply(x, models.raise_curves(curves, dark_lift(thumb)), net.xk, color)
-                    row.append(float(train.psnr(torch.round(out * 255) / 255, y)))
+                    row.append(float(train.psnr(eight_bit(out), y)))
                     if a == 0:  # the shipped output's exposure bias, and how far the target is from the input
                         lum = [float((t * luma).sum(1).mean().clamp_min(1e-6)) for t in (out, y, x)]
                         row[:0] = [math.log2(lum[0] / lum[1]), math.log2(lum[1] / lum[2])]
@@ -444,7 +448,7 @@ def light(split):
         for x, y in train.dev_set(cfg, train.load_items([i for i in items if i["split"] == split])):
             curves, color = net(train.thumbs_of(x))
             for name, (pair, about_f) in variants.items():
-                out = torch.round(applier.apply(x, curves, net.xk, color, pair, about_f) * 255) / 255
+                out = eight_bit(applier.apply(x, curves, net.xk, color, pair, about_f))
                 res[name][0].append(train.dark_bin(x))
                 res[name][1].append(float(train.psnr(out, y)))
                 res[name][2].append(float(train.cast(out, y)))
@@ -489,7 +493,6 @@ def cue(split):
     real = train.load_items([i for i in items if i["split"] == split and i["source"] in train.REAL_SOURCES], True)
     net = load_shipped().eval()
     prior = {"weight": 0.5, "fade": False, "half": True}
-    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731  (8-bit, as the eval scores)
     per = {}  # (kind, bin) -> [gain dB, headroom]
     bins = ((-99, -1), (-1, 0), (0, 1), (1, 2), (2, 4), (4, 6), (6, 99))  # the engine blends only above 0
 
@@ -498,8 +501,8 @@ def cue(split):
         push = virtual_bracket.push_stops(dataset.srgb_to_lin(np.clip(thumb.astype(np.float64), 0, None)))
         b = next(f"{lo}..{hi}" for lo, hi in bins if lo < push <= hi)
         with torch.no_grad():
-            p0 = float(train.psnr(q(train.run(net, x, shadows=True, lights=True)[0]), y))
-            p1 = float(train.psnr(q(train.run(net, x, shadows=True, lights=True, prior=prior)[0]), y))
+            p0 = float(train.psnr(eight_bit(train.run(net, x, shadows=True, lights=True)[0]), y))
+            p1 = float(train.psnr(eight_bit(train.run(net, x, shadows=True, lights=True, prior=prior)[0]), y))
         per.setdefault((kind, b), []).append([p1 - p0, headroom(thumb)])
 
     for x, y in train.dev_frames(real, None):
@@ -532,7 +535,7 @@ def orient(split, names):
             for n, net in nets.items():
                 for v, (xv, yv) in views.items():
                     curves, color = net(train.thumbs_of(xv))
-                    out = torch.round(applier.apply(xv, curves, net.xk, color) * 255) / 255
+                    out = eight_bit(applier.apply(xv, curves, net.xk, color))
                     res[(n, v)].append((float(train.psnr(out, yv)), float(train.cast(out, yv))))
     for (n, v), r in res.items():
         a = np.array(r)
@@ -582,7 +585,6 @@ def pushed(args):
     ref8 = dataset.resize_long(cv2.cvtColor(cv2.imread(os.path.join(DATA, args[0]), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB), 512)
     ref = ref8.astype(np.float32) / 255
     toe = dataset.camera_toe(DATA)
-    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731  (8-bit, as the eval scores)
     as_t = lambda a: torch.from_numpy(np.ascontiguousarray(a, np.float32)).permute(2, 0, 1)[None]  # noqa: E731
     chroma = lambda t: float(np.hypot(*cv2.cvtColor(t[0].permute(1, 2, 0).numpy(), cv2.COLOR_RGB2Lab)[..., 1:].transpose(2, 0, 1)).mean())  # noqa: E731
     print(f"{args[0]}: chroma {chroma(as_t(ref)):.1f}")
@@ -598,49 +600,38 @@ def pushed(args):
                 full[:, 4] = full[:, 3]
                 kept = applier.apply_smoothed(x, curves, net.xk, full)
             c = color[0].tolist()
-            print(f"  {name}, {stops:g} stops down: PSNR {float(train.psnr(q(out), y)):.2f} dB, chroma {chroma(q(out)):.1f}; "
+            print(f"  {name}, {stops:g} stops down: PSNR {float(train.psnr(eight_bit(out), y)):.2f} dB, chroma {chroma(eight_bit(out)):.1f}; "
                   f"saturation {c[3]:.2f}, dark {c[4]:.2f} below {c[5]:.3f}; dark saturation at {c[3]:.2f}: "
-                  f"PSNR {float(train.psnr(q(kept), y)):.2f} dB, chroma {chroma(q(kept)):.1f}")
-
-
-def gated_apply(c0, c1):
-    """applier.apply with the dark saturation given back by the pixel's saturation in light (chroma-gate)."""
-    def apply(rgb, curves, xk, color):
-        sat, sat_dark, dark = (color[:, i:i + 1, None, None] for i in (3, 4, 5))
-        c = applier.white_balanced(rgb, color)
-        y = (c * torch.tensor(applier.LUMA).view(1, 3, 1, 1)).sum(1, keepdim=True)
-        f = applier.tone(curves, xk, y)
-        lc, ly = applier.to_light(c), applier.to_light(y.clamp(min=1e-6))
-        g = torch.minimum(applier.to_light(f) / ly, 1 / lc.amax(1, keepdim=True).clamp(min=1e-6))
-        s = sat + (sat_dark - sat) / (1 + (y / dark) ** 2)
-        top = lc.amax(1, keepdim=True)
-        w = (((top - lc.amin(1, keepdim=True)) / top.clamp(min=1e-6) - c0) / (c1 - c0)).clamp(0, 1)
-        s = s + (torch.maximum(s, sat) - s) * w
-        return (f + s * (applier.from_light(g * lc) - f)).clamp(0, 1)
-    return apply
+                  f"PSNR {float(train.psnr(eight_bit(kept), y)):.2f} dB, chroma {chroma(eight_bit(kept)):.1f}")
 
 
 def chroma_gate(split):
     items = dataset.build_cache(DATA, log=lambda *x: None)
     net = load_shipped().eval()
-    gates = ((0.2, 0.4), (0.3, 0.6), (0.5, 0.8), (-2, -1))  # the last: every pixel (w = 1), the gate's ceiling
-    shipped = applier.apply
-    q = lambda t: torch.round(t.clamp(0, 1) * 255) / 255  # noqa: E731
+    gates = ((0.2, 0.4), (0.3, 0.6), (0.5, 0.8))
     per = {}
-    try:
-        with torch.no_grad():
-            for it in train.load_items([i for i in items if i["split"] == split and i["source"] in train.REAL_SOURCES]):
-                for x, y in train.dev_frames([it], None):
-                    row = []
-                    for gate in (None,) + gates:
-                        applier.apply = shipped if gate is None else gated_apply(*gate)  # apply_smoothed calls it
-                        out = q(train.run(net, x, shadows=True, lights=True, prior=virtual_bracket.SHIPPED)[0])
-                        row += [float(train.psnr(out, y)), float(train.cast(out, y)[0])]
-                    per.setdefault(train.dark_bin(x), []).append(row)
-    finally:
-        applier.apply = shipped
+    with torch.no_grad():
+        for it in train.load_items([i for i in items if i["split"] == split and i["source"] in train.REAL_SOURCES]):
+            for x, y in train.dev_frames([it], None):
+                shipped, (curves, color) = train.run(net, x, shadows=True, lights=True, prior=virtual_bracket.SHIPPED)
+                # the dark saturation no lower than the saturation: the output at every pixel's ceiling
+                kept = color.clone()
+                kept[:, 4] = torch.maximum(kept[:, 3], kept[:, 4])
+                everywhere = applier.apply_smoothed(x, curves, net.xk, kept)
+                # each pixel's saturation in light, as the applier reads it (smoothed, white-balanced)
+                lc = applier.to_light(applier.white_balanced(applier.smooth_shadows(x, curves, net.xk), color))
+                top = lc.amax(1, keepdim=True)
+                hsv_s = (top - lc.amin(1, keepdim=True)) / top.clamp(min=1e-6)
+                # the applier's output is linear in the saturation (up to its clamp to 0..1), so the gated
+                # output is a per-pixel blend of the two
+                outs = [shipped] + [shipped + ((hsv_s - c0) / (c1 - c0)).clamp(0, 1) * (everywhere - shipped) for c0, c1 in gates] + [everywhere]
+                row = []
+                for out in outs:
+                    out = eight_bit(out)
+                    row += [float(train.psnr(out, y)), float(train.cast(out, y)[0])]
+                per.setdefault(train.dark_bin(x), []).append(row)
     print(f"{split}, real bracket frames, PSNR / cast per bin of mean log2 luminance: shipped | "
-          + " | ".join(f"gate {c0}-{c1}" if c0 >= 0 else "everywhere" for c0, c1 in gates))
+          + " | ".join(f"gate {c0}-{c1}" for c0, c1 in gates) + " | everywhere")
     rows = []
     for lo, hi in train.DARK_BINS:
         v = np.array(per.get(f"{lo}..{hi}", []))

@@ -1,6 +1,6 @@
 // `evenlight compare <a> <b> [--json]`: PSNR and SSIM of two images (8-bit sRGB).
 import type { Command } from 'commander';
-import { errorMessage, EvenlightError, psnr, readImage, ssim } from '../../engine';
+import { errorMessage, psnr, readImage, sizeMismatch, ssim } from '../../engine';
 
 export interface CompareResult {
   a: string;
@@ -17,7 +17,7 @@ export async function compareFiles(aPath: string, bPath: string): Promise<Compar
   const { image: a } = await readImage(aPath);
   const { image: b } = await readImage(bPath);
   if (a.width !== b.width || a.height !== b.height) {
-    throw new EvenlightError('INVALID_ARGUMENT', bPath, `size ${b.width}x${b.height} differs from ${aPath} (${a.width}x${a.height})`);
+    throw sizeMismatch(bPath, b, aPath, a);
   }
   const p = psnr(a, b);
   return { a: aPath, b: bPath, width: a.width, height: a.height, psnr: Number.isFinite(p) ? p : null, ssim: ssim(a, b), identical: !Number.isFinite(p) };
