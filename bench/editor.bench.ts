@@ -27,7 +27,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 /** Preview, a first Normalise after LOOK_MS, then five at other strengths. */
 async function session(dng: string): Promise<{ tiles: number; previewMs: number; firstMs: number; again: number[] }> {
   const normalize = (strength: number) => () =>
-    runEngineJob({ kind: 'normalize', jobId: `n${strength}`, path: dng, maxSide: WORK_SIDE, mode: 'ai', strength, rois: [] });
+    runEngineJob({ kind: 'normalize', jobId: `n${strength}`, path: dng, maxSide: WORK_SIDE, mode: 'ai', strength, shadowColour: 0, rois: [] });
   const [, previewMs] = await timed(() => runEngineJob({ kind: 'preview', jobId: 'p', path: dng, maxSide: WORK_SIDE }));
   await new Promise((r) => setTimeout(r, LOOK_MS));
   const [first, firstMs] = await timed(normalize(1));

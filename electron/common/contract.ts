@@ -77,6 +77,11 @@ const jobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 /** Working size of the interactive editor (long side, px); 0 = full resolution. */
 const maxSide = z.number().int().min(0).max(65535);
 
+/** 0..1 blend of the correction with the photo as it came (1 = all of it) */
+const Strength = z.number().min(0).max(1).default(1);
+/** 0..1: how much of the photo's saturation its darkest values keep when the v2 model lifts them (0 = the model's choice; engine normalize/shadow-colour.ts) */
+const ShadowColour = z.number().min(0).max(1).default(0);
+
 // ---------- commands ----------
 
 /** Output options shared by single-photo export and batch. */
@@ -86,7 +91,8 @@ const renderOptions = {
   /** JPEG: optimised Huffman tables, the same pixels in a smaller file for a slower encode (formats.ts) */
   optimizeJpeg: z.boolean().default(JPEG_DEFAULTS.optimizeCoding),
   mode: Mode,
-  strength: z.number().min(0).max(1).default(1),
+  strength: Strength,
+  shadowColour: ShadowColour,
 };
 
 export const commands = {
@@ -121,7 +127,8 @@ export const commands = {
       jobId,
       path: absPath,
       mode: Mode,
-      strength: z.number().min(0).max(1).default(1),
+      strength: Strength,
+      shadowColour: ShadowColour,
       rois: Rois,
       maxSide: maxSide.default(EDITOR_MAX_SIDE),
     }),

@@ -77,6 +77,10 @@ export function outputFormatOfInput(path: string): OutputFormat {
 export const MODES = ['ai', 'classic'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** What the shadow colour (`ai` only) does, in the user's words: the CLI's help and the app's tooltip. */
+export const SHADOW_COLOUR_HINT =
+  "AI only: how much of the photo's colour its darkest tones keep when lifted, 0..1 (0, the default: the model's, which greys out noise; 1: as saturated as the rest of the photo)";
+
 /** `value` when it is one of `choices`, else undefined: the one check behind the CLI's and the contract's. */
 export function oneOf<T extends string>(choices: readonly T[], value: string): T | undefined {
   return (choices as readonly string[]).includes(value) ? (value as T) : undefined;

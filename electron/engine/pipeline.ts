@@ -14,10 +14,11 @@ import { outputBits, readImage, readRaster, writeImage, writeRaster, type ImageM
 import type { OutputFormat, Raster } from './image/types';
 import { defaultModelDir } from './settings';
 import { getModel, type ModelSession } from './model/session';
-import { checkStrength, defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
+import { checkAmounts, defaultMode, normalizeImageDetailed, type NormalizeOptions, type NormalizeReport } from './normalize';
 import { applyPhotoTransform, photoTransform, predictTransform } from './normalize/ai';
 import { applyTransformBands, startTransformWorkers } from './normalize/curve-apply-pool';
 import { areaResizeNchw } from './normalize/thumbnail';
+import { withShadowColour } from './normalize/shadow-colour';
 
 export interface NormalizeFileOptions extends Omit<NormalizeOptions, 'onReport'> {
   format?: OutputFormat;
@@ -93,7 +94,9 @@ async function normalizeRasterFast(
   // in place when the output has the input's depth, else straight into an output of its own depth
   const n = width * height * 3;
   const dst: Raster = bits === raster.bits ? raster : { width, height, bits, data: bits === 8 ? new Uint8Array(n) : new Uint16Array(n) };
-  return finishFast({ input, output, format, session, opts, meta, dst, t0, t1 }, () => applyTransformBands(raster, t, { dst, strength: opts.strength, signal: opts.signal }));
+  return finishFast({ input, output, format, session, opts, meta, dst, t0, t1 }, () =>
+    applyTransformBands(raster, withShadowColour(t, opts.shadowColour ?? 0), { dst, strength: opts.strength, signal: opts.signal }),
+  );
 }
 
 /** The fast paths' common end: the transform applied into `dst` (a cancel named as such), the file written, the report. */
@@ -111,7 +114,7 @@ async function finishFast(
   const t2 = performance.now();
   await writeRaster(output, dst, { format, quality: opts.quality, optimizeJpeg: opts.optimizeJpeg, meta: f.meta });
   const t3 = performance.now();
-  const report: NormalizeReport = { mode: 'ai', requestedMode: 'ai', provider: session.provider, model: `${session.manifest.name}@${session.manifest.version}`, strength: opts.strength ?? 1, masked: false };
+  const report: NormalizeReport = { mode: 'ai', requestedMode: 'ai', provider: session.provider, model: `${session.manifest.name}@${session.manifest.version}`, ...checkAmounts(opts), masked: false };
   return { input, output, format, width: dst.width, height: dst.height, report, timings: { decode: f.t1 - f.t0, normalize: t2 - f.t1, encode: t3 - t2 } };
 }
 
@@ -129,14 +132,14 @@ async function normalizeRawFast(input: string, output: string, format: OutputFor
   const n = width * height * 3;
   const dst: Raster = { width, height, bits, data: bits === 8 ? new Uint8Array(n) : new Uint16Array(n) };
   return finishFast({ input, output, format, session, opts, meta, dst, t0, t1 }, () =>
-    applyPhotoTransform(image, known, dst.data, bits === 8 ? 255 : 65535, { strength: opts.strength, signal: opts.signal }),
+    applyPhotoTransform(image, known, dst.data, bits === 8 ? 255 : 65535, { strength: opts.strength, shadowColour: opts.shadowColour, signal: opts.signal }),
   );
 }
 
 export async function normalizeFile(input: string, output: string, opts: NormalizeFileOptions = {}): Promise<NormalizeFileResult> {
   if (resolve(input) === resolve(output)) throw new EvenlightError('OUTPUT_UNWRITABLE', output, 'output would overwrite the original input file');
   const format = outputFormatFor(input, output, opts.format);
-  checkStrength(opts.strength, input); // the fast path below skips normalizeImage's own check
+  checkAmounts(opts, input); // the fast path below skips normalizeImage's own check
   const loading = fastPathSession(opts);
   const t0 = performance.now();
   let decoded: FloatRead | undefined;

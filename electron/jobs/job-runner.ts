@@ -109,6 +109,7 @@ async function runNormalize(job: JobOf<'normalize'>, signal: AbortSignal, note: 
     out = await normalizeImage(image, {
       mode: job.mode,
       strength: job.strength,
+      shadowColour: job.shadowColour,
       mask,
       signal,
       spare,
@@ -130,6 +131,7 @@ async function runExport(job: JobOf<'export'>, signal: AbortSignal): Promise<Job
   const out = await normalizeImage(image, {
     mode: job.mode,
     strength: job.strength,
+    shadowColour: job.shadowColour,
     mask: await roiMask(image.width, image.height, job.rois, signal),
     signal,
     consumeInput: true, // a full-size decode of its own, not the cached working image
@@ -150,6 +152,7 @@ async function runBatchJob(job: JobOf<'batch'>, signal: AbortSignal, note: Note)
     optimizeJpeg: job.optimizeJpeg,
     mode: job.mode,
     strength: job.strength,
+    shadowColour: job.shadowColour,
     signal,
     onEvent: (e) => {
       if (e.type !== 'file') return;

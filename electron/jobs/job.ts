@@ -14,9 +14,9 @@ interface Confined {
 export type EngineJob =
   | ({ kind: 'thumbnail' } & Pick<ParsedRequest<'thumbnail'>, 'path' | 'maxSide'>)
   | ({ kind: 'preview' } & Pick<ParsedRequest<'preview'>, 'jobId' | 'path' | 'maxSide'>)
-  | ({ kind: 'normalize' } & Pick<ParsedRequest<'normalize'>, 'jobId' | 'path' | 'maxSide' | 'mode' | 'strength' | 'rois'>)
-  | ({ kind: 'export'; output: string } & Pick<ParsedRequest<'exportPhoto'>, 'path' | 'format' | 'quality' | 'optimizeJpeg' | 'mode' | 'strength' | 'rois'> & Confined)
-  | ({ kind: 'batch'; outDir: string } & Pick<ParsedRequest<'batchStart'>, 'jobId' | 'folder' | 'format' | 'quality' | 'optimizeJpeg' | 'mode' | 'strength'> & Confined)
+  | ({ kind: 'normalize' } & Pick<ParsedRequest<'normalize'>, 'jobId' | 'path' | 'maxSide' | 'mode' | 'strength' | 'shadowColour' | 'rois'>)
+  | ({ kind: 'export'; output: string } & Pick<ParsedRequest<'exportPhoto'>, 'path' | 'format' | 'quality' | 'optimizeJpeg' | 'mode' | 'strength' | 'shadowColour' | 'rois'> & Confined)
+  | ({ kind: 'batch'; outDir: string } & Pick<ParsedRequest<'batchStart'>, 'jobId' | 'folder' | 'format' | 'quality' | 'optimizeJpeg' | 'mode' | 'strength' | 'shadowColour'> & Confined)
   | ({ kind: 'compare'; aiFrame: string } & Pick<ParsedRequest<'compareFusion'>, 'jobId' | 'frames' | 'maxSide'>);
 
 export interface JobResults {

@@ -87,7 +87,9 @@ predict it (models/MODEL_CARD.md):
       long side of 512; the product's output against the photo: PSNR, mean CIELAB chroma (the
       photo's beside it), the colour step's saturation, dark saturation and the luminance scale
       below which the dark one holds, and PSNR and chroma with the dark saturation raised to the
-      saturation: whether a dark frame's colour is kept or greyed, and what greying costs
+      saturation: whether a dark frame's colour is kept or greyed, and what greying costs; then
+      the same decoded frame through the product itself (`evenlight normalize --shadow-colour 0`, the
+      default, and `1`, the app's Shadow colour slider at 100 %; needs `npm run build`)
   /usr/bin/python3 models/training/oracle_check.py chroma-gate dev
       the real bracket frames of a split at the dev rule's size, through the product (smoothing,
       lights hidden, the virtual bracket): PSNR and cast per darkness bin as shipped, and with the
@@ -100,7 +102,9 @@ import glob
 import json
 import math
 import os
+import subprocess
 import sys
+import tempfile
 
 import cv2
 import numpy as np
@@ -603,6 +607,21 @@ def pushed(args):
             print(f"  {name}, {stops:g} stops down: PSNR {float(train.psnr(eight_bit(out), y)):.2f} dB, chroma {chroma(eight_bit(out)):.1f}; "
                   f"saturation {c[3]:.2f}, dark {c[4]:.2f} below {c[5]:.3f}; dark saturation at {c[3]:.2f}: "
                   f"PSNR {float(train.psnr(eight_bit(kept), y)):.2f} dB, chroma {chroma(eight_bit(kept)):.1f}")
+            product = []
+            for amount in (0, 1):
+                o = as_t(evenlight_normalize(x8, ["--shadow-colour", str(amount)]))
+                product.append(f"{amount}: PSNR {float(train.psnr(o, y)):.2f} dB, chroma {chroma(o):.1f}")
+            print("    evenlight normalize --shadow-colour " + " | ".join(product))
+
+
+def evenlight_normalize(rgb8, args):
+    """An 8-bit RGB frame through the product's CLI (as a PNG: the pixels the twin saw): its output in 0..1."""
+    cli = os.path.join(HERE, "..", "..", "bin", "evenlight.js")
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "in.png"), os.path.join(tmp, "out.png")
+        cv2.imwrite(src, cv2.cvtColor(rgb8, cv2.COLOR_RGB2BGR))
+        subprocess.run(["node", cli, "normalize", src, "-o", dst, "--mode", "ai", *args], check=True, stdout=subprocess.DEVNULL)
+        return cv2.cvtColor(cv2.imread(dst, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB).astype(np.float32) / 255
 
 
 def chroma_gate(split):

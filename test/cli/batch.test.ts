@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { makeBatchFolder } from '../helpers/batch-fixtures';
 import { cliPath, tmpDir } from '../helpers/paths';
@@ -41,7 +41,26 @@ test('batch --json: event lines parse, summary lists failures with reasons, exit
   assert.match(ok.stderr, /\[1\/1\].*photo2\.jpg/);
   assert.equal(JSON.parse(ok.stdout.trim()).done, 1);
   assert.equal(cli(['batch', fx.dir, '-o', tmpDir(), '--concurrency', '0']).status, 2);
+  assert.equal(cli(['batch', fx.dir, '-o', tmpDir(), '--shadow-colour', '2']).status, 2);
   assert.equal(cli(['batch', join(fx.dir, 'missing'), '-o', tmpDir()]).status, 2);
+});
+
+test('batch --shadow-colour reaches every photo: the same output as normalize with it, another than without', async () => {
+  const fx = await makeBatchFolder({ count: 1, bad: false }); // its one photo is in sub/
+  // the shipped model: the shadow colour is the v2 transform's
+  const shipped = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: '' } });
+  const [coloured, plain, single] = [tmpDir(), tmpDir(), join(tmpDir(), 'single.png')];
+  for (const [out, extra] of [[coloured, ['--shadow-colour', '1']], [plain, []]] as const) {
+    const r = shipped(['batch', join(fx.dir, 'sub'), '-o', out, '--mode', 'ai', '--format', 'png', ...extra]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /warning/, 'the model ran');
+  }
+  const n = shipped(['normalize', fx.good[0], '-o', single, '--mode', 'ai', '--shadow-colour', '1']);
+  assert.equal(n.status, 0, n.stderr);
+  const name = basename(fx.good[0], extname(fx.good[0])) + '.png';
+  const pixels = (p: string) => sharp(p).raw().toBuffer();
+  assert.ok((await pixels(join(coloured, name))).equals(await pixels(single)));
+  assert.ok(!(await pixels(join(coloured, name))).equals(await pixels(join(plain, name))), 'an under-exposed photo keeps more colour at 1');
 });
 
 test('a batch killed midway leaves only complete outputs and resumes with --skip-existing', async () => {

@@ -31,11 +31,12 @@ test('normalize writes a brighter photo of the same size; format follows the inp
   assert.ok(readFileSync(small).length < readFileSync(out).length, '--optimize-jpeg: a smaller file');
 
   const dir = tmpDir();
-  const j = cli(['normalize', fx.good[1], '-o', dir, '--format', 'tiff16', '--json', '--strength', '0.5', '--roi', '10,10,50,50']);
+  const j = cli(['normalize', fx.good[1], '-o', dir, '--format', 'tiff16', '--json', '--strength', '0.5', '--shadow-colour', '0.25', '--roi', '10,10,50,50']);
   assert.equal(j.status, 0, j.stderr);
   const res = JSON.parse(j.stdout);
   assert.equal(res.status, 'done');
   assert.equal(res.format, 'tiff16');
+  assert.deepEqual([res.report.strength, res.report.shadowColour], [0.5, 0.25]);
   assert.ok(res.output.endsWith('photo1.tif'));
   const m = await sharp(res.output).metadata();
   assert.equal(m.depth, 'ushort');
@@ -65,7 +66,7 @@ test('normalize exit codes: 1 for a bad file (one line naming it), 2 for usage e
   const missing = cli(['normalize', '/nope/missing.jpg', '-o', join(tmpDir(), 'x.jpg')]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /missing\.jpg: file not found/);
-  for (const args of [['--strength', '2'], ['--mode', 'magic'], ['--roi', '1,2,3'], ['--format', 'gif'], ['--quality', '0']]) {
+  for (const args of [['--strength', '2'], ['--shadow-colour', '-0.1'], ['--shadow-colour', 'lots'], ['--mode', 'magic'], ['--roi', '1,2,3'], ['--format', 'gif'], ['--quality', '0']]) {
     const u = cli(['normalize', fx.good[0], '-o', join(tmpDir(), 'x.jpg'), ...args]);
     assert.equal(u.status, 2, `${args.join(' ')}: ${u.stderr}`);
   }

@@ -27,6 +27,8 @@ test('job ids cannot smuggle odd characters; defaults fill optional fields', () 
   const n = commands.normalize.request;
   assert.equal(n.safeParse({ jobId: '../x', path: '/a.jpg', mode: 'ai' }).success, false);
   const ok = n.parse({ jobId: 'j1', path: '/a.jpg', mode: 'classic' });
-  assert.deepEqual([ok.strength, ok.rois, ok.maxSide], [1, [], 2048]);
+  assert.deepEqual([ok.strength, ok.shadowColour, ok.rois, ok.maxSide], [1, 0, [], 2048]);
   assert.equal(n.safeParse({ jobId: 'j1', path: '/a.jpg', mode: 'classic', strength: 2 }).success, false);
+  assert.equal(n.safeParse({ jobId: 'j1', path: '/a.jpg', mode: 'ai', shadowColour: 1.01 }).success, false);
+  for (const c of ['exportPhoto', 'batchStart'] as const) assert.equal(commands[c].request.shape.shadowColour.parse(undefined), 0, `${c}: the model's shadow colour by default`);
 });

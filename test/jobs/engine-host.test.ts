@@ -28,13 +28,13 @@ test('one worker serves job after job; a failing job leaves it serving', async (
   const a = await runEngineJob({ kind: 'preview', jobId: 'p1', path: f, maxSide: 256 }, { onTile: (fr) => frames.push(fr.length) });
   assert.deepEqual([a.width, a.height], [256, 171]);
   assert.ok(frames.length > 0, 'strips streamed');
-  const b = await runEngineJob({ kind: 'normalize', jobId: 'n1', path: f, maxSide: 256, mode: 'classic', strength: 1, rois: [] });
+  const b = await runEngineJob({ kind: 'normalize', jobId: 'n1', path: f, maxSide: 256, mode: 'classic', strength: 1, shadowColour: 0, rois: [] });
   assert.ok(b.tiles > 0);
   const missing = join(dir, 'no-such.jpg');
   writeFileSync(join(dir, 'text.jpg'), 'not a photo');
   await assert.rejects(runEngineJob({ kind: 'preview', jobId: 'p2', path: join(dir, 'text.jpg'), maxSide: 256 }), /text\.jpg/);
   await assert.rejects(runEngineJob({ kind: 'preview', jobId: 'p3', path: missing, maxSide: 256 }), /no-such\.jpg/);
-  await runEngineJob({ kind: 'normalize', jobId: 'n2', path: f, maxSide: 256, mode: 'classic', strength: 0.5, rois: [] });
+  await runEngineJob({ kind: 'normalize', jobId: 'n2', path: f, maxSide: 256, mode: 'classic', strength: 0.5, shadowColour: 0, rois: [] });
   assert.equal(engineHostStats().workersStarted - before, 1, 'every job ran in the same worker');
   assert.equal(engineHostStats().running, 0);
 });
@@ -43,8 +43,8 @@ test('cancelling one job leaves a concurrent one running', async () => {
   const f = await photo('two.jpg');
   const g = await photo('three.jpg');
   const ctl = new AbortController();
-  const cancelled = runEngineJob({ kind: 'normalize', jobId: 'c1', path: f, maxSide: 0, mode: 'classic', strength: 1, rois: [] }, { signal: ctl.signal });
-  const kept = runEngineJob({ kind: 'normalize', jobId: 'c2', path: g, maxSide: 0, mode: 'classic', strength: 1, rois: [] });
+  const cancelled = runEngineJob({ kind: 'normalize', jobId: 'c1', path: f, maxSide: 0, mode: 'classic', strength: 1, shadowColour: 0, rois: [] }, { signal: ctl.signal });
+  const kept = runEngineJob({ kind: 'normalize', jobId: 'c2', path: g, maxSide: 0, mode: 'classic', strength: 1, shadowColour: 0, rois: [] });
   ctl.abort();
   await assert.rejects(cancelled, /cancelled/);
   assert.equal((await kept).width, 300);
@@ -78,7 +78,7 @@ test('Normalises of one photo, one after another and at once, stream the tiles e
     const got = new Map<string, string[]>(jobs.map((j) => [j.jobId, []]));
     await Promise.all(
       jobs.map((j) =>
-        runEngineJob({ kind: 'normalize', jobId: j.jobId, path: f, maxSide: 600, mode: 'ai', strength: j.strength, rois: [] }, {
+        runEngineJob({ kind: 'normalize', jobId: j.jobId, path: f, maxSide: 600, mode: 'ai', strength: j.strength, shadowColour: 0, rois: [] }, {
           onTile: (fr) => {
             const t = decodeTileFrame(fr);
             got.get(t.jobId)![t.index] = Buffer.from(t.rgba).toString('base64');

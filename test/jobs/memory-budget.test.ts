@@ -55,7 +55,7 @@ test('estimates follow the declared pixels, not the file size', async () => {
   const dir = tmpDir('evenlight-mem-');
   const bomb = join(dir, 'bomb.png');
   bombPng(bomb, 8000, 8000);
-  const normalize = await estimateJobBytes({ kind: 'normalize', jobId: 'j', path: bomb, maxSide: 2048, mode: 'classic', strength: 1, rois: [] });
+  const normalize = await estimateJobBytes({ kind: 'normalize', jobId: 'j', path: bomb, maxSide: 2048, mode: 'classic', strength: 1, shadowColour: 0, rois: [] });
   assert.ok(normalize >= 8000 * 8000 * 12, `${normalize}`);
   const compare = await estimateJobBytes({ kind: 'compare', jobId: 'c', frames: Array(16).fill(bomb), aiFrame: bomb, maxSide: 1024 });
   assert.ok(compare >= 8000 * 8000 * 12, 'the full-size decode of a frame is counted');

@@ -1,5 +1,5 @@
 // `evenlight batch <dir> -o <outdir> [--recursive] [--mode ai|classic] [--format ...]
-//   [--quality Q] [--optimize-jpeg] [--strength S] [--concurrency N] [--skip-existing] [--json]`
+//   [--quality Q] [--optimize-jpeg] [--strength S] [--shadow-colour C] [--concurrency N] [--skip-existing] [--json]`
 // Progress: a bar with ETA on a TTY (stderr), one line per file otherwise; with --json,
 // one JSON object per event on stdout. Always ends with the summary JSON on stdout
 // ({ type: 'summary', done, failed, skipped, ..., results }).
@@ -9,9 +9,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { errorMessage, runBatch, type BatchEvent, type BatchSummary } from '../../engine';
-import { JPEG_DEFAULTS, type Mode, type OutputFormat } from '../../common/formats';
+import { JPEG_DEFAULTS, SHADOW_COLOUR_HINT, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
-import { OPTIMIZE_JPEG_HELP, parseFormat, parseMode, parseQuality, parseStrength } from './normalize';
+import { OPTIMIZE_JPEG_HELP, parseAmount, parseFormat, parseMode, parseQuality, STRENGTH_HELP } from './normalize';
 
 interface BatchCliOptions {
   output: string;
@@ -21,6 +21,7 @@ interface BatchCliOptions {
   quality?: number;
   optimizeJpeg?: boolean;
   strength?: number;
+  shadowColour?: number;
   concurrency: number;
   skipExisting?: boolean;
   modelDir?: string;
@@ -52,7 +53,8 @@ export function register(program: Command): void {
     .option('--format <format>', 'jpeg | png | tiff16 (default: the input family; PNG keeps a 16-bit source 16-bit)', parseFormat)
     .option('--quality <q>', `JPEG quality 1..100 (default ${JPEG_DEFAULTS.quality})`, parseQuality)
     .option('--optimize-jpeg', OPTIMIZE_JPEG_HELP)
-    .option('--strength <s>', 'blend with the original, 0..1 (default 1)', parseStrength)
+    .option('--strength <s>', STRENGTH_HELP, parseAmount)
+    .option('--shadow-colour <c>', SHADOW_COLOUR_HINT, parseAmount)
     .option('--concurrency <n>', `photos in parallel (default ${DEFAULT_CONCURRENCY}: one is decoded or encoded while another's transform runs; 1 holds the least memory)`, parseConcurrency, DEFAULT_CONCURRENCY)
     .option('--skip-existing', 'leave outputs that already exist (resume an interrupted batch)')
     .option('--model-dir <dir>', 'model folder with manifest.json (default: the shipped models/)')
@@ -108,6 +110,7 @@ export function register(program: Command): void {
           quality: opts.quality,
           optimizeJpeg: opts.optimizeJpeg,
           strength: opts.strength,
+          shadowColour: opts.shadowColour,
           concurrency: opts.concurrency,
           skipExisting: opts.skipExisting,
           modelDir: opts.modelDir,

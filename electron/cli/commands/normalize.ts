@@ -1,4 +1,4 @@
-// `evenlight normalize <in> -o <out> [--mode ai|classic] [--strength S] [--roi x,y,w,h]...
+// `evenlight normalize <in> -o <out> [--mode ai|classic] [--strength S] [--shadow-colour C] [--roi x,y,w,h]...
 //   [--format jpeg|png|tiff16] [--quality Q] [--optimize-jpeg] [--json]`: normalise one photo.
 // Exit codes: 0 written, 1 the file failed, 2 usage error. Also exports the option
 // parsers that `batch` shares.
@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { errorMessage, normalizeFile, outputFormatFor, type Rect } from '../../engine';
-import { JPEG_DEFAULTS, JPEG_OPTIMIZE_TRADE, listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type Mode, type OutputFormat } from '../../common/formats';
+import { JPEG_DEFAULTS, JPEG_OPTIMIZE_TRADE, listChoices, MODES, oneOf, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, SHADOW_COLOUR_HINT, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
 
 // checked against the formats table, the same lists the app's contract takes
@@ -28,7 +28,8 @@ export function parseQuality(v: string): number {
   return n;
 }
 
-export function parseStrength(v: string): number {
+/** `--strength`, `--shadow-colour`: a number in 0..1 */
+export function parseAmount(v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number 0..1');
   return n;
@@ -44,11 +45,14 @@ export function parseRoi(v: string, prev: Rect[] = []): Rect[] {
 
 /** `--optimize-jpeg` (normalize and batch) */
 export const OPTIMIZE_JPEG_HELP = `JPEG: ${JPEG_OPTIMIZE_TRADE}`;
+/** `--strength` (normalize and batch) */
+export const STRENGTH_HELP = 'blend with the original, 0..1 (default 1)';
 
 interface NormalizeCliOptions {
   output: string;
   mode?: Mode;
   strength?: number;
+  shadowColour?: number;
   roi?: Rect[];
   feather?: number;
   format?: OutputFormat;
@@ -65,7 +69,8 @@ export function register(program: Command): void {
     .argument('<in>', 'input photo (JPEG, PNG, TIFF, WebP or camera RAW)')
     .requiredOption('-o, --output <out>', 'output file (or an existing folder: same base name, new extension)')
     .option('--mode <mode>', 'ai | classic (default: ai when a model is installed)', parseMode)
-    .option('--strength <s>', 'blend with the original, 0..1 (default 1)', parseStrength)
+    .option('--strength <s>', STRENGTH_HELP, parseAmount)
+    .option('--shadow-colour <c>', SHADOW_COLOUR_HINT, parseAmount)
     .option('--roi <x,y,w,h>', 'meter on this rectangle and blend the correction in there (repeatable)', parseRoi)
     .option('--feather <px>', 'ROI edge feather in pixels (default 5% of the shorter side)', (v) => {
       const n = Number(v);
@@ -87,6 +92,7 @@ export function register(program: Command): void {
         const r = await normalizeFile(input, output, {
           mode,
           strength: opts.strength,
+          shadowColour: opts.shadowColour,
           rois: opts.roi,
           feather: opts.feather,
           format: opts.format,

@@ -19,7 +19,7 @@
  *   predictTransform(session, thumb) -> CurveTransform (v2; a dark thumbnail's lights hidden first,
  *                                       the curves of a dark one blended toward its virtual bracket,
  *                                       a black-and-white one's colour step left out)
- *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace?, strength?, spare? }) -> Promise<RgbFloat>
+ *   normalizeAi(image, session, { meterRect?, onTile?, signal?, batchSize?, overlap?, inPlace?, strength?, shadowColour?, spare? }) -> Promise<RgbFloat>
  */
 import type { Rect, RgbFloat } from '../image/types';
 import { throwIfAborted } from '../errors';
@@ -33,6 +33,7 @@ import { isNeutral, neutralColour } from './neutral';
 import { headroomScale, linearGainCurve, type GainCurve } from './headroom';
 import { transformFromOutputs, type CurveTransform } from './curve-apply';
 import { applyTransformBands } from './curve-apply-pool';
+import { withShadowColour } from './shadow-colour';
 
 export interface AiOptions {
   /** meter (build the context thumbnail) on this rectangle instead of the whole photo */
@@ -45,6 +46,8 @@ export interface AiOptions {
   inPlace?: boolean;
   /** v2 only: blend with the original inside the same pass (0..1, default 1) */
   strength?: number;
+  /** v2 only: how much of the photo's saturation its darkest values keep (0..1, default 0: shadow-colour.ts) */
+  shadowColour?: number;
   /** v2 only: the result's samples go here when not in place (normalize/index.ts `spare`) */
   spare?: Float32Array;
 }
@@ -136,6 +139,8 @@ export interface ApplyPhotoOptions {
   gridRect?: Rect;
   /** 0..1 blend with the photo as it came (default 1) */
   strength?: number;
+  /** 0..1, shadow-colour.ts (default 0: the model's) */
+  shadowColour?: number;
   signal?: AbortSignal;
   /** rows y0..y1 of `dst` are final */
   onBand?: (y0: number, y1: number) => void;
@@ -154,7 +159,7 @@ export async function applyPhotoTransform(image: RgbFloat, known: PhotoTransform
   const expected = outMax === 1 ? Float32Array : outMax === 255 ? Uint8Array : Uint16Array;
   if (!(dst instanceof expected)) throw new RangeError(`applyPhotoTransform: outMax ${outMax} takes a ${expected.name}`);
   const { width, height } = image;
-  await applyTransformBands(image, known.t, {
+  await applyTransformBands(image, withShadowColour(known.t, opts.shadowColour ?? 0), {
     dst: { width, height, data: dst },
     strength: opts.strength,
     pre: known.pre,
@@ -182,6 +187,7 @@ async function normalizeWithTransform(image: RgbFloat, session: ModelSession, op
   await applyPhotoTransform(image, known, out.data, 1, {
     gridRect: opts.meterRect,
     strength: opts.strength,
+    shadowColour: opts.shadowColour,
     signal: opts.signal,
     onBand: opts.onTile ? (y0) => {
       for (const rect of rows[y0 / DEFAULT_TILE_SIZE]) opts.onTile?.({ index: index++, total, rect, pixels: copyRect(out, rect) });

@@ -10,6 +10,8 @@
  *   mode      'ai' | 'classic' (default: defaultMode()). 'ai' falls back to 'classic' when
  *             the model cannot be loaded; report.fallback says why.
  *   strength  0..1 blend with the original (0 = original, 1 = full correction; default 1)
+ *   shadowColour  0..1, the v2 model only: how much of the photo's saturation its darkest
+ *             values keep (0 = the model's choice, default; shadow-colour.ts)
  *   rois      rectangles: exposure is metered there and the correction blended in with a
  *             feathered mask (`feather` px, default 5% of the shorter side)
  *   mask      any mask Plane (ellipse, brush, from the app) with the same meaning; combined
@@ -36,6 +38,7 @@ export type NormalizeMode = 'ai' | 'classic';
 export interface NormalizeOptions {
   mode?: NormalizeMode;
   strength?: number;
+  shadowColour?: number;
   rois?: Rect[];
   mask?: Plane;
   feather?: number;
@@ -71,14 +74,18 @@ export interface NormalizeReport {
   /** exposure change chosen by the classic metering, in EV */
   ev?: number;
   strength: number;
+  shadowColour: number;
   masked: boolean;
 }
 
-/** The strength asked for (default 1), or INVALID_ARGUMENT naming `file` when it lies outside 0..1: the engine's one check. */
-export function checkStrength(strength: number | undefined, file = ''): number {
-  const s = strength ?? 1;
-  if (!(s >= 0 && s <= 1)) throw new EvenlightError('INVALID_ARGUMENT', file, `strength must be within 0..1, got ${strength}`);
-  return s;
+/** The strength and shadow colour asked for (defaults 1 and 0), or INVALID_ARGUMENT naming `file` when one lies outside 0..1: the engine's one check. */
+export function checkAmounts(opts: { strength?: number; shadowColour?: number }, file = ''): { strength: number; shadowColour: number } {
+  const unit = (name: string, v: number | undefined, dflt: number): number => {
+    const s = v ?? dflt;
+    if (!(s >= 0 && s <= 1)) throw new EvenlightError('INVALID_ARGUMENT', file, `${name} must be within 0..1, got ${v}`);
+    return s;
+  };
+  return { strength: unit('strength', opts.strength, 1), shadowColour: unit('shadow colour', opts.shadowColour, 0) };
 }
 
 export function defaultMode(modelDir = defaultModelDir()): NormalizeMode {
@@ -105,7 +112,7 @@ function combinedMask(image: RgbFloat, opts: NormalizeOptions): Plane | undefine
 }
 
 export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOptions = {}): Promise<{ image: RgbFloat; report: NormalizeReport }> {
-  const strength = checkStrength(opts.strength);
+  const { strength, shadowColour } = checkAmounts(opts);
   if (image.data.length !== image.width * image.height * 3 || image.width < 1 || image.height < 1) {
     throw new RangeError(`image buffer does not match ${image.width}x${image.height}`);
   }
@@ -116,7 +123,7 @@ export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOpt
   }
   const mask = combinedMask(image, opts);
   const inPlace = opts.consumeInput === true && strength === 1 && !mask;
-  const report: NormalizeReport = { mode: requestedMode, requestedMode, strength, masked: !!mask };
+  const report: NormalizeReport = { mode: requestedMode, requestedMode, strength, shadowColour, masked: !!mask };
 
   // Final pixels for progress events: blend each finished region as it arrives.
   const onTile = opts.onTile
@@ -141,6 +148,7 @@ export async function normalizeImageDetailed(image: RgbFloat, opts: NormalizeOpt
         signal: opts.signal,
         inPlace: folded ? opts.consumeInput === true : inPlace,
         strength: folded ? strength : 1,
+        shadowColour,
         spare: opts.spare,
       });
       if (folded) {

@@ -34,7 +34,7 @@ export const batchStart: Handler<'batchStart'> = async (req, ctx) => {
     ctx.host.emit(note.event, note.payload);
   };
   void runEngineJob(
-    { kind: 'batch', jobId, folder, outDir, format: req.format, quality: req.quality, optimizeJpeg: req.optimizeJpeg, mode: req.mode, strength: req.strength, confineTo: ctx.access.roots() },
+    { kind: 'batch', jobId, folder, outDir, format: req.format, quality: req.quality, optimizeJpeg: req.optimizeJpeg, mode: req.mode, strength: req.strength, shadowColour: req.shadowColour, confineTo: ctx.access.roots() },
     { signal: job.signal, onEvent },
   )
     .then(

@@ -27,6 +27,7 @@ export const exportPhoto: Handler<'exportPhoto'> = async (req, ctx) => {
         optimizeJpeg: req.optimizeJpeg,
         mode: req.mode,
         strength: req.strength,
+        shadowColour: req.shadowColour,
         rois: req.rois,
         confineTo: ctx.access.roots(),
       },

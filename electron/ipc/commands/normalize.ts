@@ -9,7 +9,7 @@ export const normalize: Handler<'normalize'> = async (req, ctx) => {
   try {
     const path = await ctx.access.check(req.path);
     return await runEngineJob(
-      { kind: 'normalize', jobId: req.jobId, path, maxSide: req.maxSide, mode: req.mode, strength: req.strength, rois: req.rois },
+      { kind: 'normalize', jobId: req.jobId, path, maxSide: req.maxSide, mode: req.mode, strength: req.strength, shadowColour: req.shadowColour, rois: req.rois },
       { signal: job.signal, onTile: (frame) => ctx.host.sendTile(frame) },
     );
   } finally {
