@@ -12,8 +12,10 @@ import { linearToSrgbExact, srgbToLinearExact } from '../../../electron/engine/i
 import { labFromSrgb } from '../../../electron/engine/metrics/cast';
 import { psnr } from '../../../electron/engine/metrics/psnr';
 import { transformFromOutputs } from '../../../electron/engine/normalize/curve-apply';
+import { normalizeImage } from '../../../electron/engine/normalize/index';
 import { withShadowColour } from '../../../electron/engine/normalize/shadow-colour';
 import { normalizeFile } from '../../../electron/engine/pipeline';
+import { writeSyntheticDng } from '../../fixtures/dng';
 import { dataPath, tmpDir } from '../../helpers/paths';
 
 const dir = tmpDir('evenlight-shadow-colour-');
@@ -72,4 +74,35 @@ test('a shadow colour outside 0..1 is refused with the file named, before anythi
     assert.match(e.message, /nowhere\.jpg.*shadow colour must be within 0\.\.1, got 1\.5/);
     return true;
   });
+});
+
+test('every v2 path takes it: a RAW file (floats), and the float path with a metering region (the editor, export)', async () => {
+  // the parrots again, as a camera RAW of 5 stops less light (made here: linear scene data in a DNG)
+  const { image: photo } = await readImage(dataPath('photos', 'kodak24', 'kodim23.png'));
+  const dng = join(dir, 'dark.dng');
+  writeSyntheticDng(dng, {
+    width: photo.width,
+    height: photo.height,
+    scene: (x, y) => {
+      const i = (y * photo.width + x) * 3;
+      return [0, 1, 2].map((c) => srgbToLinearExact(photo.data[i + c]) / 32) as [number, number, number];
+    },
+  });
+  const spread = (d: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < d.length; i += 3) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
+    return s / (d.length / 3);
+  };
+  const raw = async (c: number) => {
+    const out = join(dir, `raw-${c}.png`);
+    await normalizeFile(dng, out, { mode: 'ai', shadowColour: c });
+    return spread((await readImage(out)).image.data);
+  };
+  const [r0, r1] = [await raw(0), await raw(1)];
+  assert.ok(r1 > r0 * 1.1, `RAW: colour ${r0.toFixed(4)} → ${r1.toFixed(4)}`);
+  const { image } = await readImage(join(dir, 'dark.jpg'));
+  const region = [{ x: 0, y: 0, w: image.width, h: Math.round(image.height / 2) }];
+  const masked = async (c: number) => spread((await normalizeImage(image, { mode: 'ai', rois: region, feather: 0, shadowColour: c })).data);
+  const [m0, m1] = [await masked(0), await masked(1)];
+  assert.ok(m1 > m0 * 1.1, `with a region: colour ${m0.toFixed(4)} → ${m1.toFixed(4)}`);
 });
