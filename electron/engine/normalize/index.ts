@@ -74,6 +74,7 @@ export interface NormalizeReport {
   /** exposure change chosen by the classic metering, in EV */
   ev?: number;
   strength: number;
+  /** as asked; only the v2 model's transform has a dark saturation to move (classic and v1 leave it) */
   shadowColour: number;
   masked: boolean;
 }
