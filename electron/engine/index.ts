@@ -36,7 +36,7 @@ export { extractTile, planTiles } from './tiles';
 export { processTiled, type StitchStats, type TileEvent } from './stitch';
 
 // ---- normalising one photo, a folder
-export { defaultMode, normalizeImage, normalizeImageDetailed, type NormalizeMode, type NormalizeOptions, type NormalizeReport } from './normalize/index';
+export { checkAmounts, defaultMode, normalizeImage, normalizeImageDetailed, type NormalizeMode, type NormalizeOptions, type NormalizeReport } from './normalize/index';
 export { roiMask } from './normalize/roi';
 export { applyClassic, classicParams, meterExposure } from './normalize/classic';
 export { normalizeAi, photoTransform, predictTransform } from './normalize/ai';
@@ -45,6 +45,7 @@ export { simdStatus } from './normalize/simd';
 export { wasmKernel } from './normalize/curve-apply-wasm';
 export { areaResize8 } from './normalize/thumbnail-wasm';
 export { applyTransformRows } from './normalize/curve-apply';
+export { withShadowColour } from './normalize/shadow-colour';
 export { applyTransformBands, startTransformWorkers } from './normalize/curve-apply-pool';
 export { shadowSmoothing, smoothShadowRows } from './normalize/shadow-smooth';
 export { shadowKernel } from './normalize/shadow-smooth-wasm';

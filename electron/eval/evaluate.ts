@@ -24,6 +24,7 @@ import {
   areaResizeNchw,
   castAgainst,
   castReference,
+  checkAmounts,
   defaultModelDir,
   downscaleToMaxSide,
   errorMessage,
@@ -44,6 +45,7 @@ import {
   throwIfAborted,
   type ModelSession,
   type RgbFloat,
+  withShadowColour,
 } from '../engine';
 import { EV_BUCKETS, evBucket, frameEvs, meanLuma, type EvBucket } from './ev';
 import { listBracketScenes, listFolderScenes, middleFrame, ORDER_BY_IMAGES, readSplit, SPLIT_NAMES, splitOf, type SplitName } from './scenes';
@@ -63,6 +65,8 @@ export interface EvalOptions {
   methods?: EvalMethod[];
   /** also run the ai model as one whole-frame pass and compare it with the tiled result */
   tiledCheck?: boolean;
+  /** ai's shadow colour, 0..1 (default 0, the product's default: engine normalize/shadow-colour.ts) */
+  shadowColour?: number;
   /** only scenes whose id contains one of these strings */
   only?: string[];
   /** score each bracket as the pair of its darkest and brightest frames, fused without the frames
@@ -143,6 +147,8 @@ export interface EvalResult {
   /** each bracket scored as the pair of its darkest and brightest frames */
   pairs: boolean;
   maxSide: number;
+  /** ai's shadow colour */
+  shadowColour: number;
   methods: EvalMethod[];
   /** why a requested method was left out (e.g. seed-arch model missing) */
   skipped: Partial<Record<EvalMethod, string>>;
@@ -229,10 +235,12 @@ function toNchw(image: RgbFloat): Float32Array {
   return out;
 }
 
-export async function wholeFramePass(image: RgbFloat, session: ModelSession): Promise<RgbFloat> {
+export async function wholeFramePass(image: RgbFloat, session: ModelSession, shadowColour = 0): Promise<RgbFloat> {
   if (session.hasTransform) {
     // v2: the same thumbnail and transform, applied to every row in one pass instead of band by band
-    const { t, pre } = await photoTransform(image, session);
+    const known = await photoTransform(image, session);
+    const t = withShadowColour(known.t, shadowColour);
+    const pre = known.pre;
     const data = new Float32Array(image.data.length);
     const shadow = shadowSmoothing(t) ? smoothShadowRows(image.data, 1, image.width, image.height, 0, image.height)?.values : undefined;
     applyTransformRows(image.data, data, image.width, 0, image.height, t, { inMax: 1, outMax: 1, pre, height: image.height, shadow });
@@ -261,6 +269,7 @@ function clamp01(image: RgbFloat): RgbFloat {
 export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}): Promise<EvalResult> {
   const frames = opts.frames ?? 'middle';
   const maxSide = opts.maxSide ?? 1024;
+  const shadowColour = checkAmounts(opts).shadowColour;
   const modelDir = opts.modelDir ?? defaultModelDir();
   const split = opts.splitPath ? readSplit(opts.splitPath) : undefined;
   const requested = opts.methods ?? [...ALL_METHODS];
@@ -309,6 +318,7 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
     frames,
     pairs: opts.pairs ?? false,
     maxSide,
+    shadowColour,
     methods,
     skipped,
     fusionWeights: { ...MERTENS_DEFAULTS },
@@ -398,11 +408,11 @@ export async function evaluateDataset(datasetDir: string, opts: EvalOptions = {}
           if (m === 'as-shot') out = input;
           else if (m === 'classic') out = await normalizeImageDetailed(input, { mode: 'classic', modelDir, signal: opts.signal }).then((r) => r.image);
           else if (m === 'ai') {
-            const r = await normalizeImageDetailed(input, { mode: 'ai', modelDir, signal: opts.signal });
+            const r = await normalizeImageDetailed(input, { mode: 'ai', modelDir, shadowColour, signal: opts.signal });
             if (r.report.mode !== 'ai') throw new Error(r.report.fallback ?? 'ai normaliser did not run');
             out = r.image;
             if (opts.tiledCheck && aiSession) {
-              result.tiledVsWhole.push({ scene: scene.id, frame: basename(framePaths[i]), psnr: psnr(out, await wholeFramePass(input, aiSession)) });
+              result.tiledVsWhole.push({ scene: scene.id, frame: basename(framePaths[i]), psnr: psnr(out, await wholeFramePass(input, aiSession, shadowColour)) });
             }
           } else out = await normalizeAi(input, seedSession as ModelSession, { signal: opts.signal });
           outputs.set(m, out);

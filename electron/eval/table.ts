@@ -40,7 +40,7 @@ function bucketLines(rows: BucketSummaryRow[]): string[] {
 export function formatEvalTable(r: EvalResult): string {
   const lines: string[] = [];
   const w = r.fusionWeights;
-  lines.push(`dataset ${r.dataset}  frames: ${r.frames}  long side <= ${r.maxSide}px  reference: Mertens fusion (weights ${w.contrast},${w.saturation},${w.exposure}) of each bracket${r.pairs ? "'s darkest and brightest frames (pairs)" : ''}`);
+  lines.push(`dataset ${r.dataset}  frames: ${r.frames}  long side <= ${r.maxSide}px  reference: Mertens fusion (weights ${w.contrast},${w.saturation},${w.exposure}) of each bracket${r.pairs ? "'s darkest and brightest frames (pairs)" : ''}${r.shadowColour ? `  ai shadow colour ${r.shadowColour}` : ''}`);
   lines.push(`cast: |mean (a*, b*) shift| vs the fusion on its near-neutral mid-tones (CIELAB chroma < 8, 15 < L* < 95); input: the same for the frame as shot;`);
   lines.push(`+cast scenes: scenes with a frame whose cast is over ${r.castLimit} while its input's was not`);
   const splits = [...new Set(r.summary.map((s) => s.split))];

@@ -136,6 +136,23 @@ test('eval scores every method per frame against the fusion, by split, and repor
   }
 });
 
+test('--shadow-colour scores ai at that shadow colour, in the tiled run and the whole-frame check alike', async () => {
+  const root = tmpDir('evenlight-eval-shadow-');
+  try {
+    await writeBracket(join(root, 'brackets', 'dark'), [-5, -2, 0], 96, 64, true);
+    const run = (shadowColour?: number) => evaluateDataset(root, { frames: 'all', methods: ['ai'], tiledCheck: true, modelDir: join(repoRoot, 'models'), shadowColour });
+    const [plain, coloured] = [await run(), await run(1)];
+    assert.deepEqual([plain.shadowColour, coloured.shadowColour], [0, 1]);
+    // the -5 EV frame's darkest values are where the shadow colour acts; tiled and whole agree to about 90 dB (SIMD kernel against the JavaScript rows)
+    assert.notEqual(coloured.rows[0].psnr, plain.rows[0].psnr);
+    assert.ok(coloured.tiledVsWhole.every((t) => t.psnr >= 80), `tiled vs whole: ${coloured.tiledVsWhole.map((t) => t.psnr).join(', ')}`);
+    assert.match(formatEvalTable(coloured), /ai shadow colour 1/);
+    await assert.rejects(run(2), /shadow colour must be within 0\.\.1/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a bracket with a frame of another size: that frame named, the other scenes still scored', async () => {
   const root = tmpDir('evenlight-eval-size-');
   try {

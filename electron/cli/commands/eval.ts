@@ -10,6 +10,7 @@ import { ALL_METHODS, evaluateDataset, type EvalMethod } from '../../eval/evalua
 import { SPLIT_NAMES, type SplitName } from '../../eval/scenes';
 import { formatEvalTable } from '../../eval/table';
 import { statusLine } from '../status-line';
+import { parseAmount } from './normalize';
 
 /** The split shipped with the training code, when there is one: eval itself takes whatever it is given. */
 function defaultSplit(modelDir: string): string | undefined {
@@ -25,6 +26,7 @@ interface EvalCliOptions {
   split?: string;
   methods?: EvalMethod[];
   tiledCheck?: boolean;
+  shadowColour?: number;
   only?: string[];
   pairs?: boolean;
   splits?: SplitName[];
@@ -75,6 +77,7 @@ export function register(program: Command): void {
     .option('--split <file>', 'split file with train/dev/test[/heldout] lists (default: <model-dir>/training/split.json)')
     .option('--methods <list>', `comma-separated subset of ${ALL_METHODS.join(',')}`, parseMethods)
     .option('--tiled-check', 'also run ai as one whole-frame pass and report its PSNR against the tiled result')
+    .option('--shadow-colour <c>', `ai's shadow colour (normalize --shadow-colour), 0..1 (default 0)`, parseAmount)
     .option('--only <ids...>', 'only scenes whose id contains one of these strings')
     .option('--pairs', 'score each bracket as the pair of its darkest and brightest frames, fused without the frames between')
     .option('--splits <names>', `only scenes of these splits (comma-separated: ${SPLIT_NAMES.join(',')})`, parseSplits)
@@ -90,6 +93,7 @@ export function register(program: Command): void {
           splitPath: opts.split ?? defaultSplit(opts.modelDir ?? defaultModelDir()),
           methods: opts.methods,
           tiledCheck: opts.tiledCheck,
+          shadowColour: opts.shadowColour,
           only: opts.only,
           pairs: opts.pairs,
           splits: opts.splits,
