@@ -79,7 +79,7 @@ export type Mode = (typeof MODES)[number];
 
 /** What the shadow colour (`ai` only) does, in the user's words: the CLI's help and the app's tooltip. */
 export const SHADOW_COLOUR_HINT =
-  "AI only: how much of the photo's colour its darkest tones keep when lifted, 0..1 (0, the default: the model's, which greys out noise; 1: as saturated as the rest of the photo)";
+  "AI only: how much of the photo's colour its darkest tones keep when lifted, 0..1 (0, the default: the model's, which greys out noise; 1: as saturated as the rest of the photo, noise included)";
 
 /** `value` when it is one of `choices`, else undefined: the one check behind the CLI's and the contract's. */
 export function oneOf<T extends string>(choices: readonly T[], value: string): T | undefined {

@@ -58,6 +58,9 @@ function fastPathSession(opts: NormalizeFileOptions): Promise<ModelSession | und
   );
 }
 
+/** How every path of normalizeFile reads the photo: alpha kept for the output, the size limit, the cancel. */
+const readOptions = (opts: NormalizeFileOptions) => ({ signal: opts.signal, maxPixels: opts.maxPixels, keepAlpha: true });
+
 type FloatRead = Awaited<ReturnType<typeof readImage>>;
 type FastRead = NonNullable<Awaited<ReturnType<typeof readRaster>>> | FloatRead;
 
@@ -67,8 +70,7 @@ type FastRead = NonNullable<Awaited<ReturnType<typeof readRaster>>> | FloatRead;
  * after it (the decoder started about 0.25 s into a 9 MP DNG's process before; README).
  */
 async function readForFast(input: string, opts: NormalizeFileOptions): Promise<FastRead> {
-  const ro = { signal: opts.signal, maxPixels: opts.maxPixels, keepAlpha: true };
-  return (await readRaster(input, ro)) ?? readImage(input, ro);
+  return (await readRaster(input, readOptions(opts))) ?? readImage(input, readOptions(opts));
 }
 
 /**
@@ -152,7 +154,7 @@ export async function normalizeFile(input: string, output: string, opts: Normali
     }
     if ('image' in read) decoded = read; // no v2 model: the float path below, on this decode
   }
-  const { image, meta } = decoded ?? (await readImage(input, { signal: opts.signal, maxPixels: opts.maxPixels, keepAlpha: true }));
+  const { image, meta } = decoded ?? (await readImage(input, readOptions(opts)));
   const t1 = performance.now();
   let report: NormalizeReport;
   let result;

@@ -238,9 +238,8 @@ function toNchw(image: RgbFloat): Float32Array {
 export async function wholeFramePass(image: RgbFloat, session: ModelSession, shadowColour = 0): Promise<RgbFloat> {
   if (session.hasTransform) {
     // v2: the same thumbnail and transform, applied to every row in one pass instead of band by band
-    const known = await photoTransform(image, session);
-    const t = withShadowColour(known.t, shadowColour);
-    const pre = known.pre;
+    const { t: own, pre } = await photoTransform(image, session);
+    const t = withShadowColour(own, shadowColour);
     const data = new Float32Array(image.data.length);
     const shadow = shadowSmoothing(t) ? smoothShadowRows(image.data, 1, image.width, image.height, 0, image.height)?.values : undefined;
     applyTransformRows(image.data, data, image.width, 0, image.height, t, { inMax: 1, outMax: 1, pre, height: image.height, shadow });

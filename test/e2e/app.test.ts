@@ -263,7 +263,8 @@ describe('app in a real browser over the serve bridge', { skip }, () => {
     await slider.fill('1');
     await normalizeAndWait('ai');
     const kept = await afterColour();
-    // measured 2026-12-06 on the engine's own output of this photo: CIELAB chroma 10.3 → 12.7
+    // the engine's own output of this photo gained about a fifth in CIELAB chroma at 1 (a scratch
+    // check, 2026-12-06); a tenth leaves room for the canvas's 8 bits
     assert.ok(kept > modelColour * 1.1, `colour ${modelColour.toFixed(2)} → ${kept.toFixed(2)}`);
     await shot('shadow-colour');
   });
