@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**', 'models/training/**', 'native-bin/**', 'bin/**', 'renderer/dist/**', 'electron/engine/normalize/wasm/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**', 'models/training/**', 'native-bin/**', 'bin/**', 'renderer/dist/**', 'electron/engine/*/wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

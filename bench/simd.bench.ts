@@ -14,6 +14,8 @@
  * - the transform from float input (a RAW, and the editor's working image), with RAW headroom's
  *   map, on the shared data's DNG decoded: float out and 8-bit out (the file path), in bands of
  *   224 rows: ns per pixel.
+ * - SSIM (metrics/ssim-wasm.ts vs ssimScalar), as `evenlight eval` runs it: two frames of the D800
+ *   bracket at the eval's long side of 1024 px: ms.
  * One warm-up each, then the median of REPS, alternating; both kernels' output differences are
  * printed too (the tests hold them).
  */
@@ -37,12 +39,40 @@ import {
   shadowKernel,
   smoothShadowRows,
   SPAN,
+  ssim,
+  ssimKernel,
+  ssimScalar,
   wasmKernel,
 } from '../electron/engine';
 import { darkerCodes, dataDir, median } from './common';
 
 const REPS = 5;
 const BAND = 224;
+
+/** SSIM's kernel against its JavaScript at the eval's size: align_3 against align_2 of the D800 bracket. */
+async function ssimAtEvalSize(): Promise<Record<string, unknown>> {
+  const dir = join(dataDir, 'brackets', 'rawio_d800_align');
+  if (!existsSync(join(dir, 'align_2.jpg'))) return { skipped: `no ${dir}` };
+  if (!ssimKernel()) return { skipped: 'no WebAssembly kernels (npm run build)' };
+  const frame = async (name: string) => {
+    const { data, info } = await sharp(join(dir, name)).resize(1024, 1024, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: Float32Array.from(data, (v) => v / 255) };
+  };
+  const [a, b] = [await frame('align_3.jpg'), await frame('align_2.jpg')];
+  const values = { js: ssimScalar(a, b), simd: ssim(a, b) }; // and the warm-up
+  const ms = { js: [] as number[], simd: [] as number[] };
+  for (let i = 0; i < REPS; i++) {
+    ms.js.push(timed(() => ssimScalar(a, b)));
+    ms.simd.push(timed(() => ssim(a, b)));
+  }
+  return {
+    photos: `rawio_d800_align/align_3.jpg against align_2.jpg at ${a.width}x${a.height}`,
+    javascriptMs: Math.round(median(ms.js)),
+    simdMs: Math.round(median(ms.simd)),
+    ratio: Math.round((median(ms.simd) / median(ms.js)) * 100) / 100,
+    absDiff: Math.abs(values.js - values.simd),
+  };
+}
 
 function timed(f: () => void): number {
   const t = performance.now();
@@ -196,5 +226,6 @@ export async function run(): Promise<Record<string, unknown>> {
       maxAbsDiff: fusedJs.reduce((m, v, i) => Math.max(m, Math.abs(v - fusedSimd[i])), 0),
     },
     transformFloatOneCore: await floatTransform(session),
+    ssimAtEvalSize: await ssimAtEvalSize(),
   };
 }

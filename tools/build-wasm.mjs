@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// npm run build:wasm: every AssemblyScript kernel in electron/engine/normalize/wasm/ to
-// dist/wasm/<name>.wasm (SIMD on, assertions off: the loaders lay out memory and check sizes).
-import { readdirSync } from 'node:fs';
+// npm run build:wasm: every AssemblyScript kernel in electron/engine/*/wasm/ (normalize's and
+// metrics') to dist/wasm/<name>.wasm (SIMD on, assertions off: the loaders lay out memory and
+// check sizes).
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dir = join(root, 'electron', 'engine', 'normalize', 'wasm');
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+const engine = join(root, 'electron', 'engine');
+const kernels = readdirSync(engine, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(engine, d.name, 'wasm')))
+  .flatMap((d) => readdirSync(join(engine, d.name, 'wasm')).filter((f) => f.endsWith('.ts')).map((f) => ({ dir: join(engine, d.name, 'wasm'), file: f })))
+  .sort((x, y) => x.file.localeCompare(y.file));
+for (const { dir, file } of kernels) {
   const out = join(root, 'dist', 'wasm', file.replace(/\.ts$/, '.wasm'));
   const { error, stderr } = await asc.main([join(dir, file), '-o', out, '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd']);
   if (error) {

@@ -74,7 +74,8 @@ export { compareBracket, compareFusion, type BracketComparison, type CompareFusi
 
 // ---- metrics
 export { psnr } from './metrics/psnr';
-export { ssim } from './metrics/ssim';
+export { ssim, ssimScalar } from './metrics/ssim';
+export { ssimKernel } from './metrics/ssim-wasm';
 export { castAgainst, castReference } from './metrics/cast';
 
 // ---- worker threads (the jobs layer runs its own worker on the same bootstrap)

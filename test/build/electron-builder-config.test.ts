@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../helpers/paths';
 import { writeSyntheticDng } from '../fixtures/dng';
+import { SIMD_KERNELS } from '../../electron/engine/normalize/simd';
 
 const configPath = join(repoRoot, 'build', 'electron-builder.config.cjs');
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -96,7 +97,7 @@ function checkLayout(resources: string): void {
   for (const f of ['/dist/electron/main.js', '/dist/electron/preload.js', '/dist/renderer/index.html', '/package.json']) assert.ok(inAsar.includes(f), `${f} in app.asar`);
   assert.ok(!inAsar.some((f) => f.startsWith('/test/') || f.startsWith('/electron/')), 'no sources or tests in the package');
   for (const m of ['sharp', 'onnxruntime-node', '@img', 'libraw-wasm']) assert.ok(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', m)), `${m} unpacked`);
-  for (const k of ['curve-apply', 'area8', 'shadow-smooth', 'bracket-fuse']) assert.ok(existsSync(join(resources, 'app.asar.unpacked', 'dist', 'wasm', `${k}.wasm`)), `${k}.wasm unpacked`);
+  for (const k of SIMD_KERNELS) assert.ok(existsSync(join(resources, 'app.asar.unpacked', 'dist', 'wasm', `${k}.wasm`)), `${k}.wasm unpacked`);
   assert.ok(existsSync(join(resources, 'native-bin')), 'native-bin shipped as a resource');
 }
 

@@ -11,9 +11,11 @@
 // Only interior pixels count, and their 11×11 windows lie inside the image, so no border is ever
 // read: each source row is filtered horizontally once, into a ring of the last 11 rows, and each
 // interior row's vertical pass reads that ring. Memory stays O(width); the kernel's symmetry
-// halves the multiplies (36 MP: README, The command line).
+// halves the multiplies (36 MP: README, The command line). The same steps run two samples a step
+// in WebAssembly SIMD where the kernel loads (ssim-wasm.ts), which is most of eval's time.
 import type { RgbFloat } from '../image/types';
 import { to8bit } from '../image/quantize';
+import { ssimKernel } from './ssim-wasm';
 
 const SIGMA = 1.5;
 const RADIUS = 5; // int(truncate * sigma + 0.5) with truncate 3.5
@@ -56,6 +58,14 @@ export function ssim(a: RgbFloat, b: RgbFloat): number {
     throw new Error(`ssim: size mismatch ${w}x${h} vs ${b.width}x${b.height}`);
   }
   if (w < WIN || h < WIN) throw new Error(`ssim: image ${w}x${h} is smaller than the ${WIN}x${WIN} window`);
+  const kernel = ssimKernel();
+  if (!kernel) return ssimScalar(a, b);
+  return kernel(a, b, gaussianKernel(), C1, C2) / (3 * (w - 2 * RADIUS) * (h - 2 * RADIUS));
+}
+
+/** ssim in JavaScript alone (where the kernel does not load; tests hold the two together). */
+export function ssimScalar(a: RgbFloat, b: RgbFloat): number {
+  const { width: w, height: h } = a;
   const k = gaussianKernel();
   const stride = w * 3;
   const n = (w - 2 * RADIUS) * 3; // interior samples of a row

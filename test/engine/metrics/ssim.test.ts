@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ssim } from '../../../electron/engine/metrics/ssim';
+import { ssim, ssimScalar } from '../../../electron/engine/metrics/ssim';
 import type { RgbFloat } from '../../../electron/engine/image/types';
 import { repoRoot, tmpDir } from '../../helpers/paths';
 
@@ -61,6 +61,8 @@ test('SSIM matches an independent scipy reference (scikit-image semantics)', () 
     const ref = pythonSsim(a, b);
     assert.ok(ours < 1 && ours > -1);
     assert.ok(Math.abs(ours - ref) < 1e-9, `ours ${ours} ref ${ref}`);
+    // the JavaScript that runs where the SIMD kernel does not load
+    assert.ok(Math.abs(ssimScalar(a, b) - ref) < 1e-9, `js ${ssimScalar(a, b)} ref ${ref}`);
   }
 });
 
