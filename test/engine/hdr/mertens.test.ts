@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MERTENS_DEFAULTS, mertensFuse, mertensMaxLevel, mertensWeight } from '../../../electron/engine/hdr/mertens';
+import { expNeg, MERTENS_DEFAULTS, mertensFuse, mertensMaxLevel, mertensWeight } from '../../../electron/engine/hdr/mertens';
 import { asRgbFloat } from '../../../electron/engine/image/to-float';
 import { psnr } from '../../../electron/engine/metrics/psnr';
 import { prepareBracket, runOpenCv } from '../../helpers/opencv-ref';
@@ -82,4 +82,17 @@ test('8- and 16-bit frames fuse bit for bit as their float copies (read a row at
     const wf = mertensWeight(floats[1], 0.5, 2, 1.5);
     for (let i = 0; i < wa.length; i++) if (!Object.is(wa[i], wf[i])) assert.fail(`${bits}-bit weight ${i}`);
   }
+});
+
+test('the well-exposedness exp (a table and a cubic) is Math.exp to 2e-11 relative, and Math.exp itself beyond its table', () => {
+  let worst = 0;
+  // the in-range weights' exponents (≤ 9.4) and far beyond, between table entries and on them
+  for (let i = 0; i <= 700_000; i++) {
+    const x = i / 10_000 + (i % 7) * 1.3e-7;
+    worst = Math.max(worst, Math.abs(expNeg(x) - Math.exp(-x)) / Math.exp(-x));
+  }
+  assert.ok(worst < 2e-11, `worst relative error ${worst}`);
+  assert.equal(expNeg(0), 1);
+  assert.equal(expNeg(80), Math.exp(-80));
+  assert.ok(Number.isNaN(expNeg(Number.NaN)), 'NaN stays NaN, as Math.exp gives it');
 });
