@@ -36,43 +36,29 @@ export function total(): f64 {
   return v128.load(p);
 }
 
-/** The SSIM of the pair at ring offset o of the centre row, with the rows d above and below. */
-@inline function pairSsim(
-  o: usize, oc: usize,
-  u1: usize, u2: usize, u3: usize, u4: usize, u5: usize,
-  d1: usize, d2: usize, d3: usize, d4: usize, d5: usize,
-  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, c1: v128, c2: v128,
-): v128 {
-  let mx = f64x2.mul(k0, ld(oc + o));
-  let my = f64x2.mul(k0, ld(oc + o + 16));
-  let exx = f64x2.mul(k0, ld(oc + o + 32));
-  let eyy = f64x2.mul(k0, ld(oc + o + 48));
-  let exy = f64x2.mul(k0, ld(oc + o + 64));
-  mx = f64x2.add(mx, f64x2.mul(k1, f64x2.add(ld(u1 + o), ld(d1 + o))));
-  my = f64x2.add(my, f64x2.mul(k1, f64x2.add(ld(u1 + o + 16), ld(d1 + o + 16))));
-  exx = f64x2.add(exx, f64x2.mul(k1, f64x2.add(ld(u1 + o + 32), ld(d1 + o + 32))));
-  eyy = f64x2.add(eyy, f64x2.mul(k1, f64x2.add(ld(u1 + o + 48), ld(d1 + o + 48))));
-  exy = f64x2.add(exy, f64x2.mul(k1, f64x2.add(ld(u1 + o + 64), ld(d1 + o + 64))));
-  mx = f64x2.add(mx, f64x2.mul(k2, f64x2.add(ld(u2 + o), ld(d2 + o))));
-  my = f64x2.add(my, f64x2.mul(k2, f64x2.add(ld(u2 + o + 16), ld(d2 + o + 16))));
-  exx = f64x2.add(exx, f64x2.mul(k2, f64x2.add(ld(u2 + o + 32), ld(d2 + o + 32))));
-  eyy = f64x2.add(eyy, f64x2.mul(k2, f64x2.add(ld(u2 + o + 48), ld(d2 + o + 48))));
-  exy = f64x2.add(exy, f64x2.mul(k2, f64x2.add(ld(u2 + o + 64), ld(d2 + o + 64))));
-  mx = f64x2.add(mx, f64x2.mul(k3, f64x2.add(ld(u3 + o), ld(d3 + o))));
-  my = f64x2.add(my, f64x2.mul(k3, f64x2.add(ld(u3 + o + 16), ld(d3 + o + 16))));
-  exx = f64x2.add(exx, f64x2.mul(k3, f64x2.add(ld(u3 + o + 32), ld(d3 + o + 32))));
-  eyy = f64x2.add(eyy, f64x2.mul(k3, f64x2.add(ld(u3 + o + 48), ld(d3 + o + 48))));
-  exy = f64x2.add(exy, f64x2.mul(k3, f64x2.add(ld(u3 + o + 64), ld(d3 + o + 64))));
-  mx = f64x2.add(mx, f64x2.mul(k4, f64x2.add(ld(u4 + o), ld(d4 + o))));
-  my = f64x2.add(my, f64x2.mul(k4, f64x2.add(ld(u4 + o + 16), ld(d4 + o + 16))));
-  exx = f64x2.add(exx, f64x2.mul(k4, f64x2.add(ld(u4 + o + 32), ld(d4 + o + 32))));
-  eyy = f64x2.add(eyy, f64x2.mul(k4, f64x2.add(ld(u4 + o + 48), ld(d4 + o + 48))));
-  exy = f64x2.add(exy, f64x2.mul(k4, f64x2.add(ld(u4 + o + 64), ld(d4 + o + 64))));
-  mx = f64x2.add(mx, f64x2.mul(k5, f64x2.add(ld(u5 + o), ld(d5 + o))));
-  my = f64x2.add(my, f64x2.mul(k5, f64x2.add(ld(u5 + o + 16), ld(d5 + o + 16))));
-  exx = f64x2.add(exx, f64x2.mul(k5, f64x2.add(ld(u5 + o + 32), ld(d5 + o + 32))));
-  eyy = f64x2.add(eyy, f64x2.mul(k5, f64x2.add(ld(u5 + o + 48), ld(d5 + o + 48))));
-  exy = f64x2.add(exy, f64x2.mul(k5, f64x2.add(ld(u5 + o + 64), ld(d5 + o + 64))));
+/** The ring rows of the row being finished (a slot of 8 bytes each): its own, then the rows d above and below for d = 1..RADIUS. */
+const ROWS: usize = memory.data(8 * (2 * RADIUS + 1));
+
+/** The SSIM of the pair at ring offset o of the row being finished (the ring rows in ROWS). */
+@inline function pairSsim(o: usize, pK: usize, c1: v128, c2: v128): v128 {
+  const oc = load<usize>(ROWS) + o;
+  const k0 = f64x2.splat(load<f64>(pK + (<usize>RADIUS << 3)));
+  let mx = f64x2.mul(k0, ld(oc));
+  let my = f64x2.mul(k0, ld(oc + 16));
+  let exx = f64x2.mul(k0, ld(oc + 32));
+  let eyy = f64x2.mul(k0, ld(oc + 48));
+  let exy = f64x2.mul(k0, ld(oc + 64));
+  // the JavaScript's order: the centre, then d = 1..RADIUS, each tap's two rows summed first
+  for (let d = 1; d <= RADIUS; d++) {
+    const kd = f64x2.splat(load<f64>(pK + (<usize>(RADIUS + d) << 3)));
+    const u = load<usize>(ROWS + (<usize>(2 * d - 1) << 3)) + o;
+    const v = load<usize>(ROWS + (<usize>(2 * d) << 3)) + o;
+    mx = f64x2.add(mx, f64x2.mul(kd, f64x2.add(ld(u), ld(v))));
+    my = f64x2.add(my, f64x2.mul(kd, f64x2.add(ld(u + 16), ld(v + 16))));
+    exx = f64x2.add(exx, f64x2.mul(kd, f64x2.add(ld(u + 32), ld(v + 32))));
+    eyy = f64x2.add(eyy, f64x2.mul(kd, f64x2.add(ld(u + 48), ld(v + 48))));
+    exy = f64x2.add(exy, f64x2.mul(kd, f64x2.add(ld(u + 64), ld(v + 64))));
+  }
   const mxx = f64x2.mul(mx, mx);
   const myy = f64x2.mul(my, my);
   const mxy = f64x2.mul(mx, my);
@@ -103,11 +89,6 @@ export function pushRow(pA: usize, pB: usize, pQ: usize, qStride: i32, pRing: us
     store<f64>(at + 4 * plane, va * vb);
   }
   const k0 = f64x2.splat(load<f64>(pK + (<usize>RADIUS << 3)));
-  const k1 = f64x2.splat(load<f64>(pK + (<usize>(RADIUS + 1) << 3)));
-  const k2 = f64x2.splat(load<f64>(pK + (<usize>(RADIUS + 2) << 3)));
-  const k3 = f64x2.splat(load<f64>(pK + (<usize>(RADIUS + 3) << 3)));
-  const k4 = f64x2.splat(load<f64>(pK + (<usize>(RADIUS + 4) << 3)));
-  const k5 = f64x2.splat(load<f64>(pK + (<usize>(RADIUS + 5) << 3)));
   const pairs = (n + 1) >> 1;
   const rowBytes = <usize>pairs * PAIR;
   const slot = pRing + <usize>(sy % WIN) * rowBytes;
@@ -118,37 +99,30 @@ export function pushRow(pA: usize, pB: usize, pQ: usize, qStride: i32, pRing: us
     for (let p = 0; p < pairs; p++) {
       const c = src + (<usize>p << 4);
       let v = f64x2.mul(k0, ld(c));
-      v = f64x2.add(v, f64x2.mul(k1, f64x2.add(ld(c + 24), ld(c - 24))));
-      v = f64x2.add(v, f64x2.mul(k2, f64x2.add(ld(c + 48), ld(c - 48))));
-      v = f64x2.add(v, f64x2.mul(k3, f64x2.add(ld(c + 72), ld(c - 72))));
-      v = f64x2.add(v, f64x2.mul(k4, f64x2.add(ld(c + 96), ld(c - 96))));
-      v = f64x2.add(v, f64x2.mul(k5, f64x2.add(ld(c + 120), ld(c - 120))));
+      for (let d = 1; d <= RADIUS; d++) {
+        const e = <usize>(24 * d);
+        v = f64x2.add(v, f64x2.mul(f64x2.splat(load<f64>(pK + (<usize>(RADIUS + d) << 3))), f64x2.add(ld(c + e), ld(c - e))));
+      }
       v128.store(dst + <usize>p * PAIR, v);
     }
   }
   if (sy < 2 * RADIUS) return;
   const y = sy - RADIUS;
-  const oc = pRing + <usize>(y % WIN) * rowBytes;
-  const u1 = pRing + <usize>((y - 1) % WIN) * rowBytes;
-  const u2 = pRing + <usize>((y - 2) % WIN) * rowBytes;
-  const u3 = pRing + <usize>((y - 3) % WIN) * rowBytes;
-  const u4 = pRing + <usize>((y - 4) % WIN) * rowBytes;
-  const u5 = pRing + <usize>((y - 5) % WIN) * rowBytes;
-  const d1 = pRing + <usize>((y + 1) % WIN) * rowBytes;
-  const d2 = pRing + <usize>((y + 2) % WIN) * rowBytes;
-  const d3 = pRing + <usize>((y + 3) % WIN) * rowBytes;
-  const d4 = pRing + <usize>((y + 4) % WIN) * rowBytes;
-  const d5 = pRing + <usize>((y + 5) % WIN) * rowBytes;
+  store<usize>(ROWS, pRing + <usize>(y % WIN) * rowBytes);
+  for (let d = 1; d <= RADIUS; d++) {
+    store<usize>(ROWS + (<usize>(2 * d - 1) << 3), pRing + <usize>((y - d) % WIN) * rowBytes);
+    store<usize>(ROWS + (<usize>(2 * d) << 3), pRing + <usize>((y + d) % WIN) * rowBytes);
+  }
   const vc1 = f64x2.splat(c1);
   const vc2 = f64x2.splat(c2);
   // the three channels' means have the same count, so their mean is the mean of one sum
   let acc = f64x2.splat(0);
   const whole = n >> 1;
   for (let p = 0; p < whole; p++) {
-    acc = f64x2.add(acc, pairSsim(<usize>p * PAIR, oc, u1, u2, u3, u4, u5, d1, d2, d3, d4, d5, k0, k1, k2, k3, k4, k5, vc1, vc2));
+    acc = f64x2.add(acc, pairSsim(<usize>p * PAIR, pK, vc1, vc2));
   }
   let row = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   // an odd n: the last pair's first sample (its second is past the row)
-  if (n & 1) row += f64x2.extract_lane(pairSsim(<usize>whole * PAIR, oc, u1, u2, u3, u4, u5, d1, d2, d3, d4, d5, k0, k1, k2, k3, k4, k5, vc1, vc2), 0);
+  if (n & 1) row += f64x2.extract_lane(pairSsim(<usize>whole * PAIR, pK, vc1, vc2), 0);
   sum += row;
 }
