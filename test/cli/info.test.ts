@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { makeTestModel } from '../helpers/onnx-models';
 import { cliPath, tmpDir } from '../helpers/paths';
+import { SIMD_KERNELS } from '../../electron/engine/normalize/simd';
 
 test('info --json reports version, provider, decoder and model status', () => {
   const none = spawnSync(process.execPath, [cliPath, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: tmpDir() } });
@@ -19,7 +20,7 @@ test('info --json reports version, provider, decoder and model status', () => {
   assert.ok(['dcraw_emu', 'dcraw', 'libraw-wasm'].includes(a.decoder.name));
   assert.ok(a.decoder.reason.length > 10, a.decoder.reason);
   // the built CLI carries its SIMD kernels (npm run build)
-  assert.deepEqual(a.simd, { loaded: ['curve-apply', 'area8', 'shadow-smooth', 'bracket-fuse'], missing: [] });
+  assert.deepEqual(a.simd, { loaded: [...SIMD_KERNELS], missing: [] });
 
   // EVENLIGHT_EP=cpu: the same answer with or without CUDA installed
   const withModel = spawnSync(process.execPath, [cliPath, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, EVENLIGHT_MODEL_DIR: makeTestModel(), EVENLIGHT_EP: 'cpu' } });

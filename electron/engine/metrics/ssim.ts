@@ -51,20 +51,25 @@ function filterRow(q: Float64Array[], ring: Float64Array, o: number, n: number, 
   }
 }
 
-/** Mean SSIM of two same-size images (1 for identical images). */
-export function ssim(a: RgbFloat, b: RgbFloat): number {
+function checkSizes(a: RgbFloat, b: RgbFloat): void {
   const { width: w, height: h } = a;
   if (w !== b.width || h !== b.height) {
     throw new Error(`ssim: size mismatch ${w}x${h} vs ${b.width}x${b.height}`);
   }
   if (w < WIN || h < WIN) throw new Error(`ssim: image ${w}x${h} is smaller than the ${WIN}x${WIN} window`);
+}
+
+/** Mean SSIM of two same-size images (1 for identical images). */
+export function ssim(a: RgbFloat, b: RgbFloat): number {
   const kernel = ssimKernel();
   if (!kernel) return ssimScalar(a, b);
-  return kernel(a, b, gaussianKernel(), C1, C2) / (3 * (w - 2 * RADIUS) * (h - 2 * RADIUS));
+  checkSizes(a, b);
+  return kernel(a, b, gaussianKernel(), C1, C2) / (3 * (a.width - 2 * RADIUS) * (a.height - 2 * RADIUS));
 }
 
 /** ssim in JavaScript alone (where the kernel does not load; tests hold the two together). */
 export function ssimScalar(a: RgbFloat, b: RgbFloat): number {
+  checkSizes(a, b);
   const { width: w, height: h } = a;
   const k = gaussianKernel();
   const stride = w * 3;

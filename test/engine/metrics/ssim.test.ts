@@ -83,4 +83,6 @@ test('SSIM decreases as distortion grows and rejects bad sizes', () => {
   assert.ok(s1 > s2, `${s1} > ${s2}`);
   assert.throws(() => ssim(a, scene(64, 63, 4)), /size mismatch/);
   assert.throws(() => ssim(scene(10, 10, 1), scene(10, 10, 1)), /smaller than/);
+  assert.throws(() => ssimScalar(a, scene(64, 63, 4)), /size mismatch/);
+  assert.throws(() => ssimScalar(scene(10, 10, 1), scene(10, 10, 1)), /smaller than/);
 });
