@@ -51,14 +51,23 @@ export type MertensFrame = RgbFloat | Raster;
  */
 const EXP_STEP = 256;
 const EXP_MAX = 64;
-const EXP_TABLE = Float64Array.from({ length: EXP_MAX * EXP_STEP + 1 }, (_, i) => Math.exp(-i / EXP_STEP));
+let expTableOnce: Float64Array | undefined;
 
-export function expNeg(x: number): number {
+/** The table, built on the first fusion rather than at every process's start (4 ms). */
+function expTable(): Float64Array {
+  if (!expTableOnce) {
+    expTableOnce = new Float64Array(EXP_MAX * EXP_STEP + 1);
+    for (let i = 0; i < expTableOnce.length; i++) expTableOnce[i] = Math.exp(-i / EXP_STEP);
+  }
+  return expTableOnce;
+}
+
+export function expNeg(x: number, table = expTable()): number {
   if (!(x < EXP_MAX)) return Math.exp(-x);
   const f = x * EXP_STEP;
   const i = f | 0;
   const r = (f - i) / EXP_STEP;
-  return EXP_TABLE[i] * (1 - r * (1 - r * (0.5 - r / 6)));
+  return table[i] * (1 - r * (1 - r * (0.5 - r / 6)));
 }
 
 function frameRows(f: MertensFrame): Rows {
@@ -77,7 +86,7 @@ export function mertensWeight(img: MertensFrame, wc = 1, ws = 1, we = 1): Float3
   // the kernel takes the exponents 0 and 1 (the defaults, and OpenCV's)
   const kernel = [wc, ws, we].every((e) => e === 0 || e === 1) ? weightKernel() : undefined;
   if (kernel) {
-    kernel(img, EXP_TABLE, [wc, ws, we], out);
+    kernel(img, expTable(), [wc, ws, we], out);
     return out;
   }
   return mertensWeightScalar(img, wc, ws, we, out);
@@ -87,6 +96,7 @@ export function mertensWeight(img: MertensFrame, wc = 1, ws = 1, we = 1): Float3
 export function mertensWeightScalar(img: MertensFrame, wc = 1, ws = 1, we = 1, out = new Float32Array(img.width * img.height)): Float32Array {
   const { width: w, height: h } = img;
   const rows = frameRows(img);
+  const table = expTable();
   const grays = [new Float32Array(w), new Float32Array(w), new Float32Array(w)];
   const tags = [-1, -1, -1];
   const grayRow = (y: number): Float32Array => {
@@ -116,7 +126,7 @@ export function mertensWeightScalar(img: MertensFrame, wc = 1, ws = 1, we = 1, o
       let sat = Math.sqrt(dr * dr + dg * dg + db * db);
       // one exp of the summed exponents = product of the three per-channel gaussians
       const er = R - 0.5, eg = G - 0.5, eb = B - 0.5;
-      let wexp = expNeg((er * er + eg * eg + eb * eb) / 0.08);
+      let wexp = expNeg((er * er + eg * eg + eb * eb) / 0.08, table);
       if (wc !== 1) contrast = contrast ** wc;
       if (ws !== 1) sat = sat ** ws;
       if (we !== 1) wexp = wexp ** we;
