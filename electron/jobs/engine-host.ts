@@ -11,7 +11,8 @@
  * the worker to stop that job; a job that does not stop within a grace period is given up
  * on, and the worker is replaced when nothing else runs in it. A worker that crashes fails
  * its jobs and is started afresh next time. The worker holds the process open only while a
- * job runs, so it never keeps a CLI or test process alive.
+ * job runs, so it never keeps a CLI or test process alive. After an abort no tile is
+ * relayed, and a job whose tiles were cut short that way settles as cancelled.
  *
  *   runEngineJob(job, { signal?, onTile?, onEvent? }) -> Promise<JobResults[job.kind]>
  */
@@ -81,8 +82,15 @@ export async function runEngineJob<J extends EngineJob>(job: J, opts: JobOptions
 async function runAdmitted<K extends JobKind>(job: EngineJob, opts: JobOptions): Promise<JobResults[K]> {
   throwIfAborted(opts.signal);
   const w = engineWorker();
+  // Once cancelled, no further tile reaches the UI, even one the worker sent before the
+  // abort reached it: a stream cut short that way settles as cancelled, not as a result.
+  let cut = false;
   const call = w.call<JobResults[K]>(job, {
-    onNote: (n) => (n.type === 'tile' ? opts.onTile?.(n.frame) : opts.onEvent?.(n)),
+    onNote: (n) => {
+      if (n.type !== 'tile') return opts.onEvent?.(n);
+      if (opts.signal?.aborted) cut = true;
+      else opts.onTile?.(n.frame);
+    },
   });
   let killTimer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
@@ -96,7 +104,9 @@ async function runAdmitted<K extends JobKind>(job: EngineJob, opts: JobOptions):
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await call.result;
+    const result = await call.result;
+    if (cut) throw cancelledError();
+    return result;
   } catch (err) {
     // whatever the job failed with after its abort, it was cancelled
     throw opts.signal?.aborted && !isCancelled(err) ? cancelledError() : err;

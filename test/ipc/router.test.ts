@@ -181,9 +181,9 @@ test('cancel aborts a running normalize', async () => {
 });
 
 test('cancel mid-photo: after the first tile arrives, the rest never come', async () => {
-  // 4800×3200 is about 330 AI tiles: far more than the worker can finish, on a CPU or a GPU,
-  // between the first tile reaching this thread and the abort, sent from that tile's
-  // callback, reaching the worker. So the cancel lands mid-photo by construction.
+  // 4800×3200 is about 330 AI tiles. The v2 applier can finish them all before the abort
+  // reaches the worker, so what makes this hold is the host: from the cancel on it relays
+  // no tile, and a job cut short settles as cancelled (test/jobs/engine-host.test.ts).
   const tiles: Uint8Array[] = [];
   const r = createRouter(
     recordingHost({

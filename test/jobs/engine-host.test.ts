@@ -53,6 +53,21 @@ test('cancelling one job leaves a concurrent one running', async () => {
   await assert.rejects(runEngineJob({ kind: 'preview', jobId: 'c3', path: f, maxSide: 64 }, { signal: pre.signal }), /cancelled/);
 });
 
+test('after a cancel no further tile is relayed, and the job cut short settles as cancelled', async () => {
+  const f = await photo('four.jpg', 1200, 800);
+  const ctl = new AbortController();
+  let tiles = 0;
+  const run = runEngineJob(
+    { kind: 'normalize', jobId: 'c4', path: f, maxSide: 0, mode: 'ai', strength: 1, shadowColour: 0, rois: [] },
+    { signal: ctl.signal, onTile: () => (tiles++, ctl.abort()) },
+  );
+  await assert.rejects(run, /cancelled/);
+  assert.equal(tiles, 1, 'the tile the cancel came from, and none after it');
+  // the same photo uncancelled streams many tiles: the one above was cut short
+  const whole = await runEngineJob({ kind: 'normalize', jobId: 'c5', path: f, maxSide: 0, mode: 'ai', strength: 1, shadowColour: 0, rois: [] });
+  assert.ok(whole.tiles > 4, `${whole.tiles} tiles`);
+});
+
 test('compare streams its three images as frames at the working size, writing no file', async () => {
   const { files } = await writeSmallBracket(tmpDir('evenlight-cmp-'));
   const temps = () => readdirSync(tmpdir()).filter((n) => n.startsWith('evenlight-compare-')).length;
