@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { asRgbFloat, calibrateDebevec, mergeDebevec, mertensFuse, tonemapReinhardDevlin, type Raster } from '../electron/engine';
+import { calibrateDebevec, mergeDebevec, mertensFuse, tonemapReinhardDevlin, type Raster } from '../electron/engine';
 import { dataDir, installed, median, timedProcess } from './common';
 
 const SCENE = 'rawio_canon5d3_foyer';
@@ -44,10 +44,7 @@ function child(dir: string, w: number, h: number, method: string, times: number[
   const frames = loadFrames(dir, w, h);
   const t0 = performance.now();
   if (method === 'mertens') mertensFuse(frames);
-  else {
-    const floats = frames.map(asRgbFloat);
-    tonemapReinhardDevlin(mergeDebevec(floats, times, calibrateDebevec(floats, times)), { gamma: 1.5, lightAdapt: 0 });
-  }
+  else tonemapReinhardDevlin(mergeDebevec(frames, times, calibrateDebevec(frames, times)), { gamma: 1.5, lightAdapt: 0 });
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }

@@ -139,8 +139,8 @@ export function fuseFrames(input: LoadedFrame[], opts: FusionOptions = {}): Fusi
   let hdr: RgbFloat | undefined;
   if (needTimes) {
     const times = frames.map((f) => f.exposureTime as number);
-    const floats = images.map(asRgbFloat);
-    hdr = mergeDebevec(floats, times, calibrateDebevec(floats, times));
+    // 8- and 16-bit frames as decoded: no float copy of each (864 MB for three 24 MP frames)
+    hdr = mergeDebevec(images, times, calibrateDebevec(images, times));
     opts.onProgress?.('radiance', 1);
   }
   let image: RgbFloat;

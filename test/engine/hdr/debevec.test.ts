@@ -4,6 +4,9 @@ import { calibrateDebevec, gridSamples, mergeDebevec } from '../../../electron/e
 import { tonemapReinhardDevlin } from '../../../electron/engine/hdr/reinhard';
 import { psnr } from '../../../electron/engine/metrics/psnr';
 import { prepareBracket, runOpenCv } from '../../helpers/opencv-ref';
+import { readRaster } from '../../../electron/engine/image/io';
+import { asRgbFloat } from '../../../electron/engine/image/to-float';
+import type { Raster } from '../../../electron/engine/image/types';
 
 // Bound for the recovered response: max |log E_ours(z) - log E_cv(z)| over z and channels.
 // Both are normalised the same way (log E(128) = 0); OpenCV solves in float32 by SVD, we in
@@ -61,6 +64,21 @@ for (const [scene, width] of [['rawio_canon70d_kitchen', 481], ['rawio_canon5d3_
     console.log(`${scene}: response mean |dlog| ${(sumLog / response.length).toExponential(3)}, max |dlog| ${maxLog.toExponential(2)}, radiance max |dlog| ${maxRel.toExponential(2)}, LDR PSNR ${db.toFixed(1)} dB, operator ${dbOp.toFixed(1)} dB`);
   });
 }
+
+test('8- and 16-bit frames as decoded give the response and radiance of their float form, bit for bit', async () => {
+  const b = await prepareBracket('rawio_canon70d_kitchen', 301);
+  const r8 = await Promise.all(b.pngs.map(async (p) => (await readRaster(p))?.raster as Raster));
+  assert.ok(r8.every((r) => r.bits === 8));
+  // 16-bit samples that are not multiples of 257, so their 8-bit codes come from rounding
+  const r16: Raster[] = r8.map((r) => ({ ...r, bits: 16, data: Uint16Array.from(r.data, (v, i) => Math.min(65535, v * 257 + ((i * 7919) % 251) - 125 * (v > 0 ? 1 : 0))) }));
+  const same = (a: Float32Array, b: Float32Array): boolean => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  for (const frames of [r8, r16]) {
+    const floats = frames.map(asRgbFloat);
+    const response = calibrateDebevec(frames, b.times);
+    assert.ok(same(response, calibrateDebevec(floats, b.times)), `${frames[0].bits}-bit response`);
+    assert.ok(same(mergeDebevec(frames, b.times, response).data, mergeDebevec(floats, b.times, response).data), `${frames[0].bits}-bit radiance`);
+  }
+});
 
 test('grid sampling follows OpenCV (70 samples on 16:9 -> 11 x 6 grid)', () => {
   const pts = gridSamples(70, 1920, 1080);
