@@ -6,6 +6,7 @@
 //  - tonemapReinhardGlobal: the global photographic operator of Reinhard et al. 2002.
 import type { RgbFloat } from '../image/types';
 import { linearToSrgbExact } from '../image/srgb';
+import { reinhardKernel, type LinearMap, type ReinhardPasses } from './reinhard-wasm';
 
 export interface ReinhardDevlinOptions {
   gamma?: number;
@@ -23,77 +24,106 @@ function floor1e6(v: number): number {
  * The same float32 steps as OpenCV's three passes (linear map, per-channel curve, linear map
  * and 1/gamma power), in fewer: the statistics first, then each sample once into the output
  * and once more in place. No intermediate image is kept: at 24 MP that was three 288 MB
- * arrays and a grey plane, and most of the time.
+ * arrays and a grey plane, and most of the time. Without light adaptation (fusion's setting)
+ * the passes run in the WebAssembly kernel where it loads (reinhard-wasm.ts: the same values
+ * bit for bit).
  */
 export function tonemapReinhardDevlin(hdr: RgbFloat, opts: ReinhardDevlinOptions = {}): RgbFloat {
+  const kernel = (opts.lightAdapt ?? 1) === 0 ? reinhardKernel() : undefined;
+  return tonemap(hdr, opts, kernel ?? scalarPasses);
+}
+
+/** tonemapReinhardDevlin in JavaScript alone (tests hold the two together). */
+export function tonemapReinhardDevlinScalar(hdr: RgbFloat, opts: ReinhardDevlinOptions = {}): RgbFloat {
+  return tonemap(hdr, opts, scalarPasses);
+}
+
+function tonemap(hdr: RgbFloat, opts: ReinhardDevlinOptions, passes: ReinhardPasses): RgbFloat {
   const { gamma = 1, lightAdapt = 1, colorAdapt = 0 } = opts;
   const n = hdr.width * hdr.height;
-  const src = hdr.data;
   const f32 = Math.fround;
   // the first linear map: [min, max] of the clamped samples to [0, 1]
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < src.length; i++) {
-    const v = floor1e6(src[i]);
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const range = max - min;
-  const scaled = range > Number.EPSILON;
-  const linear = (v: number): number => (scaled ? f32((floor1e6(v) - min) / range) : floor1e6(v));
-  const grey = (r: number, g: number, b: number): number => f32(r * 0.299 + g * 0.587 + b * 0.114);
+  const { min, max } = passes.minMax(hdr.data);
+  const first: LinearMap = { min, range: max - min, scaled: max - min > Number.EPSILON };
   // the key, from log grey
-  let logSum = 0, logMin = Infinity, logMax = -Infinity, greySum = 0;
-  const chanSum = [0, 0, 0];
-  for (let j = 0; j < n * 3; j += 3) {
-    const r = linear(src[j]), g = linear(src[j + 1]), b = linear(src[j + 2]);
-    const y = grey(r, g, b);
-    const l = f32(Math.log(y < 1e-4 ? 1e-4 : y));
-    logSum += l;
-    if (l < logMin) logMin = l;
-    if (l > logMax) logMax = l;
-    greySum += y;
-    chanSum[0] += r;
-    chanSum[1] += g;
-    chanSum[2] += b;
-  }
-  const logMean = f32(logSum / n);
-  const key = f32((logMax - logMean) / (logMax - logMin));
+  const s = passes.stats(hdr.data, first);
+  const logMean = f32(s.logSum / n);
+  const key = f32((s.logMax - logMean) / (s.logMax - s.logMin));
   const mapKey = f32(0.3 + 0.7 * key ** 1.4);
   const intensity = Math.exp(-(opts.intensity ?? 0));
-  const greyMean = greySum / n;
-  const global = chanSum.map((s) => colorAdapt * (s / n) + (1 - colorAdapt) * greyMean);
-  // without light adaptation each channel's adaptation is one number: one power per channel
-  const fixed = global.map((v) => (intensity * v) ** mapKey);
+  const greyMean = s.greySum / n;
+  const global = s.chanSum.map((c) => colorAdapt * (c / n) + (1 - colorAdapt) * greyMean);
   // the curve, each sample c / (c + adapt^m), into the output (clamped as the second map reads it)
   const out = new Float32Array(n * 3);
-  let min2 = Infinity, max2 = -Infinity;
-  for (let j = 0; j < n * 3; j += 3) {
-    const r = linear(src[j]), g = linear(src[j + 1]), b = linear(src[j + 2]);
-    const y = lightAdapt === 0 ? 0 : grey(r, g, b);
-    for (let c = 0; c < 3; c++) {
-      const v = c === 0 ? r : c === 1 ? g : b;
-      let adapt = fixed[c];
-      if (lightAdapt !== 0) {
-        adapt = colorAdapt * v + (1 - colorAdapt) * y;
-        adapt = (intensity * (lightAdapt * adapt + (1 - lightAdapt) * global[c])) ** mapKey;
-      }
-      const o = floor1e6(f32(v / (adapt + v)));
-      out[j + c] = o;
-      if (o < min2) min2 = o;
-      if (o > max2) max2 = o;
-    }
-  }
-  // the second linear map, then ^(1/gamma) as exp(log(x) / gamma): the same value to double
-  // precision and about twice as fast as ** in V8
-  const range2 = max2 - min2;
-  const scaled2 = range2 > Number.EPSILON;
-  const k = 1 / gamma;
-  for (let i = 0; i < out.length; i++) {
-    const u = scaled2 ? f32((out[i] - min2) / range2) : out[i];
-    out[i] = gamma === 1 ? u : u > 0 ? Math.exp(Math.log(u) * k) : 0;
-  }
+  const { min: min2, max: max2 } = passes.curve(hdr.data, out, first, { global, intensity, mapKey, lightAdapt, colorAdapt });
+  // the second linear map, then ^(1/gamma)
+  passes.power(out, { min: min2, range: max2 - min2, scaled: max2 - min2 > Number.EPSILON }, 1 / gamma);
   return { width: hdr.width, height: hdr.height, data: out };
 }
+
+const grey = (r: number, g: number, b: number): number => Math.fround(r * 0.299 + g * 0.587 + b * 0.114);
+
+const linearBy = ({ min, range, scaled }: LinearMap) => (v: number): number => (scaled ? Math.fround((floor1e6(v) - min) / range) : floor1e6(v));
+
+const scalarPasses: ReinhardPasses = {
+  minMax(src) {
+    let min = Infinity, max = -Infinity;
+    for (let i = 0; i < src.length; i++) {
+      const v = floor1e6(src[i]);
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { min, max };
+  },
+  stats(src, map) {
+    const linear = linearBy(map);
+    let logSum = 0, logMin = Infinity, logMax = -Infinity, greySum = 0;
+    const chanSum: [number, number, number] = [0, 0, 0];
+    for (let j = 0; j < src.length; j += 3) {
+      const r = linear(src[j]), g = linear(src[j + 1]), b = linear(src[j + 2]);
+      const y = grey(r, g, b);
+      const l = Math.fround(Math.log(y < 1e-4 ? 1e-4 : y));
+      logSum += l;
+      if (l < logMin) logMin = l;
+      if (l > logMax) logMax = l;
+      greySum += y;
+      chanSum[0] += r;
+      chanSum[1] += g;
+      chanSum[2] += b;
+    }
+    return { logSum, logMin, logMax, greySum, chanSum };
+  },
+  curve(src, out, map, { global, intensity, mapKey, lightAdapt, colorAdapt }) {
+    const linear = linearBy(map);
+    // without light adaptation each channel's adaptation is one number: one power per channel
+    const fixed = global.map((v) => (intensity * v) ** mapKey);
+    let min = Infinity, max = -Infinity;
+    for (let j = 0; j < src.length; j += 3) {
+      const r = linear(src[j]), g = linear(src[j + 1]), b = linear(src[j + 2]);
+      const y = lightAdapt === 0 ? 0 : grey(r, g, b);
+      for (let c = 0; c < 3; c++) {
+        const v = c === 0 ? r : c === 1 ? g : b;
+        let adapt = fixed[c];
+        if (lightAdapt !== 0) {
+          adapt = colorAdapt * v + (1 - colorAdapt) * y;
+          adapt = (intensity * (lightAdapt * adapt + (1 - lightAdapt) * global[c])) ** mapKey;
+        }
+        const o = floor1e6(Math.fround(v / (adapt + v)));
+        out[j + c] = o;
+        if (o < min) min = o;
+        if (o > max) max = o;
+      }
+    }
+    return { min, max };
+  },
+  power(data, { min, range, scaled }, k) {
+    // ^k as exp(log(x)·k): the same value to double precision, about twice as fast as ** in V8
+    for (let i = 0; i < data.length; i++) {
+      const u = scaled ? Math.fround((data[i] - min) / range) : data[i];
+      data[i] = k === 1 ? u : u > 0 ? Math.exp(Math.log(u) * k) : 0;
+    }
+  },
+};
 
 export interface ReinhardGlobalOptions {
   /** key value a (0.18 = middle grey) */
