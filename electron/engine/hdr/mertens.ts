@@ -18,11 +18,11 @@
 // (cv2 fed BGR arrays computes its grey with R and B weights swapped; our parity tests
 // therefore feed OpenCV RGB-ordered arrays.)
 import type { Raster, RgbFloat } from '../image/types';
-import { rasterRows } from '../image/to-float';
 import { throwIfAborted } from '../errors';
-import { type FloatPlanes, type Rows, addPyrUp, forEachPyrUpRow, gaussianPyramid, pyrDown, pyrDownRows, rowsOf } from './pyramid';
+import { type FloatPlanes, type PyramidOps, type SampleRows, sampleRows, scalarPyramidOps } from './pyramid';
 import { reflect101 } from '../image/reflect';
 import { weightKernel } from './mertens-weight-wasm';
+import { pyramidKernel } from './pyramid-wasm';
 
 /** One set of default weights for every caller (fuse, eval, compare-fusion, training). */
 export const MERTENS_DEFAULTS = { contrast: 1, saturation: 1, exposure: 1 } as const;
@@ -70,9 +70,6 @@ export function expNeg(x: number, table = expTable()): number {
   return table[i] * (1 - r * (1 - r * (0.5 - r / 6)));
 }
 
-function frameRows(f: MertensFrame): Rows {
-  return 'bits' in f ? rasterRows(f) : rowsOf({ width: f.width, height: f.height, channels: 3, data: f.data });
-}
 
 /**
  * Per-pixel Mertens weight of one frame (before normalisation). The contrast term's grey is
@@ -95,7 +92,7 @@ export function mertensWeight(img: MertensFrame, wc = 1, ws = 1, we = 1): Float3
 /** mertensWeight in JavaScript alone (where the kernel does not load, or for other exponents; tests hold the two together). */
 export function mertensWeightScalar(img: MertensFrame, wc = 1, ws = 1, we = 1, out = new Float32Array(img.width * img.height)): Float32Array {
   const { width: w, height: h } = img;
-  const rows = frameRows(img);
+  const rows = sampleRows(frameSamples(img));
   const table = expTable();
   const grays = [new Float32Array(w), new Float32Array(w), new Float32Array(w)];
   const tags = [-1, -1, -1];
@@ -141,10 +138,28 @@ export function mertensMaxLevel(width: number, height: number): number {
   return Math.trunc(Math.fround(Math.fround(Math.log(Math.min(width, height))) / Math.fround(Math.log(2))));
 }
 
+/**
+ * The fusion; its pyramids in the WebAssembly kernel where it loads (pyramid-wasm.ts: the same
+ * values bit for bit, each frame read as decoded).
+ */
 export function mertensFuse(images: MertensFrame[], opts: MertensOptions = {}): RgbFloat {
+  return fuse(images, opts, pyramidKernel() ?? scalarPyramidOps);
+}
+
+/** mertensFuse with its pyramids in JavaScript alone (tests hold the two together). */
+export function mertensFuseScalar(images: MertensFrame[], opts: MertensOptions = {}): RgbFloat {
+  return fuse(images, opts, scalarPyramidOps);
+}
+
+function fuse(images: MertensFrame[], opts: MertensOptions, ops: PyramidOps): RgbFloat {
   const { width: w, height: h } = images[0] ?? { width: 0, height: 0 };
-  const fused = mertensBlend(images, images.map(frameRows), 3, opts);
+  const fused = mertensBlend(images, images.map(frameSamples), opts, ops);
   return { width: w, height: h, data: fused };
+}
+
+/** A frame's samples as decoded, for the pyramids. */
+function frameSamples(f: MertensFrame): SampleRows {
+  return { width: f.width, height: f.height, channels: 3, bits: 'bits' in f ? f.bits : 32, data: f.data };
 }
 
 /**
@@ -158,13 +173,13 @@ export function mertensFuseLuma(images: RgbFloat[], luma: readonly [number, numb
     const d = im.data;
     const y = new Float32Array(d.length / 3);
     for (let i = 0, j = 0; i < y.length; i++, j += 3) y[i] = lr * d[j] + lg * d[j + 1] + lb * d[j + 2];
-    return rowsOf({ width: im.width, height: im.height, channels: 1, data: y });
+    return { width: im.width, height: im.height, channels: 1, bits: 32, data: y } satisfies SampleRows;
   });
-  return mertensBlend(images, planes, 1, opts);
+  return mertensBlend(images, planes, opts, pyramidKernel() ?? scalarPyramidOps);
 }
 
-/** Weights from `images` (RGB), normalised over the frames; blends the planes given by `rows` (`channels` values a pixel) by them. */
-function mertensBlend(images: MertensFrame[], rows: Rows[], channels: 1 | 3, opts: MertensOptions): Float32Array {
+/** Weights from `images` (RGB), normalised over the frames; blends the planes `planes` (1 or 3 values a pixel) by them. */
+function mertensBlend(images: MertensFrame[], planes: SampleRows[], opts: MertensOptions, ops: PyramidOps): Float32Array {
   if (images.length === 0) throw new Error('mertensFuse: no images');
   const { width: w, height: h } = images[0];
   for (const im of images) {
@@ -184,7 +199,7 @@ function mertensBlend(images: MertensFrame[], rows: Rows[], channels: 1 | 3, opt
     onProgress?.(++done / steps);
   }
   const maxLevel = mertensMaxLevel(w, h);
-  const cn = channels;
+  const cn = planes[0].channels;
   // the result pyramid; its level 0 becomes the fused image
   const res: FloatPlanes[] = [{ width: w, height: h, channels: cn, data: new Float32Array(n * cn) }];
   for (let l = 1; l <= maxLevel; l++) {
@@ -199,58 +214,27 @@ function mertensBlend(images: MertensFrame[], rows: Rows[], channels: 1 | 3, opt
     throwIfAborted(signal);
     const wt = weights[k];
     for (let i = 0; i < n; i++) wt[i] /= sum[i];
-    wPyr = gaussianPyramid({ width: w, height: h, channels: 1, data: wt }, maxLevel, wPyr);
+    // the weight's Gaussian pyramid, level 0 the weights themselves (not copied)
+    const w0: FloatPlanes = { width: w, height: h, channels: 1, data: wt };
+    const wNext: FloatPlanes[] = [w0];
+    for (let l = 1; l <= maxLevel; l++) wNext.push(ops.pyrDown(asSamples(wNext[l - 1]), wPyr?.[l]?.data));
+    wPyr = wNext;
     weights[k] = new Float32Array(0); // release as we go
-    const level0 = rows[k];
+    const level0 = planes[k];
     const next: FloatPlanes[] = [];
-    for (let l = 1; l <= maxLevel; l++) {
-      const into = above[l - 1]?.data;
-      next.push(l === 1 ? pyrDownRows(level0, w, h, cn, into) : pyrDown(next[l - 2], into));
-    }
+    for (let l = 1; l <= maxLevel; l++) next.push(ops.pyrDown(l === 1 ? level0 : asSamples(next[l - 2]), above[l - 1]?.data));
     above = next;
     for (let l = 0; l <= maxLevel; l++) {
       // Laplacian level = G_l - pyrUp(G_{l+1}); weighted straight into the result, a row of
       // pyrUp at a time (the full-resolution plane is never built)
-      const { width: gw, height: gh } = res[l];
-      const g = l === 0 ? level0 : rowsOf(above[l - 1]);
-      const wl = wPyr[l].data;
-      const acc = res[l].data;
-      if (l < maxLevel) {
-        forEachPyrUpRow(above[l], gw, gh, (up, y) => addWeightedDifference(acc, g(y), up, wl, y * gw, gw, cn));
-      } else {
-        for (let y = 0; y < gh; y++) addWeighted(acc, g(y), wl, y * gw, gw, cn);
-      }
+      ops.laplace(res[l].data, l === 0 ? level0 : asSamples(above[l - 1]), l < maxLevel ? above[l] : undefined, wPyr[l].data);
     }
     onProgress?.(++done / steps);
   }
-  for (let l = maxLevel; l > 0; l--) addPyrUp(res[l - 1], res[l]);
+  for (let l = maxLevel; l > 0; l--) ops.addUp(res[l - 1], res[l]);
   return res[0].data;
 }
 
-/** acc += (g − up) · w over one row of `width` pixels starting at pixel p0 (`g` and `up` hold just that row). */
-function addWeightedDifference(acc: Float32Array, g: Float32Array, up: Float32Array, w: Float32Array, p0: number, width: number, cn: 1 | 3): void {
-  if (cn === 3) {
-    for (let x = 0, j = p0 * 3, u = 0; x < width; x++, j += 3, u += 3) {
-      const wv = w[p0 + x];
-      acc[j] += (g[u] - up[u]) * wv;
-      acc[j + 1] += (g[u + 1] - up[u + 1]) * wv;
-      acc[j + 2] += (g[u + 2] - up[u + 2]) * wv;
-    }
-    return;
-  }
-  for (let x = 0, j = p0; x < width; x++, j++) acc[j] += (g[x] - up[x]) * w[j];
-}
-
-/** acc += g · w over one row (the top level, which stays Gaussian). */
-function addWeighted(acc: Float32Array, g: Float32Array, w: Float32Array, p0: number, width: number, cn: 1 | 3): void {
-  if (cn === 3) {
-    for (let x = 0, j = p0 * 3, u = 0; x < width; x++, j += 3, u += 3) {
-      const wv = w[p0 + x];
-      acc[j] += g[u] * wv;
-      acc[j + 1] += g[u + 1] * wv;
-      acc[j + 2] += g[u + 2] * wv;
-    }
-    return;
-  }
-  for (let x = 0, j = p0; x < width; x++, j++) acc[j] += g[x] * w[j];
+function asSamples(p: FloatPlanes): SampleRows {
+  return { ...p, bits: 32 };
 }

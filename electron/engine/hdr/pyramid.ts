@@ -8,6 +8,7 @@
 //    *replicates* the last one; an odd extra output column copies column 2n-1 and an extra
 //    output row copies row 2h-2 (both as OpenCV does).
 import { reflect101 } from '../image/reflect';
+import { rasterRows } from '../image/to-float';
 
 export interface FloatPlanes {
   width: number;
@@ -98,7 +99,7 @@ export function pyrDownRows(rows: Rows, sw: number, sh: number, cn: number, into
 }
 
 /** Source index used by OpenCV's pyrUp for neighbour i of an n-long axis. */
-function upIndex(i: number, n: number): number {
+export function upIndex(i: number, n: number): number {
   return reflect101(2 * i, 2 * n) >> 1;
 }
 
@@ -139,9 +140,7 @@ function upRow(s: Float32Array, so: number, sw: number, cn: number, dw: number, 
  */
 export function forEachPyrUpRow(src: FloatPlanes, dw: number, dh: number, visit: (row: Float32Array, y: number) => void): void {
   const { width: sw, height: sh, channels: cn, data: s } = src;
-  if (Math.abs(dw - sw * 2) !== dw % 2 || Math.abs(dh - sh * 2) !== dh % 2) {
-    throw new Error(`pyrUp: cannot go from ${sw}x${sh} to ${dw}x${dh}`);
-  }
+  checkPyrUpSize(sw, sh, dw, dh);
   const hLen = Math.max(dw, sw * 2) * cn;
   const li = new Int32Array(sw);
   const ri = new Int32Array(sw);
@@ -167,6 +166,13 @@ export function forEachPyrUpRow(src: FloatPlanes, dw: number, dh: number, visit:
     }
   }
   if (extra) visit(extra, sh * 2);
+}
+
+/** Each side of pyrUp's output must be 2n or 2n ± 1 of its input's n, as OpenCV requires. */
+export function checkPyrUpSize(sw: number, sh: number, dw: number, dh: number): void {
+  if (Math.abs(dw - sw * 2) !== dw % 2 || Math.abs(dh - sh * 2) !== dh % 2) {
+    throw new Error(`pyrUp: cannot go from ${sw}x${sh} to ${dw}x${dh}`);
+  }
 }
 
 /** pyrUp to (dw, dh); each must be 2n or 2n±1 as OpenCV requires. */
@@ -212,4 +218,75 @@ export function toLaplacian(pyr: FloatPlanes[]): FloatPlanes[] {
 export function collapseLaplacian(pyr: FloatPlanes[]): FloatPlanes {
   for (let l = pyr.length - 1; l > 0; l--) addPyrUp(pyr[l - 1], pyr[l]);
   return pyr[0];
+}
+
+/** A plane as its samples: a decoded frame's 8- or 16-bit pixels (read as code / max) or floats. */
+export interface SampleRows {
+  width: number;
+  height: number;
+  channels: number;
+  bits: 8 | 16 | 32;
+  data: Uint8Array | Uint16Array | Float32Array;
+}
+
+/** Its rows as floats (the same values a float copy of the whole plane would hold). */
+export function sampleRows(s: SampleRows): Rows {
+  if (s.bits === 32) return rowsOf({ width: s.width, height: s.height, channels: s.channels, data: s.data as Float32Array });
+  if (s.channels !== 3) throw new Error('sampleRows: integer samples come as RGB');
+  return rasterRows({ width: s.width, height: s.height, bits: s.bits, data: s.data as Uint8Array | Uint16Array });
+}
+
+/**
+ * What a Laplacian blend (mertens.ts) does with pyramids: here in JavaScript, in
+ * pyramid-wasm.ts the same values from a WebAssembly kernel.
+ */
+export interface PyramidOps {
+  /** pyrDown of a plane given by its samples, into `into` when given */
+  pyrDown(src: SampleRows, into?: Float32Array): FloatPlanes;
+  /**
+   * One level of a weighted Laplacian blend: acc += (g − pyrUp(above)) · w, or, for the top
+   * level (no level above), acc += g · w; w holds one weight a pixel
+   */
+  laplace(acc: Float32Array, g: SampleRows, above: FloatPlanes | undefined, w: Float32Array): void;
+  /** dst += pyrUp(src) (a Laplacian pyramid's collapse step) */
+  addUp(dst: FloatPlanes, src: FloatPlanes): void;
+}
+
+export const scalarPyramidOps: PyramidOps = {
+  pyrDown: (src, into) => pyrDownRows(sampleRows(src), src.width, src.height, src.channels, into),
+  laplace(acc, g, above, w) {
+    const { width: gw, height: gh, channels: cn } = g;
+    const rows = sampleRows(g);
+    if (above) forEachPyrUpRow(above, gw, gh, (up, y) => addWeightedDifference(acc, rows(y), up, w, y * gw, gw, cn));
+    else for (let y = 0; y < gh; y++) addWeighted(acc, rows(y), w, y * gw, gw, cn);
+  },
+  addUp: addPyrUp,
+};
+
+/** acc += (g − up) · w over one row of `width` pixels starting at pixel p0 (`g` and `up` hold just that row). */
+function addWeightedDifference(acc: Float32Array, g: Float32Array, up: Float32Array, w: Float32Array, p0: number, width: number, cn: number): void {
+  if (cn === 3) {
+    for (let x = 0, j = p0 * 3, u = 0; x < width; x++, j += 3, u += 3) {
+      const wv = w[p0 + x];
+      acc[j] += (g[u] - up[u]) * wv;
+      acc[j + 1] += (g[u + 1] - up[u + 1]) * wv;
+      acc[j + 2] += (g[u + 2] - up[u + 2]) * wv;
+    }
+    return;
+  }
+  for (let x = 0, j = p0; x < width; x++, j++) acc[j] += (g[x] - up[x]) * w[j];
+}
+
+/** acc += g · w over one row (the top level, which stays Gaussian). */
+function addWeighted(acc: Float32Array, g: Float32Array, w: Float32Array, p0: number, width: number, cn: number): void {
+  if (cn === 3) {
+    for (let x = 0, j = p0 * 3, u = 0; x < width; x++, j += 3, u += 3) {
+      const wv = w[p0 + x];
+      acc[j] += g[u] * wv;
+      acc[j + 1] += g[u + 1] * wv;
+      acc[j + 2] += g[u + 2] * wv;
+    }
+    return;
+  }
+  for (let x = 0, j = p0; x < width; x++, j++) acc[j] += g[x] * w[j];
 }

@@ -33,8 +33,8 @@ export interface SimdModule {
   layout(sizes: number[]): number[];
 }
 
-/** The kernels of wasm/ that the engine loads: the transform (curve-apply-wasm.ts), the thumbnail (thumbnail-wasm.ts), the deep-shadow smoothing (shadow-smooth-wasm.ts), the virtual bracket's fusion (virtual-bracket-wasm.ts) and, from metrics/wasm/ and hdr/wasm/, SSIM (metrics/ssim-wasm.ts), the Mertens weights (hdr/mertens-weight-wasm.ts), the Debevec merge (hdr/debevec-wasm.ts) and Reinhard's tone map (hdr/reinhard-wasm.ts). */
-export const SIMD_KERNELS = ['curve-apply', 'area8', 'shadow-smooth', 'bracket-fuse', 'ssim', 'mertens-weight', 'debevec-merge', 'reinhard'] as const;
+/** The kernels of wasm/ that the engine loads: the transform (curve-apply-wasm.ts), the thumbnail (thumbnail-wasm.ts), the deep-shadow smoothing (shadow-smooth-wasm.ts), the virtual bracket's fusion (virtual-bracket-wasm.ts) and, from metrics/wasm/ and hdr/wasm/, SSIM (metrics/ssim-wasm.ts), the Mertens weights and pyramids (hdr/mertens-weight-wasm.ts, hdr/pyramid-wasm.ts), the Debevec merge (hdr/debevec-wasm.ts) and Reinhard's tone map (hdr/reinhard-wasm.ts). */
+export const SIMD_KERNELS = ['curve-apply', 'area8', 'shadow-smooth', 'bracket-fuse', 'ssim', 'mertens-weight', 'pyramid', 'debevec-merge', 'reinhard'] as const;
 export type SimdKernel = (typeof SIMD_KERNELS)[number];
 
 /** Where the blocks start: below lies whatever the module keeps for itself. */
