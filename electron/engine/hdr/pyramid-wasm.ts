@@ -85,7 +85,7 @@ export const pyramidKernel = kernelOnce('pyramid', (module): PyramidOps => {
         if (tags[k] !== y) {
           srcRow.set(src.data.subarray(y * srcLen, (y + 1) * srcLen));
           if (src.bits !== 32) toFloat(src.bits, pSrc, pLut, srcLen, pF);
-          downRow(src.bits === 32 ? pSrc : pF, cn, dw, pXi, p);
+          downRow(src.bits === 32 ? pSrc : pF, sw, cn, dw, pXi, p);
           tags[k] = y;
         }
         return p;

@@ -33,8 +33,55 @@ export function toFloat(kind: i32, src: usize, lut: usize, n: i32, dst: usize): 
  * pyrDown's horizontal pass of a float row at s (dw output pixels, unnormalised ×16) into row;
  * xi holds the five reflected source offsets of each output pixel (i32[dw·5], times cn).
  */
-export function downRow(s: usize, cn: i32, dw: i32, xi: usize, row: usize): void {
-  for (let x = 0; x < dw; x++) {
+export function downRow(s: usize, sw: i32, cn: i32, dw: i32, xi: usize, row: usize): void {
+  // the interior, where every tap lies inside the row (2x − 2 ≥ 0 and 2x + 2 ≤ sw − 1), in
+  // SIMD; the borders, and what the interior loops leave, through xi
+  const x0 = min(1, dw);
+  let x1 = x0;
+  if (cn == 3 || cn == 1) x1 = min(dw, max(x0, (sw - 3) / 2 + 1));
+  downBorder(s, cn, 0, x0, xi, row);
+  const done = x1 > x0 ? (cn == 3 ? downInterior3(s, x0, x1, row) : downInterior1(s, x0, x1, row)) : 0;
+  downBorder(s, cn, x0 + done, dw, xi, row);
+}
+
+/** Output pixels x0..x1−1 of three channels: R and G as one pair, B alone; returns how many it did. */
+function downInterior3(s: usize, x0: i32, x1: i32, row: usize): i32 {
+  for (let x = x0; x < x1; x++) {
+    const p = s + (<usize>(2 * x - 2) * 12);
+    const a0 = f64x2.promote_low_f32x4(v128.load64_zero(p));
+    const a1 = f64x2.promote_low_f32x4(v128.load64_zero(p + 12));
+    const a2 = f64x2.promote_low_f32x4(v128.load64_zero(p + 24));
+    const a3 = f64x2.promote_low_f32x4(v128.load64_zero(p + 36));
+    const a4 = f64x2.promote_low_f32x4(v128.load64_zero(p + 48));
+    const rg = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(a2, f64x2.splat(6)), f64x2.mul(f64x2.add(a1, a3), f64x2.splat(4))), a0), a4);
+    const o = row + <usize>x * 12;
+    v128.store64_lane(o, f32x4.demote_f64x2_zero(rg), 0);
+    store<f32>(o + 8, <f32>(<f64>load<f32>(p + 32) * 6 + (<f64>load<f32>(p + 20) + <f64>load<f32>(p + 44)) * 4 + <f64>load<f32>(p + 8) + <f64>load<f32>(p + 56)));
+  }
+  return x1 - x0;
+}
+
+/** Output pixels from x0 of one channel, two a step while both are interior; returns how many it did. */
+function downInterior1(s: usize, x0: i32, x1: i32, row: usize): i32 {
+  let x = x0;
+  for (; x + 1 < x1; x += 2) {
+    const p = s + (<usize>(2 * x - 2) << 2);
+    const v0 = v128.load(p); // s[2x−2 .. 2x+1]
+    const v1 = v128.load(p + 16); // s[2x+2 .. 2x+5]
+    const e0 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 0, 2, 0, 2));
+    const o1 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 1, 3, 1, 3));
+    const e2 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 2, 4, 2, 4));
+    const o3 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 3, 5, 3, 5));
+    const e4 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 4, 6, 4, 6));
+    const v = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(e2, f64x2.splat(6)), f64x2.mul(f64x2.add(o1, o3), f64x2.splat(4))), e0), e4);
+    v128.store64_lane(row + (<usize>x << 2), f32x4.demote_f64x2_zero(v), 0);
+  }
+  return x - x0;
+}
+
+/** Output pixels x0..x1−1 through the table of reflected offsets. */
+function downBorder(s: usize, cn: i32, x0: i32, x1: i32, xi: usize, row: usize): void {
+  for (let x = x0; x < x1; x++) {
     const b = xi + (<usize>x * 20);
     const i0 = load<i32>(b);
     const i1 = load<i32>(b, 4);
