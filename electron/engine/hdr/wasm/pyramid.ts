@@ -96,7 +96,13 @@ function downBorder(s: usize, cn: i32, x0: i32, x1: i32, xi: usize, row: usize):
 
 /** pyrDown's vertical pass: five horizontal rows into an output row of len values. */
 export function downCombine(t0: usize, t1: usize, t2: usize, t3: usize, t4: usize, len: i32, out: usize): void {
-  for (let x = 0; x < len; x++) put(out, x, (f(t2, x) * 6 + (f(t1, x) + f(t3, x)) * 4 + f(t0, x) + f(t4, x)) * (1.0 / 256));
+  let x = 0;
+  for (; x + 1 < len; x += 2) {
+    const o = <usize>x << 2;
+    const v = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(pair(t2 + o), f64x2.splat(6)), f64x2.mul(f64x2.add(pair(t1 + o), pair(t3 + o)), f64x2.splat(4))), pair(t0 + o)), pair(t4 + o));
+    putPair(out + o, f64x2.mul(v, f64x2.splat(1.0 / 256)));
+  }
+  for (; x < len; x++) put(out, x, (f(t2, x) * 6 + (f(t1, x) + f(t3, x)) * 4 + f(t0, x) + f(t4, x)) * (1.0 / 256));
 }
 
 /**
@@ -124,12 +130,57 @@ export function upRow(s: usize, sw: i32, cn: i32, dw: i32, li: usize, ri: usize,
   return odd ? <f64><f32>((f(t1, x) + f(t2, x)) * 4 * (1.0 / 64)) : <f64><f32>((f(t0, x) + f(t1, x) * 6 + f(t2, x)) * (1.0 / 64));
 }
 
+/** Two floats at p as an f64x2. */
+@inline function pair(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** An f64x2 stored as two floats at p. */
+@inline function putPair(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/** up() for values x and x + 1. */
+@inline function upPair(t0: usize, t1: usize, t2: usize, odd: i32, x: i32): v128 {
+  const o = <usize>x << 2;
+  const v = odd
+    ? f64x2.mul(f64x2.mul(f64x2.add(pair(t1 + o), pair(t2 + o)), f64x2.splat(4)), f64x2.splat(1.0 / 64))
+    : f64x2.mul(f64x2.add(f64x2.add(pair(t0 + o), f64x2.mul(pair(t1 + o), f64x2.splat(6))), pair(t2 + o)), f64x2.splat(1.0 / 64));
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)); // stored as float, as pyrUp's row is
+}
+
+/** sample() for samples i and i + 1. */
+@inline function samplePair(kind: i32, src: usize, lut: usize, i: i32): v128 {
+  if (kind == 32) return pair(src + (<usize>i << 2));
+  return f64x2.replace_lane(f64x2.splat(sample(kind, src, lut, i)), 1, sample(kind, src, lut, i + 1));
+}
+
+/** acc[j], acc[j + 1] += (g − up) · (wa, wb), stored as floats. */
+@inline function laplacePair(t0: usize, t1: usize, t2: usize, odd: i32, kind: i32, g: usize, lut: usize, acc: usize, j: i32, w: v128): void {
+  const a = acc + (<usize>j << 2);
+  putPair(a, f64x2.add(pair(a), f64x2.mul(f64x2.sub(samplePair(kind, g, lut, j), upPair(t0, t1, t2, odd, j)), w)));
+}
+
 /**
  * One row of a Laplacian level weighted into the result: acc += (g − pyrUp row) · w, g a source
- * row of `kind`, w one weight a pixel (mertens.ts addWeightedDifference).
+ * row of `kind`, w one weight a pixel (pyramid.ts addWeightedDifference); two values a step.
  */
 export function upLaplace(t0: usize, t1: usize, t2: usize, odd: i32, width: i32, cn: i32, kind: i32, g: usize, lut: usize, w: usize, acc: usize): void {
-  for (let x = 0; x < width; x++) {
+  let x = 0;
+  if (cn == 3) {
+    // two pixels a step: (R, G) of the first, (B, R'), then (G', B')
+    for (; x + 1 < width; x += 2) {
+      const w0 = f(w, x);
+      const w1 = f(w, x + 1);
+      const j = x * 3;
+      laplacePair(t0, t1, t2, odd, kind, g, lut, acc, j, f64x2.splat(w0));
+      laplacePair(t0, t1, t2, odd, kind, g, lut, acc, j + 2, f64x2.replace_lane(f64x2.splat(w0), 1, w1));
+      laplacePair(t0, t1, t2, odd, kind, g, lut, acc, j + 4, f64x2.splat(w1));
+    }
+  } else if (cn == 1) {
+    for (; x + 1 < width; x += 2) laplacePair(t0, t1, t2, odd, kind, g, lut, acc, x, pair(w + (<usize>x << 2)));
+  }
+  for (; x < width; x++) {
     const wv = f(w, x);
     for (let c = 0; c < cn; c++) {
       const j = x * cn + c;
@@ -138,9 +189,14 @@ export function upLaplace(t0: usize, t1: usize, t2: usize, odd: i32, width: i32,
   }
 }
 
-/** One row of the collapse: dst += pyrUp row (pyramid.ts addPyrUp). */
+/** One row of the collapse: dst += pyrUp row (pyramid.ts addPyrUp); two values a step. */
 export function upAdd(t0: usize, t1: usize, t2: usize, odd: i32, len: i32, dst: usize): void {
-  for (let x = 0; x < len; x++) put(dst, x, f(dst, x) + up(t0, t1, t2, odd, x));
+  let x = 0;
+  for (; x + 1 < len; x += 2) {
+    const d = dst + (<usize>x << 2);
+    putPair(d, f64x2.add(pair(d), upPair(t0, t1, t2, odd, x)));
+  }
+  for (; x < len; x++) put(dst, x, f(dst, x) + up(t0, t1, t2, odd, x));
 }
 
 /** The top level, which stays Gaussian: acc += g · w (mertens.ts addWeighted). */
