@@ -70,7 +70,6 @@ export function expNeg(x: number, table = expTable()): number {
   return table[i] * (1 - r * (1 - r * (0.5 - r / 6)));
 }
 
-
 /**
  * Per-pixel Mertens weight of one frame (before normalisation). The contrast term's grey is
  * kept for three rows only: at full resolution a whole grey plane is 141 MB more to fault in
