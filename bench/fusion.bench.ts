@@ -2,6 +2,9 @@
 // - the kernels: three frames (a real bracket upscaled to `EVENLIGHT_BENCH_MP` megapixels,
 //   default 24, 8-bit as decoded) fused by each method in TypeScript and by OpenCV 4.6 (Debian
 //   python3-opencv), each in its own child process so the peak RSS belongs to that method alone;
+// - the WebAssembly kernels against the JavaScript they stand in for (mertensFuseScalar, and the
+//   Debevec merge and Reinhard's tone map in JavaScript), in this process on the bracket's three
+//   frames as stored (1920×1280), alternating, with whether their outputs are bit-identical;
 // - whole processes: `evenlight fuse` of three frames of the 36 MP D800 bracket (3 stops) to
 //   JPEG q92 against enfuse (Debian enfuse, the photographers' exposure-fusion tool) doing the
 //   same, when installed, with our weights and with its own; `REPS` runs alternately, medians
@@ -11,7 +14,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { calibrateDebevec, mergeDebevec, mertensFuse, tonemapReinhardDevlin, type Raster } from '../electron/engine';
+import {
+  calibrateDebevec,
+  mergeDebevec,
+  mergeDebevecScalar,
+  mertensFuse,
+  mertensFuseScalar,
+  tonemapReinhardDevlin,
+  tonemapReinhardDevlinScalar,
+  type Raster,
+  type RgbFloat,
+} from '../electron/engine';
 import { dataDir, installed, median, timedProcess } from './common';
 
 const SCENE = 'rawio_canon5d3_foyer';
@@ -79,11 +92,47 @@ export async function run(): Promise<Record<string, unknown>> {
       } else entry.opencv = { error: cv.stderr.trim().split('\n').pop() };
       results[method] = entry;
     }
+    results.kernelsVsJavaScript = await kernelsVsJavaScript(sceneDir, scene.exposures.map((e) => e.file), times);
     results.wholeProcess = wholeProcess(dir);
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The fusion kernels against their JavaScript, in process, on the frames as stored: medians of REPS, alternating. */
+async function kernelsVsJavaScript(sceneDir: string, files: string[], times: number[]): Promise<Record<string, unknown>> {
+  const frames: Raster[] = [];
+  for (const f of files) {
+    const { data, info } = await sharp(join(sceneDir, f)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    frames.push({ width: info.width, height: info.height, bits: 8, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+  }
+  const response = calibrateDebevec(frames, times);
+  const tone = { gamma: 1.5, lightAdapt: 0 };
+  const methods: Record<string, Record<'kernels' | 'javascript', () => RgbFloat>> = {
+    mertens: { kernels: () => mertensFuse(frames), javascript: () => mertensFuseScalar(frames) },
+    'debevec-reinhard': {
+      kernels: () => tonemapReinhardDevlin(mergeDebevec(frames, times, response), tone),
+      javascript: () => tonemapReinhardDevlinScalar(mergeDebevecScalar(frames, times, response), tone),
+    },
+  };
+  const out: Record<string, unknown> = { frames: `${files.length} of ${frames[0].width}x${frames[0].height}` };
+  for (const [name, run] of Object.entries(methods)) {
+    const a = run.kernels(), b = run.javascript(); // and the warm-up
+    const identical = a.data.every((v, i) => Object.is(v, b.data[i]));
+    const ms = { kernels: [] as number[], javascript: [] as number[] };
+    for (let i = 0; i < REPS; i++) {
+      for (const k of ['kernels', 'javascript'] as const) {
+        const t = performance.now();
+        run[k]();
+        ms[k].push(performance.now() - t);
+      }
+    }
+    const kernelsMs = Math.round(median(ms.kernels));
+    const javascriptMs = Math.round(median(ms.javascript));
+    out[name] = { kernelsMs, javascriptMs, ratio: Math.round((kernelsMs / javascriptMs) * 100) / 100, identical };
+  }
+  return out;
 }
 
 /**

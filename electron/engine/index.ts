@@ -66,9 +66,9 @@ export { decodeRawWasm, wasmDecoderInfo } from './raw/libraw-wasm';
 
 // ---- brackets: grouping, fusion, comparison
 export { findBrackets, scanBracketDir, type BracketScan, type FrameInfo } from './hdr/brackets';
-export { MERTENS_DEFAULTS, mertensFuse } from './hdr/mertens';
-export { calibrateDebevec, mergeDebevec } from './hdr/debevec';
-export { tonemapReinhardDevlin } from './hdr/reinhard';
+export { MERTENS_DEFAULTS, mertensFuse, mertensFuseScalar } from './hdr/mertens';
+export { calibrateDebevec, mergeDebevec, mergeDebevecScalar } from './hdr/debevec';
+export { tonemapReinhardDevlin, tonemapReinhardDevlinScalar } from './hdr/reinhard';
 export { FUSION_METHODS, fusedOutputFormat, fuseToFile, type FusionMethod, type FusionOptions } from './fusion';
 export { compareBracket, compareFusion, type BracketComparison, type CompareFusionResult } from './compare-fusion';
 
