@@ -19,7 +19,7 @@
 // therefore feed OpenCV RGB-ordered arrays.)
 import type { Raster, RgbFloat } from '../image/types';
 import { throwIfAborted } from '../errors';
-import { type FloatPlanes, type PyramidOps, type SampleRows, sampleRows, scalarPyramidOps } from './pyramid';
+import { type FloatPlanes, type PyramidOps, type SampleRows, gaussianPyramid, sampleRows, scalarPyramidOps } from './pyramid';
 import { reflect101 } from '../image/reflect';
 import { weightKernel } from './mertens-weight-wasm';
 import { pyramidKernel } from './pyramid-wasm';
@@ -213,11 +213,7 @@ function mertensBlend(images: MertensFrame[], planes: SampleRows[], opts: Merten
     throwIfAborted(signal);
     const wt = weights[k];
     for (let i = 0; i < n; i++) wt[i] /= sum[i];
-    // the weight's Gaussian pyramid, level 0 the weights themselves (not copied)
-    const w0: FloatPlanes = { width: w, height: h, channels: 1, data: wt };
-    const wNext: FloatPlanes[] = [w0];
-    for (let l = 1; l <= maxLevel; l++) wNext.push(ops.pyrDown(asSamples(wNext[l - 1]), wPyr?.[l]?.data));
-    wPyr = wNext;
+    wPyr = gaussianPyramid({ width: w, height: h, channels: 1, data: wt }, maxLevel, wPyr, ops);
     weights[k] = new Float32Array(0); // release as we go
     const level0 = planes[k];
     const next: FloatPlanes[] = [];

@@ -14,6 +14,9 @@ import { checkPyrUpSize, upIndex, type FloatPlanes, type PyramidOps, type Sample
 
 type Kernel = (...args: number[]) => void;
 
+/** One output row of pyrUp: its three source rows' offsets in the ring, whether it is odd, its y. */
+type UpVisit = (t0: number, t1: number, t2: number, odd: number, y: number) => void;
+
 const BYTES = { 8: 1, 16: 2, 32: 4 } as const;
 
 export const pyramidKernel = kernelOnce('pyramid', (module): PyramidOps => {
@@ -30,11 +33,11 @@ export const pyramidKernel = kernelOnce('pyramid', (module): PyramidOps => {
 
   /**
    * pyrUp's rows of `above` a ring of three at a time in the kernel, as pyramid.ts
-   * forEachPyrUpRow walks them; `visit` gets the three rows' offsets for output row y (the extra
-   * last row of an odd height repeats row 2·sh − 2, as there). `extra` bytes are laid out after
-   * the ring for the caller (their offset is passed on).
+   * forEachPyrUpRow walks them. `extra` blocks are laid out after the ring for the caller:
+   * `start` gets their offsets once and returns the visit, which gets the three rows' offsets for
+   * each output row y (the extra last row of an odd height repeats row 2·sh − 2, as there).
    */
-  const forEachUpRow = (above: FloatPlanes, dw: number, dh: number, extra: number[], visit: (t0: number, t1: number, t2: number, odd: number, y: number, at: number[]) => void): void => {
+  const forEachUpRow = (above: FloatPlanes, dw: number, dh: number, extra: number[], start: (at: number[]) => UpVisit): void => {
     const { width: sw, height: sh, channels: cn, data: s } = above;
     checkPyrUpSize(sw, sh, dw, dh);
     const hLen = Math.max(dw, sw * 2) * cn;
@@ -45,6 +48,7 @@ export const pyramidKernel = kernelOnce('pyramid', (module): PyramidOps => {
       ri[x] = upIndex(x + 1, sw) * cn;
     }
     const row = f32(pRow, sw * cn);
+    const visit = start(at);
     const tags = [-1, -1, -1];
     const slot = (y: number): number => {
       const k = y % 3;
@@ -59,12 +63,12 @@ export const pyramidKernel = kernelOnce('pyramid', (module): PyramidOps => {
     const even = (y: number): [number, number, number] => [slot(upIndex(y - 1, sh)), slot(y), slot(upIndex(y + 1, sh))];
     for (let y = 0; y < sh; y++) {
       const [t0, t1, t2] = even(y);
-      visit(t0, t1, t2, 0, 2 * y, at);
-      if (2 * y + 1 < dh) visit(t0, t1, t2, 1, 2 * y + 1, at);
+      visit(t0, t1, t2, 0, 2 * y);
+      if (2 * y + 1 < dh) visit(t0, t1, t2, 1, 2 * y + 1);
     }
     if (dh > sh * 2) {
       const [t0, t1, t2] = even(sh - 1);
-      visit(t0, t1, t2, 0, sh * 2, at);
+      visit(t0, t1, t2, 0, sh * 2);
     }
   };
 
@@ -108,35 +112,39 @@ export const pyramidKernel = kernelOnce('pyramid', (module): PyramidOps => {
       const { width: gw, height: gh, channels: cn } = g;
       const len = gw * cn;
       const extra = [BYTES[g.bits] * len, lutBytes(g), 4 * gw, 4 * len];
-      const row = (y: number, [pG, , pW, pAcc]: number[], apply: () => void): void => {
-        samples(g, pG, len).set(g.data.subarray(y * len, (y + 1) * len));
-        f32(pW, gw).set(w.subarray(y * gw, (y + 1) * gw));
-        const a = f32(pAcc, len);
-        a.set(acc.subarray(y * len, (y + 1) * len));
-        apply();
-        acc.set(a, y * len);
+      // the row buffers' views, made once the blocks are laid out: each row of g, w and acc in, acc out
+      const rows = ([pG, pLut, pW, pAcc]: number[]) => {
+        putLut(g, pLut);
+        const gRow = samples(g, pG, len), wRow = f32(pW, gw), accRow = f32(pAcc, len);
+        return (y: number, apply: () => void): void => {
+          gRow.set(g.data.subarray(y * len, (y + 1) * len));
+          wRow.set(w.subarray(y * gw, (y + 1) * gw));
+          accRow.set(acc.subarray(y * len, (y + 1) * len));
+          apply();
+          acc.set(accRow, y * len);
+        };
       };
       if (!above) {
         const at = module.layout(extra);
-        putLut(g, at[1]);
-        for (let y = 0; y < gh; y++) row(y, at, () => addWeighted(gw, cn, g.bits, at[0], at[1], at[2], at[3]));
+        const row = rows(at);
+        for (let y = 0; y < gh; y++) row(y, () => addWeighted(gw, cn, g.bits, at[0], at[1], at[2], at[3]));
         return;
       }
-      let lutSet = false;
-      forEachUpRow(above, gw, gh, extra, (t0, t1, t2, odd, y, at) => {
-        if (!lutSet) putLut(g, at[1]);
-        lutSet = true;
-        row(y, at, () => upLaplace(t0, t1, t2, odd, gw, cn, g.bits, at[0], at[1], at[2], at[3]));
+      forEachUpRow(above, gw, gh, extra, (at) => {
+        const row = rows(at);
+        return (t0, t1, t2, odd, y) => row(y, () => upLaplace(t0, t1, t2, odd, gw, cn, g.bits, at[0], at[1], at[2], at[3]));
       });
     },
 
     addUp(dst, src) {
       const len = dst.width * dst.channels;
-      forEachUpRow(src, dst.width, dst.height, [4 * len], (t0, t1, t2, odd, y, [pDst]) => {
+      forEachUpRow(src, dst.width, dst.height, [4 * len], ([pDst]) => {
         const d = f32(pDst, len);
-        d.set(dst.data.subarray(y * len, (y + 1) * len));
-        upAdd(t0, t1, t2, odd, len, pDst);
-        dst.data.set(d, y * len);
+        return (t0, t1, t2, odd, y) => {
+          d.set(dst.data.subarray(y * len, (y + 1) * len));
+          upAdd(t0, t1, t2, odd, len, pDst);
+          dst.data.set(d, y * len);
+        };
       });
     },
   };

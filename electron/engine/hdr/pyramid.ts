@@ -197,10 +197,11 @@ export function addPyrUp(dst: FloatPlanes, src: FloatPlanes): void {
  * Levels 0..maxLevel, level 0 being the input itself (not copied), like cv::buildPyramid.
  * `reuse` (a pyramid of the same size and channels from an earlier call) lends its level
  * buffers: at full resolution a fresh buffer costs more in page faults than the filtering.
+ * `ops` does the filtering (the JavaScript by default; mertens.ts passes the kernel's).
  */
-export function gaussianPyramid(src: FloatPlanes, maxLevel: number, reuse?: FloatPlanes[]): FloatPlanes[] {
+export function gaussianPyramid(src: FloatPlanes, maxLevel: number, reuse?: FloatPlanes[], ops: PyramidOps = scalarPyramidOps): FloatPlanes[] {
   const pyr = [src];
-  for (let l = 1; l <= maxLevel; l++) pyr.push(pyrDown(pyr[l - 1], reuse?.[l]?.data));
+  for (let l = 1; l <= maxLevel; l++) pyr.push(ops.pyrDown({ ...pyr[l - 1], bits: 32 }, reuse?.[l]?.data));
   return pyr;
 }
 

@@ -19,6 +19,8 @@ export interface LinearMap {
 
 export interface CurveParams {
   global: number[];
+  /** each channel's adaptation^m without light adaptation */
+  fixed: number[];
   intensity: number;
   mapKey: number;
   lightAdapt: number;
@@ -58,8 +60,7 @@ export const reinhardKernel = kernelOnce('reinhard', (module): ReinhardPasses =>
       rows(src, (_, n) => statsRow(pSrc, n, min, range, scaled ? 1 : 0));
       return { logSum: stat(2), logMin: stat(3), logMax: stat(4), greySum: stat(5), chanSum: [stat(6), stat(7), stat(8)] };
     },
-    curve(src, out, { min, range, scaled }, { global, intensity, mapKey }) {
-      const [a0, a1, a2] = global.map((v) => (intensity * v) ** mapKey);
+    curve(src, out, { min, range, scaled }, { fixed: [a0, a1, a2] }) {
       const from = new Float32Array(module.buffer, pOut, ROW);
       rows(src, (at, n) => {
         curveRow(pSrc, pOut, n, min, range, scaled ? 1 : 0, a0, a1, a2);

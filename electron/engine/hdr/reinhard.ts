@@ -53,9 +53,11 @@ function tonemap(hdr: RgbFloat, opts: ReinhardDevlinOptions, passes: ReinhardPas
   const intensity = Math.exp(-(opts.intensity ?? 0));
   const greyMean = s.greySum / n;
   const global = s.chanSum.map((c) => colorAdapt * (c / n) + (1 - colorAdapt) * greyMean);
+  // without light adaptation each channel's adaptation is one number: one power per channel
+  const fixed = global.map((v) => (intensity * v) ** mapKey);
   // the curve, each sample c / (c + adapt^m), into the output (clamped as the second map reads it)
   const out = new Float32Array(n * 3);
-  const { min: min2, max: max2 } = passes.curve(hdr.data, out, first, { global, intensity, mapKey, lightAdapt, colorAdapt });
+  const { min: min2, max: max2 } = passes.curve(hdr.data, out, first, { global, fixed, intensity, mapKey, lightAdapt, colorAdapt });
   // the second linear map, then ^(1/gamma)
   passes.power(out, { min: min2, range: max2 - min2, scaled: max2 - min2 > Number.EPSILON }, 1 / gamma);
   return { width: hdr.width, height: hdr.height, data: out };
@@ -93,10 +95,8 @@ const scalarPasses: ReinhardPasses = {
     }
     return { logSum, logMin, logMax, greySum, chanSum };
   },
-  curve(src, out, map, { global, intensity, mapKey, lightAdapt, colorAdapt }) {
+  curve(src, out, map, { global, fixed, intensity, mapKey, lightAdapt, colorAdapt }) {
     const linear = linearBy(map);
-    // without light adaptation each channel's adaptation is one number: one power per channel
-    const fixed = global.map((v) => (intensity * v) ** mapKey);
     let min = Infinity, max = -Infinity;
     for (let j = 0; j < src.length; j += 3) {
       const r = linear(src[j]), g = linear(src[j + 1]), b = linear(src[j + 2]);

@@ -67,7 +67,7 @@ function downInterior1(s: usize, x0: i32, x1: i32, row: usize): i32 {
   for (; x + 1 < x1; x += 2) {
     const p = s + (<usize>(2 * x - 2) << 2);
     const v0 = v128.load(p); // s[2x−2 .. 2x+1]
-    const v1 = v128.load(p + 16); // s[2x+2 .. 2x+5]
+    const v1 = v128.load(p + 16); // s[2x+2 .. 2x+5]; s[2x+5] may lie one past the row (unused; the caller's next block)
     const e0 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 0, 2, 0, 2));
     const o1 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 1, 3, 1, 3));
     const e2 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v1, 2, 4, 2, 4));
