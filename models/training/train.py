@@ -665,11 +665,16 @@ def main(argv=None):
     rng = random.Random(cfg["seed"])
 
     items = dataset.build_cache(a.data)
+    # "train_splits": the splits trained on (default train alone); dev is never one of them,
+    # since it chooses the step and the model
+    train_splits = tuple(cfg.get("train_splits", ["train"]))
+    if "dev" in train_splits or "heldout" in train_splits:
+        raise SystemExit("train_splits: dev chooses and held-out measures; neither is trained on")
     if (cfg.get("darken") or {}).get("response") == "camera":
         global CAMERA_TOE
-        CAMERA_TOE = dataset.camera_toe(a.data)
+        CAMERA_TOE = dataset.camera_toe(a.data, train_splits)
     exposed = cfg.get("exposed_targets", False)
-    train_items = load_items([i for i in items if i["split"] == "train"], exposed)
+    train_items = load_items([i for i in items if i["split"] in train_splits], exposed)
     dev_items = load_items([i for i in items if i["split"] == "dev"], exposed)
     weights = dict(cfg["source_weights"])
     pools = {}
