@@ -7,7 +7,6 @@
 // 2 usage error. Ctrl-C stops after aborting the files in flight (outputs are atomic, so
 // `--skip-existing` resumes).
 import { InvalidArgumentError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { errorMessage, runBatch, type BatchEvent, type BatchSummary } from '../../engine';
 import { JPEG_DEFAULTS, SHADOW_COLOUR_HINT, type Mode, type OutputFormat } from '../../common/formats';
 import { cliMode } from '../default-mode';
@@ -69,7 +68,9 @@ export function register(program: Command): void {
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
       const tty = !opts.json && process.stderr.isTTY;
-      const bar = tty
+      // the progress bar's module loaded only when one is drawn (on a terminal)
+      const cliProgress = tty ? (await import('cli-progress')).default : undefined;
+      const bar = cliProgress
         ? new cliProgress.SingleBar(
             { format: 'batch [{bar}] {value}/{total} | ETA {eta_text} | {file}', stream: process.stderr, hideCursor: true },
             cliProgress.Presets.shades_classic,

@@ -1,7 +1,6 @@
 // `evenlight serve`: the app in a browser, over the 127.0.0.1 bridge.
 import type { Command } from 'commander';
 import { packageVersion } from '../../engine';
-import { startBridge } from '../../serve/server';
 
 export function register(program: Command): void {
   program
@@ -15,6 +14,9 @@ export function register(program: Command): void {
         process.exit(2);
       }
       const version = packageVersion();
+      // loaded here, not with the command line: the bridge's WebSocket server and the contract's
+      // schemas are for this command alone
+      const { startBridge } = require('../../serve/server') as typeof import('../../serve/server');
       let bridge;
       try {
         bridge = await startBridge({ port, version });

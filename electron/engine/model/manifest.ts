@@ -15,68 +15,82 @@
  * overridden per graph with "inputs"/"output". A bare string is accepted for "tile" and
  * "context" as shorthand for { "file": ... }.
  *
- * Exports: manifestSchema, ModelManifest, readManifest(dir), findManifest(dir) (the default folder: settings.ts)
+ * Exports: manifestSchema(), ModelManifest, readManifest(dir), findManifest(dir) (the default folder: settings.ts)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { EvenlightError } from '../errors';
 
-const fileName = z
-  .string()
-  .min(1)
-  .refine((f) => !isAbsolute(f) && !normalize(f).startsWith('..'), 'must be a file inside the model folder');
+/** The schema, written against the zod it is given. */
+function schemaWith(z: typeof Zod) {
+  const fileName = z
+    .string()
+    .min(1)
+    .refine((f) => !isAbsolute(f) && !normalize(f).startsWith('..'), 'must be a file inside the model folder');
 
-const tileGraph = z.preprocess(
-  (v) => (typeof v === 'string' ? { file: v } : v),
-  z.looseObject({
-    file: fileName,
-    size: z.number().int().min(8).max(4096).default(224),
-    overlap: z.number().int().min(0).optional(),
-    inputs: z.object({ tile: z.string().default('tile'), context: z.string().default('context') }).default({ tile: 'tile', context: 'context' }),
-    output: z.string().default('output'),
-  }),
-);
+  const tileGraph = z.preprocess(
+    (v) => (typeof v === 'string' ? { file: v } : v),
+    z.looseObject({
+      file: fileName,
+      size: z.number().int().min(8).max(4096).default(224),
+      overlap: z.number().int().min(0).optional(),
+      inputs: z.object({ tile: z.string().default('tile'), context: z.string().default('context') }).default({ tile: 'tile', context: 'context' }),
+      output: z.string().default('output'),
+    }),
+  );
 
-const contextGraph = z.preprocess(
-  (v) => (typeof v === 'string' ? { file: v } : v),
-  z.looseObject({
+  const contextGraph = z.preprocess(
+    (v) => (typeof v === 'string' ? { file: v } : v),
+    z.looseObject({
+      file: fileName,
+      dim: z.number().int().min(1).max(65536).optional(),
+      size: z.number().int().min(8).max(4096).default(224),
+      input: z.string().default('thumb'),
+      output: z.string().default('context'),
+    }),
+  );
+
+  /**
+   * v2: one graph from the thumbnail to a transform the engine applies itself
+   * (normalize/curve-apply.ts): curves [1,K,GH,GW] at `knots`, colour [1,6] or [1,10].
+   */
+  const transformGraph = z.looseObject({
     file: fileName,
-    dim: z.number().int().min(1).max(65536).optional(),
     size: z.number().int().min(8).max(4096).default(224),
     input: z.string().default('thumb'),
-    output: z.string().default('context'),
-  }),
-);
+    outputs: z.object({ curves: z.string().default('curves'), color: z.string().default('color') }).default({ curves: 'curves', color: 'color' }),
+    grid: z.tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)]),
+    knots: z
+      .array(z.number())
+      .min(2)
+      .max(256)
+      .refine((k) => k[0] === 0 && k[k.length - 1] === 1 && k.every((v, i) => i === 0 || v > k[i - 1]), 'knots must rise from 0 to 1'),
+  });
+
+  return z
+    .looseObject({
+      name: z.string().min(1),
+      version: z.string().min(1).default('0'),
+      tile: tileGraph.optional(),
+      context: contextGraph.nullish(),
+      transform: transformGraph.optional(),
+    })
+    .refine((m) => !!m.tile !== !!m.transform, 'a model has either "transform" (v2) or "tile" (v1)');
+}
+
+type ManifestSchema = ReturnType<typeof schemaWith>;
+export type ModelManifest = Zod.infer<ManifestSchema>;
+
+let schema: ManifestSchema | undefined;
 
 /**
- * v2: one graph from the thumbnail to a transform the engine applies itself
- * (normalize/curve-apply.ts): curves [1,K,GH,GW] at `knots`, colour [1,6] or [1,10].
+ * The manifest's schema, zod loaded and the schema built on first use: the two cost a command
+ * line run 60-100 ms before it could start decoding, and most commands read no manifest.
  */
-const transformGraph = z.looseObject({
-  file: fileName,
-  size: z.number().int().min(8).max(4096).default(224),
-  input: z.string().default('thumb'),
-  outputs: z.object({ curves: z.string().default('curves'), color: z.string().default('color') }).default({ curves: 'curves', color: 'color' }),
-  grid: z.tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)]),
-  knots: z
-    .array(z.number())
-    .min(2)
-    .max(256)
-    .refine((k) => k[0] === 0 && k[k.length - 1] === 1 && k.every((v, i) => i === 0 || v > k[i - 1]), 'knots must rise from 0 to 1'),
-});
-
-export const manifestSchema = z
-  .looseObject({
-    name: z.string().min(1),
-    version: z.string().min(1).default('0'),
-    tile: tileGraph.optional(),
-    context: contextGraph.nullish(),
-    transform: transformGraph.optional(),
-  })
-  .refine((m) => !!m.tile !== !!m.transform, 'a model has either "transform" (v2) or "tile" (v1)');
-
-export type ModelManifest = z.infer<typeof manifestSchema>;
+export function manifestSchema(): ManifestSchema {
+  return (schema ??= schemaWith((require('zod') as typeof import('zod')).z));
+}
 
 /** The manifest path when `dir` has one, else undefined (no throw: "no model" is a normal state). */
 export function findManifest(dir: string): string | undefined {
@@ -94,7 +108,7 @@ export function readManifest(dir: string): ModelManifest {
     if (code === 'ENOENT') throw new EvenlightError('NOT_FOUND', path, 'no model manifest here');
     throw new EvenlightError('UNSUPPORTED', path, `manifest is not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = manifestSchema.safeParse(raw);
+  const parsed = manifestSchema().safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new EvenlightError('UNSUPPORTED', path, `invalid manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
