@@ -85,8 +85,9 @@ export type ModelManifest = Zod.infer<ManifestSchema>;
 let schema: ManifestSchema | undefined;
 
 /**
- * The manifest's schema, zod loaded and the schema built on first use: the two cost a command
- * line run 60-100 ms before it could start decoding, and most commands read no manifest.
+ * The manifest's schema, zod loaded and the schema built on first use: the two cost every
+ * command line run 60-100 ms at its start, and only normalize, batch, eval and info read a
+ * manifest.
  */
 export function manifestSchema(): ManifestSchema {
   return (schema ??= schemaWith((require('zod') as typeof import('zod')).z));
