@@ -9,9 +9,9 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import type { RgbFloat } from './image/types';
+import type { Raster, RgbFloat } from './image/types';
 import { asRgbFloat } from './image/to-float';
-import { writeImage } from './image/io';
+import { writeRaster } from './image/io';
 import { floatToU8, to8bit } from './image/quantize';
 import { writeFileAtomic } from './atomic-write';
 import { EvenlightError, errorMessage, throwIfAborted } from './errors';
@@ -95,10 +95,21 @@ export function diffHeatmap(a: RgbFloat, b: RgbFloat, scale = HEAT_SCALE): { ima
   return { image: { width: a.width, height: a.height, data: out }, meanAbsDiff: sum / n };
 }
 
-async function sideBySide(panels: RgbFloat[], height: number, path: string): Promise<void> {
+/**
+ * An image as the 8-bit pixels its PNG holds, quantised once for the file and the side-by-side
+ * (at 36 MP each quantisation is a fresh 104 MB to fault in, and a Buffer copy of it another).
+ */
+function as8bit(image: RgbFloat): Raster {
+  return { width: image.width, height: image.height, bits: 8, data: floatToU8(image.data) };
+}
+
+async function sideBySide(panels: Raster[], height: number, path: string): Promise<void> {
   const h = Math.min(height, panels[0].height);
   const scaled = await Promise.all(
-    panels.map((p) => sharp(Buffer.from(floatToU8(p.data)), { raw: { width: p.width, height: p.height, channels: 3 } }).resize({ height: h }).raw().toBuffer({ resolveWithObject: true })),
+    panels.map((p) => {
+      const px = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength); // a view, not a copy
+      return sharp(px, { raw: { width: p.width, height: p.height, channels: 3 } }).resize({ height: h }).raw().toBuffer({ resolveWithObject: true });
+    }),
   );
   const gap = 8;
   const width = scaled.reduce((s, x) => s + x.info.width, 0) + gap * (panels.length - 1);
@@ -160,22 +171,24 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
   }
   const c = await compareBracket(files, opts);
   const fusionPath = join(outDir, 'fusion.png');
-  await writeImage(fusionPath, c.fusion.image, { format: 'png' });
+  const fusion8 = as8bit(c.fusion.image);
+  await writeRaster(fusionPath, fusion8, { format: 'png' });
   const outcomes: ModeOutcome[] = [];
-  const panels: RgbFloat[] = [];
+  const panels: Raster[] = [];
   for (const x of c.compared) {
     if (!x.image || !x.heatmap) {
       outcomes.push({ mode: x.mode, error: x.error });
       continue;
     }
     const path = join(outDir, x.mode === 'original' ? 'frame.png' : `${x.mode}.png`);
-    await writeImage(path, x.image, { format: 'png' });
+    const image8 = as8bit(x.image);
+    await writeRaster(path, image8, { format: 'png' });
     const heatmap = join(outDir, `diff-${x.mode}.png`);
-    await writeImage(heatmap, x.heatmap, { format: 'png' });
+    await writeRaster(heatmap, as8bit(x.heatmap), { format: 'png' });
     outcomes.push({ mode: x.mode, path, heatmap, psnr: x.psnr, ssim: x.ssim, meanAbsDiff: x.meanAbsDiff });
-    panels.push(x.image);
+    panels.push(image8);
   }
-  panels.push(c.fusion.image);
+  panels.push(fusion8);
   const sbs = join(outDir, 'side-by-side.png');
   await sideBySide(panels, opts.panelHeight ?? 720, sbs);
 
