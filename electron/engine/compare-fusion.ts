@@ -31,6 +31,8 @@ export interface CompareOptions {
   modelDir?: string;
   /** long side every frame is read at (0 or unset: full size) */
   maxSide?: number;
+  /** each ComparedImage's float heatmap and meanAbsDiff (default true); compareFusion makes its own, 8-bit, one at a time */
+  heatmaps?: boolean;
   signal?: AbortSignal;
   onProgress?: (stage: string, fraction: number) => void;
 }
@@ -59,7 +61,7 @@ export interface BracketComparison {
   heatmapScale: number;
 }
 
-export interface CompareFusionOptions extends Omit<CompareOptions, 'maxSide'> {
+export interface CompareFusionOptions extends Omit<CompareOptions, 'maxSide' | 'heatmaps'> {
   /** panel height of the side-by-side (default 720 px, never upscaled) */
   panelHeight?: number;
 }
@@ -81,18 +83,34 @@ const HEAT_SCALE = 64;
 
 /** Per-pixel mean |a - b| over channels in 8-bit codes, as a black-red-yellow-white heatmap. */
 export function diffHeatmap(a: RgbFloat, b: RgbFloat, scale = HEAT_SCALE): { image: RgbFloat; meanAbsDiff: number } {
+  const out = new Float32Array(a.width * a.height * 3);
+  return { image: { width: a.width, height: a.height, data: out }, meanAbsDiff: heatInto(a, b, scale, out) };
+}
+
+/**
+ * diffHeatmap as the 8-bit pixels its PNG holds (the float heatmap quantised, byte for byte):
+ * compare-fusion writes each heatmap and lets it go, where three float ones at 36 MP held 1.3 GB.
+ */
+export function diffHeatmap8(a: RgbFloat, b: RgbFloat, scale = HEAT_SCALE): { image: Raster; meanAbsDiff: number } {
+  const out = new Uint8Array(a.width * a.height * 3);
+  return { image: { width: a.width, height: a.height, bits: 8, data: out }, meanAbsDiff: heatInto(a, b, scale, out) };
+}
+
+/** The heatmap into `out` (floats 0..1, or their 8-bit codes); returns the mean difference. */
+function heatInto(a: RgbFloat, b: RgbFloat, scale: number, out: Float32Array | Uint8Array): number {
   const n = a.width * a.height;
-  const out = new Float32Array(n * 3);
+  // a float32 value as stored, or its 8-bit code as floatToU8 would give it
+  const put = out instanceof Uint8Array ? (v: number) => to8bit(Math.fround(v)) : (v: number) => v;
   let sum = 0;
   for (let p = 0, j = 0; p < n; p++, j += 3) {
     const d = (Math.abs(to8bit(a.data[j]) - to8bit(b.data[j])) + Math.abs(to8bit(a.data[j + 1]) - to8bit(b.data[j + 1])) + Math.abs(to8bit(a.data[j + 2]) - to8bit(b.data[j + 2]))) / 3;
     sum += d;
     const t = Math.min(1, d / scale) * 3;
-    out[j] = Math.min(1, t);
-    out[j + 1] = Math.min(1, Math.max(0, t - 1));
-    out[j + 2] = Math.min(1, Math.max(0, t - 2));
+    out[j] = put(Math.min(1, t));
+    out[j + 1] = put(Math.min(1, Math.max(0, t - 1)));
+    out[j + 2] = put(Math.min(1, Math.max(0, t - 2)));
   }
-  return { image: { width: a.width, height: a.height, data: out }, meanAbsDiff: sum / n };
+  return sum / n;
 }
 
 /**
@@ -135,9 +153,9 @@ export async function compareBracket(files: string[], opts: CompareOptions = {})
   const frameInfo = fused.frames[index - 1];
 
   const measure = (mode: ComparedImage['mode'], image: RgbFloat): ComparedImage => {
-    const heat = diffHeatmap(image, fused.image);
+    const heat = opts.heatmaps === false ? undefined : diffHeatmap(image, fused.image);
     const p = psnr(image, fused.image);
-    return { mode, image, heatmap: heat.image, psnr: Number.isFinite(p) ? p : null, ssim: ssim(image, fused.image), meanAbsDiff: heat.meanAbsDiff };
+    return { mode, image, heatmap: heat?.image, psnr: Number.isFinite(p) ? p : null, ssim: ssim(image, fused.image), meanAbsDiff: heat?.meanAbsDiff };
   };
   const compared: ComparedImage[] = [measure('original', frame)];
   for (const [k, mode] of modes.entries()) {
@@ -169,14 +187,14 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
   } catch (err) {
     throw new EvenlightError('OUTPUT_UNWRITABLE', outDir, `cannot create output folder: ${errorMessage(err)}`);
   }
-  const c = await compareBracket(files, opts);
+  const c = await compareBracket(files, { ...opts, heatmaps: false });
   const fusionPath = join(outDir, 'fusion.png');
   const fusion8 = as8bit(c.fusion.image);
   await writeRaster(fusionPath, fusion8, { format: 'png' });
   const outcomes: ModeOutcome[] = [];
   const panels: Raster[] = [];
   for (const x of c.compared) {
-    if (!x.image || !x.heatmap) {
+    if (!x.image) {
       outcomes.push({ mode: x.mode, error: x.error });
       continue;
     }
@@ -184,8 +202,9 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
     const image8 = as8bit(x.image);
     await writeRaster(path, image8, { format: 'png' });
     const heatmap = join(outDir, `diff-${x.mode}.png`);
-    await writeRaster(heatmap, as8bit(x.heatmap), { format: 'png' });
-    outcomes.push({ mode: x.mode, path, heatmap, psnr: x.psnr, ssim: x.ssim, meanAbsDiff: x.meanAbsDiff });
+    const heat = diffHeatmap8(x.image, c.fusion.image);
+    await writeRaster(heatmap, heat.image, { format: 'png' });
+    outcomes.push({ mode: x.mode, path, heatmap, psnr: x.psnr, ssim: x.ssim, meanAbsDiff: heat.meanAbsDiff });
     panels.push(image8);
   }
   panels.push(fusion8);

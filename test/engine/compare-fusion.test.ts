@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { compareFusion, diffHeatmap } from '../../electron/engine/compare-fusion';
+import { compareFusion, diffHeatmap, diffHeatmap8 } from '../../electron/engine/compare-fusion';
+import { floatToU8 } from '../../electron/engine/image/quantize';
 import { readImage } from '../../electron/engine/image/io';
 import { psnr } from '../../electron/engine/metrics/psnr';
 import { ssim } from '../../electron/engine/metrics/ssim';
@@ -65,4 +66,20 @@ test('difference heatmap: zero for identical images, saturates at the scale', ()
   const h = diffHeatmap(a, b);
   assert.deepEqual(Array.from(h.image.data), [0, 0, 0, 1, 1, 1]);
   assert.equal(h.meanAbsDiff, 127.5);
+});
+
+test('the 8-bit heatmap compare-fusion writes is the float heatmap quantised, byte for byte', () => {
+  // differences across the whole scale and past it, so every colour band and the clip are hit
+  const w = 97, h = 13, n = w * h * 3;
+  const a = { width: w, height: h, data: new Float32Array(n) };
+  const b = { width: w, height: h, data: new Float32Array(n) };
+  for (let i = 0; i < n; i++) {
+    a.data[i] = ((i * 7919) % 1000) / 999;
+    b.data[i] = a.data[i] + (((i * 104729) % 701) / 700 - 0.5) * ((i % 5) / 4);
+  }
+  const f = diffHeatmap(a, b);
+  const q = diffHeatmap8(a, b);
+  assert.deepEqual(q.image.data, floatToU8(f.image.data));
+  assert.equal(q.meanAbsDiff, f.meanAbsDiff);
+  assert.ok(new Set(q.image.data).size > 60, `the test spans many codes (${new Set(q.image.data).size})`);
 });
