@@ -86,8 +86,7 @@ let schema: ManifestSchema | undefined;
 
 /**
  * The manifest's schema, zod loaded and the schema built on first use: the two cost every
- * command line run 60-100 ms at its start, and only normalize, batch, eval and info read a
- * manifest.
+ * command line run 60-100 ms at its start, and fuse, compare and brackets read no manifest.
  */
 export function manifestSchema(): ManifestSchema {
   return (schema ??= schemaWith((require('zod') as typeof import('zod')).z));
