@@ -190,7 +190,10 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
   const c = await compareBracket(files, { ...opts, heatmaps: false });
   const fusionPath = join(outDir, 'fusion.png');
   const fusion8 = as8bit(c.fusion.image);
-  await writeRaster(fusionPath, fusion8, { format: 'png' });
+  // PNG encoding runs on libvips' threads: one image's files encode while the next image is
+  // quantised and its heatmap made (synchronous work, so a failed write is awaited before any
+  // other turn of the event loop)
+  let encoding: Promise<unknown> = writeRaster(fusionPath, fusion8, { format: 'png' });
   const outcomes: ModeOutcome[] = [];
   const panels: Raster[] = [];
   for (const x of c.compared) {
@@ -200,16 +203,16 @@ export async function compareFusion(files: string[], outDir: string, opts: Compa
     }
     const path = join(outDir, x.mode === 'original' ? 'frame.png' : `${x.mode}.png`);
     const image8 = as8bit(x.image);
-    await writeRaster(path, image8, { format: 'png' });
     const heatmap = join(outDir, `diff-${x.mode}.png`);
     const heat = diffHeatmap8(x.image, c.fusion.image);
-    await writeRaster(heatmap, heat.image, { format: 'png' });
+    await encoding;
+    encoding = Promise.all([writeRaster(path, image8, { format: 'png' }), writeRaster(heatmap, heat.image, { format: 'png' })]);
     outcomes.push({ mode: x.mode, path, heatmap, psnr: x.psnr, ssim: x.ssim, meanAbsDiff: heat.meanAbsDiff });
     panels.push(image8);
   }
   panels.push(fusion8);
   const sbs = join(outDir, 'side-by-side.png');
-  await sideBySide(panels, opts.panelHeight ?? 720, sbs);
+  await Promise.all([encoding, sideBySide(panels, opts.panelHeight ?? 720, sbs)]);
 
   const result: CompareFusionResult = {
     fusion: { path: fusionPath, method: c.fusion.method },
