@@ -98,17 +98,23 @@ export function diffHeatmap8(a: RgbFloat, b: RgbFloat, scale = HEAT_SCALE): { im
 
 /** The heatmap into `out` (floats 0..1, or their 8-bit codes); returns the mean difference. */
 function heatInto(a: RgbFloat, b: RgbFloat, scale: number, out: Float32Array | Uint8Array): number {
+  // a pixel's colour depends only on the sum of its three code differences (0..765): one table
+  // of it, in the output's own type (a float32 as stored, or its code as floatToU8 gives it)
+  const table = out instanceof Uint8Array ? new Uint8Array(766 * 3) : new Float32Array(766 * 3);
+  for (let s = 0; s <= 765; s++) {
+    const t = Math.min(1, s / 3 / scale) * 3;
+    const rgb = [Math.min(1, t), Math.min(1, Math.max(0, t - 1)), Math.min(1, Math.max(0, t - 2))];
+    for (let c = 0; c < 3; c++) table[s * 3 + c] = table instanceof Uint8Array ? to8bit(Math.fround(rgb[c])) : rgb[c];
+  }
   const n = a.width * a.height;
-  // a float32 value as stored, or its 8-bit code as floatToU8 would give it
-  const put = out instanceof Uint8Array ? (v: number) => to8bit(Math.fround(v)) : (v: number) => v;
   let sum = 0;
   for (let p = 0, j = 0; p < n; p++, j += 3) {
-    const d = (Math.abs(to8bit(a.data[j]) - to8bit(b.data[j])) + Math.abs(to8bit(a.data[j + 1]) - to8bit(b.data[j + 1])) + Math.abs(to8bit(a.data[j + 2]) - to8bit(b.data[j + 2]))) / 3;
-    sum += d;
-    const t = Math.min(1, d / scale) * 3;
-    out[j] = put(Math.min(1, t));
-    out[j + 1] = put(Math.min(1, Math.max(0, t - 1)));
-    out[j + 2] = put(Math.min(1, Math.max(0, t - 2)));
+    const s = Math.abs(to8bit(a.data[j]) - to8bit(b.data[j])) + Math.abs(to8bit(a.data[j + 1]) - to8bit(b.data[j + 1])) + Math.abs(to8bit(a.data[j + 2]) - to8bit(b.data[j + 2]));
+    sum += s / 3;
+    const k = s * 3;
+    out[j] = table[k];
+    out[j + 1] = table[k + 1];
+    out[j + 2] = table[k + 2];
   }
   return sum / n;
 }
